@@ -1,0 +1,37 @@
+/* import: spreadsheet rows -> actions.  Maps headers, fills down, normalises, and
+ * reports every guess; one transaction for all files of a run. */
+#ifndef RAGTRACK_IMPORT_H
+#define RAGTRACK_IMPORT_H
+
+#include <stdio.h>
+#include "ragtrack/status.h"
+#include "ragtrack/store.h"
+
+struct import_opts {
+	const char *review;       /* --review: review name for files with no Review column */
+	int dry_run;              /* do everything, then roll back */
+	FILE *out;                /* summary and warnings (stdout); NULL = silent */
+	int max_examples;         /* line numbers listed per warning (default 8) */
+};
+
+struct import_summary {
+	long files, rows, blank_rows;
+	long added, updated, unchanged;
+	long reviews, questions, agencies;   /* touched by this run */
+	long warnings;                        /* rows with a guess or a cleaning */
+};
+
+/* Import the files into s in one transaction: all rows of all files, or nothing.
+ * reviews[i] (the array or any entry may be NULL) names the review of paths[i] when
+ * it has no Review column, before o->review and the file's name.  Errors name the
+ * file and line ("plan.csv:4: unterminated quoted field"); the database is then
+ * exactly as it was.  sum may be NULL. */
+enum status import_files(struct store *s, char *const *paths, const char *const *reviews, int npaths,
+                         const struct import_opts *o, struct import_summary *sum, struct err *err);
+
+/* The same over one CSV held in memory (the fuzzer's entry point); name is used in
+ * messages.  Runs inside its own transaction. */
+enum status import_buffer(struct store *s, const char *name, const char *data, size_t len,
+                          const struct import_opts *o, struct import_summary *sum, struct err *err);
+
+#endif

@@ -1,0 +1,183 @@
+/* store: the SQLite database.  The only module that speaks SQL; every other layer
+ * calls these functions.  One transaction per user action or per import. */
+#ifndef RAGTRACK_STORE_H
+#define RAGTRACK_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "ragtrack/status.h"
+#include "ragtrack/text.h"
+#include "ragtrack/filter.h"
+
+struct store;
+
+/* Where a change came from, as the change log records it. */
+enum store_source { SOURCE_IMPORT, SOURCE_CLI, SOURCE_TUI };
+
+struct store_opts {
+	int read_only;            /* open read-only: every write is refused */
+	const char *as_agency;    /* agency lens: only this agency's actions, edits elsewhere refused */
+	const char *user;         /* who is acting (change log); NULL = $USER */
+	enum store_source source;
+	int create;               /* create the file when missing (else ERR_NOT_FOUND) */
+};
+
+/* Open (and create or upgrade) the database at path.  New files are created with mode
+ * 0660.  *out is freed by store_close.  Errors: ERR_NOT_FOUND, ERR_DB, ERR_SCHEMA
+ * (a newer schema than this program knows). */
+enum status store_open(const char *path, const struct store_opts *o, struct store **out,
+                       struct err *err);
+void store_close(struct store *s);
+/* The schema version this program writes (PRAGMA user_version). */
+int store_schema_version(void);
+const char *store_path(const struct store *s);
+int store_read_only(const struct store *s);
+/* The lens agency's canonical name, or NULL. */
+const char *store_lens(const struct store *s);
+
+/* ---- one flat action, as spreadsheets, export and views see it ---------------- */
+struct action {
+	int64_t id;
+	int64_t version;          /* bumped by every change: edits check it (no silent overwrite) */
+	char *review, *board;
+	char *finding_ref, *finding;      /* finding text as written, cleaned */
+	char *question_ref, *question;
+	char *agency;                     /* canonical agency name, NULL when none */
+	char *response;
+	int seq;                          /* within review + question + agency */
+	char *text;                       /* the action */
+	enum rag rag;
+	char *rag_raw;
+	char *target_date;                /* ISO or NULL */
+	char *target_raw;
+	char *first_target_date;          /* the target when first seen (slippage) */
+	char *evidence, *lead, *constraints, *desired;
+	char *created_at, *updated_at;
+	long nnotes;
+};
+void action_init(struct action *a);
+void action_clear(struct action *a);    /* frees the strings, keeps a usable */
+
+/* ---- import -------------------------------------------------------------------- */
+enum row_result { ROW_ADDED, ROW_UPDATED, ROW_UNCHANGED };
+
+/* Begin an import run: one transaction for all files of the run. */
+enum status store_import_begin(struct store *s, struct err *err);
+/* Add or update one row.  a->review, a->question/question_ref, a->agency identify it
+ * together with its sequence under them, counted within this run; a->id and a->seq
+ * are filled in.  Changed fields are logged with source import. */
+enum status store_import_row(struct store *s, struct action *a, enum row_result *res,
+                             struct err *err);
+/* Set a review's descriptive fields (board, kind, as-at date, source file). */
+enum status store_review_describe(struct store *s, const char *review, const char *board,
+                                  const char *kind, const char *as_at, const char *source_file,
+                                  struct err *err);
+/* What the run touched so far: distinct reviews, questions and agencies. */
+enum status store_import_stats(struct store *s, long *reviews, long *questions, long *agencies,
+                               struct err *err);
+/* Commit (or roll back: nothing of the run stays). */
+enum status store_import_commit(struct store *s, struct err *err);
+void store_import_rollback(struct store *s);
+
+/* ---- queries ------------------------------------------------------------------- */
+/* Check the filter's names against the database: an agency, review, finding or
+ * question that matches nothing is ERR_NOT_FOUND with a message listing the valid
+ * ones or suggesting the nearest ("no agency 'Polce'; did you mean 'Police'?"). */
+enum status store_filter_check(struct store *s, const struct filter *f, struct err *err);
+/* How many actions match. */
+enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err);
+/* Counts per RAG state of the actions matching f, leaving f's RAG condition out, so
+ * each count says what selecting that state would show. */
+enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT],
+                             struct err *err);
+/* Call fn for rows [offset, offset+limit) of the filtered, sorted list (limit < 0: all).
+ * The action passed is valid only during the call.  fn returns 0 to go on, non-zero to
+ * stop.  Reads in windows: memory does not grow with the database. */
+typedef int (*store_action_fn)(const struct action *a, void *ctx);
+enum status store_each(struct store *s, const struct filter *f, long offset, long limit,
+                       store_action_fn fn, void *ctx, struct err *err);
+/* Position of action id in the filtered, sorted list, or -1. */
+enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos,
+                           struct err *err);
+/* One action in full (ERR_NOT_FOUND when missing or outside the agency lens).
+ * Caller clears a with action_clear. */
+enum status store_get(struct store *s, int64_t id, struct action *a, struct err *err);
+
+/* ---- edits (each its own transaction, logged with user and source) -------------- */
+/* The editable fields: X(ID, "name used by set and the TUI", "description") */
+#define ACTION_FIELDS(X) \
+	X(FIELD_RAG,         "rag",         "RAG status: Red, Amber, Green or Blue (Blue needs evidence)") \
+	X(FIELD_TARGET,      "target",      "target date (a date, or text such as 'ongoing')") \
+	X(FIELD_LEAD,        "lead",        "lead person") \
+	X(FIELD_EVIDENCE,    "evidence",    "evidence of progress / outcome") \
+	X(FIELD_TEXT,        "action",      "the action itself") \
+	X(FIELD_CONSTRAINTS, "constraints", "constraints / problems") \
+	X(FIELD_DESIRED,     "desired",     "desired outcome") \
+	X(FIELD_RESPONSE,    "response",    "the agency's response to the question")
+
+enum action_field {
+#define FIELD_ENUM(id, name, help) id,
+	ACTION_FIELDS(FIELD_ENUM)
+#undef FIELD_ENUM
+	FIELD_COUNT,
+	FIELD_NONE = -1
+};
+enum action_field field_from_name(const char *name);
+const char *field_name(enum action_field f);
+const char *field_help(enum action_field f);
+
+struct field_change {
+	enum action_field field;
+	const char *value;
+};
+/* Apply changes to one action in one transaction.  expected_version > 0 refuses the edit
+ * with ERR_CONFLICT when the action changed since it was read.  Validates values
+ * (ERR_INVALID: "target: '31/02/2016' is not a date"; "rag: Blue needs evidence").
+ * Refused with ERR_READ_ONLY / ERR_FORBIDDEN under --read-only / the agency lens.
+ * *changed (may be NULL) is the number of fields whose value actually changed. */
+enum status store_set(struct store *s, int64_t id, int64_t expected_version,
+                      const struct field_change *changes, size_t nchanges, const char *reason,
+                      int *changed, struct err *err);
+/* Add a dated progress note. */
+enum status store_note_add(struct store *s, int64_t id, const char *text, struct err *err);
+/* Reverse the last change made by this store's user (logged as a change itself).
+ * *what (may be NULL) gets a description the caller frees. */
+enum status store_undo(struct store *s, char **what, struct err *err);
+
+struct note {
+	int64_t id, action_id;
+	const char *at, *user, *text;
+};
+typedef int (*store_note_fn)(const struct note *n, void *ctx);
+enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, void *ctx,
+                        struct err *err);
+
+struct change {
+	int64_t id, action_id;
+	const char *at, *user, *field, *old_value, *new_value, *source, *reason;
+};
+typedef int (*store_change_fn)(const struct change *c, void *ctx);
+/* The change log, oldest first; action_id 0 = all actions; since NULL = all time. */
+enum status store_history(struct store *s, int64_t action_id, const char *since,
+                          store_change_fn fn, void *ctx, struct err *err);
+
+/* ---- agencies ------------------------------------------------------------------ */
+/* Make alias another name for agency (merging the alias's actions into it when the
+ * alias is itself an agency). */
+enum status store_agency_alias(struct store *s, const char *agency, const char *alias,
+                               struct err *err);
+struct agency_info {
+	const char *name;
+	const char *aliases;      /* comma separated, may be "" */
+	long actions;
+};
+typedef int (*store_agency_fn)(const struct agency_info *a, void *ctx);
+enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err);
+
+/* ---- maintenance --------------------------------------------------------------- */
+/* Online consistent copy to path (SQLite backup API). */
+enum status store_backup(struct store *s, const char *path, struct err *err);
+/* Integrity and foreign-key checks; report gets a readable summary the caller frees. */
+enum status store_check(struct store *s, char **report, struct err *err);
+
+#endif

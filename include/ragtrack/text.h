@@ -1,0 +1,80 @@
+/* text: the normalisers that turn what boards write into clean values.
+ * Pure functions over strings: no I/O, no database, no terminal. */
+#ifndef RAGTRACK_TEXT_H
+#define RAGTRACK_TEXT_H
+
+#include <stddef.h>
+
+/* RAG states in order of caution: a mixed value takes the lowest non-unset one. */
+enum rag { RAG_UNSET = 0, RAG_RED, RAG_AMBER, RAG_GREEN, RAG_BLUE, RAG_COUNT };
+
+/* How sure a normaliser was of what it read. */
+enum guess {
+	GUESS_EXACT = 0,  /* an unambiguous spelling: "Green", "G", "31.03.2016" */
+	GUESS_INFERRED,   /* a phrase or mix read by rule: "Action complete", "Amber/Green", "June 2016" */
+	GUESS_UNKNOWN     /* could not be read; value kept as text only */
+};
+
+/* Read a RAG cell as written ("G", "Green", "Action complete", "Amber/Green", "0", "N/A", "").
+ * Mixed values take the more cautious state (Red < Amber < Green < Blue).
+ * *how (may be NULL) says whether it was exact, inferred or unknown; blank, "0",
+ * "N/A" and similar are RAG_UNSET with GUESS_EXACT. */
+enum rag rag_parse(const char *raw, enum guess *how);
+/* 'R', 'A', 'G', 'B' or '-' for unset. */
+char rag_letter(enum rag r);
+/* "Red", "Amber", "Green", "Blue" or "" for unset. */
+const char *rag_name(enum rag r);
+/* The legend's meaning of a state ("on track", "completed and evidenced"). */
+const char *rag_meaning(enum rag r);
+/* A user's RAG word for set/filter: name or letter in any case, "unset"/"-" for unset.
+ * Returns 0 and fills *out, or -1 when it is none of those. */
+int rag_from_user(const char *word, enum rag *out);
+
+/* Read a date from the start of raw: UK day-first "31.03.2016", "01/06/16", "1st June 2016",
+ * "June 2016" (end of month), "Jun-16", ISO "2016-03-31", Excel serials ("42460").
+ * On success writes "YYYY-MM-DD" to iso (11 bytes), sets *consumed (may be NULL) to the
+ * bytes of raw that made the date, and returns the guess level (EXACT or INFERRED).
+ * Returns GUESS_UNKNOWN and leaves iso empty when raw does not start with a date
+ * ("ongoing", "Completed", "0"). */
+enum guess date_parse(const char *raw, char iso[11], size_t *consumed);
+/* Valid calendar date in ISO form: 1 or 0. */
+int date_is_iso(const char *s);
+/* Days from a to b (ISO dates), b - a. */
+long date_diff_days(const char *a, const char *b);
+/* iso plus days, written to out (11 bytes). */
+void date_add_days(const char *iso, long days, char out[11]);
+
+/* Plain text from a cell: HTML fragments (<p>, <li>, <br>, <div ...>) become lines,
+ * entities (&amp; &nbsp; &#8217; ...) are decoded, control characters other than
+ * newline and tab are removed, runs of blank lines fold to one, lines are right-trimmed
+ * and the whole is trimmed.  Returns a new string the caller frees.  *changed (may be
+ * NULL) is set when anything other than trimming happened. */
+char *text_clean(const char *in, int *changed);
+
+/* Validate UTF-8.  Returns 1 when valid; else 0 and *bad_at (may be NULL) is the offset
+ * of the first invalid byte.  Overlong forms, surrogates and > U+10FFFF are invalid. */
+int utf8_valid(const char *s, size_t len, size_t *bad_at);
+/* Windows-1252 to UTF-8.  Returns a new string, or NULL when s holds a byte that
+ * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D); *bad_at then says where. */
+char *cp1252_to_utf8(const char *s, size_t len, size_t *bad_at);
+
+/* The reference at the start of a question, finding or recommendation:
+ * "1a. Does the Board ..." -> "1a", "3.2 Text" -> "3.2", "Finding 1: ..." -> "1",
+ * "Recommendation 2 ..." -> "2", "Q4 ..." -> "4".  Returns a new string ("" when there
+ * is none) and sets *rest (may be NULL) to the text after the reference and its
+ * punctuation. */
+char *ref_parse(const char *text, const char **rest);
+/* A key that sorts refs naturally with strcmp: "2" < "10", "1a" < "1b" < "2", "3.2" < "3.10".
+ * Returns a new string. */
+char *ref_sort_key(const char *ref);
+
+/* Display width of a UTF-8 string in terminal columns (wcwidth; controls count as
+ * their visible escape, see text_visible). */
+int text_width(const char *s);
+/* A copy of s safe to print on a terminal: C0/C1 controls, DEL, escape sequences and
+ * bidi overrides become visible escapes (\x1b, \u202e); newline and tab become
+ * nl_as and a space when nl_as is not 0, else are kept.  Invalid UTF-8 bytes become
+ * \xNN.  Returns a new string. */
+char *text_visible(const char *s, char nl_as);
+
+#endif

@@ -1,0 +1,49 @@
+/* util: allocation that aborts on failure, growable strings, small helpers. */
+#ifndef RAGTRACK_UTIL_H
+#define RAGTRACK_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation failure prints a message and aborts: callers never check. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);          /* NULL in, NULL out */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable NUL-terminated byte string.  Zero-initialise, or buf_init. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);            /* length 0, keeps memory */
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *buf_steal(struct buf *b);           /* caller frees; b is reset */
+
+/* Empty or NULL. */
+int str_empty(const char *s);
+/* Trim ASCII white space in place; returns s. */
+char *str_trim(char *s);
+/* Case-insensitive ASCII compare, NULL-safe (NULL sorts first). */
+int str_casecmp(const char *a, const char *b);
+/* Equal, treating NULL as "". */
+int str_eq(const char *a, const char *b);
+
+/* Edit distance, ignoring ASCII case (suggestions for mistyped names). */
+size_t str_distance(const char *a, const char *b);
+
+/* Today as YYYY-MM-DD: $RAGTRACK_TODAY when set (tests), else local date. */
+const char *util_today(void);
+/* Current UTC time as YYYY-MM-DDTHH:MM:SSZ, or $RAGTRACK_NOW when set. */
+const char *util_now(void);
+/* The acting user: explicit name, else $USER, else "unknown". */
+const char *util_user(const char *explicit_user);
+
+#endif

@@ -1,0 +1,196 @@
+-- ragtrack database schema: the single source, compiled into the program.
+-- The program creates it in an empty file and sets PRAGMA user_version to the schema
+-- version it knows; older databases are upgraded by the migrations in src/store.c.
+-- Text columns hold cleaned UTF-8; raw values as written sit beside their clean form.
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- A case review (serious case review, rapid review, board business plan ...).
+CREATE TABLE review (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    board       TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL DEFAULT '',
+    as_at       TEXT NOT NULL DEFAULT '',     -- "report as at" date, ISO when known
+    source_file TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+);
+
+-- A finding or theme of a review.  key is its identity: the ref when it has one
+-- ("Finding 1: ..." -> "1"), else the title itself.
+CREATE TABLE finding (
+    id        INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES review(id),
+    key       TEXT NOT NULL,
+    ref       TEXT NOT NULL DEFAULT '',
+    title     TEXT NOT NULL DEFAULT '',
+    body      TEXT NOT NULL DEFAULT '',
+    UNIQUE (review_id, key)
+);
+
+-- A question or recommendation.  key: the ref ("1a", "3.2"), else the text, else
+-- "#" and the finding's key (plans with no question column).
+CREATE TABLE question (
+    id         INTEGER PRIMARY KEY,
+    review_id  INTEGER NOT NULL REFERENCES review(id),
+    finding_id INTEGER REFERENCES finding(id),
+    key        TEXT NOT NULL,
+    ref        TEXT NOT NULL DEFAULT '',
+    sort_key   TEXT NOT NULL DEFAULT '',      -- natural order: 2 < 10, 1a < 1b
+    text       TEXT NOT NULL DEFAULT '',
+    UNIQUE (review_id, key)
+);
+
+-- Partner agencies; aliases are other spellings a user has merged into one.
+CREATE TABLE agency (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE agency_alias (
+    alias     TEXT PRIMARY KEY COLLATE NOCASE,
+    agency_id INTEGER NOT NULL REFERENCES agency(id)
+);
+
+-- An agency's response to a question.  pending/run are import bookkeeping: the text a
+-- run is assembling from its rows, and which run last touched the response.
+CREATE TABLE response (
+    id          INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL REFERENCES question(id),
+    agency_id   INTEGER REFERENCES agency(id),
+    text        TEXT NOT NULL DEFAULT '',
+    run         INTEGER NOT NULL DEFAULT 0,
+    run_rows    INTEGER NOT NULL DEFAULT 0,
+    pending     TEXT
+);
+CREATE UNIQUE INDEX response_identity ON response(question_id, ifnull(agency_id, 0));
+
+-- An action: identity is question (hence review) + agency + seq.
+-- rag: 0 unset, 1 Red, 2 Amber, 3 Green, 4 Blue.  sort_key holds the default order
+-- (review, question ref in natural order, agency, seq) so the list is read through an
+-- index in windows.  import_sig holds a hash per imported field of what the spreadsheet
+-- said last time, so a re-import changes only what the spreadsheet changed.
+CREATE TABLE action (
+    id                INTEGER PRIMARY KEY,
+    review_id         INTEGER NOT NULL REFERENCES review(id),
+    question_id       INTEGER NOT NULL REFERENCES question(id),
+    agency_id         INTEGER REFERENCES agency(id),
+    response_id       INTEGER NOT NULL REFERENCES response(id),
+    seq               INTEGER NOT NULL,
+    text              TEXT NOT NULL DEFAULT '',
+    rag               INTEGER NOT NULL DEFAULT 0 CHECK (rag BETWEEN 0 AND 4),
+    rag_raw           TEXT NOT NULL DEFAULT '',
+    target_date       TEXT,
+    target_raw        TEXT NOT NULL DEFAULT '',
+    first_target_date TEXT,
+    evidence          TEXT NOT NULL DEFAULT '',
+    lead              TEXT NOT NULL DEFAULT '',
+    constraints       TEXT NOT NULL DEFAULT '',
+    desired           TEXT NOT NULL DEFAULT '',
+    sort_key          TEXT NOT NULL,
+    import_sig        TEXT NOT NULL DEFAULT '',
+    version           INTEGER NOT NULL DEFAULT 1,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL,
+    touched_at        TEXT NOT NULL           -- last change or note: --stale
+);
+CREATE UNIQUE INDEX action_identity ON action(question_id, ifnull(agency_id, 0), seq);
+CREATE INDEX action_sort   ON action(sort_key);
+CREATE INDEX action_rag    ON action(rag, sort_key);
+CREATE INDEX action_agency ON action(agency_id, sort_key);
+CREATE INDEX action_review ON action(review_id, sort_key);
+CREATE INDEX action_target ON action(target_date);
+CREATE INDEX action_response ON action(response_id);
+
+-- Every change to an action: append-only (the triggers refuse edits and deletes).
+CREATE TABLE change_log (
+    id        INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES action(id),
+    at        TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    field     TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    source    TEXT NOT NULL CHECK (source IN ('import', 'cli', 'tui')),
+    reason    TEXT,
+    batch     INTEGER NOT NULL,               -- the changes of one edit share a batch (undo)
+    undoes    INTEGER                         -- batch this one reversed
+);
+CREATE INDEX change_log_action ON change_log(action_id, id);
+CREATE INDEX change_log_user   ON change_log(user, batch);
+CREATE INDEX change_log_at     ON change_log(at);
+CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+BEGIN SELECT RAISE(ABORT, 'the change log cannot be edited'); END;
+CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+BEGIN SELECT RAISE(ABORT, 'the change log cannot be deleted'); END;
+
+-- Dated progress notes ("Update 6.6.16 exemplars of referrals are being collated").
+CREATE TABLE note (
+    id        INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES action(id),
+    at        TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    text      TEXT NOT NULL
+);
+CREATE INDEX note_action ON note(action_id, id);
+
+-- Per-user screen state (filters, sort, cursor), one row per setting.
+CREATE TABLE ui_state (
+    user  TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT,
+    PRIMARY KEY (user, key)
+);
+
+-- Full-text search over question, response, action, evidence and notes; rowid = action.id.
+-- Kept in step by the triggers below, whatever path changes the text.
+CREATE VIRTUAL TABLE action_fts USING fts5(
+    question, response, action, evidence, notes,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE VIEW action_fts_source AS
+SELECT a.id AS id, q.text AS question, r.text AS response, a.text AS action,
+       a.evidence AS evidence,
+       (SELECT group_concat(n.text, char(10)) FROM note n WHERE n.action_id = a.id) AS notes
+  FROM action a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id;
+
+CREATE TRIGGER action_fts_insert AFTER INSERT ON action
+BEGIN
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
+    SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
+END;
+CREATE TRIGGER action_fts_update AFTER UPDATE OF text, evidence, question_id, response_id ON action
+BEGIN
+    DELETE FROM action_fts WHERE rowid = old.id;
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
+    SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
+END;
+CREATE TRIGGER action_fts_delete AFTER DELETE ON action
+BEGIN
+    DELETE FROM action_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER question_fts_update AFTER UPDATE OF text ON question
+BEGIN
+    DELETE FROM action_fts WHERE rowid IN (SELECT id FROM action WHERE question_id = new.id);
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
+    SELECT id, question, response, action, evidence, notes FROM action_fts_source
+     WHERE id IN (SELECT id FROM action WHERE question_id = new.id);
+END;
+CREATE TRIGGER response_fts_update AFTER UPDATE OF text ON response
+BEGIN
+    DELETE FROM action_fts WHERE rowid IN (SELECT id FROM action WHERE response_id = new.id);
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
+    SELECT id, question, response, action, evidence, notes FROM action_fts_source
+     WHERE id IN (SELECT id FROM action WHERE response_id = new.id);
+END;
+CREATE TRIGGER note_fts_insert AFTER INSERT ON note
+BEGIN
+    DELETE FROM action_fts WHERE rowid = new.action_id;
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
+    SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.action_id;
+END;

@@ -1,0 +1,515 @@
+/* import: the path from a spreadsheet's rows to actions in the store.
+ *
+ * Per file: find the header row (title rows above it are skipped and said), map its
+ * columns, then for each row fill down Review / Finding / Question / Agency, clean the
+ * text, read RAG and dates, and hand one action to the store.  Every guess is counted
+ * by kind and value and reported once per file with the lines it happened on. */
+#include "ragtrack/import.h"
+#include "ragtrack/colmap.h"
+#include "ragtrack/csvread.h"
+#include "ragtrack/text.h"
+#include "ragtrack/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HEADER_SEARCH_ROWS 20
+#define WARN_SLOTS 4096
+#define WARN_LINES 8
+
+enum warn_kind { W_RAG_INFERRED, W_RAG_UNKNOWN, W_DATE_INFERRED, W_DATE_TEXT, W_CLEANED, W_KIND_COUNT };
+
+struct warning {
+	enum warn_kind kind;
+	char *value;             /* the cell as written */
+	char *reading;           /* what it was read as */
+	long count;
+	long last_line;
+	long lines[WARN_LINES];
+	long order;              /* first seen: warnings print in file order */
+};
+
+struct importer {
+	struct store *store;
+	const struct import_opts *opts;
+	struct import_summary *sum;
+	const char *file;
+	const char *file_review;  /* --review given for this file */
+	char *default_review;
+	struct colmap map;
+	int have_header;
+	int header_rows_seen;
+	long title_rows;
+	/* fill-down state */
+	char *review, *finding, *finding_ref, *question, *question_ref, *agency;
+	/* warnings of this file */
+	struct warning *warn;    /* WARN_SLOTS open-addressing table */
+	long nwarn, overflow, order;
+};
+
+/* ---- warnings ---------------------------------------------------------------------- */
+
+static unsigned warn_hash(enum warn_kind k, const char *v)
+{
+	unsigned h = 2166136261u ^ (unsigned)k;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static void warn_note(struct importer *im, enum warn_kind k, const char *value, const char *reading, long line)
+{
+	unsigned i = warn_hash(k, value) % WARN_SLOTS;
+	struct warning *w;
+	for (;; i = (i + 1) % WARN_SLOTS) {
+		w = &im->warn[i];
+		if (!w->value)
+			break;
+		if (w->kind == k && strcmp(w->value, value) == 0)
+			goto found;
+	}
+	if (im->nwarn >= WARN_SLOTS * 3 / 4) {      /* table full: count, do not list */
+		im->overflow++;
+		im->sum->warnings++;
+		return;
+	}
+	w->kind = k;
+	w->value = xstrdup(value);
+	w->reading = xstrdup(reading);
+	w->order = im->order++;
+	im->nwarn++;
+found:
+	if (w->count && w->last_line == line)
+		return;              /* one row, several cells: counted once */
+	w->last_line = line;
+	if (w->count < WARN_LINES)
+		w->lines[w->count] = line;
+	w->count++;
+	im->sum->warnings++;
+}
+
+static int warn_by_order(const void *a, const void *b)
+{
+	const struct warning *x = *(const struct warning *const *)a, *y = *(const struct warning *const *)b;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+static void warn_print_one(const struct importer *im, const struct warning *w)
+{
+	static const char *const fmt[W_KIND_COUNT] = {
+		[W_RAG_INFERRED] = "RAG \"%s\" read as %s",
+		[W_RAG_UNKNOWN] = "unknown RAG value \"%s\" left unset%s",
+		[W_DATE_INFERRED] = "target \"%s\" read as %s",
+		[W_DATE_TEXT] = "target \"%s\" kept as text (no date)%s",
+		[W_CLEANED] = "HTML or control characters cleaned from text%s%s",
+	};
+	FILE *out = im->opts->out;
+	char *shown = text_visible(w->value, ' ');
+	if (strlen(shown) > 60)
+		strcpy(shown + 57, "...");
+	fprintf(out, "%s:%ld: ", im->file, w->lines[0]);
+	fprintf(out, fmt[w->kind], shown, w->reading);
+	fprintf(out, " (%ld row%s", w->count, w->count == 1 ? "" : "s");
+	long n = w->count < WARN_LINES ? w->count : WARN_LINES;
+	if (w->count > 1) {
+		fputs(": lines", out);
+		for (long i = 0; i < n; i++)
+			fprintf(out, "%s %ld", i ? "," : "", w->lines[i]);
+		if (w->count > n)
+			fputs(", ...", out);
+	}
+	fputs(")\n", out);
+	free(shown);
+}
+
+static void warn_flush(struct importer *im, int print)
+{
+	struct warning **list = xcalloc((size_t)im->nwarn + 1, sizeof *list);
+	long n = 0;
+	for (int i = 0; i < WARN_SLOTS; i++)
+		if (im->warn[i].value)
+			list[n++] = &im->warn[i];
+	qsort(list, (size_t)n, sizeof *list, warn_by_order);
+	for (long i = 0; print && i < n && im->opts->out; i++)
+		warn_print_one(im, list[i]);
+	if (print && im->overflow && im->opts->out)
+		fprintf(im->opts->out, "%s: %ld more warnings of other values\n", im->file, im->overflow);
+	for (int i = 0; i < WARN_SLOTS; i++) {
+		free(im->warn[i].value);
+		free(im->warn[i].reading);
+	}
+	memset(im->warn, 0, WARN_SLOTS * sizeof *im->warn);
+	im->nwarn = im->overflow = im->order = 0;
+	free(list);
+}
+
+/* ---- header -------------------------------------------------------------------------- */
+
+static int row_blank(const struct csv_row *row)
+{
+	for (size_t i = 0; i < row->ncells; i++)
+		for (const char *p = row->cells[i]; *p; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+				return 0;
+	return 1;
+}
+
+static void header_report(struct importer *im, const struct csv_row *row, const int *unknown)
+{
+	if (!im->opts->out)
+		return;
+	for (size_t i = 0; i < row->ncells; i++) {
+		if (!unknown[i] || str_empty(row->cells[i]))
+			continue;
+		char *shown = text_visible(row->cells[i], ' ');
+		fprintf(im->opts->out, "%s:%ld: column %zu \"%s\" %s; its cells are not imported\n", im->file, row->line,
+		        i + 1, shown, colmap_lookup(row->cells[i]) != COL_UNKNOWN ? "repeats an earlier column" : "is not a column ragtrack knows");
+		free(shown);
+	}
+	if (im->title_rows)
+		fprintf(im->opts->out, "%s:%ld: %ld row%s above the header skipped\n", im->file, row->line,
+		        im->title_rows, im->title_rows == 1 ? "" : "s");
+}
+
+static enum status header_try(struct importer *im, const struct csv_row *row, struct err *err)
+{
+	int *unknown = xcalloc(row->ncells + 1, sizeof *unknown);
+	struct colmap m;
+	int usable = colmap_build(&m, row->cells, row->ncells, unknown);
+	int first = im->header_rows_seen++ == 0;
+	if (usable >= 2 || (usable == 1 && first)) {
+		im->map = m;
+		im->have_header = 1;
+		header_report(im, row, unknown);
+	} else {
+		im->title_rows++;
+	}
+	free(unknown);
+	if (!im->have_header && im->header_rows_seen >= HEADER_SEARCH_ROWS)
+		return err_set(err, ERR_COLUMNS, "%s:%ld: no header row with usable columns in the first %d rows; expected columns such as %s",
+		               im->file, row->line, HEADER_SEARCH_ROWS, colmap_expected());
+	return OK;
+}
+
+/* ---- rows ---------------------------------------------------------------------------- */
+
+static const char *cell(const struct importer *im, const struct csv_row *row, enum col c)
+{
+	int at = im->map.at[c];
+	return at >= 0 && (size_t)at < row->ncells ? row->cells[at] : "";
+}
+
+static char *clean(struct importer *im, const char *raw, long line)
+{
+	int changed = 0;
+	char *t = text_clean(raw, &changed);
+	if (changed)
+		warn_note(im, W_CLEANED, "", "", line);
+	return t;
+}
+
+/* Agency names: cleaned, inner white space folded to single spaces. */
+static char *clean_name(struct importer *im, const char *raw, long line)
+{
+	char *t = clean(im, raw, line);
+	char *o = t;
+	for (char *p = t; *p; p++) {
+		int space = *p == ' ' || *p == '\n' || *p == '\t';
+		if (space && (o == t || o[-1] == ' '))
+			continue;
+		*o++ = space ? ' ' : *p;
+	}
+	*o = '\0';
+	return str_trim(t);
+}
+
+/* Fill-down: a blank cell means "same as above"; a new value resets the levels below. */
+static void fill(char **slot, char *fresh, int *changed)
+{
+	if (str_empty(fresh)) {
+		free(fresh);
+		return;
+	}
+	*changed = !str_eq(*slot, fresh);
+	free(*slot);
+	*slot = fresh;
+}
+
+static void reset(char **slot)
+{
+	free(*slot);
+	*slot = NULL;
+}
+
+static void fill_down(struct importer *im, const struct csv_row *row)
+{
+	int changed = 0;
+	char *review = im->map.at[COL_REVIEW] >= 0 ? clean_name(im, cell(im, row, COL_REVIEW), row->line) : NULL;
+	if (str_empty(review) && !im->review) {
+		free(review);
+		review = xstrdup(!str_empty(im->file_review) ? im->file_review
+		                 : !str_empty(im->opts->review) ? im->opts->review : im->default_review);
+	}
+	fill(&im->review, review, &changed);
+	if (changed) {
+		reset(&im->finding);
+		reset(&im->question);
+		reset(&im->agency);
+	}
+	changed = 0;
+	fill(&im->finding, clean(im, cell(im, row, COL_FINDING), row->line), &changed);
+	if (changed) {
+		reset(&im->question);
+		reset(&im->agency);
+		free(im->finding_ref);
+		im->finding_ref = ref_parse(im->finding, NULL);
+	}
+	changed = 0;
+	fill(&im->question, clean(im, cell(im, row, COL_QUESTION), row->line), &changed);
+	if (changed) {
+		reset(&im->agency);
+		free(im->question_ref);
+		im->question_ref = ref_parse(im->question, NULL);
+	}
+	if (!im->question) {
+		free(im->question_ref);
+		im->question_ref = NULL;
+	}
+	changed = 0;
+	fill(&im->agency, clean_name(im, cell(im, row, COL_AGENCY), row->line), &changed);
+}
+
+static void read_rag(struct importer *im, struct action *a, const char *raw, long line)
+{
+	enum guess how;
+	a->rag_raw = str_trim(xstrdup(raw));
+	a->rag = rag_parse(a->rag_raw, &how);
+	if (how == GUESS_INFERRED)
+		warn_note(im, W_RAG_INFERRED, a->rag_raw, rag_name(a->rag), line);
+	else if (how == GUESS_UNKNOWN)
+		warn_note(im, W_RAG_UNKNOWN, a->rag_raw, "", line);
+}
+
+/* Cells that say "nothing here" rather than a date: no warning for them. */
+static int placeholder(const char *t)
+{
+	return strcmp(t, "0") == 0 || strcmp(t, "-") == 0 || strcasecmp(t, "n/a") == 0;
+}
+
+/* A target cell, or the combined "Target Date/Evidence" cell whose leading date is the
+ * target and whose whole text joins the evidence. */
+static void read_target(struct importer *im, struct action *a, const char *raw, int combined, long line)
+{
+	char *t = clean(im, raw, line);
+	char iso[11] = "";
+	size_t used = 0;
+	enum guess how = str_empty(t) ? GUESS_EXACT : date_parse(t, iso, &used);
+	if (*iso)
+		a->target_date = xstrdup(iso);
+	if (combined) {
+		a->target_raw = *iso ? xstrndup(t, used) : xstrdup("");
+		if (!str_empty(t) && !(*iso && t[used] == '\0')) {
+			char *ev = str_empty(a->evidence) ? xstrdup(t) : xasprintf("%s\n%s", a->evidence, t);
+			free(a->evidence);
+			a->evidence = ev;
+		}
+		free(t);
+	} else {
+		a->target_raw = t;
+	}
+	if (how == GUESS_INFERRED)
+		warn_note(im, W_DATE_INFERRED, a->target_raw, iso, line);
+	else if (how == GUESS_UNKNOWN && !combined && !placeholder(a->target_raw))
+		warn_note(im, W_DATE_TEXT, a->target_raw, "", line);
+}
+
+static void build_action(struct importer *im, const struct csv_row *row, struct action *a)
+{
+	long line = row->line;
+	a->review = xstrdup(im->review);
+	a->board = im->map.at[COL_BOARD] >= 0 ? clean_name(im, cell(im, row, COL_BOARD), line) : NULL;
+	a->finding = xstrdup(im->finding);
+	a->finding_ref = xstrdup(im->finding_ref);
+	a->question = xstrdup(im->question);
+	a->question_ref = xstrdup(im->question_ref);
+	a->agency = xstrdup(im->agency);
+	a->response = clean(im, cell(im, row, COL_RESPONSE), line);
+	a->text = clean(im, cell(im, row, COL_ACTION), line);
+	a->evidence = clean(im, cell(im, row, COL_EVIDENCE), line);
+	a->lead = clean(im, cell(im, row, COL_LEAD), line);
+	a->constraints = clean(im, cell(im, row, COL_CONSTRAINTS), line);
+	a->desired = clean(im, cell(im, row, COL_DESIRED), line);
+	read_rag(im, a, cell(im, row, COL_RAG), line);
+	if (im->map.at[COL_TARGET] >= 0)
+		read_target(im, a, cell(im, row, COL_TARGET), 0, line);
+	if (im->map.at[COL_TARGET_EVIDENCE] >= 0 && (im->map.at[COL_TARGET] < 0 || str_empty(a->target_raw))) {
+		free(a->target_raw);
+		free(a->target_date);
+		a->target_date = NULL;
+		read_target(im, a, cell(im, row, COL_TARGET_EVIDENCE), 1, line);
+	}
+	if (!a->target_raw)
+		a->target_raw = xstrdup("");
+}
+
+/* Cells past the header's width must be empty: anything else would be lost. */
+static enum status check_width(const struct importer *im, const struct csv_row *row, struct err *err)
+{
+	for (size_t i = im->map.ncols; i < row->ncells; i++)
+		if (!str_empty(row->cells[i]))
+			return err_set(err, ERR_PARSE, "%s:%ld: %zu cells, but the header has %zu (is a comma missing its quotes?)",
+			               im->file, row->line, row->ncells, im->map.ncols);
+	return OK;
+}
+
+static enum status on_row(const struct csv_row *row, void *ctx, struct err *err)
+{
+	struct importer *im = ctx;
+	if (row_blank(row)) {
+		if (im->have_header)
+			im->sum->blank_rows++;
+		return OK;
+	}
+	if (!im->have_header)
+		return header_try(im, row, err);
+	enum status st = check_width(im, row, err);
+	if (st != OK)
+		return st;
+	im->sum->rows++;
+	fill_down(im, row);
+	struct action a;
+	action_init(&a);
+	build_action(im, row, &a);
+	enum row_result res;
+	st = store_import_row(im->store, &a, &res, err);
+	if (st == OK) {
+		long *count[] = { &im->sum->added, &im->sum->updated, &im->sum->unchanged };
+		(*count[res])++;
+	} else {
+		char inner[sizeof err->msg];
+		memcpy(inner, err->msg, sizeof inner);
+		err_set(err, st, "%s:%ld: %s", im->file, row->line, inner);
+	}
+	action_clear(&a);
+	return st;
+}
+
+/* ---- files ----------------------------------------------------------------------------- */
+
+static char *review_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *name = xstrdup(base);
+	char *dot = strrchr(name, '.');
+	if (dot && dot != name)
+		*dot = '\0';
+	return name;
+}
+
+static void importer_reset_file(struct importer *im, const char *file)
+{
+	im->file = file;
+	free(im->default_review);
+	im->default_review = review_from_path(file);
+	im->have_header = 0;
+	im->header_rows_seen = 0;
+	im->title_rows = 0;
+	char **slots[] = { &im->review, &im->finding, &im->finding_ref, &im->question, &im->question_ref, &im->agency };
+	for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
+		reset(slots[i]);
+}
+
+static enum status file_finish(struct importer *im, const struct csvread_info *info, struct err *err)
+{
+	if (!im->have_header)
+		return err_set(err, info->rows ? ERR_COLUMNS : ERR_PARSE, info->rows
+		               ? "%s:1: no usable columns; expected columns such as %s"
+		               : "%s:1: empty file (no header row)%s",
+		               im->file, info->rows ? colmap_expected() : "");
+	FILE *out = im->opts->out;
+	if (out && info->cp1252)
+		fprintf(out, "%s: not UTF-8; read as Windows-1252 and converted\n", im->file);
+	if (out && info->nul_line)
+		fprintf(out, "%s:%ld: NUL bytes removed\n", im->file, info->nul_line);
+	warn_flush(im, 1);
+	im->sum->files++;
+	return store_review_describe(im->store, im->review, NULL, NULL, NULL, im->file, err);
+}
+
+typedef enum status (*read_fn)(struct importer *im, const void *arg, struct csvread_info *info, struct err *err);
+
+static enum status read_path(struct importer *im, const void *arg, struct csvread_info *info, struct err *err)
+{
+	return csvread_file((const char *)arg, on_row, im, info, err);
+}
+
+struct mem { const char *data; size_t len; };
+
+static enum status read_mem(struct importer *im, const void *arg, struct csvread_info *info, struct err *err)
+{
+	const struct mem *m = arg;
+	return csvread_buffer(im->file, m->data, m->len, on_row, im, info, err);
+}
+
+static void summary_print(const struct importer *im, int dry_run)
+{
+	const struct import_summary *s = im->sum;
+	if (!im->opts->out)
+		return;
+	fprintf(im->opts->out,
+	        "%s%ld file%s, %ld row%s: %ld review%s, %ld question%s, %ld agenc%s; actions %ld added, %ld updated, %ld unchanged; %ld warning%s\n",
+	        dry_run ? "dry run, nothing written: " : "", s->files, s->files == 1 ? "" : "s", s->rows, s->rows == 1 ? "" : "s",
+	        s->reviews, s->reviews == 1 ? "" : "s", s->questions, s->questions == 1 ? "" : "s", s->agencies,
+	        s->agencies == 1 ? "y" : "ies", s->added, s->updated, s->unchanged, s->warnings, s->warnings == 1 ? "" : "s");
+}
+
+static enum status import_run(struct store *s, int n, const char *const *names, const char *const *reviews,
+                              const void *const *args, read_fn rd,
+                              const struct import_opts *o, struct import_summary *sum, struct err *err)
+{
+	static const struct import_opts quiet = {0};
+	if (!o)
+		o = &quiet;
+	struct import_summary local = {0};
+	struct importer im = { .store = s, .opts = o, .sum = sum ? sum : &local };
+	memset(im.sum, 0, sizeof *im.sum);
+	im.warn = xcalloc(WARN_SLOTS, sizeof *im.warn);
+	enum status st = store_import_begin(s, err);
+	for (int i = 0; st == OK && i < n; i++) {
+		struct csvread_info info;
+		importer_reset_file(&im, names[i]);
+		im.file_review = reviews ? reviews[i] : NULL;
+		st = rd(&im, args[i], &info, err);
+		if (st == OK)
+			st = file_finish(&im, &info, err);
+	}
+	if (st == OK)
+		st = store_import_stats(s, &im.sum->reviews, &im.sum->questions, &im.sum->agencies, err);
+	if (st == OK && !o->dry_run)
+		st = store_import_commit(s, err);
+	else
+		store_import_rollback(s);
+	if (st == OK)
+		summary_print(&im, o->dry_run);
+	importer_reset_file(&im, "");
+	free(im.default_review);
+	warn_flush(&im, 0);
+	free(im.warn);
+	return st;
+}
+
+enum status import_files(struct store *s, char *const *paths, const char *const *reviews, int npaths,
+                         const struct import_opts *o, struct import_summary *sum, struct err *err)
+{
+	return import_run(s, npaths, (const char *const *)paths, reviews, (const void *const *)paths, read_path, o, sum, err);
+}
+
+enum status import_buffer(struct store *s, const char *name, const char *data, size_t len,
+                          const struct import_opts *o, struct import_summary *sum, struct err *err)
+{
+	struct mem m = { data, len };
+	const void *arg = &m;
+	return import_run(s, 1, &name, NULL, &arg, read_mem, o, sum, err);
+}

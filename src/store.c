@@ -1,0 +1,448 @@
+/* store: opening, creating and upgrading the database, and the helpers the other
+ * store files share.  See docs/design.md for the schema's reasoning. */
+#include "store_int.h"
+#include "ragtrack/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schema_sql.h"
+
+/* The schema version schema.sql describes.  Bump it with every schema change and add
+ * the step that brings the previous version up to it to MIGRATIONS. */
+#define SCHEMA_VERSION 1
+
+/* MIGRATIONS[v] upgrades a version-v database to version v+1 (v from 1). */
+static const char *const MIGRATIONS[SCHEMA_VERSION + 1] = {
+	[0] = NULL,
+	[1] = NULL,
+};
+
+int store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+const char *store_source_name(enum store_source src)
+{
+	static const char *const names[] = { "import", "cli", "tui" };
+	return names[src];
+}
+
+enum status store_fail(struct store *s, struct err *err, const char *doing)
+{
+	int code = sqlite3_errcode(s->db);
+	enum status st = ERR_DB;
+	if (code == SQLITE_READONLY)
+		st = ERR_READ_ONLY;
+	return err_set(err, st, "%s: %s: %s", s->path, doing, sqlite3_errmsg(s->db));
+}
+
+int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		store_fail(s, err, "preparing a query");
+		*st = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+enum status store_exec(struct store *s, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		enum status st = err_set(err, sqlite3_errcode(s->db) == SQLITE_READONLY ? ERR_READ_ONLY : ERR_DB,
+		                         "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return st;
+	}
+	return OK;
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+char *store_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+enum status store_begin(struct store *s, struct err *err)
+{
+	return store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+enum status store_commit(struct store *s, struct err *err)
+{
+	return store_exec(s, "COMMIT", err);
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum status store_check_writable(struct store *s, struct err *err)
+{
+	if (s->read_only)
+		return err_set(err, ERR_READ_ONLY, "%s is open read-only", s->path);
+	return OK;
+}
+
+static int64_t store_scalar(struct store *s, const char *sql, int64_t bind, int64_t dflt)
+{
+	sqlite3_stmt *st;
+	int64_t v = dflt;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return dflt;
+	sqlite3_bind_int64(st, 1, bind);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+enum status store_check_lens(struct store *s, int64_t action_id, struct err *err)
+{
+	if (!s->lens_agency)
+		return OK;
+	int64_t agency = store_scalar(s, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", action_id, -1);
+	if (agency == s->lens_agency)
+		return OK;
+	return err_set(err, ERR_FORBIDDEN, "action %lld is not %s's: agency leads may change only their own agency's actions",
+	               (long long)action_id, s->lens_name);
+}
+
+int64_t store_next_batch(struct store *s)
+{
+	return store_scalar(s, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", 0, 1);
+}
+
+enum status store_log(struct store *s, int64_t action_id, int64_t batch, const char *field,
+                      const char *old_value, const char *new_value, const char *reason,
+                      int64_t undoes, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "INSERT INTO change_log(action_id, at, user, field, old_value, new_value, source, reason, batch, undoes)"
+	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, action_id);
+	store_bind_text(st, 2, util_now());
+	store_bind_text(st, 3, s->user);
+	store_bind_text(st, 4, field);
+	store_bind_text(st, 5, old_value);
+	store_bind_text(st, 6, new_value);
+	store_bind_text(st, 7, store_source_name(s->source));
+	store_bind_text(st, 8, reason);
+	sqlite3_bind_int64(st, 9, batch);
+	if (undoes)
+		sqlite3_bind_int64(st, 10, undoes);
+	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "writing the change log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+char *store_sort_key(const char *review, const char *question_sort_key, const char *agency, int seq)
+{
+	/* \x1f keeps the parts apart and sorts below every printable character. */
+	return xasprintf("%s\x1f%s\x1f%s\x1f%08d", review ? review : "", question_sort_key ? question_sort_key : "",
+	                 agency ? agency : "", seq);
+}
+
+int64_t store_agency_find(struct store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	if (str_empty(name) || sqlite3_prepare_v2(s->db,
+	        "SELECT agency_id FROM agency_alias WHERE alias = ?1"
+	        " UNION ALL SELECT id FROM agency WHERE name = ?1 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* ---- opening ------------------------------------------------------------------ */
+
+/* Create an empty file readable and writable by owner and group only, so SQLite
+ * (which keeps an existing file's mode for its -wal and -shm files) never makes a
+ * world-readable database. */
+static enum status store_create_file(const char *path, struct err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+	if (fd < 0 && errno != EEXIST)
+		return err_set(err, ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+	if (fd >= 0) {
+		fchmod(fd, 0660);
+		close(fd);
+	}
+	return OK;
+}
+
+static enum status store_upgrade(struct store *s, struct err *err)
+{
+	int64_t version = store_scalar(s, "PRAGMA user_version", 0, 0);
+	if (version > SCHEMA_VERSION)
+		return err_set(err, ERR_SCHEMA, "%s: schema version %lld is newer than this ragtrack knows (%d); upgrade ragtrack",
+		               s->path, (long long)version, SCHEMA_VERSION);
+	if (version == SCHEMA_VERSION)
+		return OK;
+	if (s->read_only)
+		return err_set(err, ERR_READ_ONLY, "%s: needs a schema upgrade (version %lld to %d), but is open read-only",
+		               s->path, (long long)version, SCHEMA_VERSION);
+	enum status st = store_begin(s, err);
+	if (st != OK)
+		return st;
+	if (version == 0)
+		st = store_exec(s, SCHEMA_SQL, err);
+	else
+		for (int64_t v = version; st == OK && v < SCHEMA_VERSION; v++)
+			st = MIGRATIONS[v] ? store_exec(s, MIGRATIONS[v], err) : OK;
+	if (st == OK) {
+		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);
+		st = store_exec(s, sql, err);
+		free(sql);
+	}
+	if (st == OK)
+		st = store_commit(s, err);
+	if (st != OK)
+		store_rollback(s);
+	return st;
+}
+
+static enum status store_configure(struct store *s, struct err *err)
+{
+	sqlite3_busy_timeout(s->db, 10000);
+	enum status st = store_exec(s, "PRAGMA foreign_keys = ON", err);
+	if (st == OK && !s->read_only)
+		st = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
+	if (st == OK && s->read_only)
+		st = store_exec(s, "PRAGMA query_only = 1", err);
+	return st;
+}
+
+static enum status store_set_lens(struct store *s, const char *agency, struct err *err)
+{
+	if (str_empty(agency))
+		return OK;
+	s->lens_agency = store_agency_find(s, agency);
+	if (!s->lens_agency)
+		return err_set(err, ERR_NOT_FOUND, "--as-agency: no agency '%s' (ragtrack agency list shows them)", agency);
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT name FROM agency WHERE id = ?", err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, s->lens_agency);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s->lens_name = store_col_dup(st, 0);
+	sqlite3_finalize(st);
+	return OK;
+}
+
+enum status store_open(const char *path, const struct store_opts *o, struct store **out,
+                       struct err *err)
+{
+	static const struct store_opts defaults = { .source = SOURCE_CLI, .create = 1 };
+	if (!o)
+		o = &defaults;
+	*out = NULL;
+	int memory = strcmp(path, ":memory:") == 0;
+	if (!memory && access(path, F_OK) != 0) {
+		if (!o->create || o->read_only)
+			return err_set(err, ERR_NOT_FOUND, "%s: no such database (ragtrack import FILE... creates one)", path);
+		enum status st = store_create_file(path, err);
+		if (st != OK)
+			return st;
+	}
+	struct store *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->read_only = o->read_only;
+	s->user = xstrdup(util_user(o->user));
+	s->source = o->source;
+	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	enum status st = OK;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+		st = store_fail(s, err, "cannot open");
+	if (st == OK)
+		st = store_configure(s, err);
+	if (st == OK)
+		st = store_upgrade(s, err);
+	if (st == OK)
+		st = store_set_lens(s, o->as_agency, err);
+	if (st != OK) {
+		store_close(s);
+		return st;
+	}
+	*out = s;
+	return OK;
+}
+
+static void store_cache_clear(struct store *s)
+{
+	free(s->cache.review);
+	free(s->cache.finding_key);
+	free(s->cache.question_key);
+	for (int i = 0; i < s->cache.nagency; i++)
+		free(s->cache.agency[i].name);
+	memset(&s->cache, 0, sizeof s->cache);
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	store_rollback(s);
+	store_cache_clear(s);
+	sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s->user);
+	free(s->lens_name);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_read_only(const struct store *s)
+{
+	return s->read_only;
+}
+
+const char *store_lens(const struct store *s)
+{
+	return s->lens_name;
+}
+
+/* ---- actions as values --------------------------------------------------------- */
+
+void action_init(struct action *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+void action_clear(struct action *a)
+{
+	char **strings[] = {
+		&a->review, &a->board, &a->finding_ref, &a->finding, &a->question_ref, &a->question,
+		&a->agency, &a->response, &a->text, &a->rag_raw, &a->target_date, &a->target_raw,
+		&a->first_target_date, &a->evidence, &a->lead, &a->constraints, &a->desired,
+		&a->created_at, &a->updated_at,
+	};
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		free(*strings[i]);
+	action_init(a);
+}
+
+/* ---- fields ---------------------------------------------------------------------- */
+
+static const struct { const char *name, *help; } FIELDS[] = {
+#define FIELD_ROW(id, name, help) { name, help },
+	ACTION_FIELDS(FIELD_ROW)
+#undef FIELD_ROW
+};
+
+enum action_field field_from_name(const char *name)
+{
+	for (int i = 0; i < FIELD_COUNT; i++)
+		if (str_casecmp(name, FIELDS[i].name) == 0)
+			return (enum action_field)i;
+	return FIELD_NONE;
+}
+
+const char *field_name(enum action_field f)
+{
+	return FIELDS[f].name;
+}
+
+const char *field_help(enum action_field f)
+{
+	return FIELDS[f].help;
+}
+
+/* ---- maintenance --------------------------------------------------------------- */
+
+enum status store_backup(struct store *s, const char *path, struct err *err)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	enum status st = store_create_file(tmp, err);
+	sqlite3 *dst = NULL;
+	if (st == OK && sqlite3_open(tmp, &dst) != SQLITE_OK)
+		st = err_set(err, ERR_IO, "%s: %s", path, sqlite3_errmsg(dst));
+	if (st == OK) {
+		sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+		int rc = SQLITE_OK;
+		if (!b)
+			rc = sqlite3_errcode(dst);
+		else {
+			do {
+				rc = sqlite3_backup_step(b, 256);
+				if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+					sqlite3_sleep(20);
+			} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+			rc = sqlite3_backup_finish(b);
+		}
+		if (rc != SQLITE_OK)
+			st = err_set(err, ERR_IO, "%s: backup failed: %s", path, sqlite3_errmsg(dst));
+	}
+	sqlite3_close(dst);
+	if (st == OK && rename(tmp, path) != 0)
+		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	if (st != OK)
+		unlink(tmp);
+	free(tmp);
+	return st;
+}
+
+static void check_collect(struct store *s, const char *sql, const char *title, struct buf *b, int *problems)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		buf_printf(b, "%s: cannot run: %s\n", title, sqlite3_errmsg(s->db));
+		(*problems)++;
+		return;
+	}
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (v && strcmp(v, "ok") == 0)
+			continue;
+		if (rows++ < 20)
+			buf_printf(b, "%s: %s\n", title, v ? v : "problem");
+		(*problems)++;
+	}
+	sqlite3_finalize(st);
+	if (!rows)
+		buf_printf(b, "%s: ok\n", title);
+}
+
+enum status store_check(struct store *s, char **report, struct err *err)
+{
+	struct buf b = {0};
+	int problems = 0;
+	check_collect(s, "PRAGMA integrity_check", "integrity", &b, &problems);
+	check_collect(s, "SELECT printf('%s row %d refers to a missing %s', \"table\", rowid, parent)"
+	                 " FROM pragma_foreign_key_check", "foreign keys", &b, &problems);
+	check_collect(s, "SELECT CASE WHEN a = f THEN 'ok' ELSE printf('%d entries for %d actions', f, a) END"
+	                 " FROM (SELECT (SELECT count(*) FROM action) AS a, (SELECT count(*) FROM action_fts) AS f)",
+	              "search index", &b, &problems);
+	buf_printf(&b, problems ? "%d problem(s) found\n" : "database is sound\n", problems);
+	*report = buf_steal(&b);
+	return problems ? err_set(err, ERR_DB, "%s: %d problem(s) found", s->path, problems) : OK;
+}

@@ -1,0 +1,546 @@
+/* store_import: adding and updating actions from spreadsheet rows.
+ *
+ * One transaction per import run.  Identity: review + question key + agency + seq,
+ * where seq counts the rows of one question and agency within the run.  Each action
+ * remembers a hash per field of what the spreadsheet said last time (import_sig), so a
+ * re-import changes only what the spreadsheet changed and never undoes an edit made
+ * in ragtrack since. */
+#include "store_int.h"
+#include "ragtrack/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum import_stmt {
+	ST_REVIEW_GET, ST_REVIEW_ADD, ST_FINDING_GET, ST_FINDING_ADD, ST_FINDING_SET,
+	ST_QUESTION_GET, ST_QUESTION_ADD, ST_QUESTION_SET, ST_AGENCY_ADD,
+	ST_RESPONSE_GET, ST_RESPONSE_ADD, ST_RESPONSE_TOUCH,
+	ST_ACTION_GET, ST_ACTION_ADD, ST_COUNT
+};
+
+static const char *const IMPORT_SQL[ST_COUNT] = {
+	[ST_REVIEW_GET] = "SELECT id FROM review WHERE name = ?",
+	[ST_REVIEW_ADD] = "INSERT INTO review(name, board, created_at) VALUES (?, ifnull(?, ''), ?)",
+	[ST_FINDING_GET] = "SELECT id, title FROM finding WHERE review_id = ? AND key = ?",
+	[ST_FINDING_ADD] = "INSERT INTO finding(review_id, key, ref, title) VALUES (?, ?, ?, ?)",
+	[ST_FINDING_SET] = "UPDATE finding SET title = ? WHERE id = ?",
+	[ST_QUESTION_GET] = "SELECT id, text, ifnull(finding_id, 0), sort_key FROM question WHERE review_id = ? AND key = ?",
+	[ST_QUESTION_ADD] = "INSERT INTO question(review_id, finding_id, key, ref, sort_key, text) VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_QUESTION_SET] = "UPDATE question SET text = ?, finding_id = ? WHERE id = ?",
+	[ST_AGENCY_ADD] = "INSERT INTO agency(name) VALUES (?)",
+	[ST_RESPONSE_GET] = "SELECT id, run, run_rows, ifnull(pending, '') FROM response"
+	                    " WHERE question_id = ? AND ifnull(agency_id, 0) = ?",
+	[ST_RESPONSE_ADD] = "INSERT INTO response(question_id, agency_id, text, run, run_rows, pending)"
+	                    " VALUES (?, ?, ?, ?, 1, ?)",
+	[ST_RESPONSE_TOUCH] = "UPDATE response SET run = ?, run_rows = ?, pending = ? WHERE id = ?",
+	[ST_ACTION_GET] = "SELECT id, import_sig, text, rag, rag_raw, target_date, target_raw, evidence, lead,"
+	                  " constraints, desired FROM action WHERE question_id = ? AND ifnull(agency_id, 0) = ? AND seq = ?",
+	[ST_ACTION_ADD] = "INSERT INTO action(review_id, question_id, agency_id, response_id, seq, text, rag, rag_raw,"
+	                  " target_date, target_raw, first_target_date, evidence, lead, constraints, desired, sort_key,"
+	                  " import_sig, created_at, updated_at, touched_at)"
+	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?17)",
+};
+
+/* The spreadsheet fields an import compares, in import_sig order. */
+enum sig_field { SIG_TEXT, SIG_RAG, SIG_TARGET, SIG_EVIDENCE, SIG_LEAD, SIG_CONSTRAINTS, SIG_DESIRED, SIG_COUNT };
+static const char *const SIG_COLUMN[SIG_COUNT] = { "text", "rag_raw", "target_raw", "evidence", "lead", "constraints", "desired" };
+static const char *const SIG_LOG_NAME[SIG_COUNT] = { "action", "rag", "target", "evidence", "lead", "constraints", "desired" };
+
+static sqlite3_stmt *stmt(struct store *s, enum import_stmt i)
+{
+	sqlite3_stmt *st = s->import_stmt[i];
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+static void import_finalize(struct store *s)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(s->import_stmt[i]);
+		s->import_stmt[i] = NULL;
+	}
+	s->in_import = 0;
+}
+
+enum status store_import_begin(struct store *s, struct err *err)
+{
+	enum status st = store_check_writable(s, err);
+	if (st == OK && s->lens_agency)
+		st = err_set(err, ERR_FORBIDDEN, "import is not allowed under --as-agency");
+	if (st == OK)
+		st = store_begin(s, err);
+	if (st != OK)
+		return st;
+	for (int i = 0; i < ST_COUNT; i++)
+		if (store_prepare(s, &s->import_stmt[i], IMPORT_SQL[i], err)) {
+			import_finalize(s);
+			store_rollback(s);
+			return ERR_DB;
+		}
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "SELECT ifnull(max(run), 0) + 1 FROM response", err) == 0) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			s->run = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	s->batch = store_next_batch(s);
+	s->in_import = 1;
+	return OK;
+}
+
+static int cache_hit(const char *cached, const char *key)
+{
+	return cached && strcmp(cached, key) == 0;
+}
+
+static void cache_set(char **slot, const char *key)
+{
+	free(*slot);
+	*slot = xstrdup(key);
+}
+
+static enum status step_done(struct store *s, sqlite3_stmt *st, struct err *err, const char *doing)
+{
+	return sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
+}
+
+static enum status import_review(struct store *s, const char *name, const char *board, struct err *err)
+{
+	if (cache_hit(s->cache.review, name))
+		return OK;
+	sqlite3_stmt *st = stmt(s, ST_REVIEW_GET);
+	store_bind_text(st, 1, name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s->cache.review_id = sqlite3_column_int64(st, 0);
+	else {
+		st = stmt(s, ST_REVIEW_ADD);
+		store_bind_text(st, 1, name);
+		store_bind_text(st, 2, board);
+		store_bind_text(st, 3, util_now());
+		if (step_done(s, st, err, "adding a review") != OK)
+			return ERR_DB;
+		s->cache.review_id = sqlite3_last_insert_rowid(s->db);
+	}
+	cache_set(&s->cache.review, name);
+	free(s->cache.finding_key);
+	free(s->cache.question_key);
+	s->cache.finding_key = s->cache.question_key = NULL;
+	return OK;
+}
+
+static enum status import_finding(struct store *s, const char *ref, const char *title, struct err *err)
+{
+	const char *key = str_empty(ref) ? title : ref;
+	if (str_empty(title)) {
+		s->cache.finding_id = 0;
+		return OK;
+	}
+	if (cache_hit(s->cache.finding_key, key))
+		return OK;
+	sqlite3_stmt *st = stmt(s, ST_FINDING_GET);
+	sqlite3_bind_int64(st, 1, s->cache.review_id);
+	store_bind_text(st, 2, key);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		s->cache.finding_id = sqlite3_column_int64(st, 0);
+		if (!str_eq((const char *)sqlite3_column_text(st, 1), title)) {
+			st = stmt(s, ST_FINDING_SET);
+			store_bind_text(st, 1, title);
+			sqlite3_bind_int64(st, 2, s->cache.finding_id);
+			if (step_done(s, st, err, "updating a finding") != OK)
+				return ERR_DB;
+		}
+	} else {
+		st = stmt(s, ST_FINDING_ADD);
+		sqlite3_bind_int64(st, 1, s->cache.review_id);
+		store_bind_text(st, 2, key);
+		store_bind_text(st, 3, ref ? ref : "");
+		store_bind_text(st, 4, title);
+		if (step_done(s, st, err, "adding a finding") != OK)
+			return ERR_DB;
+		s->cache.finding_id = sqlite3_last_insert_rowid(s->db);
+	}
+	cache_set(&s->cache.finding_key, key);
+	return OK;
+}
+
+/* The question's identity: its ref, else its text, else "#" and the finding's key. */
+static char *question_key(const struct action *a, const struct store *s)
+{
+	if (!str_empty(a->question_ref))
+		return xstrdup(a->question_ref);
+	if (!str_empty(a->question))
+		return xstrdup(a->question);
+	return xasprintf("#%s", s->cache.finding_key && s->cache.finding_id ? s->cache.finding_key : "");
+}
+
+static enum status question_refresh(struct store *s, sqlite3_stmt *got, const struct action *a, struct err *err)
+{
+	const char *text = (const char *)sqlite3_column_text(got, 1);
+	int64_t finding = sqlite3_column_int64(got, 2);
+	int64_t id = sqlite3_column_int64(got, 0);
+	if (str_eq(text, a->question) && finding == s->cache.finding_id)
+		return OK;
+	if (str_empty(a->question) && finding == s->cache.finding_id)
+		return OK;
+	sqlite3_stmt *st = stmt(s, ST_QUESTION_SET);
+	store_bind_text(st, 1, str_empty(a->question) ? text : a->question);
+	if (s->cache.finding_id)
+		sqlite3_bind_int64(st, 2, s->cache.finding_id);
+	sqlite3_bind_int64(st, 3, id);
+	return step_done(s, st, err, "updating a question");
+}
+
+static enum status import_question(struct store *s, const struct action *a, char **sort_key, struct err *err)
+{
+	char *key = question_key(a, s);
+	sqlite3_stmt *st = stmt(s, ST_QUESTION_GET);
+	sqlite3_bind_int64(st, 1, s->cache.review_id);
+	store_bind_text(st, 2, key);
+	enum status rc = OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		s->cache.question_id = sqlite3_column_int64(st, 0);
+		*sort_key = store_col_dup(st, 3);
+		if (!cache_hit(s->cache.question_key, key))
+			rc = question_refresh(s, st, a, err);
+	} else {
+		*sort_key = ref_sort_key(a->question_ref ? a->question_ref : "");
+		st = stmt(s, ST_QUESTION_ADD);
+		sqlite3_bind_int64(st, 1, s->cache.review_id);
+		if (s->cache.finding_id)
+			sqlite3_bind_int64(st, 2, s->cache.finding_id);
+		store_bind_text(st, 3, key);
+		store_bind_text(st, 4, a->question_ref ? a->question_ref : "");
+		store_bind_text(st, 5, *sort_key);
+		store_bind_text(st, 6, a->question ? a->question : "");
+		rc = step_done(s, st, err, "adding a question");
+		s->cache.question_id = sqlite3_last_insert_rowid(s->db);
+	}
+	cache_set(&s->cache.question_key, key);
+	free(key);
+	return rc;
+}
+
+/* Agency id for a name (alias-aware), adding the agency when new; 0 for no agency. */
+static enum status import_agency(struct store *s, const char *name, int64_t *id, struct err *err)
+{
+	*id = 0;
+	if (str_empty(name))
+		return OK;
+	for (int i = 0; i < s->cache.nagency; i++)
+		if (strcmp(s->cache.agency[i].name, name) == 0) {
+			*id = s->cache.agency[i].id;
+			return OK;
+		}
+	*id = store_agency_find(s, name);
+	if (!*id) {
+		sqlite3_stmt *st = stmt(s, ST_AGENCY_ADD);
+		store_bind_text(st, 1, name);
+		if (step_done(s, st, err, "adding an agency") != OK)
+			return ERR_DB;
+		*id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (s->cache.nagency < AGENCY_CACHE) {
+		s->cache.agency[s->cache.nagency].name = xstrdup(name);
+		s->cache.agency[s->cache.nagency++].id = *id;
+	}
+	return OK;
+}
+
+/* The response's text as this run assembles it: the first row's cell, then any
+ * different text later rows add, a blank line between. */
+static char *response_pending(const char *pending, const char *cell)
+{
+	if (str_empty(cell) || strstr(pending, cell))
+		return xstrdup(pending);
+	if (!*pending)
+		return xstrdup(cell);
+	return xasprintf("%s\n\n%s", pending, cell);
+}
+
+static enum status import_response(struct store *s, int64_t question_id, int64_t agency_id, const char *cell,
+                                   int64_t *response_id, int *seq, struct err *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_RESPONSE_GET);
+	sqlite3_bind_int64(st, 1, question_id);
+	sqlite3_bind_int64(st, 2, agency_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		st = stmt(s, ST_RESPONSE_ADD);
+		sqlite3_bind_int64(st, 1, question_id);
+		if (agency_id)
+			sqlite3_bind_int64(st, 2, agency_id);
+		store_bind_text(st, 3, cell ? cell : "");
+		sqlite3_bind_int64(st, 4, s->run);
+		store_bind_text(st, 5, cell ? cell : "");
+		*seq = 1;
+		if (step_done(s, st, err, "adding a response") != OK)
+			return ERR_DB;
+		*response_id = sqlite3_last_insert_rowid(s->db);
+		return OK;
+	}
+	*response_id = sqlite3_column_int64(st, 0);
+	int same_run = sqlite3_column_int64(st, 1) == s->run;
+	*seq = same_run ? (int)sqlite3_column_int64(st, 2) + 1 : 1;
+	char *pending = response_pending(same_run ? (const char *)sqlite3_column_text(st, 3) : "", cell);
+	st = stmt(s, ST_RESPONSE_TOUCH);
+	sqlite3_bind_int64(st, 1, s->run);
+	sqlite3_bind_int64(st, 2, *seq);
+	store_bind_text(st, 3, pending);
+	sqlite3_bind_int64(st, 4, *response_id);
+	free(pending);
+	return step_done(s, st, err, "updating a response");
+}
+
+static unsigned fnv1a(const char *v)
+{
+	unsigned h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static void sig_values(const struct action *a, const char *v[SIG_COUNT])
+{
+	v[SIG_TEXT] = a->text;
+	v[SIG_RAG] = a->rag_raw;
+	v[SIG_TARGET] = a->target_raw;
+	v[SIG_EVIDENCE] = a->evidence;
+	v[SIG_LEAD] = a->lead;
+	v[SIG_CONSTRAINTS] = a->constraints;
+	v[SIG_DESIRED] = a->desired;
+}
+
+static void sig_make(const struct action *a, char out[SIG_COUNT * 8 + 1])
+{
+	const char *v[SIG_COUNT];
+	sig_values(a, v);
+	for (int i = 0; i < SIG_COUNT; i++)
+		snprintf(out + i * 8, 9, "%08x", fnv1a(v[i]));
+}
+
+static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
+                              const char *qsort, const char *sig, struct err *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACTION_ADD);
+	char *sort_key = store_sort_key(a->review, qsort, a->agency, a->seq);
+	sqlite3_bind_int64(st, 1, s->cache.review_id);
+	sqlite3_bind_int64(st, 2, s->cache.question_id);
+	if (agency_id)
+		sqlite3_bind_int64(st, 3, agency_id);
+	sqlite3_bind_int64(st, 4, response_id);
+	sqlite3_bind_int(st, 5, a->seq);
+	store_bind_text(st, 6, a->text ? a->text : "");
+	sqlite3_bind_int(st, 7, (int)a->rag);
+	store_bind_text(st, 8, a->rag_raw ? a->rag_raw : "");
+	store_bind_text(st, 9, a->target_date);
+	store_bind_text(st, 10, a->target_raw ? a->target_raw : "");
+	store_bind_text(st, 11, a->evidence ? a->evidence : "");
+	store_bind_text(st, 12, a->lead ? a->lead : "");
+	store_bind_text(st, 13, a->constraints ? a->constraints : "");
+	store_bind_text(st, 14, a->desired ? a->desired : "");
+	store_bind_text(st, 15, sort_key);
+	store_bind_text(st, 16, sig);
+	store_bind_text(st, 17, util_now());
+	free(sort_key);
+	if (step_done(s, st, err, "adding an action") != OK)
+		return ERR_DB;
+	a->id = sqlite3_last_insert_rowid(s->db);
+	return OK;
+}
+
+/* Old value of a compared field from the ST_ACTION_GET row, as the log shows it. */
+static const char *sig_old(sqlite3_stmt *got, enum sig_field f)
+{
+	static const int column[SIG_COUNT] = { 2, 4, 6, 7, 8, 9, 10 };
+	return (const char *)sqlite3_column_text(got, column[f]);
+}
+
+static enum status field_update(struct store *s, int64_t id, enum sig_field f, const struct action *a,
+                                const char *old_value, const char *new_value, struct err *err)
+{
+	char *sql;
+	if (f == SIG_RAG)
+		sql = xstrdup("UPDATE action SET rag_raw = ?1, rag = ?3 WHERE id = ?2");
+	else if (f == SIG_TARGET)
+		sql = xstrdup("UPDATE action SET target_raw = ?1, target_date = ?3 WHERE id = ?2");
+	else
+		sql = xasprintf("UPDATE action SET %s = ?1 WHERE id = ?2", SIG_COLUMN[f]);
+	sqlite3_stmt *st;
+	int bad = store_prepare(s, &st, sql, err);
+	free(sql);
+	if (bad)
+		return ERR_DB;
+	if (f == SIG_RAG)
+		sqlite3_bind_int(st, 3, (int)a->rag);
+	else if (f == SIG_TARGET)
+		store_bind_text(st, 3, a->target_date);
+	store_bind_text(st, 1, new_value ? new_value : "");
+	sqlite3_bind_int64(st, 2, id);
+	enum status rc = step_done(s, st, err, "updating an action");
+	sqlite3_finalize(st);
+	if (rc == OK)
+		rc = store_log(s, id, s->batch, SIG_LOG_NAME[f], old_value, new_value ? new_value : "", NULL, 0, err);
+	return rc;
+}
+
+/* Apply the fields whose spreadsheet value changed since the last import. */
+static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, const char *sig,
+                                  enum row_result *res, struct err *err)
+{
+	const char *old_sig = (const char *)sqlite3_column_text(got, 1);
+	const char *v[SIG_COUNT];
+	sig_values(a, v);
+	int changed = 0;
+	*res = ROW_UNCHANGED;
+	if (old_sig && strcmp(old_sig, sig) == 0)
+		return OK;
+	for (int f = 0; f < SIG_COUNT; f++) {
+		int same_sig = old_sig && strlen(old_sig) == SIG_COUNT * 8 && strncmp(old_sig + f * 8, sig + f * 8, 8) == 0;
+		const char *old_value = sig_old(got, (enum sig_field)f);
+		if (same_sig || str_eq(old_value, v[f]))
+			continue;
+		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], err) != OK)
+			return ERR_DB;
+		changed++;
+	}
+	char *sql = changed
+		? xasprintf("UPDATE action SET import_sig = ?1, version = version + 1, updated_at = ?2, touched_at = ?2 WHERE id = ?3")
+		: xasprintf("UPDATE action SET import_sig = ?1 WHERE id = ?3");
+	sqlite3_stmt *st;
+	int bad = store_prepare(s, &st, sql, err);
+	free(sql);
+	if (bad)
+		return ERR_DB;
+	store_bind_text(st, 1, sig);
+	store_bind_text(st, 2, util_now());
+	sqlite3_bind_int64(st, 3, a->id);
+	enum status rc = step_done(s, st, err, "updating an action");
+	sqlite3_finalize(st);
+	if (changed)
+		*res = ROW_UPDATED;
+	return rc;
+}
+
+enum status store_import_row(struct store *s, struct action *a, enum row_result *res, struct err *err)
+{
+	int64_t agency_id, response_id;
+	char *qsort = NULL;
+	enum status rc = import_review(s, a->review, a->board, err);
+	if (rc == OK)
+		rc = import_finding(s, a->finding_ref, a->finding, err);
+	if (rc == OK)
+		rc = import_question(s, a, &qsort, err);
+	if (rc == OK)
+		rc = import_agency(s, a->agency, &agency_id, err);
+	if (rc == OK)
+		rc = import_response(s, s->cache.question_id, agency_id, a->response, &response_id, &a->seq, err);
+	if (rc != OK)
+		goto cleanup;
+	char sig[SIG_COUNT * 8 + 1];
+	sig_make(a, sig);
+	sqlite3_stmt *got = stmt(s, ST_ACTION_GET);
+	sqlite3_bind_int64(got, 1, s->cache.question_id);
+	sqlite3_bind_int64(got, 2, agency_id);
+	sqlite3_bind_int(got, 3, a->seq);
+	if (sqlite3_step(got) == SQLITE_ROW) {
+		a->id = sqlite3_column_int64(got, 0);
+		rc = action_refresh(s, got, a, sig, res, err);
+	} else {
+		rc = action_add(s, a, agency_id, response_id, qsort, sig, err);
+		*res = ROW_ADDED;
+	}
+cleanup:
+	free(qsort);
+	return rc;
+}
+
+/* Responses whose text this run assembled differently: set the text, logging the change
+ * against the response's first action (a brand-new response had no text to log). */
+static enum status responses_settle(struct store *s, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "SELECT r.id, r.text, r.pending, (SELECT min(id) FROM action WHERE response_id = r.id)"
+	                  " FROM response r WHERE r.run = ? AND r.pending <> '' AND r.pending <> r.text", err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, s->run);
+	enum status rc = OK;
+	while (rc == OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *old_text = (const char *)sqlite3_column_text(st, 1);
+		if (!str_empty(old_text) && sqlite3_column_type(st, 3) != SQLITE_NULL)
+			rc = store_log(s, sqlite3_column_int64(st, 3), s->batch, "response", old_text,
+			               (const char *)sqlite3_column_text(st, 2), NULL, 0, err);
+	}
+	sqlite3_finalize(st);
+	if (rc == OK) {
+		char *sql = xasprintf("UPDATE response SET text = pending WHERE run = %lld AND pending <> '' AND pending <> text",
+		                      (long long)s->run);
+		rc = store_exec(s, sql, err);
+		free(sql);
+	}
+	return rc;
+}
+
+enum status store_review_describe(struct store *s, const char *review, const char *board, const char *kind,
+                                  const char *as_at, const char *source_file, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "UPDATE review SET board = ifnull(nullif(?2, ''), board), kind = ifnull(nullif(?3, ''), kind),"
+	                  " as_at = ifnull(nullif(?4, ''), as_at), source_file = ifnull(nullif(?5, ''), source_file)"
+	                  " WHERE name = ?1", err))
+		return ERR_DB;
+	store_bind_text(st, 1, review);
+	store_bind_text(st, 2, board);
+	store_bind_text(st, 3, kind);
+	store_bind_text(st, 4, as_at);
+	store_bind_text(st, 5, source_file);
+	enum status rc = step_done(s, st, err, "describing a review");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_import_commit(struct store *s, struct err *err)
+{
+	enum status rc = responses_settle(s, err);
+	import_finalize(s);
+	if (rc == OK)
+		rc = store_commit(s, err);
+	if (rc != OK)
+		store_rollback(s);
+	return rc;
+}
+
+void store_import_rollback(struct store *s)
+{
+	import_finalize(s);
+	store_rollback(s);
+	free(s->cache.review);
+	s->cache.review = NULL;
+	free(s->cache.finding_key);
+	s->cache.finding_key = NULL;
+	free(s->cache.question_key);
+	s->cache.question_key = NULL;
+	for (int i = 0; i < s->cache.nagency; i++)
+		free(s->cache.agency[i].name);
+	s->cache.nagency = 0;
+}
+
+enum status store_import_stats(struct store *s, long *reviews, long *questions, long *agencies, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "SELECT count(DISTINCT q.review_id), count(DISTINCT r.question_id), count(DISTINCT r.agency_id)"
+	                  " FROM response r JOIN question q ON q.id = r.question_id WHERE r.run = ?", err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, s->run);
+	*reviews = *questions = *agencies = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*reviews = sqlite3_column_int(st, 0);
+		*questions = sqlite3_column_int(st, 1);
+		*agencies = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	return OK;
+}

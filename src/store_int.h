@@ -1,0 +1,61 @@
+/* store_int.h: what the store's source files share.  Not a public header: only
+ * src/store*.c include it. */
+#ifndef RAGTRACK_STORE_INT_H
+#define RAGTRACK_STORE_INT_H
+
+#include <sqlite3.h>
+#include "ragtrack/store.h"
+
+#define AGENCY_CACHE 64
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int read_only;
+	char *user;
+	enum store_source source;
+	int64_t lens_agency;       /* agency lens: its id, 0 = none */
+	char *lens_name;
+	/* import run state */
+	int64_t run;
+	int in_import;
+	int64_t batch;             /* change-log batch of the import run */
+	sqlite3_stmt *import_stmt[16];
+	struct {                   /* last lookups: rows of a plan come in groups */
+		char *review, *finding_key, *question_key;
+		int64_t review_id, finding_id, question_id;
+		struct { char *name; int64_t id; } agency[AGENCY_CACHE];
+		int nagency;
+	} cache;
+};
+
+/* Prepare sql (cached by SQLite's statement cache is not available, so callers finalize). */
+int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
+/* Run sql with no result rows. */
+enum status store_exec(struct store *s, const char *sql, struct err *err);
+/* Error from the last SQLite call, with what was being done. */
+enum status store_fail(struct store *s, struct err *err, const char *doing);
+/* Bind a string, NULL for NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* A column as a new string (NULL stays NULL). */
+char *store_col_dup(sqlite3_stmt *st, int i);
+/* Write refusals: read-only, or an action outside the agency lens. */
+enum status store_check_writable(struct store *s, struct err *err);
+enum status store_check_lens(struct store *s, int64_t action_id, struct err *err);
+/* Begin / commit / roll back one user action's transaction. */
+enum status store_begin(struct store *s, struct err *err);
+enum status store_commit(struct store *s, struct err *err);
+void store_rollback(struct store *s);
+/* Next change-log batch number. */
+int64_t store_next_batch(struct store *s);
+/* Append a change-log entry. */
+enum status store_log(struct store *s, int64_t action_id, int64_t batch, const char *field,
+                      const char *old_value, const char *new_value, const char *reason,
+                      int64_t undoes, struct err *err);
+/* The default sort key of an action. */
+char *store_sort_key(const char *review, const char *question_sort_key, const char *agency, int seq);
+/* Find an agency by name or alias (0 when none). */
+int64_t store_agency_find(struct store *s, const char *name);
+const char *store_source_name(enum store_source src);
+
+#endif

@@ -1,0 +1,474 @@
+/* store_query: the filter model turned into SQL, and reading actions in windows.
+ *
+ * Every condition is a bound parameter.  The default order is the indexed sort_key
+ * column, so a window of rows is read through an index rather than by sorting the
+ * whole table. */
+#include "store_int.h"
+#include "ragtrack/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BINDS 64
+
+struct query {
+	struct buf sql;
+	struct { int is_int; int64_t i; char *s; } bind[MAX_BINDS];
+	int nbind;
+	int ranked;               /* joined to the full-text match: ORDER BY rank */
+};
+
+static void q_free(struct query *q)
+{
+	buf_free(&q->sql);
+	for (int i = 0; i < q->nbind; i++)
+		free(q->bind[i].s);
+	q->nbind = 0;
+}
+
+static void q_text(struct query *q, const char *v)
+{
+	if (q->nbind < MAX_BINDS)
+		q->bind[q->nbind++].s = xstrdup(v ? v : "");
+	buf_adds(&q->sql, "?");
+}
+
+static void q_int(struct query *q, int64_t v)
+{
+	if (q->nbind < MAX_BINDS) {
+		q->bind[q->nbind].is_int = 1;
+		q->bind[q->nbind++].i = v;
+	}
+	buf_adds(&q->sql, "?");
+}
+
+static void q_bind(const struct query *q, sqlite3_stmt *st)
+{
+	for (int i = 0; i < q->nbind; i++) {
+		if (q->bind[i].is_int)
+			sqlite3_bind_int64(st, i + 1, q->bind[i].i);
+		else
+			sqlite3_bind_text(st, i + 1, q->bind[i].s, -1, SQLITE_TRANSIENT);
+	}
+}
+
+/* FTS5 query from what a user typed: every word becomes a quoted string, so quotes,
+ * NEAR, AND, * and column filters in user text are searched for, never interpreted. */
+static char *fts_phrase(const char *words)
+{
+	struct buf b = {0};
+	const char *p = words;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		buf_adds(&b, b.len ? " \"" : "\"");
+		for (const char *c = start; c < p; c++) {
+			if (*c == '"')
+				buf_addc(&b, '"');
+			buf_addc(&b, *c);
+		}
+		buf_addc(&b, '"');
+	}
+	return b.s ? buf_steal(&b) : xstrdup("\"\"");
+}
+
+static const char FROM[] =
+	" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id"
+	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id"
+	" JOIN response rs ON rs.id = a.response_id";
+
+static void q_and(struct query *q, int *first)
+{
+	buf_adds(&q->sql, *first ? " WHERE " : " AND ");
+	*first = 0;
+}
+
+static void where_rag(struct query *q, unsigned mask, int *first)
+{
+	if (!mask)
+		return;
+	q_and(q, first);
+	buf_adds(&q->sql, "a.rag IN (");
+	int n = 0;
+	for (int r = 0; r < RAG_COUNT; r++)
+		if (mask & RAG_BIT(r)) {
+			buf_adds(&q->sql, n++ ? ", " : "");
+			q_int(q, r);
+		}
+	buf_adds(&q->sql, ")");
+}
+
+static void where_agencies(struct store *s, struct query *q, const struct filter *f, int *first)
+{
+	if (s->lens_agency) {
+		q_and(q, first);
+		buf_adds(&q->sql, "a.agency_id = ");
+		q_int(q, s->lens_agency);
+	}
+	if (!f->nagencies)
+		return;
+	q_and(q, first);
+	buf_adds(&q->sql, "a.agency_id IN (");
+	for (size_t i = 0; i < f->nagencies; i++) {
+		buf_adds(&q->sql, i ? ", " : "");
+		int64_t id = store_agency_find(s, f->agencies[i]);
+		q_int(q, id ? id : -1);
+	}
+	buf_adds(&q->sql, ")");
+}
+
+static void where_dates(struct query *q, const struct filter *f, int *first)
+{
+	const char *today = util_today();
+	char day[11];
+	if (f->overdue) {
+		q_and(q, first);
+		buf_adds(&q->sql, "a.target_date < ");
+		q_text(q, today);
+		buf_adds(&q->sql, " AND a.rag <> 4");
+	}
+	if (f->due_within >= 0) {
+		date_add_days(today, f->due_within, day);
+		q_and(q, first);
+		buf_adds(&q->sql, "a.target_date BETWEEN ");
+		q_text(q, today);
+		buf_adds(&q->sql, " AND ");
+		q_text(q, day);
+		buf_adds(&q->sql, " AND a.rag <> 4");
+	}
+	if (f->stale >= 0) {
+		date_add_days(today, -f->stale, day);
+		q_and(q, first);
+		buf_adds(&q->sql, "a.touched_at < ");
+		q_text(q, day);
+		buf_adds(&q->sql, " AND a.rag <> 4");
+	}
+	if (!str_empty(f->changed_since)) {
+		q_and(q, first);
+		buf_adds(&q->sql, "a.updated_at >= ");
+		q_text(q, f->changed_since);
+	}
+}
+
+static void where_names(struct query *q, const struct filter *f, int *first)
+{
+	if (!str_empty(f->review)) {
+		q_and(q, first);
+		buf_adds(&q->sql, "a.review_id = (SELECT id FROM review WHERE name = ");
+		q_text(q, f->review);
+		buf_adds(&q->sql, " COLLATE NOCASE)");
+	}
+	if (!str_empty(f->finding)) {
+		q_and(q, first);
+		buf_adds(&q->sql, "(f.ref = ");
+		q_text(q, f->finding);
+		buf_adds(&q->sql, " COLLATE NOCASE OR f.key = ");
+		q_text(q, f->finding);
+		buf_adds(&q->sql, " COLLATE NOCASE)");
+	}
+	if (!str_empty(f->question)) {
+		q_and(q, first);
+		buf_adds(&q->sql, "q.ref = ");
+		q_text(q, f->question);
+		buf_adds(&q->sql, " COLLATE NOCASE");
+	}
+	if (!str_empty(f->lead)) {
+		q_and(q, first);
+		buf_adds(&q->sql, "instr(lower(a.lead), lower(");
+		q_text(q, f->lead);
+		buf_adds(&q->sql, ")) > 0");
+	}
+}
+
+/* FROM and WHERE for a filter; with_rag 0 leaves the RAG condition out (the counts
+ * per RAG show what each RAG toggle would give). */
+static void q_from_where(struct store *s, struct query *q, const struct filter *f, int with_rag)
+{
+	buf_adds(&q->sql, FROM);
+	if (!str_empty(f->search)) {
+		char *phrase = fts_phrase(f->search);
+		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
+		q_text(q, phrase);
+		buf_adds(&q->sql, ") fts ON fts.fts_id = a.id");
+		free(phrase);
+		q->ranked = 1;
+	}
+	int first = 1;
+	if (with_rag)
+		where_rag(q, f->rag_mask, &first);
+	where_agencies(s, q, f, &first);
+	where_names(q, f, &first);
+	where_dates(q, f, &first);
+}
+
+static const char *const SORT_SQL[SORT_COUNT] = {
+	[SORT_DEFAULT] = "a.sort_key",
+	[SORT_TARGET] = "a.target_date IS NULL, a.target_date",
+	[SORT_RAG] = "CASE a.rag WHEN 0 THEN 5 ELSE a.rag END",
+	[SORT_AGENCY] = "ag.name IS NULL, ag.name",
+	[SORT_UPDATED] = "a.updated_at DESC",
+	[SORT_LEAD] = "a.lead = '', a.lead COLLATE NOCASE",
+	[SORT_ID] = "a.id",
+};
+
+static void q_order(struct query *q, const struct filter *f)
+{
+	buf_adds(&q->sql, " ORDER BY ");
+	if (f->nsort == 0 && q->ranked)
+		buf_adds(&q->sql, "fts.fts_rank, ");
+	for (size_t i = 0; i < f->nsort; i++)
+		buf_printf(&q->sql, "%s, ", SORT_SQL[f->sort[i]]);
+	buf_adds(&q->sql, "a.sort_key, a.id");
+}
+
+static const char COLUMNS_SQL[] =
+	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, rs.text, a.seq,"
+	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead,"
+	" a.constraints, a.desired, a.created_at, a.updated_at,"
+	" (SELECT count(*) FROM note n WHERE n.action_id = a.id)";
+
+/* Point a's strings at the row's columns: valid until the next step. */
+static void row_view(sqlite3_stmt *st, struct action *a)
+{
+#define COL(i) ((char *)sqlite3_column_text(st, (i)))
+	a->id = sqlite3_column_int64(st, 0);
+	a->version = sqlite3_column_int64(st, 1);
+	a->review = COL(2);
+	a->board = COL(3);
+	a->finding_ref = COL(4);
+	a->finding = COL(5);
+	a->question_ref = COL(6);
+	a->question = COL(7);
+	a->agency = COL(8);
+	a->response = COL(9);
+	a->seq = sqlite3_column_int(st, 10);
+	a->text = COL(11);
+	a->rag = (enum rag)sqlite3_column_int(st, 12);
+	a->rag_raw = COL(13);
+	a->target_date = COL(14);
+	a->target_raw = COL(15);
+	a->first_target_date = COL(16);
+	a->evidence = COL(17);
+	a->lead = COL(18);
+	a->constraints = COL(19);
+	a->desired = COL(20);
+	a->created_at = COL(21);
+	a->updated_at = COL(22);
+	a->nnotes = sqlite3_column_int(st, 23);
+#undef COL
+}
+
+static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st, struct err *err)
+{
+	if (store_prepare(s, st, q->sql.s, err))
+		return ERR_DB;
+	q_bind(q, *st);
+	return OK;
+}
+
+enum status store_each(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
+                       void *ctx, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, COLUMNS_SQL);
+	q_from_where(s, &q, f, 1);
+	q_order(&q, f);
+	buf_adds(&q.sql, " LIMIT ");
+	q_int(&q, limit < 0 ? -1 : limit);
+	buf_adds(&q.sql, " OFFSET ");
+	q_int(&q, offset < 0 ? 0 : offset);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	struct action a;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		row_view(st, &a);
+		if (fn(&a, ctx))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(s, err, "reading actions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT count(*)");
+	q_from_where(s, &q, f, 1);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	*n = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = store_fail(s, err, "counting actions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT a.rag, count(*)");
+	q_from_where(s, &q, f, 0);
+	buf_adds(&q.sql, " GROUP BY a.rag");
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 0);
+		if (r >= 0 && r < RAG_COUNT)
+			counts[r] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT a.id");
+	q_from_where(s, &q, f, 1);
+	q_order(&q, f);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	*pos = -1;
+	for (long i = 0; sqlite3_step(st) == SQLITE_ROW; i++)
+		if (sqlite3_column_int64(st, 0) == id) {
+			*pos = i;
+			break;
+		}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void action_copy(struct action *dst, const struct action *src)
+{
+	*dst = *src;
+	char **strings[] = {
+		&dst->review, &dst->board, &dst->finding_ref, &dst->finding, &dst->question_ref, &dst->question,
+		&dst->agency, &dst->response, &dst->text, &dst->rag_raw, &dst->target_date, &dst->target_raw,
+		&dst->first_target_date, &dst->evidence, &dst->lead, &dst->constraints, &dst->desired,
+		&dst->created_at, &dst->updated_at,
+	};
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		*strings[i] = xstrdup(*strings[i]);
+}
+
+enum status store_get(struct store *s, int64_t id, struct action *a, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, COLUMNS_SQL);
+	buf_adds(&q.sql, FROM);
+	buf_adds(&q.sql, " WHERE a.id = ");
+	q_int(&q, id);
+	if (s->lens_agency) {
+		buf_adds(&q.sql, " AND a.agency_id = ");
+		q_int(&q, s->lens_agency);
+	}
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	action_init(a);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		struct action view;
+		row_view(st, &view);
+		action_copy(a, &view);
+	} else {
+		rc = err_set(err, ERR_NOT_FOUND, "no action %lld%s%s", (long long)id,
+		             s->lens_name ? " for " : "", s->lens_name ? s->lens_name : "");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- checking names a user typed ------------------------------------------------ */
+
+/* Does sql (one text parameter) find a row for value? */
+static int name_exists(struct store *s, const char *sql, const char *value)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* "no agency 'Polce'; did you mean 'Police'?" or the list of valid names. */
+static enum status name_missing(struct store *s, const char *kind, const char *value, const char *list_sql,
+                                struct err *err)
+{
+	sqlite3_stmt *st;
+	struct buf all = {0};
+	char *best = NULL;
+	size_t best_d = (size_t)-1;
+	int n = 0;
+	if (sqlite3_prepare_v2(s->db, list_sql, -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			if (!name || !*name)
+				continue;
+			size_t d = str_distance(value, name);
+			if (d < best_d) {
+				best_d = d;
+				free(best);
+				best = xstrdup(name);
+			}
+			if (n++ < 25)
+				buf_printf(&all, "%s'%s'", n > 1 ? ", " : "", name);
+		}
+		sqlite3_finalize(st);
+	}
+	size_t len = strlen(value);
+	if (best && best_d <= (len > 6 ? len / 3 : 2))
+		err_set(err, ERR_NOT_FOUND, "no %s '%s'; did you mean '%s'?", kind, value, best);
+	else if (n)
+		err_set(err, ERR_NOT_FOUND, "no %s '%s'; there %s %s%s", kind, value, n == 1 ? "is" : "are",
+		        all.s, n > 25 ? ", ..." : "");
+	else
+		err_set(err, ERR_NOT_FOUND, "no %s '%s': the database has none", kind, value);
+	free(best);
+	buf_free(&all);
+	return ERR_NOT_FOUND;
+}
+
+enum status store_filter_check(struct store *s, const struct filter *f, struct err *err)
+{
+	for (size_t i = 0; i < f->nagencies; i++)
+		if (!store_agency_find(s, f->agencies[i]))
+			return name_missing(s, "agency", f->agencies[i],
+			                    "SELECT name FROM agency UNION SELECT alias FROM agency_alias ORDER BY 1", err);
+	if (!str_empty(f->review) && !name_exists(s, "SELECT 1 FROM review WHERE name = ? COLLATE NOCASE", f->review))
+		return name_missing(s, "review", f->review, "SELECT name FROM review ORDER BY name", err);
+	if (!str_empty(f->finding) &&
+	    !name_exists(s, "SELECT 1 FROM finding WHERE ref = ?1 COLLATE NOCASE OR key = ?1 COLLATE NOCASE", f->finding))
+		return name_missing(s, "finding", f->finding,
+		                    "SELECT DISTINCT ref FROM finding WHERE ref <> '' ORDER BY length(ref), ref", err);
+	if (!str_empty(f->question) && !name_exists(s, "SELECT 1 FROM question WHERE ref = ? COLLATE NOCASE", f->question))
+		return name_missing(s, "question", f->question,
+		                    "SELECT DISTINCT ref FROM question WHERE ref <> '' ORDER BY sort_key", err);
+	return OK;
+}

@@ -1,0 +1,53 @@
+# tests/lib.sh: what every script test shares.  Source it first.
+# A test script exits 0 when every check passed, 1 when one failed, 77 to skip
+# (after printing "SKIP: reason").  Each runs in its own temporary directory.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RT=${RAGTRACK:-$ROOT/ragtrack}
+DATA=$ROOT/data
+TESTDATA=$ROOT/tests/data
+T=$(mktemp -d "${TMPDIR:-/tmp}/ragtrack-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export RAGTRACK_TODAY=${RAGTRACK_TODAY:-2016-06-30}
+export RAGTRACK_NOW=${RAGTRACK_NOW:-2016-06-30T12:00:00Z}
+export USER=${USER:-tester}
+export LC_ALL=C.UTF-8
+unset RAGTRACK_DB NO_COLOR
+FAILED=0
+
+fail() { echo "FAIL: $*" >&2; FAILED=1; }
+skip() { echo "SKIP: $*"; exit 77; }
+need() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
+
+# check_eq WHAT GOT WANT
+check_eq() {
+	if [ "$2" != "$3" ]; then fail "$1: got [$2], want [$3]"; fi
+}
+# check_contains WHAT HAYSTACK NEEDLE
+check_contains() {
+	case "$2" in *"$3"*) ;; *) fail "$1: [$3] not found in: $(printf '%s' "$2" | head -c 600)";; esac
+}
+check_not_contains() {
+	case "$2" in *"$3"*) fail "$1: [$3] should not be in output";; esac
+}
+# check_file WHAT GOT_FILE EXPECTED_FILE: compare with an expected file (diff shown)
+check_file() {
+	if ! diff -u "$3" "$2" >"$T/diff.out" 2>&1; then
+		fail "$1: differs from $3"; head -40 "$T/diff.out" >&2
+	fi
+}
+# check_status WHAT WANT CMD...: run CMD, check its exit status
+check_status() {
+	local what=$1 want=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; local got=$?
+	if [ "$got" != "$want" ]; then fail "$what: exit $got, want $want; stderr: $(head -c 400 "$T/err")"; fi
+}
+sql() { sqlite3 "$1" "$2"; }
+sum_file() { sha256sum "$1" | cut -d' ' -f1; }
+
+# A database imported from every plan in data/.
+make_db() {
+	"$RT" --db "$1" import "$DATA"/*.csv >/dev/null || { fail "importing data/ failed"; return 1; }
+}
+
+finish() { exit "$FAILED"; }

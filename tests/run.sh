@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# tests/run.sh: run every test and close with "N passed, N failed".
+# Unit binaries report their own checks; each script under tests/cli and tests/tui
+# counts as one test, run against the normal build and (CLI) the sanitizer build.
+set -u
+cd "$(dirname "$0")/.."
+export LC_ALL=C.UTF-8
+passed=0 failed=0 skipped=0
+failures=()
+log=build/test-logs
+rm -rf "$log"; mkdir -p "$log"
+
+unit() {
+	local bin=$1 name out p f
+	name=$(echo "$bin" | tr / _)
+	out=$("$bin" 2>"$log/$name.err"); local rc=$?
+	p=$(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' | tail -1)
+	f=$(echo "$out" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' | tail -1)
+	passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+	if [ "$rc" != 0 ] || [ -z "$p" ]; then
+		[ -z "$f" ] || [ "$f" = 0 ] && failed=$((failed + 1))
+		failures+=("$bin"); echo "FAIL $bin"; sed 's/^/    /' "$log/$name.err" | head -30
+	else
+		echo "ok   $bin ($p checks)"
+	fi
+}
+
+script() {
+	local t=$1 label=$2 name rc
+	name=$(echo "$label" | tr '/ ' '__')
+	RAGTRACK=$3 bash "$t" >"$log/$name.out" 2>&1; rc=$?
+	case $rc in
+	0) passed=$((passed + 1)); echo "ok   $label";;
+	77) skipped=$((skipped + 1)); echo "SKIP $label: $(grep -m1 '^SKIP' "$log/$name.out" | sed 's/^SKIP: *//')";;
+	*) failed=$((failed + 1)); failures+=("$label"); echo "FAIL $label"; sed 's/^/    /' "$log/$name.out" | head -40;;
+	esac
+}
+
+for b in build/tests/test_*; do [ -x "$b" ] && unit "$b"; done
+for b in build/asan/tests/test_*; do [ -x "$b" ] && unit "$b"; done
+for t in tests/cli/*.sh; do [ -f "$t" ] && script "$t" "$t" "$PWD/ragtrack"; done
+if [ -x build/asan/ragtrack ]; then
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	for t in tests/cli/*.sh; do [ -f "$t" ] && script "$t" "$t [asan]" "$PWD/build/asan/ragtrack"; done
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+for t in tests/tui/*.sh; do [ -f "$t" ] && script "$t" "$t" "$PWD/ragtrack"; done
+
+echo
+[ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
