@@ -64,6 +64,7 @@ CREATE TABLE response (
     text        TEXT NOT NULL DEFAULT '',
     run         INTEGER NOT NULL DEFAULT 0,
     run_rows    INTEGER NOT NULL DEFAULT 0,
+    created_run INTEGER NOT NULL DEFAULT 0,
     pending     TEXT
 );
 CREATE UNIQUE INDEX response_identity ON response(question_id, ifnull(agency_id, 0));

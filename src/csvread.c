@@ -84,8 +84,12 @@ static void reader_row(int term, void *data)
 /* Remove NUL bytes in place (they would cut a field short), remembering the first line. */
 static size_t reader_drop_nul(struct reader *r, char *p, size_t n, long line)
 {
+	if (!memchr(p, '\0', n))
+		return n;
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n')
+			line++;
 		if (p[i] == '\0') {
 			if (r->info && !r->info->nul_line)
 				r->info->nul_line = line;

@@ -155,18 +155,27 @@ static int row_blank(const struct csv_row *row)
 	return 1;
 }
 
+#define HEADER_REPORT_MAX 10
+
 static void header_report(struct importer *im, const struct csv_row *row, const int *unknown)
 {
 	if (!im->opts->out)
 		return;
+	size_t shown_n = 0, more = 0;
 	for (size_t i = 0; i < row->ncells; i++) {
 		if (!unknown[i] || str_empty(row->cells[i]))
 			continue;
+		if (shown_n++ >= HEADER_REPORT_MAX) {
+			more++;
+			continue;
+		}
 		char *shown = text_visible(row->cells[i], ' ');
 		fprintf(im->opts->out, "%s:%ld: column %zu \"%s\" %s; its cells are not imported\n", im->file, row->line,
 		        i + 1, shown, colmap_lookup(row->cells[i]) != COL_UNKNOWN ? "repeats an earlier column" : "is not a column ragtrack knows");
 		free(shown);
 	}
+	if (more)
+		fprintf(im->opts->out, "%s:%ld: %zu more columns not imported\n", im->file, row->line, more);
 	if (im->title_rows)
 		fprintf(im->opts->out, "%s:%ld: %ld row%s above the header skipped\n", im->file, row->line,
 		        im->title_rows, im->title_rows == 1 ? "" : "s");

@@ -31,8 +31,8 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_AGENCY_ADD] = "INSERT INTO agency(name) VALUES (?)",
 	[ST_RESPONSE_GET] = "SELECT id, run, run_rows, ifnull(pending, '') FROM response"
 	                    " WHERE question_id = ? AND ifnull(agency_id, 0) = ?",
-	[ST_RESPONSE_ADD] = "INSERT INTO response(question_id, agency_id, text, run, run_rows, pending)"
-	                    " VALUES (?, ?, ?, ?, 1, ?)",
+	[ST_RESPONSE_ADD] = "INSERT INTO response(question_id, agency_id, text, run, created_run, run_rows, pending)"
+	                    " VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5)",
 	[ST_RESPONSE_TOUCH] = "UPDATE response SET run = ?, run_rows = ?, pending = ? WHERE id = ?",
 	[ST_ACTION_GET] = "SELECT id, import_sig, text, rag, rag_raw, target_date, target_raw, evidence, lead,"
 	                  " constraints, desired FROM action WHERE question_id = ? AND ifnull(agency_id, 0) = ? AND seq = ?",
@@ -456,19 +456,21 @@ cleanup:
 }
 
 /* Responses whose text this run assembled differently: set the text, logging the change
- * against the response's first action (a brand-new response had no text to log). */
+ * against the response's first action (not for a response this run created: that is
+ * its first text, not a change). */
 static enum status responses_settle(struct store *s, struct err *err)
 {
 	sqlite3_stmt *st;
 	if (store_prepare(s, &st,
-	                  "SELECT r.id, r.text, r.pending, (SELECT min(id) FROM action WHERE response_id = r.id)"
-	                  " FROM response r WHERE r.run = ? AND r.pending <> '' AND r.pending <> r.text", err))
+	                  "SELECT r.id, r.text, r.pending, (SELECT min(id) FROM action WHERE response_id = r.id),"
+	                  " r.created_run = r.run FROM response r WHERE r.run = ? AND r.pending <> '' AND r.pending <> r.text", err))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, s->run);
 	enum status rc = OK;
 	while (rc == OK && sqlite3_step(st) == SQLITE_ROW) {
 		const char *old_text = (const char *)sqlite3_column_text(st, 1);
-		if (!str_empty(old_text) && sqlite3_column_type(st, 3) != SQLITE_NULL)
+		int created_now = sqlite3_column_int(st, 4);
+		if (!created_now && !str_empty(old_text) && sqlite3_column_type(st, 3) != SQLITE_NULL)
 			rc = store_log(s, sqlite3_column_int64(st, 3), s->batch, "response", old_text,
 			               (const char *)sqlite3_column_text(st, 2), NULL, 0, err);
 	}
