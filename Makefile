@@ -20,9 +20,11 @@ else
 Q := @
 endif
 
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+# CORE: everything below the command line (what unit tests link); CLI: commands and main.
+CLI_SRC  := src/main.c src/cli.c $(wildcard src/cmd_*.c)
+CORE_SRC := $(filter-out $(CLI_SRC),$(wildcard src/*.c))
 TUI_SRC  := $(wildcard src/tui/*.c)
-ALL_SRC  := $(CORE_SRC) $(TUI_SRC) src/main.c
+ALL_SRC  := $(CORE_SRC) $(TUI_SRC) $(CLI_SRC)
 OBJ      := $(ALL_SRC:%.c=build/%.o)
 CORE_OBJ := $(CORE_SRC:%.c=build/%.o)
 GEN      := build/schema_sql.h
