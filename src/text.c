@@ -63,14 +63,21 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 		*cp = c;
 		return 1;
 	}
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, v = c & 0x1F, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, v = c & 0x0F, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, v = c & 0x07, min = 0x10000;
-	else
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		v = c & 0x1F;
+		min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		v = c & 0x0F;
+		min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		v = c & 0x07;
+		min = 0x10000;
+	} else {
 		return 0;
+	}
 	if (len < n)
 		return 0;
 	for (size_t i = 1; i < n; i++) {
@@ -164,7 +171,7 @@ char *cp1252_to_utf8(const char *s, size_t len, size_t *bad_at)
 /* What boards write in a RAG cell, after text_clean, lowercasing, folding white space
  * to single spaces and dropping trailing full stops.  A cell that is exactly one of
  * these patterns takes its row.  Otherwise the cell is read as terms joined by "/",
- * "-", "–", "&", "+", "," or "and" ("Amber/Green", "Green / Blue", "A/G", "Red-Amber"):
+ * "-", en dash, "&", "+", "," or "and" ("Amber/Green", "Green / Blue", "A/G", "Red-Amber"):
  * a mix takes the most cautious term and is INFERRED.  A cell may also start with a
  * term and go on with words ("Action complete as these powers are in place",
  * "Completed - Countywide CSE group established") when every term has `leads` set;
@@ -334,8 +341,10 @@ static const struct rag_word *rag_term_at(const char *p)
 		size_t n = strlen(w->pattern);
 		if (w->rag == RAG_UNSET || n <= best_len || strncmp(p, w->pattern, n) != 0)
 			continue;
-		if (rag_term_end(p + n))
-			best = w, best_len = n;
+		if (rag_term_end(p + n)) {
+			best = w;
+			best_len = n;
+		}
 	}
 	return best;
 }
@@ -532,10 +541,8 @@ static size_t date_digits(const char *s, size_t min, size_t max, long *val)
 			v = v * 10 + (s[n] - '0');
 		n++;
 	}
-	if (n < min || n > max)
-		return 0;
 	*val = v;
-	return n;
+	return n < min || n > max ? 0 : n;
 }
 
 /* A year of 2 digits (20yy) or 4, not followed by a letter or digit. */
@@ -613,6 +620,16 @@ struct date_read {
 	enum guess how;
 };
 
+/* Record what a reader found; returns 1 for the reader to pass on. */
+static int date_found(struct date_read *r, long m, long d, size_t len, enum guess how)
+{
+	r->m = (int)m;
+	r->d = (int)d;
+	r->len = len;
+	r->how = how;
+	return 1;
+}
+
 /* "31.03.2016", "31/03/16", "1-6-16": day first, one separator, year of 2 or 4 digits. */
 static int date_read_numeric(const char *s, struct date_read *r)
 {
@@ -627,8 +644,7 @@ static int date_read_numeric(const char *s, struct date_read *r)
 	i += n + 1;
 	if (!(n = date_year(s + i, &r->y)))
 		return 0;
-	r->m = (int)m, r->d = (int)d, r->len = i + n, r->how = GUESS_EXACT;
-	return 1;
+	return date_found(r, m, d, i + n, GUESS_EXACT);
 }
 
 /* "2016-03-31" (or with / or .): year first. */
@@ -645,8 +661,7 @@ static int date_read_yearfirst(const char *s, struct date_read *r)
 	i += n + 1;
 	if (!(n = date_digits(s + i, 1, 2, &d)) || ascii_alnum((unsigned char)s[i + n]))
 		return 0;
-	r->m = (int)m, r->d = (int)d, r->len = i + n, r->how = GUESS_EXACT;
-	return 1;
+	return date_found(r, m, d, i + n, GUESS_EXACT);
 }
 
 /* "1st June 2016", "18 March 2015", "1-Jun-16". */
@@ -663,8 +678,7 @@ static int date_read_named(const char *s, struct date_read *r)
 	i += date_month_gap(s + i);
 	if (!(n = date_year(s + i, &r->y)))
 		return 0;
-	r->d = (int)d, r->len = i + n, r->how = GUESS_EXACT;
-	return 1;
+	return date_found(r, r->m, d, i + n, GUESS_EXACT);
 }
 
 /* "June 2016", "Jun-16", "Oct '16", "Sept 14": the end of that month, inferred. */
@@ -676,9 +690,7 @@ static int date_read_month(const char *s, struct date_read *r)
 	size_t gap = date_month_gap(s + i);
 	if (!gap || !(n = date_year(s + i + gap, &r->y)))
 		return 0;
-	r->d = date_month_days(r->y, r->m);
-	r->len = i + gap + n, r->how = GUESS_INFERRED;
-	return 1;
+	return date_found(r, r->m, date_month_days(r->y, r->m), i + gap + n, GUESS_INFERRED);
 }
 
 /* An Excel serial day (1899-12-30 epoch) filling the whole cell. */
@@ -690,9 +702,9 @@ static int date_read_serial(const char *s, struct date_read *r)
 		i++;
 	if (!n || s[i] || v < SERIAL_MIN || v > SERIAL_MAX)
 		return 0;
-	date_civil_from_days(date_days_from_civil(1899, 12, 30) + v, &r->y, &r->m, &r->d);
-	r->len = n, r->how = GUESS_INFERRED;
-	return 1;
+	int m, d;
+	date_civil_from_days(date_days_from_civil(1899, 12, 30) + v, &r->y, &m, &d);
+	return date_found(r, m, d, n, GUESS_INFERRED);
 }
 
 /* White space, &nbsp; and tags (<p>, <b>) a cell may open with. */
@@ -758,6 +770,9 @@ struct cleaner {
 	int after_break;   /* a tag just broke the line: skip the HTML white space after it */
 };
 
+/* Block elements start a new line.  An <li> item is just a line, with no bullet
+ * added: boards' lists already carry their own (julia.csv's items open with a
+ * U+25C6 diamond) and a "- " of ours would double them. */
 static int clean_is_block(const char *name)
 {
 	static const char *const BLOCK[] = {
@@ -922,23 +937,29 @@ static void clean_put(struct cleaner *c, uint32_t cp)
 	}
 }
 
+/* The line at *start of n bytes without trailing (and, if left, leading) blanks. */
+static size_t clean_trim_line(const char **start, size_t n, int left)
+{
+	while (n > 0 && ((*start)[n - 1] == ' ' || (*start)[n - 1] == '\t'))
+		n--;
+	while (left && n > 0 && (**start == ' ' || **start == '\t')) {
+		(*start)++;
+		n--;
+	}
+	return n;
+}
+
 /* Right-trim lines, fold blank runs to one blank line, trim the whole. */
 static char *clean_finish(struct cleaner *c)
 {
 	struct buf b = {0};
 	size_t blank = 0;
-	const char *p = c->out.s ? c->out.s : "";
 	buf_add(&b, "", 0);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+	for (const char *p = c->out.s; *p;) {
+		size_t len = strcspn(p, "\n");
 		const char *start = p;
-		while (n > 0 && (start[n - 1] == ' ' || start[n - 1] == '\t'))
-			n--;
-		if (b.len == 0)
-			while (n > 0 && (*start == ' ' || *start == '\t'))
-				start++, n--;
-		p = nl ? nl + 1 : p + strlen(p);
+		size_t n = clean_trim_line(&start, len, b.len == 0);
+		p += len + (p[len] == '\n');
 		if (n == 0) {
 			blank += b.len > 0;
 			continue;
@@ -1024,20 +1045,21 @@ static const char *ref_skip_punct(const char *s)
 /* "Two" -> "2" for the number words boards spell out; its length, or 0. */
 static size_t ref_number_word(const char *s, char out[4])
 {
-	static const char *const WORDS[] = {
-		"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-		"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-		"eighteen", "nineteen", "twenty",
+	static const char *const WORDS[][2] = {
+		{ "one", "1" }, { "two", "2" }, { "three", "3" }, { "four", "4" }, { "five", "5" },
+		{ "six", "6" }, { "seven", "7" }, { "eight", "8" }, { "nine", "9" }, { "ten", "10" },
+		{ "eleven", "11" }, { "twelve", "12" }, { "thirteen", "13" }, { "fourteen", "14" },
+		{ "fifteen", "15" }, { "sixteen", "16" }, { "seventeen", "17" }, { "eighteen", "18" },
+		{ "nineteen", "19" }, { "twenty", "20" },
 	};
-	size_t best = 0;
-	for (int i = 0; i < 20; i++) {
-		size_t n = ascii_prefix(s, WORDS[i]);
-		if (n > best && !ascii_alpha((unsigned char)s[n])) {
-			best = n;
-			snprintf(out, 4, "%d", i + 1);
+	for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
+		size_t n = ascii_prefix(s, WORDS[i][0]);
+		if (n && !ascii_alpha((unsigned char)s[n])) {
+			strcpy(out, WORDS[i][1]);
+			return n;
 		}
 	}
-	return best;
+	return 0;
 }
 
 /* "Finding 1", "Recommendation Two", "Question 4", "Q4", "Rec. 2": the keyword and the
@@ -1058,6 +1080,12 @@ static size_t ref_keyword(const char *s)
 	return 0;
 }
 
+static void ref_copy(char *ref, const char *s, size_t n)
+{
+	memcpy(ref, s, n);
+	ref[n] = '\0';
+}
+
 /* The reference at s as written (into ref) and the bytes it takes, or 0. */
 static size_t ref_read(const char *s, char *ref, size_t cap)
 {
@@ -1068,13 +1096,13 @@ static size_t ref_read(const char *s, char *ref, size_t cap)
 		n = ascii_alpha((unsigned char)s[1]) && s[2] == ')' ? 1 : ref_dotted(s + 1);
 		if (!n || s[n + 1] != ')' || n >= cap)
 			return 0;
-		memcpy(ref, s + 1, n), ref[n] = '\0';
+		ref_copy(ref, s + 1, n);
 		return n + 2;
 	}
 	n = ref_dotted(s + kw);
 	if (!n || n >= cap || !ref_end_ok(s + kw + n))
 		return 0;
-	memcpy(ref, s + kw, n), ref[n] = '\0';
+	ref_copy(ref, s + kw, n);
 	return kw + n;
 }
 
@@ -1138,8 +1166,8 @@ static size_t visible_next(const char *s, char nl_as, char esc[16], uint32_t *cp
 		return 1;
 	}
 	if (*cp == '\n' || *cp == '\t') {
-		if (nl_as)
-			esc[0] = *cp == '\n' ? nl_as : ' ', esc[1] = '\0';
+		esc[0] = nl_as ? (*cp == '\n' ? nl_as : ' ') : '\0';
+		esc[1] = '\0';
 	} else if (visible_needs_escape(*cp)) {
 		if (*cp < 0x80)
 			snprintf(esc, 16, "\\x%02x", (unsigned)*cp);
