@@ -378,34 +378,71 @@ const char *field_help(enum action_field f)
 
 /* ---- maintenance --------------------------------------------------------------- */
 
+/* Is path the database itself, or one of its -wal / -shm files? */
+static int backup_onto_self(const struct store *s, const char *path)
+{
+	struct stat a, b;
+	if (stat(path, &a) != 0)
+		return 0;
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+		char *p = xasprintf("%s%s", s->path, suffix[i]);
+		int same = stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		free(p);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+/* Copy the whole database in one step, so the copy is one consistent snapshot (in
+ * WAL mode a reader is never blocked by writers, and a one-step copy never restarts
+ * because of their commits), then check the copy. */
+static enum status backup_copy(struct store *s, sqlite3 *dst, const char *path, struct err *err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+	if (!b)
+		return err_set(err, ERR_IO, "%s: backup failed: %s", path, sqlite3_errmsg(dst));
+	int rc;
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(20);
+	rc = sqlite3_backup_finish(b);
+	if (rc != SQLITE_OK)
+		return err_set(err, ERR_IO, "%s: backup failed: %s", path, sqlite3_errmsg(dst));
+	sqlite3_stmt *st;
+	enum status result = OK;
+	if (sqlite3_prepare_v2(dst, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK)
+		return err_set(err, ERR_IO, "%s: cannot check the copy: %s", path, sqlite3_errmsg(dst));
+	if (sqlite3_step(st) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+		result = err_set(err, ERR_IO, "%s: the copy failed its check: %s", path,
+		                 sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : sqlite3_errmsg(dst));
+	sqlite3_finalize(st);
+	return result;
+}
+
 enum status store_backup(struct store *s, const char *path, struct err *err)
 {
+	if (s->lens_agency)
+		return err_set(err, ERR_FORBIDDEN, "backup copies every agency's actions: not allowed under --as-agency");
+	if (backup_onto_self(s, path))
+		return err_set(err, ERR_INVALID, "%s: that is the database itself; back up to another file", path);
 	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
 	enum status st = store_create_file(tmp, err);
 	sqlite3 *dst = NULL;
-	if (st == OK && sqlite3_open(tmp, &dst) != SQLITE_OK)
+	if (st == OK && sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		st = err_set(err, ERR_IO, "%s: %s", path, sqlite3_errmsg(dst));
-	if (st == OK) {
-		sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
-		int rc = SQLITE_OK;
-		if (!b)
-			rc = sqlite3_errcode(dst);
-		else {
-			do {
-				rc = sqlite3_backup_step(b, 256);
-				if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-					sqlite3_sleep(20);
-			} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-			rc = sqlite3_backup_finish(b);
-		}
-		if (rc != SQLITE_OK)
-			st = err_set(err, ERR_IO, "%s: backup failed: %s", path, sqlite3_errmsg(dst));
-	}
-	sqlite3_close(dst);
+	if (st == OK)
+		st = backup_copy(s, dst, path, err);
+	if (sqlite3_close(dst) != SQLITE_OK && st == OK)
+		st = err_set(err, ERR_IO, "%s: cannot close the copy", path);
 	if (st == OK && rename(tmp, path) != 0)
 		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-	if (st != OK)
+	if (st != OK) {
 		unlink(tmp);
+		char *side = xasprintf("%s-journal", tmp);
+		unlink(side);
+		free(side);
+	}
 	free(tmp);
 	return st;
 }
@@ -442,6 +479,16 @@ enum status store_check(struct store *s, char **report, struct err *err)
 	check_collect(s, "SELECT CASE WHEN a = f THEN 'ok' ELSE printf('%d entries for %d actions', f, a) END"
 	                 " FROM (SELECT (SELECT count(*) FROM action) AS a, (SELECT count(*) FROM action_fts) AS f)",
 	              "search index", &b, &problems);
+	check_collect(s, "SELECT printf('action %d belongs to question %d but its response %d to question %d', a.id,"
+	                 " a.question_id, r.id, r.question_id) FROM action a JOIN response r ON r.id = a.response_id"
+	                 " WHERE r.question_id <> a.question_id OR ifnull(r.agency_id, 0) <> ifnull(a.agency_id, 0)"
+	                 " UNION ALL SELECT printf('action %d is in review %d but its question in review %d', a.id,"
+	                 " a.review_id, q.review_id) FROM action a JOIN question q ON q.id = a.question_id"
+	                 " WHERE q.review_id <> a.review_id", "actions", &b, &problems);
+	check_collect(s, "SELECT printf('trigger %s is missing: the change log can be altered', t.name) FROM"
+	                 " (SELECT 'change_log_no_update' AS name UNION ALL SELECT 'change_log_no_delete') t"
+	                 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name)",
+	              "change log", &b, &problems);
 	buf_printf(&b, problems ? "%d problem(s) found\n" : "database is sound\n", problems);
 	*report = buf_steal(&b);
 	return problems ? err_set(err, ERR_DB, "%s: %d problem(s) found", s->path, problems) : OK;

@@ -16,7 +16,7 @@ enum import_stmt {
 	ST_REVIEW_GET, ST_REVIEW_ADD, ST_FINDING_GET, ST_FINDING_ADD, ST_FINDING_SET,
 	ST_QUESTION_GET, ST_QUESTION_ADD, ST_QUESTION_SET, ST_AGENCY_ADD,
 	ST_RESPONSE_GET, ST_RESPONSE_ADD, ST_RESPONSE_TOUCH,
-	ST_ACTION_GET, ST_ACTION_ADD, ST_COUNT
+	ST_ACTION_GET, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE, ST_COUNT
 };
 
 static const char *const IMPORT_SQL[ST_COUNT] = {
@@ -40,7 +40,24 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	                  " target_date, target_raw, first_target_date, evidence, lead, constraints, desired, sort_key,"
 	                  " import_sig, created_at, updated_at, touched_at)"
 	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?17)",
+	/* existing actions whose indexed text changed: re-indexed in bulk at commit */
+	[ST_DIRTY_ACTION] = "INSERT OR IGNORE INTO temp.fts_dirty VALUES (?)",
+	[ST_DIRTY_QUESTION] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE question_id = ?1 AND id <= ?2",
+	[ST_DIRTY_RESPONSE] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE response_id = ?1 AND id <= ?2",
 };
+
+/* Full-text indexing during a run: the schema's triggers pause while meta holds
+ * 'fts_deferred' (set inside this transaction only); fts_settle indexes new actions
+ * and the changed ones in temp.fts_dirty in two bulk statements before commit. */
+static const char FTS_DEFER_SQL[] =
+	"PRAGMA cache_size = -16384;"      /* 16 MiB: fewer pages spilled before commit */
+	"CREATE TEMP TABLE IF NOT EXISTS fts_dirty(id INTEGER PRIMARY KEY);"
+	"DELETE FROM temp.fts_dirty;"
+	"INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_deferred', '1');";
+
+static const char FTS_COLUMNS[] =
+	"INSERT INTO action_fts(rowid, question, response, action, evidence, notes)"
+	" SELECT id, question, response, action, evidence, notes FROM action_fts_source";
 
 /* The spreadsheet fields an import compares, in import_sig order. */
 enum sig_field { SIG_TEXT, SIG_RAG, SIG_TARGET, SIG_EVIDENCE, SIG_LEAD, SIG_CONSTRAINTS, SIG_DESIRED, SIG_COUNT };
@@ -71,6 +88,8 @@ enum status store_import_begin(struct store *s, struct err *err)
 		st = err_set(err, ERR_FORBIDDEN, "import is not allowed under --as-agency");
 	if (st == OK)
 		st = store_begin(s, err);
+	if (st == OK && (st = store_exec(s, FTS_DEFER_SQL, err)) != OK)
+		store_rollback(s);
 	if (st != OK)
 		return st;
 	for (int i = 0; i < ST_COUNT; i++)
@@ -86,8 +105,37 @@ enum status store_import_begin(struct store *s, struct err *err)
 		sqlite3_finalize(q);
 	}
 	s->batch = store_next_batch(s);
+	s->max_before = 0;
+	if (store_prepare(s, &q, "SELECT ifnull(max(id), 0) FROM action", err) == 0) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			s->max_before = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
 	s->in_import = 1;
 	return OK;
+}
+
+/* Mark for re-indexing: one action, or the older actions of a question or response. */
+static enum status fts_mark(struct store *s, enum import_stmt which, int64_t id, struct err *err)
+{
+	sqlite3_stmt *st = stmt(s, which);
+	sqlite3_bind_int64(st, 1, id);
+	if (which != ST_DIRTY_ACTION)
+		sqlite3_bind_int64(st, 2, s->max_before);
+	return sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "marking text for the search index");
+}
+
+static enum status fts_settle(struct store *s, struct err *err)
+{
+	char *sql = xasprintf("DELETE FROM action_fts WHERE rowid IN (SELECT id FROM temp.fts_dirty);"
+	                      "%s WHERE id IN (SELECT id FROM temp.fts_dirty);"
+	                      "%s WHERE id > %lld;"
+	                      "DELETE FROM meta WHERE key = 'fts_deferred';"
+	                      "DELETE FROM temp.fts_dirty;",
+	                      FTS_COLUMNS, FTS_COLUMNS, (long long)s->max_before);
+	enum status rc = store_exec(s, sql, err);
+	free(sql);
+	return rc;
 }
 
 static int cache_hit(const char *cached, const char *key)
@@ -189,7 +237,10 @@ static enum status question_refresh(struct store *s, sqlite3_stmt *got, const st
 	if (s->cache.finding_id)
 		sqlite3_bind_int64(st, 2, s->cache.finding_id);
 	sqlite3_bind_int64(st, 3, id);
-	return step_done(s, st, err, "updating a question");
+	enum status rc = step_done(s, st, err, "updating a question");
+	if (rc == OK && !str_empty(a->question) && !str_eq(text, a->question))
+		rc = fts_mark(s, ST_DIRTY_QUESTION, id, err);
+	return rc;
 }
 
 static enum status import_question(struct store *s, const struct action *a, char **sort_key, struct err *err)
@@ -402,6 +453,8 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 			continue;
 		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], err) != OK)
 			return ERR_DB;
+		if ((f == SIG_TEXT || f == SIG_EVIDENCE) && fts_mark(s, ST_DIRTY_ACTION, a->id, err) != OK)
+			return ERR_DB;
 		changed++;
 	}
 	char *sql = changed
@@ -473,6 +526,8 @@ static enum status responses_settle(struct store *s, struct err *err)
 		if (!created_now && !str_empty(old_text) && sqlite3_column_type(st, 3) != SQLITE_NULL)
 			rc = store_log(s, sqlite3_column_int64(st, 3), s->batch, "response", old_text,
 			               (const char *)sqlite3_column_text(st, 2), NULL, 0, err);
+		if (rc == OK)
+			rc = fts_mark(s, ST_DIRTY_RESPONSE, sqlite3_column_int64(st, 0), err);
 	}
 	sqlite3_finalize(st);
 	if (rc == OK) {
@@ -507,6 +562,8 @@ enum status store_import_commit(struct store *s, struct err *err)
 {
 	enum status rc = responses_settle(s, err);
 	import_finalize(s);
+	if (rc == OK)
+		rc = fts_settle(s, err);
 	if (rc == OK)
 		rc = store_commit(s, err);
 	if (rc != OK)

@@ -20,7 +20,9 @@ struct store {
 	int64_t run;
 	int in_import;
 	int64_t batch;             /* change-log batch of the import run */
-	sqlite3_stmt *import_stmt[16];
+	int64_t max_before;        /* highest action id before the run: newer ones are new */
+	int64_t last_batch;        /* change-log batch of the last edit (store_last_batch) */
+	sqlite3_stmt *import_stmt[24];
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key;
 		int64_t review_id, finding_id, question_id;
@@ -57,5 +59,13 @@ char *store_sort_key(const char *review, const char *question_sort_key, const ch
 /* Find an agency by name or alias (0 when none). */
 int64_t store_agency_find(struct store *s, const char *name);
 const char *store_source_name(enum store_source src);
+
+/* Prepare before + "SELECT a.id FROM ... WHERE <f>" + after: the ids of the actions
+ * matching f (agency lens included) as a subquery that other store files build on, e.g.
+ * before "WITH sel(id) AS (" and after ") SELECT ...".  The filter's parameters are
+ * bound; before must hold no parameters, and after only named ones (":today"), which
+ * the caller binds by name.  The caller finalizes *st. */
+enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before,
+                                   const char *after, sqlite3_stmt **st, struct err *err);
 
 #endif

@@ -973,8 +973,43 @@ static char *clean_finish(struct cleaner *c)
 	return buf_steal(&b);
 }
 
+/* Text that text_clean would return unchanged: no tag or entity start, no CR or control
+ * character, valid UTF-8 without C1 controls or no-break spaces, no blank at either end
+ * or at a line's end, no run of blank lines.  Most cells are like this (libcsv already
+ * trims them), and the check is a single pass with no allocation. */
+static int clean_is_plain(const char *s)
+{
+	size_t n = strlen(s);
+	if (n && (strchr(" \t\n", s[0]) || strchr(" \t\n", s[n - 1])))
+		return 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t k = utf8_decode_str(s + i, &cp);
+			if (!k || cp <= 0xA0)
+				return 0;
+			i += k;
+			continue;
+		}
+		if (c == '<' || c == '&' || c == '\r' || c == 0x7F || (c < 0x20 && c != '\n' && c != '\t'))
+			return 0;
+		if ((c == ' ' || c == '\t') && s[i + 1] == '\n')
+			return 0;
+		if (c == '\n' && s[i + 1] == '\n' && s[i + 2] == '\n')
+			return 0;
+		i++;
+	}
+	return 1;
+}
+
 char *text_clean(const char *in, int *changed)
 {
+	if (!in || clean_is_plain(in)) {
+		if (changed)
+			*changed = 0;
+		return xstrdup(in ? in : "");
+	}
 	struct cleaner c = { .out = {0}, .changed = 0, .after_break = 0 };
 	buf_add(&c.out, "", 0);
 	for (const char *p = in ? in : ""; *p;) {
