@@ -1,10 +1,145 @@
-/* cmd_agency: placeholder until the command is written. */
+/* cmd_agency: ragtrack agency list | ragtrack agency alias NAME ALIAS */
 #include "ragtrack/cli.h"
+#include "ragtrack/util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define NAME_MAX_WIDTH 50
+
+/* A one-line usage error: "ragtrack agency: MESSAGE (ragtrack agency --help)". */
+static int agency_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int agency_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char *shown = text_visible(msg, ' ');
+	fprintf(stderr, "ragtrack agency: %s (ragtrack agency --help)\n", shown);
+	free(shown);
+	return status_exit(ERR_USAGE);
+}
+
+/* The agencies, kept to align the table (there are tens, not thousands). */
+struct agency_rows {
+	struct { char *name, *aliases; long actions; } *row;
+	size_t n;
+	int name_width;
+	const char *find;         /* alias: the agency of this name, if there is one */
+	long found_actions;
+	int found;
+	char *alias_of;           /* the agency find is already an alias of */
+};
+
+/* Is name one of the ", "-separated aliases? */
+static int alias_listed(const char *aliases, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = aliases; p && *p;) {
+		const char *end = strstr(p, ", ");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncasecmp(p, name, n) == 0)
+			return 1;
+		p = end ? end + 2 : NULL;
+	}
+	return 0;
+}
+
+static int agency_collect(const struct agency_info *a, void *ctx)
+{
+	struct agency_rows *r = ctx;
+	if (r->find) {
+		if (str_casecmp(a->name, r->find) == 0) {
+			r->found = 1;
+			r->found_actions = a->actions;
+		}
+		if (!r->alias_of && alias_listed(a->aliases, r->find))
+			r->alias_of = xstrdup(a->name);
+		return 0;
+	}
+	r->row = xrealloc(r->row, (r->n + 1) * sizeof *r->row);
+	r->row[r->n].name = text_visible(a->name, ' ');
+	r->row[r->n].aliases = text_visible(a->aliases ? a->aliases : "", ' ');
+	r->row[r->n++].actions = a->actions;
+	int w = text_width(r->row[r->n - 1].name);
+	if (w > r->name_width)
+		r->name_width = w > NAME_MAX_WIDTH ? NAME_MAX_WIDTH : w;
+	return 0;
+}
+
+static void agency_rows_free(struct agency_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->row[i].name);
+		free(r->row[i].aliases);
+	}
+	free(r->row);
+}
+
+static int agency_list(struct store *s)
+{
+	struct agency_rows r = { .name_width = 6 };
+	struct err e = {0};
+	if (store_agencies(s, agency_collect, &r, &e) != OK) {
+		agency_rows_free(&r);
+		return cli_fail(&e);
+	}
+	printf("%-*s  ACTIONS  ALIASES\n", r.name_width, "AGENCY");
+	for (size_t i = 0; i < r.n; i++) {
+		fputs(r.row[i].name, stdout);
+		for (int w = text_width(r.row[i].name); w < r.name_width; w++)
+			putchar(' ');
+		printf("  %7ld%s%s\n", r.row[i].actions, *r.row[i].aliases ? "  " : "", r.row[i].aliases);
+	}
+	agency_rows_free(&r);
+	return 0;
+}
+
+static int agency_alias(struct store *s, const char *agency, const char *alias)
+{
+	struct agency_rows before = { .find = alias };
+	struct err e = {0};
+	if (store_agencies(s, agency_collect, &before, &e) != OK || store_agency_alias(s, agency, alias, &e) != OK) {
+		free(before.alias_of);
+		return cli_fail(&e);
+	}
+	char *a = text_visible(alias, ' '), *n = text_visible(before.alias_of ? before.alias_of : agency, ' ');
+	printf("'%s' is %s an alias of '%s'", a, before.alias_of ? "already" : "now", n);
+	if (before.found)
+		printf("; %ld action%s moved", before.found_actions, before.found_actions == 1 ? "" : "s");
+	putchar('\n');
+	free(a);
+	free(n);
+	free(before.alias_of);
+	return 0;
+}
 
 int cmd_agency(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		printf("\n  list               the agencies, their action counts and other spellings\n"
+		       "  alias NAME ALIAS   make ALIAS another spelling of the agency NAME: when ALIAS is\n"
+		       "                     an agency itself, its actions and responses move to NAME and\n"
+		       "                     it is removed; later imports map ALIAS to NAME\n");
+		return 0;
+	}
+	if (argc < 2)
+		return agency_usage("give list or alias NAME ALIAS");
+	int list = strcmp(argv[1], "list") == 0, alias = strcmp(argv[1], "alias") == 0;
+	if (!list && !alias)
+		return agency_usage("no subcommand '%s' (list or alias)", argv[1]);
+	if (list && argc != 2)
+		return agency_usage("list takes no arguments");
+	if (alias && argc != 4)
+		return agency_usage("alias needs two names: the agency, then its other spelling");
+	struct store *s = cli_open(c, 0, SOURCE_CLI);
+	if (!s)
+		return status_exit(ERR_DB);
+	int rc = list ? agency_list(s) : agency_alias(s, argv[2], argv[3]);
+	store_close(s);
+	return rc;
 }

@@ -1,10 +1,33 @@
-/* cmd_backup: placeholder until the command is written. */
+/* cmd_backup: ragtrack backup FILE */
 #include "ragtrack/cli.h"
+#include "ragtrack/util.h"
+
+#include <stdlib.h>
 
 int cmd_backup(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		printf("\nWrites a consistent copy of the database to FILE while others keep working\n"
+		       "(changes committed after the copy starts are not in it), checks the copy, and\n"
+		       "only then puts it in place.  An existing FILE is replaced.\n");
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '\0') {
+		fprintf(stderr, "ragtrack backup: give the file to write (ragtrack backup --help)\n");
+		return status_exit(ERR_USAGE);
+	}
+	struct store *s = cli_open(c, 0, SOURCE_CLI);
+	if (!s)
+		return status_exit(ERR_DB);
+	struct err e = {0};
+	int rc = 0;
+	if (store_backup(s, argv[1], &e) != OK) {
+		rc = cli_fail(&e);
+	} else {
+		char *shown = text_visible(argv[1], ' ');
+		printf("backup written to %s\n", shown);
+		free(shown);
+	}
+	store_close(s);
+	return rc;
 }

@@ -1,10 +1,36 @@
-/* cmd_check: placeholder until the command is written. */
+/* cmd_check: ragtrack check */
 #include "ragtrack/cli.h"
+#include "ragtrack/util.h"
+
+#include <stdlib.h>
 
 int cmd_check(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		printf("\nRuns SQLite's integrity check, the foreign-key check, and ragtrack's own:\n"
+		       "the search index against the actions, every action's response against its\n"
+		       "question and agency, and the guards that keep the change log append-only.\n"
+		       "Prints one line per check; exits 0 when the database is sound.\n");
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "ragtrack check: takes no arguments (ragtrack check --help)\n");
+		return status_exit(ERR_USAGE);
+	}
+	struct store *s = cli_open(c, 0, SOURCE_CLI);
+	if (!s)
+		return status_exit(ERR_DB);
+	struct err e = {0};
+	char *report = NULL;
+	int rc = 0;
+	if (store_check(s, &report, &e) != OK)
+		rc = cli_fail(&e);
+	if (report) {
+		char *shown = text_visible(report, 0);
+		fputs(shown, stdout);
+		free(shown);
+	}
+	free(report);
+	store_close(s);
+	return rc;
 }

@@ -1,10 +1,268 @@
-/* cmd_history: placeholder until the command is written. */
+/* cmd_history: ragtrack history [ID] [--since DATE] [--format table|csv] */
 #include "ragtrack/cli.h"
+#include "ragtrack/util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wchar.h>
+
+/* Fixed columns of the table; the change gets what is left of the line.  WHEN shows
+ * the time too when the line has room (100 columns), else the date alone, so 80
+ * columns leave the change 25: room for "2016-03-31 -> 2016-12-31".  ID has room for
+ * "#1000000". */
+enum { W_DATE = 10, W_DATE_TIME = 16, W_USER = 10, W_SOURCE = 6, W_ID = 8, W_FIELD = 11, GAP = 2, W_CHANGE_MIN = 16,
+       W_REASON_MIN = 8 };
+
+struct history {
+	int csv;
+	int when;                 /* width of WHEN: W_DATE or W_DATE_TIME */
+	int width;                /* of the CHANGE column */
+	long rows;
+};
+
+/* A one-line usage error: "ragtrack history: MESSAGE (ragtrack history --help)". */
+static int history_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int history_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char *shown = text_visible(msg, ' ');
+	fprintf(stderr, "ragtrack history: %s (ragtrack history --help)\n", shown);
+	free(shown);
+	return status_exit(ERR_USAGE);
+}
+
+/* Columns of the terminal; when output is not one, $COLUMNS, else 120. */
+static int history_columns(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *env = getenv("COLUMNS");
+	int n = env ? atoi(env) : 0;
+	return n > 0 ? n : 120;
+}
+
+/* v made safe for the terminal (newlines as spaces) and cut to w columns with an
+ * ellipsis.  Caller frees. */
+static char *fit(const char *v, int w)
+{
+	char *s = text_visible(v ? v : "", ' ');
+	if (text_width(s) <= w)
+		return s;
+	int utf8 = MB_CUR_MAX > 1;
+	const char *ellipsis = utf8 ? "\xe2\x80\xa6" : "...";
+	int room = w - (utf8 ? 1 : 3), used = 0;
+	size_t i = 0, len = strlen(s);
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	while (i < len && room > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &ps);
+		if (n == 0 || n >= (size_t)-2) {
+			n = 1;
+			wc = L'?';
+			memset(&ps, 0, sizeof ps);
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;
+		if (used + cw > room)
+			break;
+		used += cw;
+		i += n;
+	}
+	s[i] = '\0';
+	char *out = w >= (utf8 ? 1 : 3) ? xasprintf("%s%s", s, ellipsis) : xstrdup(s);
+	free(s);
+	return out;
+}
+
+/* Print s padded with spaces to w columns, then the gap. */
+static void put_cell(const char *s, int w)
+{
+	fputs(s, stdout);
+	for (int n = text_width(s); n < w + GAP; n++)
+		putchar(' ');
+}
+
+static void history_header(const struct history *h)
+{
+	printf("%-*s%-*s%-*s%-*s%-*sCHANGE\n", h->when + GAP, "WHEN", W_USER + GAP, "USER", W_SOURCE + GAP, "SOURCE",
+	       W_ID + GAP, "ID", W_FIELD + GAP, "FIELD");
+}
+
+/* "old -> new (reason: ...)" cut to fit w columns: when it is too long the reason
+ * keeps at least a third of the room (or is left out when that is under
+ * W_REASON_MIN), the values share the rest. */
+static char *change_text(const struct change *c, int w)
+{
+	int rag = strcmp(c->field, "rag") == 0;
+	const char *old_value = !str_empty(c->old_value) ? c->old_value : rag ? "unset" : "(none)";
+	const char *new_value = !str_empty(c->new_value) ? c->new_value : rag ? "unset" : "(none)";
+	const char *undo = c->undoes ? " (undo)" : "";
+	int wo = text_width(old_value), wn = text_width(new_value);
+	int extra = (int)strlen(undo) + (str_empty(c->reason) ? 0 : 11), wr = str_empty(c->reason) ? 0 : text_width(c->reason);
+	if (wo + wn + 4 + extra + wr > w) {
+		if (wr) {
+			int room = w - wo - wn - 4 - extra;
+			wr = room > w / 3 - extra ? room : wr < w / 3 - extra ? wr : w / 3 - extra;
+			if (wr < W_REASON_MIN) {
+				wr = 0;
+				extra = (int)strlen(undo);
+			}
+		}
+		int rest = w - 4 - extra - wr, half = rest / 2;
+		if (wo <= half)
+			wn = rest - wo;
+		else if (wn <= half)
+			wo = rest - wn;
+		else {
+			wo = half;
+			wn = rest - half;
+		}
+	}
+	char *o = fit(old_value, wo > 1 ? wo : 1), *n = fit(new_value, wn > 1 ? wn : 1);
+	char *r = wr ? fit(c->reason, wr) : NULL;
+	char *out = xasprintf("%s -> %s%s%s%s%s", o, n, undo, r ? " (reason: " : "", r ? r : "", r ? ")" : "");
+	free(o);
+	free(n);
+	free(r);
+	return out;
+}
+
+static int history_row(const struct change *c, struct history *h)
+{
+	char when[32], id[24];
+	snprintf(when, sizeof when, "%.10s %.5s", c->at, strlen(c->at) > 11 ? c->at + 11 : "");
+	when[h->when] = '\0';
+	snprintf(id, sizeof id, "#%lld", (long long)c->action_id);
+	if (!h->rows++)
+		history_header(h);
+	char *user = fit(c->user, W_USER), *field = fit(c->field, W_FIELD), *change = change_text(c, h->width);
+	put_cell(when, h->when);
+	put_cell(user, W_USER);
+	put_cell(c->source, W_SOURCE);
+	put_cell(id, W_ID);
+	put_cell(field, W_FIELD);
+	printf("%s\n", change);
+	free(user);
+	free(field);
+	free(change);
+	return 0;
+}
+
+/* One CSV field: quoted when it holds a comma, quote or line break; control
+ * characters other than newline and tab made visible. */
+static void csv_field(const char *v, int last)
+{
+	char *s = text_visible(v ? v : "", 0);
+	if (strpbrk(s, ",\"\n\r")) {
+		putchar('"');
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+	free(s);
+}
+
+static int history_csv_row(const struct change *c, struct history *h)
+{
+	char id[24], action[24], batch[24], undoes[24];
+	if (!h->rows++)
+		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
+	snprintf(id, sizeof id, "%lld", (long long)c->id);
+	snprintf(action, sizeof action, "%lld", (long long)c->action_id);
+	snprintf(batch, sizeof batch, "%lld", (long long)c->batch);
+	snprintf(undoes, sizeof undoes, "%lld", (long long)c->undoes);
+	const char *cells[] = { id, c->at, c->user, c->source, action, c->field, c->old_value, c->new_value, c->reason,
+	                        batch, c->undoes ? undoes : "" };
+	size_t n = sizeof cells / sizeof *cells;
+	for (size_t i = 0; i < n; i++)
+		csv_field(cells[i], i + 1 == n);
+	return 0;
+}
+
+static int history_each(const struct change *c, void *ctx)
+{
+	struct history *h = ctx;
+	return h->csv ? history_csv_row(c, h) : history_row(c, h);
+}
+
+struct history_args {
+	long long id;
+	char since[11];
+	int csv;
+};
+
+static int history_parse(struct history_args *a, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if ((strcmp(arg, "--since") == 0 || strcmp(arg, "--format") == 0) && i + 1 >= argc)
+			return history_usage("%s needs a value", arg);
+		if (strcmp(arg, "--since") == 0) {
+			const char *v = argv[++i];
+			size_t used = 0;
+			if (date_parse(v, a->since, &used) == GUESS_UNKNOWN || used != strlen(v))
+				return history_usage("--since: '%s' is not a date (use YYYY-MM-DD or 31.03.2026)", v);
+		} else if (strcmp(arg, "--format") == 0) {
+			const char *v = argv[++i];
+			if (strcmp(v, "csv") != 0 && strcmp(v, "table") != 0)
+				return history_usage("--format: '%s' is not table or csv", v);
+			a->csv = strcmp(v, "csv") == 0;
+		} else if (arg[0] == '-' && arg[1]) {
+			return history_usage("unknown option %s", arg);
+		} else if (a->id) {
+			return history_usage("one action at a time: '%s' is one too many", arg);
+		} else if (!(a->id = cli_parse_id(arg))) {
+			return history_usage("'%s' is not an action ID (a number such as 12 or #12)", arg);
+		}
+	}
+	return 0;
+}
 
 int cmd_history(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		printf("\nOptions:\n"
+		       "  ID                 only this action's changes\n"
+		       "  --since DATE       only changes made on or after DATE\n"
+		       "  --format table|csv an aligned table (the default) or CSV with every value in full\n"
+		       "Changes are listed oldest first: imports, edits and undos alike.\n");
+		return 0;
+	}
+	struct history_args a = {0};
+	int rc = history_parse(&a, argc, argv);
+	if (rc)
+		return rc;
+	struct store *s = cli_open(c, 0, SOURCE_CLI);
+	if (!s)
+		return status_exit(ERR_DB);
+	int columns = history_columns();
+	struct history h = { .csv = a.csv, .when = columns >= 100 ? W_DATE_TIME : W_DATE };
+	h.width = columns - (h.when + W_USER + W_SOURCE + W_ID + W_FIELD + 5 * GAP);
+	if (h.width < W_CHANGE_MIN)
+		h.width = W_CHANGE_MIN;
+	struct err e = {0};
+	if (store_history(s, a.id, a.since[0] ? a.since : NULL, history_each, &h, &e) != OK)
+		rc = cli_fail(&e);
+	else if (!h.rows && !h.csv)
+		printf("no changes\n");
+	else if (!h.rows)
+		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
+	store_close(s);
+	return rc;
 }

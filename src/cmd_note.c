@@ -1,10 +1,62 @@
-/* cmd_note: placeholder until the command is written. */
+/* cmd_note: ragtrack note ID TEXT... */
 #include "ragtrack/cli.h"
+#include "ragtrack/util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A one-line usage error: "ragtrack note: MESSAGE (ragtrack note --help)". */
+static int note_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int note_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	char *shown = text_visible(msg, ' ');
+	fprintf(stderr, "ragtrack note: %s (ragtrack note --help)\n", shown);
+	free(shown);
+	return status_exit(ERR_USAGE);
+}
 
 int cmd_note(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		printf("\nThe words after the ID are joined with spaces into one note, dated now and\n"
+		       "signed with --user (else $USER).  Notes are a dated record: they cannot be\n"
+		       "edited or removed, and they do not change the action's version.\n");
+		return 0;
+	}
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc)
+		return note_usage("which action? give its ID and the note");
+	long long id = cli_parse_id(argv[i]);
+	if (!id)
+		return note_usage("'%s' is not an action ID (a number such as 12 or #12)", argv[i]);
+	struct buf text = {0};
+	for (i++; i < argc; i++) {
+		if (text.len == 0 && strcmp(argv[i], "--") == 0)
+			continue;
+		buf_printf(&text, "%s%s", text.len ? " " : "", argv[i]);
+	}
+	if (!text.len) {
+		buf_free(&text);
+		return note_usage("no text: give the note after the ID");
+	}
+	struct store *s = cli_open(c, 0, SOURCE_CLI);
+	int rc = s ? 0 : status_exit(ERR_DB);
+	if (s) {
+		struct err e = {0};
+		if (store_note_add(s, id, text.s, &e) != OK)
+			rc = cli_fail(&e);
+		else
+			printf("#%lld: note added\n", id);
+		store_close(s);
+	}
+	buf_free(&text);
+	return rc;
 }

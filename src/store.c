@@ -479,8 +479,8 @@ enum status store_check(struct store *s, char **report, struct err *err)
 	check_collect(s, "SELECT CASE WHEN a = f THEN 'ok' ELSE printf('%d entries for %d actions', f, a) END"
 	                 " FROM (SELECT (SELECT count(*) FROM action) AS a, (SELECT count(*) FROM action_fts) AS f)",
 	              "search index", &b, &problems);
-	check_collect(s, "SELECT printf('action %d belongs to question %d but its response %d to question %d', a.id,"
-	                 " a.question_id, r.id, r.question_id) FROM action a JOIN response r ON r.id = a.response_id"
+	check_collect(s, "SELECT printf('action %d and its response %d differ in question or agency', a.id, r.id)"
+	                 " FROM action a JOIN response r ON r.id = a.response_id"
 	                 " WHERE r.question_id <> a.question_id OR ifnull(r.agency_id, 0) <> ifnull(a.agency_id, 0)"
 	                 " UNION ALL SELECT printf('action %d is in review %d but its question in review %d', a.id,"
 	                 " a.review_id, q.review_id) FROM action a JOIN question q ON q.id = a.question_id"

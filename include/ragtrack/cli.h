@@ -24,9 +24,9 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 	X("list",    cmd_list,    "[FILTERS] [--format table|csv|tsv|json] [--columns LIST]", "list actions") \
 	X("export",  cmd_export,  "[FILTERS] [-o FILE] [--excel] [--redact]", "export the filtered actions as CSV") \
 	X("show",    cmd_show,    "ID", "show one action in full") \
-	X("set",     cmd_set,     "ID FIELD=VALUE... [--reason TEXT]", "change fields of an action") \
+	X("set",     cmd_set,     "ID FIELD=VALUE... [--reason TEXT] [--if-version N]", "change fields of an action") \
 	X("note",    cmd_note,    "ID TEXT", "add a dated progress note") \
-	X("history", cmd_history, "[ID] [--since DATE]", "show the change log") \
+	X("history", cmd_history, "[ID] [--since DATE] [--format table|csv]", "show the change log") \
 	X("undo",    cmd_undo,    "", "reverse your last change") \
 	X("report",  cmd_report,  "[FILTERS] [--format text|md|html] [--since DATE] [-o FILE]", "board report") \
 	X("agency",  cmd_agency,  "list | alias NAME ALIAS", "list agencies, merge spellings") \
@@ -54,5 +54,11 @@ void cli_command_help(FILE *out, const char *command);
 int cli_parse_filters(const char *command, int argc, char **argv, struct filter *f);
 /* Parse an action ID as shown in lists ("#12" or "12"); 0 when invalid. */
 long long cli_parse_id(const char *s);
+
+/* Write the actions matching f, in f's order, to path as export does (the importer's
+ * flat CSV layout; excel as --excel), replacing the file atomically.  *records (may be
+ * NULL) is how many were written.  For the TUI's x key; src/cmd_export.c. */
+enum status cli_export_file(struct store *s, const struct filter *f, const char *path, int excel, long *records,
+                            struct err *err);
 
 #endif

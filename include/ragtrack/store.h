@@ -107,7 +107,7 @@ enum status store_get(struct store *s, int64_t id, struct action *a, struct err 
 /* The editable fields: X(ID, "name used by set and the TUI", "description") */
 #define ACTION_FIELDS(X) \
 	X(FIELD_RAG,         "rag",         "RAG status: Red, Amber, Green or Blue (Blue needs evidence)") \
-	X(FIELD_TARGET,      "target",      "target date (a date, or text such as 'ongoing')") \
+	X(FIELD_TARGET,      "target",      "target date (2026-03-31, 31.03.2026, March 2026; empty clears it)") \
 	X(FIELD_LEAD,        "lead",        "lead person") \
 	X(FIELD_EVIDENCE,    "evidence",    "evidence of progress / outcome") \
 	X(FIELD_TEXT,        "action",      "the action itself") \
@@ -155,11 +155,22 @@ enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, vo
 struct change {
 	int64_t id, action_id;
 	const char *at, *user, *field, *old_value, *new_value, *source, *reason;
+	int64_t batch;            /* the changes of one edit share a batch */
+	int64_t undoes;           /* the batch an undo reversed, 0 when not an undo */
 };
 typedef int (*store_change_fn)(const struct change *c, void *ctx);
 /* The change log, oldest first; action_id 0 = all actions; since NULL = all time. */
 enum status store_history(struct store *s, int64_t action_id, const char *since,
                           store_change_fn fn, void *ctx, struct err *err);
+
+/* The change-log batch written by this handle's last successful store_set or
+ * store_undo (0 when none, or when nothing changed). */
+int64_t store_last_batch(const struct store *s);
+/* One line saying what a batch changed, as set and undo print it:
+ * "#12: rag Green -> Blue; evidence set".  Values are as stored: print it through
+ * text_visible.  Returns a new string the caller frees, or NULL when the batch has
+ * no entries (or on a database error). */
+char *store_batch_describe(struct store *s, int64_t batch);
 
 /* ---- agencies ------------------------------------------------------------------ */
 /* Make alias another name for agency (merging the alias's actions into it when the
@@ -179,5 +190,27 @@ enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struc
 enum status store_backup(struct store *s, const char *path, struct err *err);
 /* Integrity and foreign-key checks; report gets a readable summary the caller frees. */
 enum status store_check(struct store *s, char **report, struct err *err);
+
+/* ---- screen state and group counts, for the TUI (src/store_ui.c) ----------------- */
+/* The value saved under key for this store's user, in *value (NULL when there is
+ * none; the caller frees it). */
+enum status store_ui_get(struct store *s, const char *key, char **value, struct err *err);
+/* Save value under key for this store's user (value NULL deletes the key).
+ * ERR_READ_ONLY under --read-only. */
+enum status store_ui_set(struct store *s, const char *key, const char *value, struct err *err);
+
+enum store_group { GROUP_AGENCY, GROUP_REVIEW };
+struct group_counts {
+	const char *name;         /* agency or review name */
+	long counts[RAG_COUNT];   /* matching actions per RAG state */
+	long total;
+};
+typedef int (*store_group_fn)(const struct group_counts *g, void *ctx);
+/* Call fn for every agency (inside the agency lens) or every review, by name, with the
+ * RAG counts of the actions matching f, leaving out f's RAG condition and its own
+ * condition on the grouping (agency or review).  Groups with no match are passed too
+ * (total 0).  fn returns non-zero to stop. */
+enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
+                               store_group_fn fn, void *ctx, struct err *err);
 
 #endif

@@ -1,0 +1,1025 @@
+/* store_edit: changing actions (set, note, undo), reading the change log and the
+ * notes, and merging agency spellings.
+ *
+ * Every edit is one BEGIN IMMEDIATE transaction: the row is read, checked and written
+ * under the write lock, so no other process can slip a change in between the version
+ * check and the write it guards.  Every changed field is one change_log row; the rows
+ * of one edit share a batch, which is what undo reverses.  A note is not a field
+ * change: it touches the action (touched_at) but leaves its version alone, so adding
+ * a note never makes someone else's edit conflict. */
+#include "store_int.h"
+#include "ragtrack/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How a field is read (as displayed and logged) and which column holds it. */
+static const struct {
+	const char *select;       /* expression over action a JOIN response r */
+	const char *column;       /* action column written by a plain text edit */
+} FIELD_COL[FIELD_COUNT] = {
+	[FIELD_RAG] = { "a.rag", NULL },
+	[FIELD_TARGET] = { "ifnull(a.target_date, a.target_raw)", NULL },
+	[FIELD_LEAD] = { "a.lead", "lead" },
+	[FIELD_EVIDENCE] = { "a.evidence", "evidence" },
+	[FIELD_TEXT] = { "a.text", "text" },
+	[FIELD_CONSTRAINTS] = { "a.constraints", "constraints" },
+	[FIELD_DESIRED] = { "a.desired", "desired" },
+	[FIELD_RESPONSE] = { "r.text", NULL },
+};
+
+/* One action's editable state, read inside an edit's transaction.  value[] holds each
+ * field as the change log shows it: RAG name ("" unset), target ISO date or text. */
+struct row {
+	int64_t id, version, response_id;
+	char *value[FIELD_COUNT];
+};
+
+static void row_clear(struct row *r)
+{
+	for (int f = 0; f < FIELD_COUNT; f++)
+		free(r->value[f]);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- small helpers ------------------------------------------------------------- */
+
+/* Bind parameters described by types: 't' text (NULL binds NULL), 'i' int64. */
+static void bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		else
+			store_bind_text(st, i + 1, va_arg(ap, const char *));
+	}
+}
+
+/* Run one statement that returns no rows, with parameters as bind_args reads them. */
+static enum status edit_run(struct store *s, struct err *err, const char *doing, const char *sql,
+                            const char *types, ...)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, sql, err))
+		return ERR_DB;
+	va_list ap;
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Prepare a query and bind its parameters; the caller steps and finalizes. */
+static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
+                              const char *types, ...)
+{
+	if (store_prepare(s, st, sql, err))
+		return ERR_DB;
+	va_list ap;
+	va_start(ap, types);
+	bind_args(*st, types, ap);
+	va_end(ap);
+	return OK;
+}
+
+/* A value for a one-line message: control characters made visible, newlines as
+ * spaces, cut at about 60 bytes on a character boundary.  Caller frees. */
+static char *shown(const char *v)
+{
+	char *s = text_visible(v ? v : "", ' ');
+	size_t n = strlen(s);
+	if (n > 60) {
+		n = 57;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+		strcpy(s + n, "...");
+	}
+	return s;
+}
+
+/* "2016-06-30T12:00:00Z" as "2016-06-30 12:00 UTC" (other text unchanged) in out. */
+static void when_text(const char *at, char out[32])
+{
+	if (at && strlen(at) >= 16 && at[10] == 'T')
+		snprintf(out, 32, "%.10s %.5s UTC", at, at + 11);
+	else
+		snprintf(out, 32, "%s", at ? at : "?");
+}
+
+/* A value as typed, made storable: control characters other than newline and tab
+ * dropped (so "\r\n" becomes "\n"), surrounding white space trimmed.  NULL when in is
+ * not valid UTF-8.  Caller frees. */
+static char *value_clean(const char *in)
+{
+	if (!in)
+		in = "";
+	if (!utf8_valid(in, strlen(in), NULL))
+		return NULL;
+	struct buf b = {0};
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)
+			continue;
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {   /* C1 control */
+			p++;
+			continue;
+		}
+		buf_addc(&b, (char)*p);
+	}
+	return str_trim(buf_steal(&b));
+}
+
+/* Is the action there, and (for writes) inside the agency lens?  ERR_NOT_FOUND when
+ * missing; outside the lens ERR_FORBIDDEN for a write, ERR_NOT_FOUND for a read (as
+ * store_get sees it). */
+static enum status action_check(struct store *s, int64_t id, int write, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
+		return ERR_DB;
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	int64_t agency = found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (!found)
+		return err_set(err, ERR_NOT_FOUND, "no action %lld", (long long)id);
+	if (!s->lens_agency || agency == s->lens_agency)
+		return OK;
+	if (write)
+		return store_check_lens(s, id, err);
+	return err_set(err, ERR_NOT_FOUND, "no action %lld for %s", (long long)id, s->lens_name);
+}
+
+/* Read one action's editable state into r (cleared first). */
+static enum status row_read(struct store *s, int64_t id, struct row *r, struct err *err)
+{
+	memset(r, 0, sizeof *r);
+	struct buf sql = {0};
+	buf_adds(&sql, "SELECT a.version, a.response_id");
+	for (int f = 0; f < FIELD_COUNT; f++)
+		buf_printf(&sql, ", %s", FIELD_COL[f].select);
+	buf_adds(&sql, " FROM action a JOIN response r ON r.id = a.response_id WHERE a.id = ?");
+	sqlite3_stmt *st;
+	enum status rc = edit_query(s, &st, err, sql.s, "i", id);
+	buf_free(&sql);
+	if (rc != OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->id = id;
+		r->version = sqlite3_column_int64(st, 0);
+		r->response_id = sqlite3_column_int64(st, 1);
+		for (int f = 0; f < FIELD_COUNT; f++)
+			r->value[f] = f == FIELD_RAG ? xstrdup(rag_name((enum rag)sqlite3_column_int(st, 2 + f)))
+			                             : store_col_dup(st, 2 + f);
+		for (int f = 0; f < FIELD_COUNT; f++)
+			if (!r->value[f])
+				r->value[f] = xstrdup("");
+	} else {
+		rc = err_set(err, ERR_NOT_FOUND, "no action %lld", (long long)id);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- writing one field ----------------------------------------------------------- */
+
+/* Write value (as logged: RAG name, ISO date or text) to field f of r.  raw is the
+ * target as typed.  No validation: set validates first, undo restores exactly. */
+static enum status field_write(struct store *s, const struct row *r, enum action_field f, const char *value,
+                               const char *raw, struct err *err)
+{
+	if (f == FIELD_RAG) {
+		enum rag rag = RAG_UNSET;
+		if (!str_empty(value) && rag_from_user(value, &rag) != 0)
+			return err_set(err, ERR_INVALID, "rag: '%s' is not a RAG status", value);
+		return edit_run(s, err, "changing the RAG", "UPDATE action SET rag = ?, rag_raw = ? WHERE id = ?", "iti",
+		                (int64_t)rag, value, r->id);
+	}
+	if (f == FIELD_TARGET) {
+		const char *date = date_is_iso(value) ? value : NULL;
+		return edit_run(s, err, "changing the target",
+		                "UPDATE action SET target_date = ?1, target_raw = ?2,"
+		                " first_target_date = ifnull(first_target_date, ?1) WHERE id = ?3",
+		                "tti", date, raw ? raw : value, r->id);
+	}
+	if (f == FIELD_RESPONSE)
+		return edit_run(s, err, "changing the response", "UPDATE response SET text = ? WHERE id = ?", "ti", value,
+		                r->response_id);
+	char *sql = xasprintf("UPDATE action SET %s = ? WHERE id = ?", FIELD_COL[f].column);
+	enum status rc = edit_run(s, err, "changing an action", sql, "ti", value, r->id);
+	free(sql);
+	return rc;
+}
+
+/* After a field edit: a new version, and the time of the change.  A response edit
+ * also changes what the other actions sharing the response show: their versions go
+ * up too, so an edit made from a stale copy of them is refused. */
+static enum status row_bump(struct store *s, const struct row *r, int response_changed, struct err *err)
+{
+	const char *now = util_now();
+	enum status rc = edit_run(s, err, "updating an action",
+	                          "UPDATE action SET version = version + 1, updated_at = ?1, touched_at = ?1 WHERE id = ?2",
+	                          "ti", now, r->id);
+	if (rc == OK && response_changed)
+		rc = edit_run(s, err, "updating an action",
+		              "UPDATE action SET version = version + 1 WHERE response_id = ? AND id <> ?", "ii",
+		              r->response_id, r->id);
+	return rc;
+}
+
+/* ERR_CONFLICT for an action whose version moved on: who changed it, and when. */
+static enum status conflict(struct store *s, const struct row *r, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT user, at, id FROM change_log WHERE action_id = ?1 AND field <> 'agency'"
+	               " UNION ALL SELECT user, at, id FROM change_log"
+	               "  WHERE action_id IN (SELECT id FROM action WHERE response_id = ?2) AND field = 'response'"
+	               " ORDER BY 3 DESC LIMIT 1", "ii", r->id, r->response_id) != OK)
+		return ERR_DB;
+	enum status rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char when[32];
+		when_text((const char *)sqlite3_column_text(st, 1), when);
+		char *who = shown((const char *)sqlite3_column_text(st, 0));
+		rc = err_set(err, ERR_CONFLICT, "action %lld was changed by %s at %s since you read it; reload and try again",
+		             (long long)r->id, who, when);
+		free(who);
+	} else {
+		rc = err_set(err, ERR_CONFLICT, "action %lld was changed since you read it; reload and try again",
+		             (long long)r->id);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- set ----------------------------------------------------------------------- */
+
+/* A change once validated: the value as logged, and the target as typed. */
+struct edit {
+	int given;
+	char *value, *raw;
+};
+
+static void edits_free(struct edit e[FIELD_COUNT])
+{
+	for (int f = 0; f < FIELD_COUNT; f++) {
+		free(e[f].value);
+		free(e[f].raw);
+	}
+}
+
+/* Turn one typed value into what is stored, or ERR_INVALID saying why not. */
+static enum status edit_parse(enum action_field f, const char *typed, struct edit *e, struct err *err)
+{
+	char *v = value_clean(typed);
+	if (!v)
+		return err_set(err, ERR_INVALID, "%s: the value is not valid UTF-8 text", field_name(f));
+	enum status rc = OK;
+	if (f == FIELD_RAG) {
+		enum rag rag = RAG_UNSET;
+		if (*v && rag_from_user(v, &rag) != 0) {
+			char *w = shown(v);
+			rc = err_set(err, ERR_INVALID, "rag: '%s' is not a RAG status (Red, Amber, Green, Blue or unset)", w);
+			free(w);
+		}
+		e->value = xstrdup(rag_name(rag));
+	} else if (f == FIELD_TARGET && *v) {
+		char iso[11];
+		size_t used = 0;
+		if (date_parse(v, iso, &used) == GUESS_UNKNOWN || used != strlen(v)) {
+			char *w = shown(v);
+			rc = err_set(err, ERR_INVALID, "target: '%s' is not a date (use YYYY-MM-DD or 31.03.2026)", w);
+			free(w);
+		} else {
+			e->value = xstrdup(iso);
+			e->raw = xstrdup(v);
+		}
+	} else {
+		e->value = xstrdup(v);
+		e->raw = xstrdup(v);
+	}
+	free(v);
+	e->given = 1;
+	return rc;
+}
+
+/* A value that says nothing: blank, or a placeholder plans put in empty cells ("0"). */
+static int value_blank(const char *v)
+{
+	static const char *const NONE[] = { "0", "-", "n/a", "na", "none", "nil", "tbc" };
+	if (str_empty(v))
+		return 1;
+	for (size_t i = 0; i < sizeof NONE / sizeof *NONE; i++)
+		if (str_casecmp(v, NONE[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Validate every change against the current row before any is applied. */
+static enum status edits_check(const struct row *r, const struct field_change *changes, size_t n,
+                               struct edit e[FIELD_COUNT], struct err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum action_field f = changes[i].field;
+		if (f < 0 || f >= FIELD_COUNT)
+			return err_set(err, ERR_INVALID, "unknown field");
+		if (e[f].given)
+			return err_set(err, ERR_INVALID, "%s: given twice", field_name(f));
+		enum status rc = edit_parse(f, changes[i].value, &e[f], err);
+		if (rc != OK)
+			return rc;
+	}
+	/* Blue means completed *and evidenced*: an edit that leaves the action Blue, by
+	 * setting the RAG or the evidence, must leave evidence behind. */
+	const char *rag = e[FIELD_RAG].given ? e[FIELD_RAG].value : r->value[FIELD_RAG];
+	const char *evidence = e[FIELD_EVIDENCE].given ? e[FIELD_EVIDENCE].value : r->value[FIELD_EVIDENCE];
+	if (strcmp(rag, rag_name(RAG_BLUE)) == 0 && value_blank(evidence)) {
+		if (e[FIELD_RAG].given)
+			return err_set(err, ERR_INVALID, "rag: Blue needs evidence (Blue = completed and evidenced);"
+			               " set the evidence first, or in the same change");
+		if (e[FIELD_EVIDENCE].given)
+			return err_set(err, ERR_INVALID, "evidence: a Blue action needs its evidence (Blue = completed and"
+			               " evidenced); change the RAG first");
+	}
+	return OK;
+}
+
+/* Write and log the fields whose value differs; *changed counts them. */
+static enum status edits_apply(struct store *s, const struct row *r, const struct edit e[FIELD_COUNT],
+                               const char *reason, int *changed, struct err *err)
+{
+	int64_t batch = 0;
+	*changed = 0;
+	for (int f = 0; f < FIELD_COUNT; f++) {
+		if (!e[f].given || strcmp(e[f].value, r->value[f]) == 0)
+			continue;
+		if (!batch)
+			batch = store_next_batch(s);
+		enum status rc = field_write(s, r, (enum action_field)f, e[f].value, e[f].raw, err);
+		if (rc == OK)
+			rc = store_log(s, r->id, batch, field_name((enum action_field)f), r->value[f], e[f].value,
+			               str_empty(reason) ? NULL : reason, 0, err);
+		if (rc != OK)
+			return rc;
+		(*changed)++;
+	}
+	if (*changed) {
+		s->last_batch = batch;
+		return row_bump(s, r, e[FIELD_RESPONSE].given && strcmp(e[FIELD_RESPONSE].value, r->value[FIELD_RESPONSE]),
+		                err);
+	}
+	return OK;
+}
+
+enum status store_set(struct store *s, int64_t id, int64_t expected_version, const struct field_change *changes,
+                      size_t nchanges, const char *reason, int *changed, struct err *err)
+{
+	int dummy;
+	if (!changed)
+		changed = &dummy;
+	*changed = 0;
+	s->last_batch = 0;
+	enum status rc = store_check_writable(s, err);
+	if (rc == OK)
+		rc = store_begin(s, err);
+	if (rc != OK)
+		return rc;
+	struct row r;
+	struct edit e[FIELD_COUNT] = {{0}};
+	char *why = reason ? value_clean(reason) : NULL;
+	rc = action_check(s, id, 1, err);
+	if (rc == OK)
+		rc = row_read(s, id, &r, err);
+	else
+		memset(&r, 0, sizeof r);
+	if (rc == OK && expected_version > 0 && expected_version != r.version)
+		rc = conflict(s, &r, err);
+	if (rc == OK)
+		rc = edits_check(&r, changes, nchanges, e, err);
+	if (rc == OK)
+		rc = edits_apply(s, &r, e, why, changed, err);
+	if (rc == OK)
+		rc = store_commit(s, err);
+	if (rc != OK) {
+		store_rollback(s);
+		*changed = 0;
+		s->last_batch = 0;
+	}
+	free(why);
+	edits_free(e);
+	row_clear(&r);
+	return rc;
+}
+
+/* ---- notes --------------------------------------------------------------------- */
+
+enum status store_note_add(struct store *s, int64_t id, const char *text, struct err *err)
+{
+	char *clean = value_clean(text);
+	enum status rc = store_check_writable(s, err);
+	if (rc == OK && !clean)
+		rc = err_set(err, ERR_INVALID, "note: the text is not valid UTF-8");
+	else if (rc == OK && !*clean)
+		rc = err_set(err, ERR_INVALID, "note: the text is empty");
+	if (rc == OK)
+		rc = store_begin(s, err);
+	if (rc != OK) {
+		free(clean);
+		return rc;
+	}
+	const char *now = util_now();
+	rc = action_check(s, id, 1, err);
+	if (rc == OK)
+		rc = edit_run(s, err, "adding a note", "INSERT INTO note(action_id, at, user, source, text) VALUES (?, ?, ?, ?, ?)",
+		              "itttt", id, now, s->user, store_source_name(s->source), clean);
+	if (rc == OK)
+		rc = edit_run(s, err, "updating an action", "UPDATE action SET touched_at = ? WHERE id = ?", "ti", now, id);
+	if (rc == OK)
+		rc = store_commit(s, err);
+	if (rc != OK)
+		store_rollback(s);
+	free(clean);
+	return rc;
+}
+
+enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, void *ctx, struct err *err)
+{
+	enum status rc = action_id ? action_check(s, action_id, 0, err) : OK;
+	if (rc != OK)
+		return rc;
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT n.id, n.action_id, n.at, n.user, n.text FROM note n"
+	               " WHERE (?1 = 0 OR n.action_id = ?1)"
+	               "   AND (?2 = 0 OR n.action_id IN (SELECT id FROM action WHERE agency_id = ?2))"
+	               " ORDER BY n.id", "ii", action_id, s->lens_agency) != OK)
+		return ERR_DB;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct note n = {
+			.id = sqlite3_column_int64(st, 0), .action_id = sqlite3_column_int64(st, 1),
+			.at = (const char *)sqlite3_column_text(st, 2), .user = (const char *)sqlite3_column_text(st, 3),
+			.text = (const char *)sqlite3_column_text(st, 4),
+		};
+		if (fn(&n, ctx))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(s, err, "reading notes");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the change log ------------------------------------------------------------- */
+
+static void change_view(sqlite3_stmt *st, struct change *c)
+{
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+	c->id = sqlite3_column_int64(st, 0);
+	c->action_id = sqlite3_column_int64(st, 1);
+	c->at = COL(2);
+	c->user = COL(3);
+	c->field = COL(4);
+	c->old_value = COL(5);
+	c->new_value = COL(6);
+	c->source = COL(7);
+	c->reason = COL(8);
+	c->batch = sqlite3_column_int64(st, 9);
+	c->undoes = sqlite3_column_int64(st, 10);
+#undef COL
+}
+
+#define CHANGE_COLUMNS "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch," \
+	" ifnull(undoes, 0) FROM change_log"
+
+enum status store_history(struct store *s, int64_t action_id, const char *since, store_change_fn fn, void *ctx,
+                          struct err *err)
+{
+	enum status rc = action_id ? action_check(s, action_id, 0, err) : OK;
+	if (rc != OK)
+		return rc;
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               CHANGE_COLUMNS " WHERE (?1 = 0 OR action_id = ?1) AND (?2 IS NULL OR at >= ?2)"
+	               " AND (?3 = 0 OR action_id IN (SELECT id FROM action WHERE agency_id = ?3))"
+	               " ORDER BY id", "iti", action_id, since, s->lens_agency) != OK)
+		return ERR_DB;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct change c;
+		change_view(st, &c);
+		if (fn(&c, ctx))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(s, err, "reading the change log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int64_t store_last_batch(const struct store *s)
+{
+	return s->last_batch;
+}
+
+/* Prepare the entries of a batch, in order: through the (user, batch) index when the
+ * batch is this user's, which the batches of set and undo are. */
+static enum status batch_query(struct store *s, int64_t batch, int by_user, sqlite3_stmt **st, struct err *err)
+{
+	if (by_user)
+		return edit_query(s, st, err, CHANGE_COLUMNS " WHERE user = ? AND batch = ? ORDER BY id", "ti", s->user,
+		                  batch);
+	return edit_query(s, st, err, CHANGE_COLUMNS " WHERE batch = ? ORDER BY id", "i", batch);
+}
+
+/* One entry as set and undo describe it: short fields old -> new, long text set,
+ * changed or cleared. */
+static void describe_entry(struct buf *b, const struct change *c)
+{
+	enum action_field f = field_from_name(c->field);
+	const char *old_value = c->old_value ? c->old_value : "", *new_value = c->new_value ? c->new_value : "";
+	const char *none = f == FIELD_RAG ? "unset" : "none";
+	if (f == FIELD_RAG || f == FIELD_TARGET || f == FIELD_LEAD || f == FIELD_NONE)
+		buf_printf(b, "%s %s -> %s", c->field, *old_value ? old_value : none, *new_value ? new_value : none);
+	else
+		buf_printf(b, "%s %s", c->field, value_blank(old_value) ? "set" : value_blank(new_value) ? "cleared"
+		                                                                    : "changed");
+}
+
+char *store_batch_describe(struct store *s, int64_t batch)
+{
+	struct buf b = {0};
+	for (int by_user = 1; by_user >= 0 && !b.len; by_user--) {
+		sqlite3_stmt *st;
+		if (batch_query(s, batch, by_user, &st, NULL) != OK)
+			break;
+		int64_t action = 0;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct change c;
+			change_view(st, &c);
+			if (c.action_id != action)
+				buf_printf(&b, "%s#%lld: ", b.len ? "; " : "", (long long)c.action_id);
+			else
+				buf_adds(&b, "; ");
+			action = c.action_id;
+			describe_entry(&b, &c);
+		}
+		sqlite3_finalize(st);
+	}
+	return b.len ? buf_steal(&b) : NULL;
+}
+
+/* ---- undo ------------------------------------------------------------------------ */
+
+/* This user's latest batch that undo may reverse: not an import, not itself an undo,
+ * not already undone, not an agency merge.  0 when there is none. */
+static enum status undo_target(struct store *s, int64_t *batch, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT c.batch FROM change_log c WHERE c.user = ?1 AND c.source <> 'import' AND c.undoes IS NULL"
+	               " GROUP BY c.batch HAVING max(c.field = 'agency') = 0"
+	               "  AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.user = ?1 AND u.undoes = c.batch)"
+	               " ORDER BY c.batch DESC LIMIT 1", "t", s->user) != OK)
+		return ERR_DB;
+	*batch = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return OK;
+}
+
+/* One entry of the batch being undone. */
+struct undo_entry {
+	int64_t action_id;
+	enum action_field field;
+	char *old_value, *new_value;
+};
+
+static void entries_free(struct undo_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].old_value);
+		free(e[i].new_value);
+	}
+	free(e);
+}
+
+static enum status entries_read(struct store *s, int64_t batch, struct undo_entry **out, size_t *n,
+                                struct err *err)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (batch_query(s, batch, 1, &st, err) != OK)
+		return ERR_DB;
+	size_t cap = 0;
+	enum status rc = OK;
+	while (rc == OK && sqlite3_step(st) == SQLITE_ROW) {
+		struct change c;
+		change_view(st, &c);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		struct undo_entry *e = &(*out)[(*n)++];
+		e->action_id = c.action_id;
+		e->field = field_from_name(c.field);
+		e->old_value = xstrdup(c.old_value ? c.old_value : "");
+		e->new_value = xstrdup(c.new_value ? c.new_value : "");
+		if (e->field == FIELD_NONE)
+			rc = err_set(err, ERR_INVALID, "cannot undo a change of '%s'", c.field);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The field must still hold what the batch wrote; else someone changed it since. */
+static enum status undo_check(struct store *s, const struct undo_entry *e, const struct row *r, int64_t batch,
+                              struct err *err)
+{
+	if (strcmp(r->value[e->field], e->new_value) == 0)
+		return OK;
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT user, at FROM change_log WHERE action_id = ? AND field = ? AND batch > ? ORDER BY id DESC LIMIT 1",
+	               "iti", e->action_id, field_name(e->field), batch) != OK)
+		return ERR_DB;
+	char when[32] = "";
+	char *who = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		when_text((const char *)sqlite3_column_text(st, 1), when);
+		who = shown((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	enum status rc = err_set(err, ERR_CONFLICT,
+	                         "cannot undo: the %s of action %lld was changed%s%s%s%s since your change;"
+	                         " undo reverses only your latest change", field_name(e->field), (long long)e->action_id,
+	                         who ? " by " : "", who ? who : "", who ? " at " : "", who ? when : "");
+	free(who);
+	return rc;
+}
+
+/* Check and restore one action's entries of the batch (entries of one action are
+ * adjacent: a batch is written action by action). */
+static enum status undo_action(struct store *s, const struct undo_entry *e, size_t n, int64_t batch, int64_t undo_batch,
+                               struct err *err)
+{
+	struct row r;
+	enum status rc = action_check(s, e[0].action_id, 1, err);
+	if (rc != OK)
+		return rc;
+	if ((rc = row_read(s, e[0].action_id, &r, err)) != OK)
+		return rc;
+	int response = 0;
+	for (size_t i = 0; rc == OK && i < n; i++)
+		rc = undo_check(s, &e[i], &r, batch, err);
+	for (size_t i = 0; rc == OK && i < n; i++) {
+		rc = field_write(s, &r, e[i].field, e[i].old_value, NULL, err);
+		if (rc == OK)
+			rc = store_log(s, r.id, undo_batch, field_name(e[i].field), e[i].new_value, e[i].old_value, NULL, batch,
+			               err);
+		response |= e[i].field == FIELD_RESPONSE;
+	}
+	if (rc == OK)
+		rc = row_bump(s, &r, response, err);
+	row_clear(&r);
+	return rc;
+}
+
+enum status store_undo(struct store *s, char **what, struct err *err)
+{
+	if (what)
+		*what = NULL;
+	s->last_batch = 0;
+	enum status rc = store_check_writable(s, err);
+	if (rc == OK)
+		rc = store_begin(s, err);
+	if (rc != OK)
+		return rc;
+	int64_t batch = 0, undo_batch = 0;
+	struct undo_entry *e = NULL;
+	size_t n = 0;
+	rc = undo_target(s, &batch, err);
+	if (rc == OK && !batch) {
+		char *who = shown(s->user);
+		rc = err_set(err, ERR_NOT_FOUND, "nothing to undo: %s has no change that is not undone", who);
+		free(who);
+	}
+	if (rc == OK)
+		rc = entries_read(s, batch, &e, &n, err);
+	if (rc == OK)
+		undo_batch = store_next_batch(s);
+	for (size_t i = 0, j; rc == OK && i < n; i = j) {
+		for (j = i; j < n && e[j].action_id == e[i].action_id; j++)
+			;
+		rc = undo_action(s, e + i, j - i, batch, undo_batch, err);
+	}
+	if (rc == OK)
+		rc = store_commit(s, err);
+	if (rc == OK) {
+		s->last_batch = undo_batch;
+		if (what)
+			*what = store_batch_describe(s, undo_batch);
+	} else {
+		store_rollback(s);
+	}
+	entries_free(e, n);
+	return rc;
+}
+
+/* ---- agencies --------------------------------------------------------------------- */
+
+/* ERR_NOT_FOUND for an agency name, suggesting the nearest when one is close. */
+static enum status agency_missing(struct store *s, const char *name, struct err *err)
+{
+	sqlite3_stmt *st;
+	char *best = NULL;
+	size_t best_d = (size_t)-1;
+	if (edit_query(s, &st, err, "SELECT name FROM agency UNION ALL SELECT alias FROM agency_alias", "") == OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *cand = (const char *)sqlite3_column_text(st, 0);
+			size_t d = str_distance(name, cand);
+			if (d < best_d) {
+				best_d = d;
+				free(best);
+				best = xstrdup(cand);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	char *n = shown(name);
+	char *b = best && best_d <= strlen(name) / 3 + 1 ? shown(best) : NULL;
+	enum status rc = b ? err_set(err, ERR_NOT_FOUND, "no agency '%s'; did you mean '%s'?", n, b)
+	                   : err_set(err, ERR_NOT_FOUND, "no agency '%s' (ragtrack agency list shows them)", n);
+	free(n);
+	free(b);
+	free(best);
+	return rc;
+}
+
+/* An agency's name by id (caller frees; NULL when missing). */
+static char *agency_name(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st;
+	char *name = NULL;
+	if (edit_query(s, &st, NULL, "SELECT name FROM agency WHERE id = ?", "i", id) != OK)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		name = store_col_dup(st, 0);
+	sqlite3_finalize(st);
+	return name;
+}
+
+/* One id from a query with one text parameter (0 when no row). */
+static int64_t id_by_text(struct store *s, const char *sql, const char *v)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	if (edit_query(s, &st, NULL, sql, "t", v) != OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* What the merge is about: the two agencies by id and name, and the log batch. */
+struct merge {
+	int64_t into, from, batch;
+	char *into_name, *from_name;
+};
+
+/* Two responses' texts as one, in the order their actions were first imported (as a
+ * re-import assembles it): first's text, then second's when it adds anything. */
+static char *response_join(const char *first, const char *second)
+{
+	if (str_empty(second) || strstr(first, second))
+		return xstrdup(first);
+	if (str_empty(first))
+		return xstrdup(second);
+	return xasprintf("%s\n\n%s", first, second);
+}
+
+/* The response of question q that the merged agency already has: merge from's
+ * response r into it (text joined, logged against its first action), or hand r over. */
+static enum status merge_response(struct store *s, const struct merge *m, int64_t r, int64_t q, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT t.id, t.text, f.text, (SELECT min(id) FROM action WHERE response_id = t.id),"
+	               " (SELECT min(id) FROM action WHERE response_id = f.id)"
+	               " FROM response t, response f WHERE t.question_id = ? AND t.agency_id = ? AND f.id = ?",
+	               "iii", q, m->into, r) != OK)
+		return ERR_DB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return edit_run(s, err, "moving a response", "UPDATE response SET agency_id = ? WHERE id = ?", "ii", m->into, r);
+	}
+	int64_t keep = sqlite3_column_int64(st, 0), first_action = sqlite3_column_int64(st, 3);
+	const char *kept = (const char *)sqlite3_column_text(st, 1), *other = (const char *)sqlite3_column_text(st, 2);
+	int other_first = sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int64(st, 4) < first_action;
+	char *old_text = xstrdup(kept);
+	char *text = other_first ? response_join(other, kept) : response_join(kept, other);
+	sqlite3_finalize(st);
+	enum status rc = OK;
+	if (strcmp(text, old_text) != 0) {
+		rc = edit_run(s, err, "merging responses", "UPDATE response SET text = ? WHERE id = ?", "ti", text, keep);
+		if (rc == OK && first_action)
+			rc = store_log(s, first_action, m->batch, "response", old_text, text, NULL, 0, err);
+	}
+	if (rc == OK)
+		rc = edit_run(s, err, "merging responses", "UPDATE action SET response_id = ? WHERE response_id = ?", "ii", keep, r);
+	if (rc == OK)
+		rc = edit_run(s, err, "merging responses", "DELETE FROM response WHERE id = ?", "i", r);
+	free(old_text);
+	free(text);
+	return rc;
+}
+
+/* The first column (an id) of every row of a query with up to three id parameters
+ * (?1 ?2 ?3; those it does not use are ignored), read in full before the caller
+ * changes the rows it names.  Caller frees *ids. */
+static enum status ids_read(struct store *s, const char *sql, int64_t p1, int64_t p2, int64_t p3, int64_t **ids,
+                            size_t *n, struct err *err)
+{
+	sqlite3_stmt *st;
+	*ids = NULL;
+	*n = 0;
+	if (store_prepare(s, &st, sql, err))
+		return ERR_DB;
+	int64_t p[3] = { p1, p2, p3 };
+	for (int i = 0; i < sqlite3_bind_parameter_count(st) && i < 3; i++)
+		sqlite3_bind_int64(st, i + 1, p[i]);
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? OK : store_fail(s, err, "reading actions");
+}
+
+/* Move one action of question q to its place seq among the merged agency's, with a
+ * negative number for now: the numbers the others still hold never collide. */
+static enum status merge_action(struct store *s, const struct merge *m, int64_t id, int seq, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT ifnull(a.agency_id, 0), rv.name, q.sort_key FROM action a JOIN question q ON q.id = a.question_id"
+	               " JOIN review rv ON rv.id = a.review_id WHERE a.id = ?", "i", id) != OK)
+		return ERR_DB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_fail(s, err, "reading an action");
+	}
+	int moved = sqlite3_column_int64(st, 0) == m->from;
+	char *key = store_sort_key((const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+	                           m->into_name, seq);
+	sqlite3_finalize(st);
+	enum status rc = edit_run(s, err, "moving an action",
+	                          "UPDATE action SET agency_id = ?, seq = ?, sort_key = ? WHERE id = ?", "iiti", m->into,
+	                          (int64_t)-seq, key, id);
+	if (rc == OK && moved)
+		rc = store_log(s, id, m->batch, "agency", m->from_name, m->into_name, NULL, 0, err);
+	free(key);
+	return rc;
+}
+
+/* Renumber question q's actions of both agencies as one agency's, in the order they
+ * were first imported (by id): a re-import counts the rows of both spellings together
+ * in file order, so it meets each action under the number it now has. */
+static enum status merge_question(struct store *s, const struct merge *m, int64_t q, struct err *err)
+{
+	int64_t *ids;
+	size_t n;
+	enum status rc = ids_read(s, "SELECT id FROM action WHERE question_id = ?1 AND agency_id IN (?2, ?3) ORDER BY id", q,
+	                          m->into, m->from, &ids, &n, err);
+	for (size_t i = 0; rc == OK && i < n; i++)
+		rc = merge_action(s, m, ids[i], (int)i + 1, err);
+	if (rc == OK)
+		rc = edit_run(s, err, "moving an action",
+		              "UPDATE action SET seq = -seq WHERE question_id = ? AND agency_id = ? AND seq < 0", "ii", q, m->into);
+	free(ids);
+	return rc;
+}
+
+/* Move every response and action of m->from to m->into, then drop m->from. */
+static enum status agency_merge(struct store *s, struct merge *m, struct err *err)
+{
+	int64_t *rs, *qs;
+	size_t nr, nq;
+	m->batch = store_next_batch(s);
+	enum status rc = ids_read(s, "SELECT id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &rs, &nr,
+	                          err);
+	if (rc != OK)
+		return rc;
+	rc = ids_read(s, "SELECT question_id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &qs, &nq, err);
+	for (size_t i = 0; rc == OK && i < nr && i < nq; i++)
+		rc = merge_response(s, m, rs[i], qs[i], err);
+	for (size_t i = 0; rc == OK && i < nq; i++)
+		rc = merge_question(s, m, qs[i], err);
+	free(rs);
+	free(qs);
+	if (rc == OK)
+		rc = edit_run(s, err, "merging agencies", "UPDATE agency_alias SET agency_id = ? WHERE agency_id = ?", "ii",
+		              m->into, m->from);
+	if (rc == OK)
+		rc = edit_run(s, err, "merging agencies", "DELETE FROM agency WHERE id = ?", "i", m->from);
+	if (rc == OK)
+		s->last_batch = m->batch;
+	return rc;
+}
+
+/* Inside the transaction: resolve both names, refuse what cannot be, merge, record. */
+static enum status alias_record(struct store *s, const char *agency, const char *alias, struct err *err)
+{
+	struct merge m = { .into = store_agency_find(s, agency) };
+	if (!m.into)
+		return agency_missing(s, agency, err);
+	int64_t owner = id_by_text(s, "SELECT agency_id FROM agency_alias WHERE alias = ?", alias);
+	m.from = id_by_text(s, "SELECT id FROM agency WHERE name = ?", alias);
+	m.into_name = agency_name(s, m.into);
+	char *a = shown(alias), *t = shown(m.into_name);
+	enum status rc = OK;
+	if (m.from == m.into)
+		rc = err_set(err, ERR_INVALID, "'%s' is the agency '%s' itself", a, t);
+	else if (owner && owner != m.into) {
+		char *other = agency_name(s, owner), *o = shown(other);
+		rc = err_set(err, ERR_INVALID, "'%s' is already an alias of '%s'", a, o);
+		free(other);
+		free(o);
+	} else if (!owner) {
+		if (m.from) {
+			m.from_name = agency_name(s, m.from);
+			rc = agency_merge(s, &m, err);
+		}
+		if (rc == OK)
+			rc = edit_run(s, err, "recording an alias", "INSERT INTO agency_alias(alias, agency_id) VALUES (?, ?)", "ti",
+			              m.from_name ? m.from_name : alias, m.into);
+	}
+	free(a);
+	free(t);
+	free(m.into_name);
+	free(m.from_name);
+	return rc;
+}
+
+enum status store_agency_alias(struct store *s, const char *agency, const char *alias, struct err *err)
+{
+	s->last_batch = 0;
+	enum status rc = store_check_writable(s, err);
+	if (rc == OK && s->lens_agency)
+		rc = err_set(err, ERR_FORBIDDEN, "agency aliases cannot be changed under --as-agency");
+	if (rc != OK)
+		return rc;
+	char *name = value_clean(agency), *other = value_clean(alias);
+	if (!name || !other || !*name || !*other)
+		rc = err_set(err, ERR_INVALID, "agency alias needs two names: the agency and its other spelling");
+	if (rc == OK)
+		rc = store_begin(s, err);
+	if (rc == OK) {
+		rc = alias_record(s, name, other, err);
+		if (rc == OK)
+			rc = store_commit(s, err);
+		if (rc != OK) {
+			store_rollback(s);
+			s->last_batch = 0;
+		}
+	}
+	free(name);
+	free(other);
+	return rc;
+}
+
+enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT g.name,"
+	               " ifnull((SELECT group_concat(alias, ', ') FROM"
+	               "   (SELECT alias FROM agency_alias WHERE agency_id = g.id ORDER BY alias)), ''),"
+	               " (SELECT count(*) FROM action WHERE agency_id = g.id)"
+	               " FROM agency g WHERE ?1 = 0 OR g.id = ?1 ORDER BY g.name", "i", s->lens_agency) != OK)
+		return ERR_DB;
+	enum status rc = OK;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct agency_info a = {
+			.name = (const char *)sqlite3_column_text(st, 0),
+			.aliases = (const char *)sqlite3_column_text(st, 1),
+			.actions = (long)sqlite3_column_int64(st, 2),
+		};
+		if (fn(&a, ctx))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail(s, err, "reading agencies");
+	sqlite3_finalize(st);
+	return rc;
+}
