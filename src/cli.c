@@ -1,5 +1,6 @@
 /* cli: what the commands share: opening the store, errors, filters, IDs. */
 #include "ragtrack/cli.h"
+#include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
 #include <errno.h>
@@ -7,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The last exit status a failure here set, for callers that only see NULL or -1. */
+static int last_status;
+
 int cli_fail(const struct err *e)
 {
-	fprintf(stderr, "ragtrack: %s\n", e->msg[0] ? e->msg : status_text(e->code));
-	return status_exit(e->code);
+	char *msg = text_visible(e->msg[0] ? e->msg : status_text(e->code), ' ');
+	fprintf(stderr, "ragtrack: %s\n", msg);
+	free(msg);
+	return last_status = status_exit(e->code);
 }
 
 int cli_usage(const char *command, const char *fmt, ...)
@@ -20,10 +26,10 @@ int cli_usage(const char *command, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (command)
-		fprintf(stderr, "(ragtrack %s --help describes it)\n", command);
-	return status_exit(ERR_USAGE);
+		fprintf(stderr, " (ragtrack %s --help describes it)", command);
+	fputc('\n', stderr);
+	return last_status = status_exit(ERR_USAGE);
 }
 
 int cli_help_requested(int argc, char **argv)
@@ -48,7 +54,7 @@ struct store *cli_open(struct cli *c, int create, enum store_source source)
 	struct store *s;
 	struct err e = {0};
 	if (store_open(c->db, &o, &s, &e) != OK) {
-		cli_fail(&e);
+		c->status = cli_fail(&e);
 		return NULL;
 	}
 	return s;
@@ -64,6 +70,11 @@ long long cli_parse_id(const char *s)
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	return (errno || end == s || *end || v <= 0) ? 0 : v;
+}
+
+int cli_last_status(void)
+{
+	return last_status ? last_status : status_exit(ERR_USAGE);
 }
 
 int cli_parse_filters(const char *command, int argc, char **argv, struct filter *f)

@@ -138,7 +138,7 @@ int cmd_agency(struct cli *c, int argc, char **argv)
 		return agency_usage("alias needs two names: the agency, then its other spelling");
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	if (!s)
-		return status_exit(ERR_DB);
+		return c->status;
 	int rc = list ? agency_list(s) : agency_alias(s, argv[2], argv[3]);
 	store_close(s);
 	return rc;

@@ -18,7 +18,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	}
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	if (!s)
-		return status_exit(ERR_DB);
+		return c->status;
 	struct err e = {0};
 	int rc = 0;
 	if (store_backup(s, argv[1], &e) != OK) {

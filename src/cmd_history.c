@@ -250,7 +250,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		return rc;
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	if (!s)
-		return status_exit(ERR_DB);
+		return c->status;
 	int columns = history_columns();
 	struct history h = { .csv = a.csv, .when = columns >= 100 ? W_DATE_TIME : W_DATE };
 	h.width = columns - (h.when + W_USER + W_SOURCE + W_ID + W_FIELD + 5 * GAP);

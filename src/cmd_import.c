@@ -1,6 +1,7 @@
 /* cmd_import: ragtrack import [--review NAME] [--dry-run] FILE... */
 #include "ragtrack/cli.h"
 #include "ragtrack/import.h"
+#include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
 #include <stdlib.h>
@@ -56,7 +57,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	if (!s) {
 		free(files);
 		free(reviews);
-		return status_exit(ERR_DB);
+		return c->status;
 	}
 	struct err e = {0};
 	enum status st = import_files(s, files, reviews, nfiles, &o, NULL, &e);
@@ -66,7 +67,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	if (st != OK) {
 		if (!existed && !o.dry_run)
 			remove_created(c->db);
-		fprintf(stderr, "ragtrack: %s\nragtrack: nothing was imported; the database is as it was\n", e.msg);
+		char *msg = text_visible(e.msg, ' ');
+		fprintf(stderr, "ragtrack: %s (nothing was imported)\n", msg);
+		free(msg);
 		return status_exit(st);
 	}
 	return 0;

@@ -48,7 +48,7 @@ int cmd_note(struct cli *c, int argc, char **argv)
 		return note_usage("no text: give the note after the ID");
 	}
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
-	int rc = s ? 0 : status_exit(ERR_DB);
+	int rc = s ? 0 : c->status;
 	if (s) {
 		struct err e = {0};
 		if (store_note_add(s, id, text.s, &e) != OK)

@@ -129,7 +129,7 @@ int cmd_set(struct cli *c, int argc, char **argv)
 	int rc = set_parse(&a, argc, argv);
 	struct store *s = rc ? NULL : cli_open(c, 0, SOURCE_CLI);
 	if (!rc && !s)
-		rc = status_exit(ERR_DB);
+		rc = c->status;
 	if (s) {
 		struct err e = {0};
 		int changed = 0;

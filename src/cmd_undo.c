@@ -21,7 +21,7 @@ int cmd_undo(struct cli *c, int argc, char **argv)
 	}
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	if (!s)
-		return status_exit(ERR_DB);
+		return c->status;
 	struct err e = {0};
 	char *what = NULL;
 	int rc = 0;

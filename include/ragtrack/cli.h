@@ -13,6 +13,7 @@ struct cli {
 	int read_only;            /* --read-only */
 	const char *as_agency;    /* --as-agency */
 	const char *prog;         /* argv[0] for messages */
+	int status;               /* exit status of the last cli_open failure */
 };
 
 /* A command: argv[0] is the command name.  Returns a process exit status. */
@@ -39,7 +40,8 @@ CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
 
 /* Open the database for a command: create when allowed, honouring --read-only and
- * --as-agency.  Prints the error and returns NULL on failure. */
+ * --as-agency.  Prints the error and returns NULL on failure, c->status then holding
+ * the exit status to return. */
 struct store *cli_open(struct cli *c, int create, enum store_source source);
 /* Print "ragtrack: MESSAGE" on stderr and return the exit status for e. */
 int cli_fail(const struct err *e);
@@ -50,8 +52,11 @@ int cli_help_requested(int argc, char **argv);
 void cli_command_help(FILE *out, const char *command);
 
 /* Parse the filter options among argv into f, leaving the rest in argv (compacted; the
- * new argc is returned), or -1 after printing an error. */
+ * new argc is returned), or -1 after printing an error (cli_last_status() gives the
+ * exit status to return). */
 int cli_parse_filters(const char *command, int argc, char **argv, struct filter *f);
+/* The exit status of the last failure cli_fail, cli_usage or cli_open printed. */
+int cli_last_status(void);
 /* Parse an action ID as shown in lists ("#12" or "12"); 0 when invalid. */
 long long cli_parse_id(const char *s);
 

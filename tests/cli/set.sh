@@ -88,7 +88,7 @@ refused "nothing to change" 2 set 3
 refused "unknown option" 2 set 3 --bogus rag=red
 refused "bad --if-version" 2 set 3 lead=x --if-version x
 refused "stale --if-version" 7 set 3 lead=x --if-version 1
-refused "no database" 9 --db "$T/none.db" set 3 lead=x
+refused "no database" 6 --db "$T/none.db" set 3 lead=x
 sed -i "s|$T/|T/|g" "$T/errors.txt"
 check_file "error messages" "$T/errors.txt" "$EXP/set-errors.out"
 [ -e "$T/none.db" ] && fail "set created a database"
