@@ -147,10 +147,43 @@ CREATE TABLE ui_state (
     PRIMARY KEY (user, key)
 );
 
+-- Derived data (the full-text index and rag_count) is kept in step by the triggers below,
+-- whatever path changes an action.  An import run sets meta 'import_run' inside its own
+-- transaction, which pauses them; the run then brings both up to date in bulk before it
+-- commits (several times faster than row by row).
+
+-- Actions per review, agency (0 = none) and RAG state: the totals the list's top bar and
+-- the dashboard show stay instant on a million actions.
+CREATE TABLE rag_count (
+    review_id INTEGER NOT NULL,
+    agency_id INTEGER NOT NULL,
+    rag       INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (review_id, agency_id, rag)
+) WITHOUT ROWID;
+
+CREATE TRIGGER rag_count_insert AFTER INSERT ON action
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
+BEGIN
+    INSERT INTO rag_count VALUES (new.review_id, ifnull(new.agency_id, 0), new.rag, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER rag_count_update AFTER UPDATE OF rag, agency_id, review_id ON action
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
+BEGIN
+    UPDATE rag_count SET n = n - 1
+     WHERE review_id = old.review_id AND agency_id = ifnull(old.agency_id, 0) AND rag = old.rag;
+    INSERT INTO rag_count VALUES (new.review_id, ifnull(new.agency_id, 0), new.rag, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER rag_count_delete AFTER DELETE ON action
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
+BEGIN
+    UPDATE rag_count SET n = n - 1
+     WHERE review_id = old.review_id AND agency_id = ifnull(old.agency_id, 0) AND rag = old.rag;
+END;
+
 -- Full-text search over question, response, action, evidence and notes; rowid = action.id.
--- Kept in step by the triggers below, whatever path changes the text.  An import run sets
--- meta 'fts_deferred' inside its own transaction, which pauses the triggers; the run then
--- indexes what it added or changed in bulk before it commits (several times faster).
 CREATE VIRTUAL TABLE action_fts USING fts5(
     question, response, action, evidence, notes,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -163,13 +196,13 @@ SELECT a.id AS id, q.text AS question, r.text AS response, a.text AS action,
   FROM action a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id;
 
 CREATE TRIGGER action_fts_insert AFTER INSERT ON action
-WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred')
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
     SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
 END;
 CREATE TRIGGER action_fts_update AFTER UPDATE OF text, evidence, question_id, response_id ON action
-WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred')
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
     DELETE FROM action_fts WHERE rowid = old.id;
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
@@ -180,7 +213,7 @@ BEGIN
     DELETE FROM action_fts WHERE rowid = old.id;
 END;
 CREATE TRIGGER question_fts_update AFTER UPDATE OF text ON question
-WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred')
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
     DELETE FROM action_fts WHERE rowid IN (SELECT id FROM action WHERE question_id = new.id);
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
@@ -188,7 +221,7 @@ BEGIN
      WHERE id IN (SELECT id FROM action WHERE question_id = new.id);
 END;
 CREATE TRIGGER response_fts_update AFTER UPDATE OF text ON response
-WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred')
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
     DELETE FROM action_fts WHERE rowid IN (SELECT id FROM action WHERE response_id = new.id);
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)

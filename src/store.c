@@ -485,6 +485,11 @@ enum status store_check(struct store *s, char **report, struct err *err)
 	                 " UNION ALL SELECT printf('action %d is in review %d but its question in review %d', a.id,"
 	                 " a.review_id, q.review_id) FROM action a JOIN question q ON q.id = a.question_id"
 	                 " WHERE q.review_id <> a.review_id", "actions", &b, &problems);
+	check_collect(s, "SELECT printf('review %d, agency %d, RAG %d: %d counted, %d actions', r, g, k, c, a) FROM"
+	                 " (SELECT review_id r, agency_id g, rag k, sum(c) c, sum(a) a FROM"
+	                 " (SELECT review_id, agency_id, rag, n c, 0 a FROM rag_count UNION ALL"
+	                 " SELECT review_id, ifnull(agency_id, 0), rag, 0, 1 FROM action) GROUP BY 1, 2, 3) WHERE c <> a",
+	              "RAG totals", &b, &problems);
 	check_collect(s, "SELECT printf('trigger %s is missing: the change log can be altered', t.name) FROM"
 	                 " (SELECT 'change_log_no_update' AS name UNION ALL SELECT 'change_log_no_delete') t"
 	                 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name)",

@@ -46,14 +46,14 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_DIRTY_RESPONSE] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE response_id = ?1 AND id <= ?2",
 };
 
-/* Full-text indexing during a run: the schema's triggers pause while meta holds
- * 'fts_deferred' (set inside this transaction only); fts_settle indexes new actions
- * and the changed ones in temp.fts_dirty in two bulk statements before commit. */
+/* Derived data during a run: the schema's triggers pause while meta holds 'import_run'
+ * (set inside this transaction only); derived_settle indexes new actions and the changed
+ * ones in temp.fts_dirty in two bulk statements, and recounts rag_count, before commit. */
 static const char FTS_DEFER_SQL[] =
 	"PRAGMA cache_size = -16384;"      /* 16 MiB: fewer pages spilled before commit */
 	"CREATE TEMP TABLE IF NOT EXISTS fts_dirty(id INTEGER PRIMARY KEY);"
 	"DELETE FROM temp.fts_dirty;"
-	"INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_deferred', '1');";
+	"INSERT OR REPLACE INTO meta(key, value) VALUES ('import_run', '1');";
 
 static const char FTS_COLUMNS[] =
 	"INSERT INTO action_fts(rowid, question, response, action, evidence, notes)"
@@ -125,12 +125,15 @@ static enum status fts_mark(struct store *s, enum import_stmt which, int64_t id,
 	return sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "marking text for the search index");
 }
 
-static enum status fts_settle(struct store *s, struct err *err)
+static enum status derived_settle(struct store *s, struct err *err)
 {
 	char *sql = xasprintf("DELETE FROM action_fts WHERE rowid IN (SELECT id FROM temp.fts_dirty);"
 	                      "%s WHERE id IN (SELECT id FROM temp.fts_dirty);"
 	                      "%s WHERE id > %lld;"
-	                      "DELETE FROM meta WHERE key = 'fts_deferred';"
+	                      "DELETE FROM rag_count;"
+	                      "INSERT INTO rag_count SELECT review_id, ifnull(agency_id, 0), rag, count(*)"
+	                      " FROM action GROUP BY 1, 2, 3;"
+	                      "DELETE FROM meta WHERE key = 'import_run';"
 	                      "DELETE FROM temp.fts_dirty;",
 	                      FTS_COLUMNS, FTS_COLUMNS, (long long)s->max_before);
 	enum status rc = store_exec(s, sql, err);
@@ -563,7 +566,7 @@ enum status store_import_commit(struct store *s, struct err *err)
 	enum status rc = responses_settle(s, err);
 	import_finalize(s);
 	if (rc == OK)
-		rc = fts_settle(s, err);
+		rc = derived_settle(s, err);
 	if (rc == OK)
 		rc = store_commit(s, err);
 	if (rc != OK)

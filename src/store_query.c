@@ -300,8 +300,69 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 	return rc;
 }
 
+/* A filter on RAG, agency and review only: rag_count answers it without reading actions. */
+static int filter_summarised(const struct filter *f)
+{
+	return str_empty(f->search) && str_empty(f->finding) && str_empty(f->question) && str_empty(f->lead) &&
+	       str_empty(f->changed_since) && !f->overdue && f->due_within < 0 && f->stale < 0;
+}
+
+/* Rows of (rag, count) into counts[], finalizing st. */
+static void read_counts(sqlite3_stmt *st, long counts[RAG_COUNT])
+{
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 0);
+		if (r >= 0 && r < RAG_COUNT)
+			counts[r] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts). */
+static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT rag, sum(n) FROM rag_count c WHERE 1");
+	if (!str_empty(f->review)) {
+		buf_adds(&q.sql, " AND c.review_id = (SELECT id FROM review WHERE name = ");
+		q_text(&q, f->review);
+		buf_adds(&q.sql, " COLLATE NOCASE)");
+	}
+	if (s->lens_agency) {
+		buf_adds(&q.sql, " AND c.agency_id = ");
+		q_int(&q, s->lens_agency);
+	}
+	if (f->nagencies) {
+		buf_adds(&q.sql, " AND c.agency_id IN (");
+		for (size_t i = 0; i < f->nagencies; i++) {
+			buf_adds(&q.sql, i ? ", " : "");
+			int64_t id = store_agency_find(s, f->agencies[i]);
+			q_int(&q, id ? id : -1);
+		}
+		buf_adds(&q.sql, ")");
+	}
+	buf_adds(&q.sql, " GROUP BY rag");
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	read_counts(st, counts);
+	return OK;
+}
+
 enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err)
 {
+	if (filter_summarised(f)) {
+		long counts[RAG_COUNT];
+		enum status rc = summary_counts(s, f, counts, err);
+		*n = 0;
+		for (int r = 0; r < RAG_COUNT; r++)
+			if (!f->rag_mask || (f->rag_mask & RAG_BIT(r)))
+				*n += counts[r];
+		return rc;
+	}
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT count(*)");
 	q_from_where(s, &q, f, 1);
@@ -321,6 +382,8 @@ enum status store_count(struct store *s, const struct filter *f, long *n, struct
 
 enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
 {
+	if (filter_summarised(f))
+		return summary_counts(s, f, counts, err);
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.rag, count(*)");
 	q_from_where(s, &q, f, 0);
@@ -330,13 +393,7 @@ enum status store_rag_counts(struct store *s, const struct filter *f, long count
 	q_free(&q);
 	if (rc != OK)
 		return rc;
-	memset(counts, 0, RAG_COUNT * sizeof *counts);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int r = sqlite3_column_int(st, 0);
-		if (r >= 0 && r < RAG_COUNT)
-			counts[r] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
+	read_counts(st, counts);
 	return rc;
 }
 
@@ -471,4 +528,19 @@ enum status store_filter_check(struct store *s, const struct filter *f, struct e
 		return name_missing(s, "question", f->question,
 		                    "SELECT DISTINCT ref FROM question WHERE ref <> '' ORDER BY sort_key", err);
 	return OK;
+}
+
+/* ---- the filter as a subquery, for other store files ------------------------------ */
+
+enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before, const char *after,
+                                   sqlite3_stmt **st, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, before ? before : "");
+	buf_adds(&q.sql, "SELECT a.id");
+	q_from_where(s, &q, f, 1);
+	buf_adds(&q.sql, after ? after : "");
+	enum status rc = q_prepare(s, &q, st, err);
+	q_free(&q);
+	return rc;
 }
