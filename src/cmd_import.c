@@ -1,16 +1,24 @@
-/* cmd_import: ragtrack import [--review NAME] [--dry-run] FILE... */
+/* cmd_import: ragtrack import [--dry-run] [--review NAME] FILE... [--review NAME FILE...] */
 #include "ragtrack/cli.h"
 #include "ragtrack/import.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* A database this run created is removed again when the import fails, so a failed
- * first import leaves nothing behind. */
-static void remove_created(const char *path)
+struct import_args {
+	struct import_opts o;
+	char **files;
+	const char **reviews;      /* the --review in force for each file */
+	int nfiles;
+};
+
+/* Remove a database file and its companions. */
+static void remove_db(const char *path)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
@@ -20,57 +28,94 @@ static void remove_created(const char *path)
 	}
 }
 
+static int parse_args(int argc, char **argv, struct import_args *a)
+{
+	const char *review = NULL;       /* --review applies to the files after it */
+	a->o.out = stdout;
+	a->files = xcalloc((size_t)argc, sizeof *a->files);
+	a->reviews = xcalloc((size_t)argc, sizeof *a->reviews);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			a->o.dry_run = 1;
+		else if (strcmp(argv[i], "--review") == 0 && i + 1 < argc)
+			review = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage("import", "unknown option %s", argv[i]);
+		else {
+			a->reviews[a->nfiles] = review;
+			a->files[a->nfiles++] = argv[i];
+		}
+	}
+	return a->nfiles ? 0 : cli_usage("import", "no files to import");
+}
+
+/* Import into the database at path; bulk: path is a new private file. */
+static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
+{
+	const char *db = c->db;
+	c->db = path;
+	struct store_opts so = { .read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
+	                         .source = SOURCE_IMPORT, .create = 1, .bulk = bulk };
+	struct store *s;
+	struct err e = {0};
+	enum status st = store_open(path, &so, &s, &e);
+	c->db = db;
+	if (st == OK) {
+		st = import_files(s, a->files, a->reviews, a->nfiles, &a->o, NULL, &e);
+		if (st == OK && bulk)
+			st = store_bulk_finish(s, &e);
+		store_close(s);
+	}
+	if (st == OK)
+		return 0;
+	char *msg = text_visible(e.msg, ' ');
+	fprintf(stderr, "ragtrack: %s (nothing was imported)\n", msg);
+	free(msg);
+	return status_exit(st);
+}
+
+/* A first import builds the database in a private file beside it and links it into
+ * place when complete: nothing half-built is ever visible, and with nobody else to see
+ * it the build can skip the journal.  link() refuses if a database appeared meanwhile. */
+static int run_new(struct cli *c, struct import_args *a)
+{
+	const char *slash = strrchr(c->db, '/');
+	char *tmp = slash ? xasprintf("%.*s/.%s.importXXXXXX", (int)(slash - c->db), c->db, slash + 1)
+	                  : xasprintf(".%s.importXXXXXX", c->db);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "ragtrack: %s: cannot create: %s\n", c->db, strerror(errno));
+		free(tmp);
+		return status_exit(ERR_IO);
+	}
+	fchmod(fd, 0660);
+	close(fd);
+	int rc = run(c, tmp, 1, a);
+	if (rc == 0 && link(tmp, c->db) != 0) {
+		fprintf(stderr, "ragtrack: %s: %s (nothing was imported)\n", c->db, strerror(errno));
+		rc = status_exit(ERR_IO);
+	}
+	remove_db(tmp);
+	free(tmp);
+	return rc;
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
 	if (cli_help_requested(argc, argv))
 		return 0;
-	struct import_opts o = { .out = stdout };
-	char **files = xcalloc((size_t)argc, sizeof *files);
-	const char **reviews = xcalloc((size_t)argc, sizeof *reviews);
-	const char *review = NULL;       /* --review applies to the files after it */
-	int nfiles = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--dry-run") == 0)
-			o.dry_run = 1;
-		else if (strcmp(argv[i], "--review") == 0 && i + 1 < argc)
-			review = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1]) {
-			free(files);
-			free(reviews);
-			return cli_usage("import", "unknown option %s", argv[i]);
-		} else {
-			reviews[nfiles] = review;
-			files[nfiles++] = argv[i];
-		}
+	struct import_args a = {0};
+	int rc = parse_args(argc, argv, &a);
+	if (rc == 0) {
+		int existed = access(c->db, F_OK) == 0;
+		if (a.o.dry_run && !existed)
+			rc = run(c, ":memory:", 0, &a);
+		else if (!existed && !c->read_only)
+			rc = run_new(c, &a);
+		else
+			rc = run(c, c->db, 0, &a);
 	}
-	if (!nfiles) {
-		free(files);
-		free(reviews);
-		return cli_usage("import", "no files to import");
-	}
-	int existed = access(c->db, F_OK) == 0;
-	const char *db = c->db;
-	if (o.dry_run && !existed)
-		c->db = ":memory:";
-	struct store *s = cli_open(c, 1, SOURCE_IMPORT);
-	c->db = db;
-	if (!s) {
-		free(files);
-		free(reviews);
-		return c->status;
-	}
-	struct err e = {0};
-	enum status st = import_files(s, files, reviews, nfiles, &o, NULL, &e);
-	store_close(s);
-	free(files);
-	free(reviews);
-	if (st != OK) {
-		if (!existed && !o.dry_run)
-			remove_created(c->db);
-		char *msg = text_visible(e.msg, ' ');
-		fprintf(stderr, "ragtrack: %s (nothing was imported)\n", msg);
-		free(msg);
-		return status_exit(st);
-	}
-	return 0;
+	free(a.files);
+	free(a.reviews);
+	return rc;
 }

@@ -226,11 +226,14 @@ static enum status store_upgrade(struct store *s, struct err *err)
 	return st;
 }
 
-static enum status store_configure(struct store *s, struct err *err)
+static enum status store_configure(struct store *s, int bulk, struct err *err)
 {
 	sqlite3_busy_timeout(s->db, 10000);
 	enum status st = store_exec(s, "PRAGMA foreign_keys = ON", err);
-	if (st == OK && !s->read_only)
+	if (st == OK && bulk)
+		st = store_exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+		                   " PRAGMA locking_mode = EXCLUSIVE", err);
+	else if (st == OK && !s->read_only)
 		st = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", err);
 	if (st == OK && s->read_only)
 		st = store_exec(s, "PRAGMA query_only = 1", err);
@@ -279,7 +282,7 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
 	if (st == OK)
-		st = store_configure(s, err);
+		st = store_configure(s, o->bulk, err);
 	if (st == OK)
 		st = store_upgrade(s, err);
 	if (st == OK)
@@ -313,6 +316,19 @@ void store_close(struct store *s)
 	free(s->user);
 	free(s->lens_name);
 	free(s);
+}
+
+enum status store_bulk_finish(struct store *s, struct err *err)
+{
+	enum status st = store_exec(s, "PRAGMA synchronous = FULL; PRAGMA locking_mode = NORMAL;"
+	                               " PRAGMA journal_mode = WAL", err);
+	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (st == OK && fsync(fd) != 0)
+			st = err_set(err, ERR_IO, "%s: %s", s->path, strerror(errno));
+		close(fd);
+	}
+	return st;
 }
 
 const char *store_path(const struct store *s)

@@ -20,6 +20,9 @@ struct store_opts {
 	const char *user;         /* who is acting (change log); NULL = $USER */
 	enum store_source source;
 	int create;               /* create the file when missing (else ERR_NOT_FOUND) */
+	int bulk;                 /* a brand-new file no one else sees yet: no journal and no
+	                           * syncs while it fills; store_bulk_finish makes it a normal
+	                           * database.  On failure the caller deletes the file. */
 };
 
 /* Open (and create or upgrade) the database at path.  New files are created with mode
@@ -28,6 +31,8 @@ struct store_opts {
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err);
 void store_close(struct store *s);
+/* End bulk mode: switch the file to WAL and sync it, so it can be renamed into place. */
+enum status store_bulk_finish(struct store *s, struct err *err);
 /* The schema version this program writes (PRAGMA user_version). */
 int store_schema_version(void);
 const char *store_path(const struct store *s);
