@@ -184,16 +184,21 @@ BEGIN
 END;
 
 -- Full-text search over question, response, action, evidence and notes; rowid = action.id.
-CREATE VIRTUAL TABLE action_fts USING fts5(
-    question, response, action, evidence, notes,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-
+-- External content: the index reads its text from action_fts_source and stores none of
+-- its own (half the database size).  The price: an entry must be deleted with exactly the
+-- values it was indexed with, so every trigger deletes BEFORE a change and re-inserts
+-- AFTER it.  ragtrack check compares the index with the actions.
 CREATE VIEW action_fts_source AS
 SELECT a.id AS id, q.text AS question, r.text AS response, a.text AS action,
        a.evidence AS evidence,
        (SELECT group_concat(n.text, char(10)) FROM note n WHERE n.action_id = a.id) AS notes
   FROM action a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id;
+
+CREATE VIRTUAL TABLE action_fts USING fts5(
+    question, response, action, evidence, notes,
+    content = 'action_fts_source', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
 
 CREATE TRIGGER action_fts_insert AFTER INSERT ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
@@ -201,36 +206,58 @@ BEGIN
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
     SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
 END;
-CREATE TRIGGER action_fts_update AFTER UPDATE OF text, evidence, question_id, response_id ON action
+CREATE TRIGGER action_fts_unindex BEFORE UPDATE OF text, evidence, question_id, response_id ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    DELETE FROM action_fts WHERE rowid = old.id;
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
+    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source WHERE id = old.id;
+END;
+CREATE TRIGGER action_fts_reindex AFTER UPDATE OF text, evidence, question_id, response_id ON action
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
+BEGIN
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
     SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
 END;
-CREATE TRIGGER action_fts_delete AFTER DELETE ON action
+CREATE TRIGGER action_fts_delete BEFORE DELETE ON action
 BEGIN
-    DELETE FROM action_fts WHERE rowid = old.id;
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
+    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source WHERE id = old.id;
 END;
-CREATE TRIGGER question_fts_update AFTER UPDATE OF text ON question
+CREATE TRIGGER question_fts_unindex BEFORE UPDATE OF text ON question
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    DELETE FROM action_fts WHERE rowid IN (SELECT id FROM action WHERE question_id = new.id);
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
+    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source
+     WHERE id IN (SELECT id FROM action WHERE question_id = old.id);
+END;
+CREATE TRIGGER question_fts_reindex AFTER UPDATE OF text ON question
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
+BEGIN
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
     SELECT id, question, response, action, evidence, notes FROM action_fts_source
      WHERE id IN (SELECT id FROM action WHERE question_id = new.id);
 END;
-CREATE TRIGGER response_fts_update AFTER UPDATE OF text ON response
+CREATE TRIGGER response_fts_unindex BEFORE UPDATE OF text ON response
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    DELETE FROM action_fts WHERE rowid IN (SELECT id FROM action WHERE response_id = new.id);
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
+    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source
+     WHERE id IN (SELECT id FROM action WHERE response_id = old.id);
+END;
+CREATE TRIGGER response_fts_reindex AFTER UPDATE OF text ON response
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
+BEGIN
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
     SELECT id, question, response, action, evidence, notes FROM action_fts_source
      WHERE id IN (SELECT id FROM action WHERE response_id = new.id);
 END;
-CREATE TRIGGER note_fts_insert AFTER INSERT ON note
+CREATE TRIGGER note_fts_unindex BEFORE INSERT ON note
 BEGIN
-    DELETE FROM action_fts WHERE rowid = new.action_id;
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
+    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.action_id;
+END;
+CREATE TRIGGER note_fts_reindex AFTER INSERT ON note
+BEGIN
     INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
     SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.action_id;
 END;

@@ -21,14 +21,23 @@ int cli_fail(const struct err *e)
 
 int cli_usage(const char *command, const char *fmt, ...)
 {
+	struct buf b = {0};
 	va_list ap;
-	fprintf(stderr, "ragtrack%s%s: ", command ? " " : "", command ? command : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	char *raw = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(raw, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	char *shown = text_visible(raw, ' ');     /* the message may quote what was typed */
+	buf_printf(&b, "ragtrack%s%s: %s", command ? " " : "", command ? command : "", shown);
 	if (command)
-		fprintf(stderr, " (ragtrack %s --help describes it)", command);
-	fputc('\n', stderr);
+		buf_printf(&b, " (ragtrack %s --help describes it)", command);
+	fprintf(stderr, "%s\n", b.s);
+	free(raw);
+	free(shown);
+	buf_free(&b);
 	return last_status = status_exit(ERR_USAGE);
 }
 

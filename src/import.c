@@ -34,7 +34,7 @@ struct importer {
 	struct store *store;
 	const struct import_opts *opts;
 	struct import_summary *sum;
-	const char *file;
+	char *file;               /* the file's name, safe to print */
 	const char *file_review;  /* --review given for this file */
 	char *default_review;
 	struct colmap map;
@@ -419,7 +419,8 @@ static char *review_from_path(const char *path)
 
 static void importer_reset_file(struct importer *im, const char *file)
 {
-	im->file = file;
+	free(im->file);
+	im->file = text_visible(file, ' ');     /* names appear in every message */
 	free(im->default_review);
 	im->default_review = review_from_path(file);
 	im->have_header = 0;
@@ -451,7 +452,13 @@ typedef enum status (*read_fn)(struct importer *im, const void *arg, struct csvr
 
 static enum status read_path(struct importer *im, const void *arg, struct csvread_info *info, struct err *err)
 {
-	return csvread_file((const char *)arg, on_row, im, info, err);
+	enum status st = csvread_file((const char *)arg, on_row, im, info, err);
+	if (st != OK && err) {        /* csvread names the file as given: show it safely */
+		char *shown = text_visible(err->msg, ' ');
+		err_set(err, st, "%s", shown);
+		free(shown);
+	}
+	return st;
 }
 
 struct mem { const char *data; size_t len; };
@@ -503,6 +510,7 @@ static enum status import_run(struct store *s, int n, const char *const *names, 
 	if (st == OK)
 		summary_print(&im, o->dry_run);
 	importer_reset_file(&im, "");
+	free(im.file);
 	free(im.default_review);
 	warn_flush(&im, 0);
 	free(im.warn);

@@ -16,8 +16,16 @@ enum import_stmt {
 	ST_REVIEW_GET, ST_REVIEW_ADD, ST_FINDING_GET, ST_FINDING_ADD, ST_FINDING_SET,
 	ST_QUESTION_GET, ST_QUESTION_ADD, ST_QUESTION_SET, ST_AGENCY_ADD,
 	ST_RESPONSE_GET, ST_RESPONSE_ADD, ST_RESPONSE_TOUCH,
-	ST_ACTION_GET, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE, ST_COUNT
+	ST_ACTION_GET, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE,
+	ST_UNINDEX_ACTION, ST_UNINDEX_QUESTION, ST_UNINDEX_RESPONSE, ST_COUNT
 };
+
+/* Take indexed actions (id <= ?2: older than the run) out of the external-content
+ * full-text index while their text is still what was indexed, once per run. */
+#define UNINDEX_SQL(where) \
+	"INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)" \
+	" SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source" \
+	" WHERE id IN (" where ") AND id <= ?2 AND id NOT IN (SELECT id FROM temp.fts_dirty)"
 
 static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_REVIEW_GET] = "SELECT id FROM review WHERE name = ?",
@@ -40,10 +48,13 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	                  " target_date, target_raw, first_target_date, evidence, lead, constraints, desired, sort_key,"
 	                  " import_sig, created_at, updated_at, touched_at)"
 	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?17)",
-	/* existing actions whose indexed text changed: re-indexed in bulk at commit */
-	[ST_DIRTY_ACTION] = "INSERT OR IGNORE INTO temp.fts_dirty VALUES (?)",
+	/* existing actions whose indexed text changes: re-indexed in bulk at commit */
+	[ST_DIRTY_ACTION] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT ?1 WHERE ?1 <= ?2",
 	[ST_DIRTY_QUESTION] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE question_id = ?1 AND id <= ?2",
 	[ST_DIRTY_RESPONSE] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE response_id = ?1 AND id <= ?2",
+	[ST_UNINDEX_ACTION] = UNINDEX_SQL("?1"),
+	[ST_UNINDEX_QUESTION] = UNINDEX_SQL("SELECT id FROM action WHERE question_id = ?1"),
+	[ST_UNINDEX_RESPONSE] = UNINDEX_SQL("SELECT id FROM action WHERE response_id = ?1"),
 };
 
 /* Derived data during a run: the schema's triggers pause while meta holds 'import_run'
@@ -115,20 +126,26 @@ enum status store_import_begin(struct store *s, struct err *err)
 	return OK;
 }
 
-/* Mark for re-indexing: one action, or the older actions of a question or response. */
+/* Before text changes: take one action, or the older actions of a question or response,
+ * out of the index and mark them for re-indexing at commit. */
 static enum status fts_mark(struct store *s, enum import_stmt which, int64_t id, struct err *err)
 {
-	sqlite3_stmt *st = stmt(s, which);
-	sqlite3_bind_int64(st, 1, id);
-	if (which != ST_DIRTY_ACTION)
+	enum import_stmt unindex = which == ST_DIRTY_ACTION ? ST_UNINDEX_ACTION
+	                         : which == ST_DIRTY_QUESTION ? ST_UNINDEX_QUESTION : ST_UNINDEX_RESPONSE;
+	enum import_stmt steps[2] = { unindex, which };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = stmt(s, steps[i]);
+		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, s->max_before);
-	return sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "marking text for the search index");
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return store_fail(s, err, "updating the search index");
+	}
+	return OK;
 }
 
 static enum status derived_settle(struct store *s, struct err *err)
 {
-	char *sql = xasprintf("DELETE FROM action_fts WHERE rowid IN (SELECT id FROM temp.fts_dirty);"
-	                      "%s WHERE id IN (SELECT id FROM temp.fts_dirty);"
+	char *sql = xasprintf("%s WHERE id IN (SELECT id FROM temp.fts_dirty);"
 	                      "%s WHERE id > %lld;"
 	                      "DELETE FROM rag_count;"
 	                      "INSERT INTO rag_count SELECT review_id, ifnull(agency_id, 0), rag, count(*)"
@@ -235,15 +252,14 @@ static enum status question_refresh(struct store *s, sqlite3_stmt *got, const st
 		return OK;
 	if (str_empty(a->question) && finding == s->cache.finding_id)
 		return OK;
+	if (!str_empty(a->question) && !str_eq(text, a->question) && fts_mark(s, ST_DIRTY_QUESTION, id, err) != OK)
+		return ERR_DB;
 	sqlite3_stmt *st = stmt(s, ST_QUESTION_SET);
 	store_bind_text(st, 1, str_empty(a->question) ? text : a->question);
 	if (s->cache.finding_id)
 		sqlite3_bind_int64(st, 2, s->cache.finding_id);
 	sqlite3_bind_int64(st, 3, id);
-	enum status rc = step_done(s, st, err, "updating a question");
-	if (rc == OK && !str_empty(a->question) && !str_eq(text, a->question))
-		rc = fts_mark(s, ST_DIRTY_QUESTION, id, err);
-	return rc;
+	return step_done(s, st, err, "updating a question");
 }
 
 static enum status import_question(struct store *s, const struct action *a, char **sort_key, struct err *err)
@@ -454,9 +470,9 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 		const char *old_value = sig_old(got, (enum sig_field)f);
 		if (same_sig || str_eq(old_value, v[f]))
 			continue;
-		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], err) != OK)
-			return ERR_DB;
 		if ((f == SIG_TEXT || f == SIG_EVIDENCE) && fts_mark(s, ST_DIRTY_ACTION, a->id, err) != OK)
+			return ERR_DB;
+		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], err) != OK)
 			return ERR_DB;
 		changed++;
 	}
