@@ -1,10 +1,363 @@
-/* cmd_list: placeholder until the command is written. */
+/* cmd_list: ragtrack list [FILTERS] [--format table|csv|tsv|json] [--columns LIST]
+ *
+ * The table is read twice through the store's windows: once to measure the columns,
+ * once to print, so memory does not grow with the database and the layout fits the
+ * widest cell actually shown.  The ID is always the first column, in every format. */
 #include "ragtrack/cli.h"
+#include "ragtrack/output.h"
+#include "ragtrack/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* X(ID, "name for --columns, CSV/TSV header and JSON key", "table title",
+ *   min, cap, flex, right) -- min/cap/flex as struct output_column. */
+#define LIST_COLUMNS(X) \
+	X(LC_ID,          "id",          "ID",         99,  0, 0, 1) \
+	X(LC_RAG,         "rag",         "RAG",         3,  0, 0, 0) \
+	X(LC_REVIEW,      "review",      "REVIEW",      6, 16, 0, 0) \
+	X(LC_FINDING,     "finding",     "FINDING",    10,  0, 1, 0) \
+	X(LC_REF,         "ref",         "REF",         3,  6, 0, 0) \
+	X(LC_QUESTION,    "question",    "QUESTION",   10,  0, 1, 0) \
+	X(LC_AGENCY,      "agency",      "AGENCY",      6, 24, 0, 0) \
+	X(LC_RESPONSE,    "response",    "RESPONSE",   10,  0, 1, 0) \
+	X(LC_ACTION,      "action",      "ACTION",     10,  0, 1, 0) \
+	X(LC_TARGET,      "target",      "TARGET",     11, 12, 0, 0) \
+	X(LC_EVIDENCE,    "evidence",    "EVIDENCE",   10,  0, 1, 0) \
+	X(LC_LEAD,        "lead",        "LEAD",        6, 20, 0, 0) \
+	X(LC_CONSTRAINTS, "constraints", "CONSTRAINTS", 10, 0, 1, 0) \
+	X(LC_DESIRED,     "desired",     "DESIRED",    10,  0, 1, 0) \
+	X(LC_UPDATED,     "updated",     "UPDATED",    10,  0, 0, 0) \
+	X(LC_NOTES,       "notes",       "NOTES",       5,  0, 0, 1)
+
+enum list_column {
+#define LC_ENUM(id, name, title, min, cap, flex, right) id,
+	LIST_COLUMNS(LC_ENUM)
+#undef LC_ENUM
+	LC_COUNT
+};
+
+static const struct {
+	const char *name, *title;
+	int min, cap, flex, right;
+} COLUMN[LC_COUNT] = {
+#define LC_ROW(id, name, title, min, cap, flex, right) { name, title, min, cap, flex, right },
+	LIST_COLUMNS(LC_ROW)
+#undef LC_ROW
+};
+
+#define DEFAULT_COLUMNS "id,rag,review,ref,agency,target,lead,action"
+#define DEFAULT_WIDTH 100
+#define GAP 1
+
+struct list {
+	enum output_format format;
+	enum list_column cols[LC_COUNT * 2];
+	size_t ncols;
+	const char *names[LC_COUNT * 2];   /* header / JSON keys */
+	struct output_column layout[LC_COUNT * 2];
+	int width;                         /* table: the terminal's */
+	long rows;
+	struct output_rows w;              /* csv, tsv, json */
+	struct buf line;
+};
+
+static void list_help(void)
+{
+	struct buf names = {0}, wrapped = {0};
+	for (int c = 0; c < LC_COUNT; c++)
+		buf_printf(&names, "%s%s", c ? ", " : "", COLUMN[c].name);
+	output_wrap(&wrapped, names.s, 22, 80);
+	printf("\nOptions:\n"
+	       "  --format FORMAT     table (the default), csv, tsv or json\n"
+	       "  --columns LIST      the columns after the ID, comma separated; the default is\n"
+	       "                      %s; there are\n%s",
+	       DEFAULT_COLUMNS, wrapped.s);
+	printf("\nThe table fits the terminal ($COLUMNS, else its width, else 100 columns);\n"
+	       "csv, tsv and json hold every value in full.\n"
+	       "\nFilters (combined with AND):\n%s", FILTER_HELP);
+	buf_free(&names);
+	buf_free(&wrapped);
+}
+
+static int column_find(const char *name)
+{
+	for (int c = 0; c < LC_COUNT; c++)
+		if (strcasecmp(name, COLUMN[c].name) == 0)
+			return c;
+	return -1;
+}
+
+/* --columns: the ID first whatever the list says, then the named columns in order. */
+static int list_parse_columns(struct list *l, const char *spec)
+{
+	char *copy = xstrdup(spec);
+	int rc = 0;
+	l->cols[0] = LC_ID;
+	l->ncols = 1;
+	for (char *save = NULL, *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
+		int c = column_find(w);
+		if (c < 0) {
+			struct buf all = {0};
+			for (int k = 0; k < LC_COUNT; k++)
+				buf_printf(&all, "%s%s", k ? ", " : "", COLUMN[k].name);
+			rc = cli_usage("list", "--columns: no column '%s'; there are %s", w, all.s);
+			buf_free(&all);
+			break;
+		}
+		if (c != LC_ID && l->ncols < sizeof l->cols / sizeof *l->cols)
+			l->cols[l->ncols++] = (enum list_column)c;
+	}
+	free(copy);
+	for (size_t i = 0; i < l->ncols; i++)
+		l->names[i] = COLUMN[l->cols[i]].name;
+	return rc;
+}
+
+/* Options of list itself (filters are already out of argv).  0 or an exit status. */
+static int list_parse_options(struct list *l, int argc, char **argv)
+{
+	const char *columns = DEFAULT_COLUMNS;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+		size_t n = strcspn(a, "=");
+		int is_format = strncmp(a, "--format", n) == 0 && n == 8;
+		int is_columns = strncmp(a, "--columns", n) == 0 && n == 9;
+		if (!is_format && !is_columns)
+			return a[0] == '-' ? cli_usage("list", "unknown option %s", a)
+			                   : cli_usage("list", "unexpected argument '%s'", a);
+		if (a[n] == '=')
+			val = a + n + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return cli_usage("list", "%s needs a value", a);
+		if (is_format && output_format_parse(val, &l->format) != 0)
+			return cli_usage("list", "--format: '%s' is not table, csv, tsv or json", val);
+		if (is_columns)
+			columns = val;
+	}
+	return list_parse_columns(l, columns);
+}
+
+/* ---- values ------------------------------------------------------------------------ */
+
+static int overdue(const struct action *a)
+{
+	return a->target_date && a->rag != RAG_BLUE && strcmp(a->target_date, util_today()) < 0;
+}
+
+/* The text of column c for a: NULL when there is none (JSON null).  tmp holds
+ * values made here.  table: the compact forms (RAG letter, "!" for overdue, dates). */
+static const char *column_text(enum list_column c, const struct action *a, int table, char tmp[32])
+{
+	switch (c) {
+	case LC_ID:
+		snprintf(tmp, 32, "%lld", (long long)a->id);
+		return tmp;
+	case LC_RAG:
+		if (table) {
+			snprintf(tmp, 32, "%c", rag_letter(a->rag));
+			return tmp;
+		}
+		return a->rag == RAG_UNSET ? NULL : rag_name(a->rag);
+	case LC_REVIEW: return a->review;
+	case LC_FINDING: return a->finding;
+	case LC_REF: return a->question_ref;
+	case LC_QUESTION: return a->question;
+	case LC_AGENCY: return a->agency;
+	case LC_RESPONSE: return a->response;
+	case LC_ACTION: return a->text;
+	case LC_EVIDENCE: return a->evidence;
+	case LC_LEAD: return a->lead;
+	case LC_CONSTRAINTS: return a->constraints;
+	case LC_DESIRED: return a->desired;
+	case LC_TARGET:
+		if (table && overdue(a)) {
+			snprintf(tmp, 32, "!%s", a->target_date);
+			return tmp;
+		}
+		return a->target_date ? a->target_date : str_empty(a->target_raw) ? NULL : a->target_raw;
+	case LC_UPDATED:
+		if (table && a->updated_at) {
+			snprintf(tmp, 32, "%.10s", a->updated_at);
+			return tmp;
+		}
+		return a->updated_at;
+	case LC_NOTES:
+		snprintf(tmp, 32, "%ld", a->nnotes);
+		return tmp;
+	case LC_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* ---- records: csv, tsv, json -------------------------------------------------------- */
+
+static int list_record(const struct action *a, void *ctx)
+{
+	struct list *l = ctx;
+	char tmp[32];
+	for (size_t i = 0; i < l->ncols; i++) {
+		enum list_column c = l->cols[i];
+		if (c == LC_ID)
+			output_rows_int(&l->w, a->id);
+		else if (c == LC_NOTES)
+			output_rows_int(&l->w, a->nnotes);
+		else
+			output_rows_text(&l->w, column_text(c, a, 0, tmp));
+	}
+	output_rows_end_record(&l->w);
+	l->rows++;
+	return 0;
+}
+
+/* ---- table ------------------------------------------------------------------------ */
+
+static int list_measure(const struct action *a, void *ctx)
+{
+	struct list *l = ctx;
+	char tmp[32];
+	for (size_t i = 0; i < l->ncols; i++) {
+		struct output_column *col = &l->layout[i];
+		if (col->natural >= l->width)
+			continue;            /* it cannot be shown wider anyway */
+		char *shown = output_oneline(column_text(l->cols[i], a, 1, tmp));
+		int w = text_width(shown);
+		if (w > col->natural)
+			col->natural = w;
+		free(shown);
+	}
+	l->rows++;
+	return 0;
+}
+
+/* Print the line in l->line without its trailing spaces. */
+static void list_put_line(struct list *l)
+{
+	while (l->line.len && l->line.s[l->line.len - 1] == ' ')
+		l->line.s[--l->line.len] = '\0';
+	buf_addc(&l->line, '\n');
+	fputs(l->line.s, stdout);
+	buf_reset(&l->line);
+}
+
+static void list_cell(struct list *l, size_t i, const char *text)
+{
+	char *shown = output_oneline(text);
+	if (i)
+		buf_adds(&l->line, " ");
+	output_fit(&l->line, shown, l->layout[i].width, l->layout[i].right);
+	free(shown);
+}
+
+static int list_print(const struct action *a, void *ctx)
+{
+	struct list *l = ctx;
+	char tmp[32];
+	for (size_t i = 0; i < l->ncols; i++)
+		list_cell(l, i, column_text(l->cols[i], a, 1, tmp));
+	list_put_line(l);
+	l->rows++;
+	return 0;
+}
+
+static void list_layout(struct list *l)
+{
+	for (size_t i = 0; i < l->ncols; i++) {
+		enum list_column c = l->cols[i];
+		l->layout[i] = (struct output_column){
+			.title = COLUMN[c].title, .natural = text_width(COLUMN[c].title),
+			.min = COLUMN[c].min, .cap = COLUMN[c].cap, .flex = COLUMN[c].flex, .right = COLUMN[c].right,
+		};
+	}
+}
+
+/* "629 actions", or "12 of 629 actions: Red or Amber; agency Police". */
+static enum status list_footer(struct list *l, struct store *s, const struct filter *f, struct err *err)
+{
+	char *what = filter_describe(f);
+	char *shown = text_visible(what, ' ');
+	enum status st = OK;
+	if (l->rows == 0 && filter_active(f)) {
+		printf("no actions match: %s\n", shown);
+	} else if (l->rows == 0) {
+		printf("no actions: the database has none (ragtrack import FILE... adds them)\n");
+	} else if (filter_active(f)) {
+		struct filter all;
+		filter_init(&all);
+		long total = 0;
+		st = store_count(s, &all, &total, err);
+		printf("%ld of %ld action%s: %s\n", l->rows, total, total == 1 ? "" : "s", shown);
+	} else {
+		printf("%ld action%s\n", l->rows, l->rows == 1 ? "" : "s");
+	}
+	free(shown);
+	free(what);
+	return st;
+}
+
+static enum status list_table(struct list *l, struct store *s, const struct filter *f, struct err *err)
+{
+	l->width = output_width(stdout, DEFAULT_WIDTH);
+	list_layout(l);
+	enum status st = store_each(s, f, 0, -1, list_measure, l, err);
+	if (st != OK || l->rows == 0)
+		return st != OK ? st : list_footer(l, s, f, err);
+	output_table_layout(l->layout, l->ncols, l->width, GAP);
+	for (size_t i = 0; i < l->ncols; i++)
+		list_cell(l, i, l->layout[i].title);
+	list_put_line(l);
+	l->rows = 0;
+	st = store_each(s, f, 0, -1, list_print, l, err);
+	return st == OK ? list_footer(l, s, f, err) : st;
+}
+
+static enum status list_records(struct list *l, struct store *s, const struct filter *f, struct err *err)
+{
+	unsigned flags = l->format == OUTPUT_CSV && isatty(fileno(stdout)) ? OUTPUT_VISIBLE : 0;
+	output_rows_begin(&l->w, stdout, l->format, flags, l->names, l->ncols);
+	enum status st = store_each(s, f, 0, -1, list_record, l, err);
+	output_rows_finish(&l->w);
+	return st;
+}
 
 int cmd_list(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		list_help();
+		return 0;
+	}
+	struct filter f;
+	filter_init(&f);
+	struct list l = { .format = OUTPUT_TABLE };
+	struct store *s = NULL;
+	struct err e = {0};
+	int rc;
+	argc = cli_parse_filters("list", argc, argv, &f);
+	if (argc < 0) {
+		rc = cli_last_status();
+		goto cleanup;
+	}
+	if ((rc = list_parse_options(&l, argc, argv)) != 0)
+		goto cleanup;
+	if (!(s = cli_open(c, 0, SOURCE_CLI))) {
+		rc = cli_last_status();
+		goto cleanup;
+	}
+	enum status st = store_filter_check(s, &f, &e);
+	if (st == OK)
+		st = l.format == OUTPUT_TABLE ? list_table(&l, s, &f, &e) : list_records(&l, s, &f, &e);
+	if (st == OK && (fflush(stdout) != 0 || ferror(stdout)))
+		st = err_set(&e, ERR_IO, "standard output: write error");
+	rc = st == OK ? 0 : cli_fail(&e);
+cleanup:
+	buf_free(&l.line);
+	store_close(s);
+	filter_free(&f);
+	return rc;
 }

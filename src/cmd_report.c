@@ -1,10 +1,145 @@
-/* cmd_report: placeholder until the command is written. */
+/* cmd_report: `ragtrack report`, the board paper: RAG counts per review and agency,
+ * the actions that need the board's attention, and what changed since a date. */
 #include "ragtrack/cli.h"
+#include "ragtrack/output.h"
+#include "ragtrack/report.h"
+#include "ragtrack/report_data.h"
+#include "ragtrack/util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define REPORT_LIST_LIMIT 50
+
+static const char REPORT_HELP[] =
+	"\nOptions:\n"
+	"  --format FMT        text (default), md (GitHub Markdown) or html (one self-contained file)\n"
+	"  -o, --output FILE   write the report to FILE (atomically) instead of standard output\n"
+	"  --since DATE        changes and notes from DATE to today (default: 30 days ago)\n"
+	"  --stale-days N      stale = not Blue and no change or note for N days (default 90)\n"
+	"  --all               list every action (default: at most 50 per list)\n"
+	"Filters narrow every figure:\n";
+
+struct report_args {
+	enum report_format format;
+	const char *output;
+	char since[11];
+	int stale_days;
+	int all;
+};
+
+static int report_usage(const char *fmt, const char *arg)
+{
+	return cli_usage("report", fmt, arg);
+}
+
+static int parse_stale_days(const char *val, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(val, &end, 10);
+	if (errno || end == val || *end || v < 0 || v > 36500)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* The report's own options (filters are gone already).  Returns -1 when all is
+ * well, else the exit status after printing the error. */
+static int report_parse_args(int argc, char **argv, struct report_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		int takes_value = strcmp(opt, "--format") == 0 || strcmp(opt, "-o") == 0 ||
+		                  strcmp(opt, "--output") == 0 || strcmp(opt, "--since") == 0 ||
+		                  strcmp(opt, "--stale-days") == 0;
+		if (strcmp(opt, "--all") == 0) {
+			a->all = 1;
+			continue;
+		}
+		if (!takes_value)
+			return report_usage(opt[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", opt);
+		if (i + 1 >= argc)
+			return report_usage("%s needs a value", opt);
+		const char *val = argv[++i];
+		size_t used = 0;
+		if (strcmp(opt, "--format") == 0) {
+			if (report_format_from_name(val, &a->format) != 0)
+				return report_usage("--format: '%s' is not text, md or html", val);
+		} else if (strcmp(opt, "--since") == 0) {
+			if (date_parse(val, a->since, &used) != GUESS_EXACT || used != strlen(val))
+				return report_usage("--since: '%s' is not a date (2016-05-31 or 31.05.2016)", val);
+		} else if (strcmp(opt, "--stale-days") == 0) {
+			if (parse_stale_days(val, &a->stale_days) != 0)
+				return report_usage("--stale-days: '%s' is not a number of days", val);
+		} else {
+			a->output = val;
+		}
+	}
+	return -1;
+}
+
+/* Write the report to standard output or, atomically, to the -o file (output.h: a
+ * temporary file beside it, renamed into place). */
+static enum status report_emit(const struct report_args *a, const struct buf *b, struct err *err)
+{
+	struct output_file f;
+	enum status rc = output_file_open(&f, a->output, err);
+	if (rc != OK)
+		return rc;
+	if (b->len && fwrite(b->s, 1, b->len, f.fp) != b->len) {
+		output_file_abort(&f);
+		return err_set(err, ERR_IO, "%s: %s", a->output && strcmp(a->output, "-") ? a->output : "standard output",
+		               strerror(errno));
+	}
+	return output_file_commit(&f, err);
+}
 
 int cmd_report(struct cli *c, int argc, char **argv)
 {
-	(void)c;
-	(void)argc;
-	fprintf(stderr, "ragtrack %s: not available yet\n", argv[0]);
-	return 2;
+	if (cli_help_requested(argc, argv)) {
+		printf("%s%s", REPORT_HELP, FILTER_HELP);
+		return 0;
+	}
+	struct filter f;
+	filter_init(&f);
+	struct report_args a = { .format = REPORT_TEXT, .stale_days = -1 };
+	struct store *s = NULL;
+	struct report_data *d = NULL;
+	struct buf out = {0};
+	char *words = NULL;
+	struct err e = {0};
+	int status = 0;
+	argc = cli_parse_filters(argv[0], argc, argv, &f);
+	if (argc < 0) {
+		status = status_exit(ERR_USAGE);
+		goto cleanup;
+	}
+	if ((status = report_parse_args(argc, argv, &a)) >= 0)
+		goto cleanup;
+	status = 0;
+	if (!(s = cli_open(c, 0, SOURCE_CLI))) {
+		status = status_exit(access(c->db, F_OK) == 0 ? ERR_DB : ERR_NOT_FOUND);
+		goto cleanup;
+	}
+	struct report_opts o = { .since = a.since, .stale_days = a.stale_days, .limit = a.all ? -1 : REPORT_LIST_LIMIT };
+	if (store_filter_check(s, &f, &e) != OK || store_report_gather(s, &f, &o, &d, &e) != OK) {
+		status = cli_fail(&e);
+		goto cleanup;
+	}
+	words = filter_describe(&f);
+	struct report_meta m = { .database = c->db, .filter = words, .lens = store_lens(s) };
+	report_render(d, &m, a.format, &out);
+	if (report_emit(&a, &out, &e) != OK)
+		status = cli_fail(&e);
+cleanup:
+	free(words);
+	buf_free(&out);
+	report_data_free(d);
+	if (s)
+		store_close(s);
+	filter_free(&f);
+	return status;
 }

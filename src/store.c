@@ -311,6 +311,7 @@ void store_close(struct store *s)
 		return;
 	store_rollback(s);
 	store_cache_clear(s);
+	store_window_free(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s->user);

@@ -7,6 +7,24 @@
 #include "ragtrack/store.h"
 
 #define AGENCY_CACHE 64
+#define WINDOW_ANCHORS 8
+
+/* Rows whose place in a filtered list is known: later windows near them are read by
+ * key from there (an index seek) instead of counting rows from the start. */
+struct window_anchor {
+	long offset;
+	char *key;                 /* the row's sort_key */
+	int64_t id;
+};
+
+/* What store_query knows about the last filter it listed; valid while sig and stamp hold. */
+struct window_cache {
+	char *sig;                 /* the filter (and lens) it is about */
+	int64_t stamp;             /* database state it was read in */
+	long count;                /* -1 until counted */
+	struct window_anchor anchor[WINDOW_ANCHORS];
+	int nanchor, next;
+};
 
 struct store {
 	sqlite3 *db;
@@ -23,6 +41,7 @@ struct store {
 	int64_t max_before;        /* highest action id before the run: newer ones are new */
 	int64_t last_batch;        /* change-log batch of the last edit (store_last_batch) */
 	sqlite3_stmt *import_stmt[24];
+	struct window_cache window;
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key;
 		int64_t review_id, finding_id, question_id;
@@ -56,6 +75,8 @@ enum status store_log(struct store *s, int64_t action_id, int64_t batch, const c
                       int64_t undoes, struct err *err);
 /* The default sort key of an action. */
 char *store_sort_key(const char *review, const char *question_sort_key, const char *agency, int seq);
+/* Forget the window cache (store_close). */
+void store_window_free(struct store *s);
 /* Find an agency by name or alias (0 when none). */
 int64_t store_agency_find(struct store *s, const char *name);
 const char *store_source_name(enum store_source src);

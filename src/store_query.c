@@ -16,7 +16,11 @@ struct query {
 	struct { int is_int; int64_t i; char *s; } bind[MAX_BINDS];
 	int nbind;
 	int ranked;               /* joined to the full-text match: ORDER BY rank */
+	int where;                /* a WHERE clause has begun */
 };
+
+static void action_copy(struct action *dst, const struct action *src);
+static enum status count_matching(struct store *s, const struct filter *f, long *n, struct err *err);
 
 static void q_free(struct query *q)
 {
@@ -84,8 +88,16 @@ static const char FROM[] =
 
 static void q_and(struct query *q, int *first)
 {
-	buf_adds(&q->sql, *first ? " WHERE " : " AND ");
+	buf_adds(&q->sql, q->where ? " AND " : " WHERE ");
+	q->where = 1;
 	*first = 0;
+}
+
+/* One more condition after q_from_where. */
+static void q_also(struct query *q)
+{
+	int first = 0;
+	q_and(q, &first);
 }
 
 static void where_rag(struct query *q, unsigned mask, int *first)
@@ -230,7 +242,8 @@ static const char COLUMNS_SQL[] =
 	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, rs.text, a.seq,"
 	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead,"
 	" a.constraints, a.desired, a.created_at, a.updated_at,"
-	" (SELECT count(*) FROM note n WHERE n.action_id = a.id)";
+	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key";
+#define COL_SORT_KEY 24
 
 /* Point a's strings at the row's columns: valid until the next step. */
 static void row_view(sqlite3_stmt *st, struct action *a)
@@ -271,8 +284,160 @@ static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st
 	return OK;
 }
 
-enum status store_each(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
-                       void *ctx, struct err *err)
+/* ---- windows ------------------------------------------------------------------- */
+
+/* The database state a cache was read in: another connection's commits move
+ * data_version, this connection's own writes move total_changes. */
+static int64_t window_stamp(struct store *s)
+{
+	int64_t v = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return (v << 32) ^ (int64_t)sqlite3_total_changes(s->db);
+}
+
+static void window_reset(struct window_cache *w)
+{
+	free(w->sig);
+	for (int i = 0; i < w->nanchor; i++)
+		free(w->anchor[i].key);
+	memset(w, 0, sizeof *w);
+	w->count = -1;
+}
+
+void store_window_free(struct store *s)
+{
+	window_reset(&s->window);
+}
+
+/* Make the cache about f in the current state, resetting it when either changed. */
+static struct window_cache *window_for(struct store *s, const struct filter *f)
+{
+	struct window_cache *w = &s->window;
+	char *sig = filter_serialise(f);
+	int64_t stamp = window_stamp(s);
+	if (!w->sig || strcmp(w->sig, sig) != 0 || w->stamp != stamp) {
+		window_reset(w);
+		w->sig = sig;
+		w->stamp = stamp;
+	} else {
+		free(sig);
+	}
+	return w;
+}
+
+static void window_remember(struct window_cache *w, long offset, const char *key, int64_t id)
+{
+	if (!key)
+		return;
+	for (int i = 0; i < w->nanchor; i++)
+		if (w->anchor[i].offset == offset)
+			return;
+	struct window_anchor *a = &w->anchor[w->nanchor < WINDOW_ANCHORS ? w->nanchor++ : w->next];
+	if (w->nanchor == WINDOW_ANCHORS && a == &w->anchor[w->next])
+		w->next = (w->next + 1) % WINDOW_ANCHORS;
+	free(a->key);
+	a->key = xstrdup(key);
+	a->id = id;
+	a->offset = offset;
+}
+
+/* How to read rows [offset, offset + limit): from an anchor or an end, forwards or
+ * backwards, skipping as few rows as possible. */
+struct window_plan {
+	const struct window_anchor *from;   /* NULL: from the start (forwards) or end (backwards) */
+	int backwards;
+	long skip, limit;
+};
+
+static struct window_plan window_plan(const struct window_cache *w, long offset, long limit)
+{
+	struct window_plan p = { NULL, 0, offset, limit };
+	for (int i = 0; i < w->nanchor; i++) {
+		const struct window_anchor *a = &w->anchor[i];
+		if (a->offset < offset && offset - a->offset - 1 < p.skip)
+			p = (struct window_plan){ a, 0, offset - a->offset - 1, limit };
+		else if (a->offset >= offset + limit && a->offset - (offset + limit) < p.skip)
+			p = (struct window_plan){ a, 1, a->offset - (offset + limit), limit };
+	}
+	if (w->count >= 0 && offset < w->count) {
+		long end = offset + limit < w->count ? offset + limit : w->count;
+		if (w->count - end < p.skip)
+			p = (struct window_plan){ NULL, 1, w->count - end, end - offset };
+	}
+	return p;
+}
+
+static enum status window_query(struct store *s, const struct filter *f, const struct window_plan *p,
+                                sqlite3_stmt **st, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, COLUMNS_SQL);
+	q_from_where(s, &q, f, 1);
+	if (p->from) {
+		q_also(&q);
+		buf_adds(&q.sql, p->backwards ? "(a.sort_key, a.id) < (" : "(a.sort_key, a.id) > (");
+		q_text(&q, p->from->key);
+		buf_adds(&q.sql, ", ");
+		q_int(&q, p->from->id);
+		buf_adds(&q.sql, ")");
+	}
+	buf_adds(&q.sql, p->backwards ? " ORDER BY a.sort_key DESC, a.id DESC" : " ORDER BY a.sort_key, a.id");
+	buf_adds(&q.sql, " LIMIT ");
+	q_int(&q, p->limit);
+	buf_adds(&q.sql, " OFFSET ");
+	q_int(&q, p->skip);
+	enum status rc = q_prepare(s, &q, st, err);
+	q_free(&q);
+	return rc;
+}
+
+/* Read a window in the default order through the plan; rows read backwards are
+ * collected and handed over in list order. */
+static enum status window_read(struct store *s, const struct filter *f, long offset, long limit,
+                               store_action_fn fn, void *ctx, struct err *err)
+{
+	struct window_cache *w = window_for(s, f);
+	if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
+		return ERR_DB;
+	struct window_plan p = window_plan(w, offset, limit);
+	sqlite3_stmt *st;
+	if (window_query(s, f, &p, &st, err) != OK)
+		return ERR_DB;
+	struct action *rows = p.backwards ? xcalloc((size_t)p.limit + 1, sizeof *rows) : NULL;
+	long n = 0;
+	int step, stop = 0;
+	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct action a;
+		row_view(st, &a);
+		long at = p.backwards ? offset + (p.limit - 1 - n) : offset + n;
+		if (n == 0 || n == p.limit - 1)
+			window_remember(w, at, (const char *)sqlite3_column_text(st, COL_SORT_KEY), a.id);
+		if (p.backwards)
+			action_copy(&rows[n], &a);
+		else
+			stop = fn(&a, ctx);
+		n++;
+	}
+	enum status rc = (step == SQLITE_ROW || step == SQLITE_DONE || stop) ? OK : store_fail(s, err, "reading actions");
+	sqlite3_finalize(st);
+	/* backwards: the n rows read are the last n of the window, newest first */
+	for (long i = n - 1; rows && i >= 0; i--) {
+		if (!stop)
+			stop = fn(&rows[i], ctx);
+		action_clear(&rows[i]);
+	}
+	free(rows);
+	return rc;
+}
+
+/* Any order, by OFFSET: sorted views other than the default, and ranked searches. */
+static enum status offset_read(struct store *s, const struct filter *f, long offset, long limit,
+                               store_action_fn fn, void *ctx, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, COLUMNS_SQL);
@@ -298,6 +463,16 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		rc = store_fail(s, err, "reading actions");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum status store_each(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
+                       void *ctx, struct err *err)
+{
+	if (offset < 0)
+		offset = 0;
+	if (limit < 0 || f->nsort || !str_empty(f->search))
+		return offset_read(s, f, offset, limit, fn, ctx, err);
+	return window_read(s, f, offset, limit, fn, ctx, err);
 }
 
 /* A filter on RAG, agency and review only: rag_count answers it without reading actions. */
@@ -354,6 +529,19 @@ static enum status summary_counts(struct store *s, const struct filter *f, long 
 
 enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err)
 {
+	struct window_cache *w = window_for(s, f);
+	if (w->count >= 0) {
+		*n = w->count;
+		return OK;
+	}
+	enum status rc = count_matching(s, f, n, err);
+	if (rc == OK)
+		w->count = *n;
+	return rc;
+}
+
+static enum status count_matching(struct store *s, const struct filter *f, long *n, struct err *err)
+{
 	if (filter_summarised(f)) {
 		long counts[RAG_COUNT];
 		enum status rc = summary_counts(s, f, counts, err);
@@ -397,8 +585,44 @@ enum status store_rag_counts(struct store *s, const struct filter *f, long count
 	return rc;
 }
 
+/* Position by counting the rows before it in the default order (an index range). */
+static enum status position_by_key(struct store *s, const struct filter *f, int64_t id, long *pos, struct err *err)
+{
+	*pos = -1;
+	for (int part = 0; part < 2; part++) {       /* is it in the list; then how many before it */
+		struct query q = {0};
+		buf_adds(&q.sql, "SELECT count(*)");
+		q_from_where(s, &q, f, 1);
+		q_also(&q);
+		if (part == 0) {
+			buf_adds(&q.sql, "a.id = ");
+			q_int(&q, id);
+		} else {
+			buf_adds(&q.sql, "(a.sort_key, a.id) < ((SELECT sort_key FROM action WHERE id = ");
+			q_int(&q, id);
+			buf_adds(&q.sql, "), ");
+			q_int(&q, id);
+			buf_adds(&q.sql, ")");
+		}
+		sqlite3_stmt *st;
+		enum status rc = q_prepare(s, &q, &st, err);
+		q_free(&q);
+		if (rc != OK)
+			return rc;
+		long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (part == 0 && n == 0)
+			return OK;
+		if (part == 1)
+			*pos = n;
+	}
+	return OK;
+}
+
 enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos, struct err *err)
 {
+	if (!f->nsort && str_empty(f->search))
+		return position_by_key(s, f, id, pos, err);
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.id");
 	q_from_where(s, &q, f, 1);
@@ -542,5 +766,96 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 	buf_adds(&q.sql, after ? after : "");
 	enum status rc = q_prepare(s, &q, st, err);
 	q_free(&q);
+	return rc;
+}
+
+/* ---- windows far into the list (added for the TUI; see store_window in store.h) ---- */
+
+/* FROM and WHERE with only the joins the filter's conditions and order need, so the
+ * rows a window skips over are never joined to the rest. */
+static void q_from_where_ids(struct store *s, struct query *q, const struct filter *f)
+{
+	buf_adds(&q->sql, " FROM action a");
+	if (!str_empty(f->finding) || !str_empty(f->question))
+		buf_adds(&q->sql, " JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id");
+	for (size_t i = 0; i < f->nsort; i++)
+		if (f->sort[i] == SORT_AGENCY) {
+			buf_adds(&q->sql, " LEFT JOIN agency ag ON ag.id = a.agency_id");
+			break;
+		}
+	if (!str_empty(f->search)) {
+		char *phrase = fts_phrase(f->search);
+		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
+		q_text(q, phrase);
+		buf_adds(&q->sql, ") fts ON fts.fts_id = a.id");
+		free(phrase);
+		q->ranked = 1;
+	}
+	int first = 1;
+	where_rag(q, f->rag_mask, &first);
+	where_agencies(s, q, f, &first);
+	where_names(q, f, &first);
+	where_dates(q, f, &first);
+}
+
+/* The ids of rows [offset, offset+limit) in order; *ids is freed by the caller. */
+static enum status window_ids(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                              long *n, struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT a.id");
+	q_from_where_ids(s, &q, f);
+	q_order(&q, f);
+	buf_adds(&q.sql, " LIMIT ");
+	q_int(&q, limit);
+	buf_adds(&q.sql, " OFFSET ");
+	q_int(&q, offset < 0 ? 0 : offset);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	*ids = xcalloc((size_t)limit + 1, sizeof **ids);
+	*n = 0;
+	if (rc != OK)
+		return rc;
+	int step = SQLITE_DONE;
+	while (*n < limit && (step = sqlite3_step(st)) == SQLITE_ROW)
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	if (*n < limit && step != SQLITE_DONE)
+		rc = store_fail(s, err, "reading actions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_window(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
+                         void *ctx, struct err *err)
+{
+	if (limit < 0 || (!f->nsort && str_empty(f->search)))
+		return store_each(s, f, offset, limit, fn, ctx, err);     /* keyed windows */
+	int64_t *ids;
+	long n;
+	enum status rc = window_ids(s, f, offset, limit, &ids, &n, err);
+	struct query q = {0};
+	buf_adds(&q.sql, COLUMNS_SQL);
+	buf_adds(&q.sql, FROM);
+	buf_adds(&q.sql, " WHERE a.id = ?");
+	sqlite3_stmt *st = NULL;
+	if (rc == OK && n)
+		rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	for (long i = 0; rc == OK && i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			struct action a;
+			row_view(st, &a);
+			if (fn(&a, ctx))
+				break;
+		} else if (step != SQLITE_DONE) {
+			rc = store_fail(s, err, "reading actions");
+		}
+	}
+	sqlite3_finalize(st);
+	free(ids);
 	return rc;
 }

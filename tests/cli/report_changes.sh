@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# ragtrack report over edits: changes and notes from --since up to today appear grouped
+# by action (older and later ones do not); a target moved past the first one is listed
+# as slipped; stale actions follow --stale-days and leave Blue out; lists stop at 50
+# rows with "and N more" unless --all.
+. "$(dirname "$0")/../lib.sh"
+need sqlite3
+cp "$ROOT/build/data.db" "$T/db"
+cd "$T" || exit 1
+
+# Edits through ragtrack set / note at fixed times; sqlite3 does the same when a
+# command is not available.
+edit() { # edit WHEN ID FIELD VALUE REASON COLUMN SQLVALUE
+	RAGTRACK_NOW=$1 "$RT" --db db set "$2" "$3=$4" ${5:+--reason "$5"} >/dev/null 2>&1 && return
+	sql db "INSERT INTO change_log(action_id, at, user, field, old_value, new_value, source, reason, batch)
+	        SELECT id, '$1', '$USER', '$3', $6, '$4', 'cli', nullif('$5', ''), 1000 + id FROM action WHERE id = $2;
+	        UPDATE action SET $6 = $7, version = version + 1, updated_at = '$1', touched_at = '$1' WHERE id = $2;"
+}
+note() { # note WHEN ID TEXT
+	RAGTRACK_NOW=$1 "$RT" --db db note "$2" "$3" >/dev/null 2>&1 && return
+	sql db "INSERT INTO note(action_id, at, user, source, text) VALUES ($2, '$1', '$USER', 'cli', '$3');
+	        UPDATE action SET touched_at = '$1' WHERE id = $2;"
+}
+
+check_eq "#36 starts Amber, due 2016-06-01" "$(sql db "select rag, target_date from action where id = 36")" "2|2016-06-01"
+check_eq "#3 first target" "$(sql db "select target_date, first_target_date from action where id = 3")" "2016-03-31|2016-03-31"
+edit 2016-06-15T10:00:00Z 36 rag Green "audit done" rag 3
+edit 2016-06-16T10:00:00Z 3 target 2016-09-30 "" target_date "'2016-09-30'"
+note 2016-06-20T10:00:00Z 3 "Update 20.6.16 exemplars of referrals are being collated"
+edit 2016-05-01T10:00:00Z 5 lead "Named Nurse" "" lead "'Named Nurse'"
+edit 2016-07-05T10:00:00Z 4 lead "Someone Later" "" lead "'Someone Later'"
+
+check_status "report" 0 "$RT" --db db report
+r=$(cat "$T/out")
+changes=$(printf '%s\n' "$r" | sed -n '/^Changes since/,$p')
+check_contains "changes heading: 2 actions" "$changes" "Changes since 2016-05-31 (2)"
+check_contains "changes counted" "$changes" "2016-05-31 to 2016-06-30: 2 changes, 1 note."
+check_contains "rag change" "$changes" "2016-06-15  $USER  rag: Amber → Green (reason: audit done)"
+check_contains "target change" "$changes" "2016-06-16  $USER  target: 2016-03-31 → 2016-09-30"
+check_contains "note" "$changes" "2016-06-20  $USER  note: Update 20.6.16 exemplars of referrals are being collated"
+check_contains "grouped under #3" "$changes" "#3  Megan   1    NELFT         2016-06-16"
+check_not_contains "before --since left out" "$changes" "Named Nurse"
+check_not_contains "after today left out" "$changes" "Someone Later"
+check_eq "one row per event, action named once each" "$(printf '%s\n' "$changes" | grep -c '^ *#[0-9]')" "2"
+check_contains "summary" "$r" "Changed since 2016-05-31             2  2 changes, 1 note"
+
+check_status "--since 01.04.2016" 0 "$RT" --db db report --since 01.04.2016
+check_contains "--since: earlier change" "$(cat "$T/out")" "lead: 0 → Named Nurse"
+check_contains "--since: 3 actions" "$(cat "$T/out")" "Changes since 2016-04-01 (3)"
+check_status "later today" 0 env RAGTRACK_TODAY=2016-07-10 "$RT" --db db report
+check_contains "as at a later date: the later change" "$(cat "$T/out")" "lead: Designated Nurse / Safeguarding Team → Someone Later"
+check_contains "as at a later date: default since" "$(cat "$T/out")" "Changes since 2016-06-10 (3)"
+
+# The target that moved is slipped, and no longer overdue.
+slipped=$(printf '%s\n' "$r" | sed -n '/^Target slipped/,/^Blue without/p')
+check_contains "slipped heading" "$slipped" "Target slipped (1)"
+check_contains "slipped row" "$slipped" "#3  Megan   1    NELFT   G    2016-09-30  2016-03-31            183"
+check_contains "overdue one fewer" "$r" "Overdue (16)"
+# #36 is now Green with its date gone; #3 has a new date.
+check_contains "green past its target" "$r" "Green past its target (9)"
+green=$(printf '%s\n' "$r" | sed -n '/^Green past/,/^Stale/p')
+check_contains "green past row" "$green" "#36  Megan   5    Thurrock CCG"
+check_not_contains "new date: not past" "$green" " #3  Megan"
+
+# Stale: not Blue and untouched for --stale-days (default 90).
+sql db "UPDATE action SET touched_at = '2016-01-15T10:00:00Z' WHERE id IN (10, 11, 12);
+        UPDATE action SET touched_at = '2015-01-15T10:00:00Z' WHERE id = 7"
+check_eq "#7 is Blue" "$(sql db "select rag from action where id = 7")" "4"
+check_status "stale" 0 "$RT" --db db report
+stale=$(sed -n '/^Stale (/,/^Changes since/p' "$T/out")
+check_contains "stale heading" "$stale" "Stale (3)"
+check_contains "stale row" "$stale" "#10  Megan   2    Children's Social C…  A    ongoing     2016-01-15"
+check_not_contains "Blue is never stale" "$stale" "#7 "
+check_status "--stale-days 200" 0 "$RT" --db db report --stale-days 200
+check_contains "--stale-days 200" "$(cat "$T/out")" "Stale (0)"
+check_contains "--stale-days in the heading" "$(cat "$T/out")" "Stale     no change or note for 200 days"
+
+# Lists stop at 50 rows; --all lifts the limit.
+sql db "UPDATE action SET touched_at = '2015-01-01T00:00:00Z'"
+open=$(sql db "select count(*) from action where rag <> 4")
+check_status "long list" 0 "$RT" --db db report
+stale=$(sed -n '/^Stale (/,/^Changes since/p' "$T/out")
+check_contains "long list: count" "$stale" "Stale ($open)"
+check_eq "long list: 50 rows" "$(printf '%s\n' "$stale" | grep -c '^ *#[0-9]')" "50"
+check_contains "long list: and N more" "$stale" "... and $((open - 50)) more actions (--all lists every one)."
+check_status "--all" 0 "$RT" --db db report --all
+stale=$(sed -n '/^Stale (/,/^Changes since/p' "$T/out")
+check_eq "--all: every row" "$(printf '%s\n' "$stale" | grep -c '^ *#[0-9]')" "$open"
+check_not_contains "--all: nothing more" "$stale" "more actions"
+finish

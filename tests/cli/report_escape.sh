@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Hostile text in the data (markup, quotes, pipes, escape sequences, bidi overrides,
+# line breaks) reaches no report raw: text shows it visibly, Markdown escapes it, the
+# HTML escapes it and stays well-formed.
+. "$(dirname "$0")/../lib.sh"
+need sqlite3
+cp "$ROOT/build/data.db" "$T/db"
+cd "$T" || exit 1
+# #195 is Police's, Blue without evidence: it is listed.
+check_eq "#195 is listed as Blue without evidence" "$(sql db "select rag, evidence, a.agency_id = g.id from action a, agency g where a.id = 195 and g.name = 'Police'")" "4||1"
+sql db "UPDATE agency SET name = 'Police <script>alert(\"x\")</script> & Co''s | Team' WHERE name = 'Police';
+        UPDATE action SET text = 'Evil' || char(27) || '[31m' || char(8238) || 'RED' || char(10) || 'next | pipe <b>b</b> &amp; txet' WHERE id = 195;"
+
+check_status "text" 0 "$RT" --db db report
+cp "$T/out" r.txt
+if LC_ALL=C grep -q "$(printf '\033')" r.txt; then fail "text: a raw escape character"; fi
+if grep -q "$(printf '\342\200\256')" r.txt; then fail "text: a raw bidi override"; fi
+check_contains "text: escapes shown, line break a space" "$(cat r.txt)" 'Evil\x1b[31m\u202eRED next | pipe'
+check_contains "text: agency as written, cut to fit" "$(cat r.txt)" "Police <script>alert(\"x\")</script>…     0      5"
+
+check_status "md" 0 "$RT" --db db report --format md
+cp "$T/out" r.md
+if LC_ALL=C grep -q "$(printf '\033')" r.md; then fail "md: a raw escape character"; fi
+check_contains "md: pipes and markup escaped" "$(cat r.md)" 'Evil\\x1b\[31m\\u202eRED next \| pipe \<b\>b\</b\> \&amp; txet'
+check_contains "md: agency escaped" "$(cat r.md)" "| Police \\<script\\>alert(\"x\")\\</script\\> & Co's \\| Team | 0 |"
+# Every table row still has its number of cells.
+check_eq "md: rows keep their cells" "$(grep -c '^| #195 | Julia | 1c | Police' r.md)" "1"
+
+if command -v xmllint >/dev/null 2>&1; then
+	check_status "html" 0 "$RT" --db db report --format html -o r.html
+	xmllint --noout r.html 2>"$T/xml.err" || fail "html: not well-formed: $(head -3 "$T/xml.err")"
+	check_not_contains "html: no script" "$(cat r.html)" "<script"
+	check_contains "html: agency escaped" "$(cat r.html)" "Police &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co&#39;s | Team"
+	check_contains "html: tooltip escaped" "$(cat r.html)" "<title>Police &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co&#39;s | Team: Amber 5 of 55 (9.1%)</title>"
+	check_contains "html: action escaped" "$(cat r.html)" "Evil\\x1b[31m\\u202eRED next | pipe &lt;b&gt;b&lt;/b&gt; &amp;amp; txet"
+	if LC_ALL=C grep -q "$(printf '\033')" r.html; then fail "html: a raw escape character"; fi
+else
+	echo "note: xmllint missing: HTML checks left to report_html.sh" >&2
+fi
+finish

@@ -1,0 +1,134 @@
+/* test_report: rendering a report from figures made up here (no database): percentages
+ * round the same everywhere, wide characters are cut by display width, and every format
+ * escapes what it must. */
+#include "check.h"
+#include "ragtrack/report.h"
+#include "ragtrack/text.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct report_data *data_new(const char *agency, long blue, long green, long unset)
+{
+	struct report_data *d = calloc(1, sizeof *d);
+	d->today = strdup("2016-06-30");
+	d->since = strdup("2016-05-31");
+	d->stale_days = 90;
+	d->limit = 50;
+	d->nagencies = 1;
+	d->agencies = calloc(1, sizeof *d->agencies);
+	d->agencies[0].name = strdup(agency);
+	d->agencies[0].rag[RAG_BLUE] = blue;
+	d->agencies[0].rag[RAG_GREEN] = green;
+	d->agencies[0].rag[RAG_UNSET] = unset;
+	d->agencies[0].total = blue + green + unset;
+	d->nreviews = 1;
+	d->reviews = calloc(1, sizeof *d->reviews);
+	d->reviews[0] = d->agencies[0];
+	d->reviews[0].name = strdup("Review");
+	d->total = d->agencies[0];
+	d->total.name = NULL;
+	return d;
+}
+
+static char *render(const struct report_data *d, enum report_format fmt)
+{
+	struct report_meta m = { .database = "t.db", .filter = "all actions" };
+	struct buf b = {0};
+	report_render(d, &m, fmt, &b);
+	return buf_steal(&b);
+}
+
+/* The line of s that starts with prefix, as a new string ("" when none). */
+static char *line_of(const char *s, const char *prefix)
+{
+	for (const char *p = s; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			return strndup(p, strcspn(p, "\n"));
+	return strdup("");
+}
+
+static void test_percentages(void)
+{
+	struct report_data *d = data_new("Police", 1, 1, 1);   /* 1/3 complete, 1/2 of rated */
+	char *md = render(d, REPORT_MD);
+	char *row = line_of(md, "| Police |");
+	CHECK_STR(row, "| Police | 0 | 0 | 1 | 1 | 1 | 3 | 33.3% | 50.0% | 0 |");
+	free(row);
+	free(md);
+	report_data_free(d);
+
+	d = data_new("Police", 2, 0, 1);                         /* 2/3 rounds up */
+	md = render(d, REPORT_MD);
+	row = line_of(md, "| Police |");
+	CHECK_STR(row, "| Police | 0 | 0 | 0 | 2 | 1 | 3 | 66.7% | 100.0% | 0 |");
+	free(row);
+	free(md);
+	report_data_free(d);
+
+	d = data_new("Police", 0, 0, 4);                         /* nothing rated: no share */
+	md = render(d, REPORT_MD);
+	row = line_of(md, "| Police |");
+	CHECK_STR(row, "| Police | 0 | 0 | 0 | 0 | 4 | 4 | 0.0% | - | 0 |");
+	free(row);
+	free(md);
+	report_data_free(d);
+}
+
+static void test_wide_names(void)
+{
+	/* 20 CJK characters, 40 columns: the text table cuts the name to 36 columns. */
+	struct buf name = {0};
+	for (int i = 0; i < 20; i++)
+		buf_adds(&name, "\u5150");
+	struct report_data *d = data_new(name.s, 1, 0, 0);
+	char *text = render(d, REPORT_TEXT);
+	char *row = line_of(text, "\u5150");
+	CHECK(strstr(row, "\u2026") != NULL);
+	const char *cut = strstr(row, "\u2026");
+	char *head = strndup(row, (size_t)(cut - row));
+	CHECK_INT(text_width(head), 34);                       /* 17 wide characters, then the ellipsis */
+	free(head);
+	free(row);
+	free(text);
+	report_data_free(d);
+	buf_free(&name);
+}
+
+static void test_escaping(void)
+{
+	struct report_data *d = data_new("A|B <i>&amp; 'q\" \x1b[2J", 1, 0, 0);
+	char *md = render(d, REPORT_MD);
+	CHECK(strstr(md, "| A\\|B \\<i\\>\\&amp; 'q\" \\\\x1b\\[2J | 0 |") != NULL);
+	char *html = render(d, REPORT_HTML);
+	CHECK(strstr(html, "<td>A|B &lt;i&gt;&amp;amp; &#39;q&quot; \\x1b[2J</td>") != NULL);
+	CHECK(strstr(html, "\x1b") == NULL);
+	char *text = render(d, REPORT_TEXT);
+	CHECK(strstr(text, "A|B <i>&amp; 'q\" \\x1b[2J") != NULL);
+	CHECK(strstr(text, "\x1b") == NULL);
+	free(md);
+	free(html);
+	free(text);
+	report_data_free(d);
+}
+
+static void test_formats(void)
+{
+	enum report_format f;
+	CHECK_INT(report_format_from_name("HTML", &f), 0);
+	CHECK_INT(f, REPORT_HTML);
+	CHECK_INT(report_format_from_name("markdown", &f), 0);
+	CHECK_INT(f, REPORT_MD);
+	CHECK_INT(report_format_from_name("pdf", &f), -1);
+}
+
+int main(void)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	test_percentages();
+	test_wide_names();
+	test_escaping();
+	test_formats();
+	return check_report();
+}
