@@ -82,7 +82,7 @@ IMPORT_DATA := --review Megan data/megan.csv --review Julia data/julia.csv \
 # The database tests start from (each test copies it).
 build/data.db: ragtrack $(wildcard data/*.csv)
 	$(Q)rm -f $@ $@-wal $@-shm
-	$(Q)./ragtrack --db $@ import $(IMPORT_DATA) > build/data-import.log
+	$(Q)RAGTRACK_NOW=2016-06-30T12:00:00Z ./ragtrack --db $@ import $(IMPORT_DATA) > build/data-import.log
 
 run: ragtrack
 	$(Q)if [ ! -f ragtrack.db ]; then rm -f ragtrack.db.tmp; ./ragtrack --db ragtrack.db.tmp import $(IMPORT_DATA) \

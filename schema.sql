@@ -19,8 +19,8 @@ CREATE TABLE review (
     created_at  TEXT NOT NULL
 );
 
--- A finding or theme of a review.  key is its identity: the ref when it has one
--- ("Finding 1: ..." -> "1"), else the title itself.
+-- A finding or theme of a review.  key is its identity: the title as written (plans
+-- number findings and later themes from 1 alike); ref is read from it ("Finding 1:" -> "1").
 CREATE TABLE finding (
     id        INTEGER PRIMARY KEY,
     review_id INTEGER NOT NULL REFERENCES review(id),

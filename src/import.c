@@ -203,10 +203,27 @@ static enum status header_try(struct importer *im, const struct csv_row *row, st
 
 /* ---- rows ---------------------------------------------------------------------------- */
 
+static char *clean(struct importer *im, const char *raw, long line);
+
+/* A cell's text.  A leading apostrophe before = + - @ is the guard spreadsheet exports
+ * (ragtrack export --excel among them) put against formulas: it is not data. */
 static const char *cell(const struct importer *im, const struct csv_row *row, enum col c)
 {
 	int at = im->map.at[c];
-	return at >= 0 && (size_t)at < row->ncells ? row->cells[at] : "";
+	const char *v = at >= 0 && (size_t)at < row->ncells ? row->cells[at] : "";
+	return v[0] == '\'' && v[1] && strchr("=+-@", v[1]) ? v + 1 : v;
+}
+
+static int has(const struct importer *im, enum col c)
+{
+	return im->map.at[c] >= 0;
+}
+
+/* A column's cleaned cell, or NULL when the file has no such column: an import then
+ * leaves that field of existing actions as it is. */
+static char *field(struct importer *im, const struct csv_row *row, enum col c)
+{
+	return has(im, c) ? clean(im, cell(im, row, c), row->line) : NULL;
 }
 
 static char *clean(struct importer *im, const char *raw, long line)
@@ -336,30 +353,30 @@ static void read_target(struct importer *im, struct action *a, const char *raw, 
 static void build_action(struct importer *im, const struct csv_row *row, struct action *a)
 {
 	long line = row->line;
+	a->id = has(im, COL_ID) ? atoll(cell(im, row, COL_ID)) : 0;   /* a hint: see store_import_row */
 	a->review = xstrdup(im->review);
-	a->board = im->map.at[COL_BOARD] >= 0 ? clean_name(im, cell(im, row, COL_BOARD), line) : NULL;
+	a->board = has(im, COL_BOARD) ? clean_name(im, cell(im, row, COL_BOARD), line) : NULL;
 	a->finding = xstrdup(im->finding);
 	a->finding_ref = xstrdup(im->finding_ref);
 	a->question = xstrdup(im->question);
 	a->question_ref = xstrdup(im->question_ref);
 	a->agency = xstrdup(im->agency);
-	a->response = clean(im, cell(im, row, COL_RESPONSE), line);
-	a->text = clean(im, cell(im, row, COL_ACTION), line);
-	a->evidence = clean(im, cell(im, row, COL_EVIDENCE), line);
-	a->lead = clean(im, cell(im, row, COL_LEAD), line);
-	a->constraints = clean(im, cell(im, row, COL_CONSTRAINTS), line);
-	a->desired = clean(im, cell(im, row, COL_DESIRED), line);
-	read_rag(im, a, cell(im, row, COL_RAG), line);
-	if (im->map.at[COL_TARGET] >= 0)
+	a->response = field(im, row, COL_RESPONSE);
+	a->text = field(im, row, COL_ACTION);
+	a->evidence = field(im, row, COL_EVIDENCE);
+	a->lead = field(im, row, COL_LEAD);
+	a->constraints = field(im, row, COL_CONSTRAINTS);
+	a->desired = field(im, row, COL_DESIRED);
+	if (has(im, COL_RAG))
+		read_rag(im, a, cell(im, row, COL_RAG), line);
+	if (has(im, COL_TARGET))
 		read_target(im, a, cell(im, row, COL_TARGET), 0, line);
-	if (im->map.at[COL_TARGET_EVIDENCE] >= 0 && (im->map.at[COL_TARGET] < 0 || str_empty(a->target_raw))) {
+	if (has(im, COL_TARGET_EVIDENCE) && (!has(im, COL_TARGET) || str_empty(a->target_raw))) {
 		free(a->target_raw);
 		free(a->target_date);
-		a->target_date = NULL;
+		a->target_raw = a->target_date = NULL;
 		read_target(im, a, cell(im, row, COL_TARGET_EVIDENCE), 1, line);
 	}
-	if (!a->target_raw)
-		a->target_raw = xstrdup("");
 }
 
 /* Cells past the header's width must be empty: anything else would be lost. */

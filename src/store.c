@@ -3,6 +3,7 @@
 #include "store_int.h"
 #include "ragtrack/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -158,9 +159,13 @@ enum status store_log(struct store *s, int64_t action_id, int64_t batch, const c
 
 char *store_sort_key(const char *review, const char *question_sort_key, const char *agency, int seq)
 {
-	/* \x1f keeps the parts apart and sorts below every printable character. */
-	return xasprintf("%s\x1f%s\x1f%s\x1f%08d", review ? review : "", question_sort_key ? question_sort_key : "",
-	                 agency ? agency : "", seq);
+	/* \x1f keeps the parts apart and sorts below every printable character; names are
+	 * case-folded so "CRC" sorts among the C's, not before "Children's". */
+	char *key = xasprintf("%s\x1f%s\x1f%s\x1f%08d", review ? review : "", question_sort_key ? question_sort_key : "",
+	                      agency ? agency : "", seq);
+	for (char *p = key; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return key;
 }
 
 int64_t store_agency_find(struct store *s, const char *name)

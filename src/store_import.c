@@ -17,7 +17,7 @@ enum import_stmt {
 	ST_QUESTION_GET, ST_QUESTION_ADD, ST_QUESTION_SET, ST_AGENCY_ADD,
 	ST_RESPONSE_GET, ST_RESPONSE_ADD, ST_RESPONSE_TOUCH,
 	ST_ACTION_GET, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE,
-	ST_UNINDEX_ACTION, ST_UNINDEX_QUESTION, ST_UNINDEX_RESPONSE, ST_COUNT
+	ST_UNINDEX_ACTION, ST_UNINDEX_QUESTION, ST_UNINDEX_RESPONSE, ST_ACTION_BY_ID, ST_COUNT
 };
 
 /* Take indexed actions (id <= ?2: older than the run) out of the external-content
@@ -53,6 +53,8 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_DIRTY_QUESTION] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE question_id = ?1 AND id <= ?2",
 	[ST_DIRTY_RESPONSE] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE response_id = ?1 AND id <= ?2",
 	[ST_UNINDEX_ACTION] = UNINDEX_SQL("?1"),
+	[ST_ACTION_BY_ID] = "SELECT id, import_sig, text, rag, rag_raw, target_date, target_raw, evidence, lead,"
+	                    " constraints, desired FROM action WHERE id = ?1 AND question_id = ?2 AND ifnull(agency_id, 0) = ?3",
 	[ST_UNINDEX_QUESTION] = UNINDEX_SQL("SELECT id FROM action WHERE question_id = ?1"),
 	[ST_UNINDEX_RESPONSE] = UNINDEX_SQL("SELECT id FROM action WHERE response_id = ?1"),
 };
@@ -198,9 +200,11 @@ static enum status import_review(struct store *s, const char *name, const char *
 	return OK;
 }
 
+/* A finding is known by its title: plans number findings and later "additional
+ * learning" themes from 1 alike, so the ref alone would merge them. */
 static enum status import_finding(struct store *s, const char *ref, const char *title, struct err *err)
 {
-	const char *key = str_empty(ref) ? title : ref;
+	const char *key = title;
 	if (str_empty(title)) {
 		s->cache.finding_id = 0;
 		return OK;
@@ -381,12 +385,20 @@ static void sig_values(const struct action *a, const char *v[SIG_COUNT])
 	v[SIG_DESIRED] = a->desired;
 }
 
-static void sig_make(const struct action *a, char out[SIG_COUNT * 8 + 1])
+/* The row's signature; a field the file has no column for (NULL) keeps its part of
+ * old_sig (may be NULL), so it never counts as changed. */
+static void sig_make(const struct action *a, const char *old_sig, char out[SIG_COUNT * 8 + 1])
 {
 	const char *v[SIG_COUNT];
 	sig_values(a, v);
-	for (int i = 0; i < SIG_COUNT; i++)
-		snprintf(out + i * 8, 9, "%08x", fnv1a(v[i]));
+	int old_ok = old_sig && strlen(old_sig) == SIG_COUNT * 8;
+	for (int i = 0; i < SIG_COUNT; i++) {
+		if (!v[i] && old_ok)
+			memcpy(out + i * 8, old_sig + i * 8, 8);
+		else
+			snprintf(out + i * 8, 9, "%08x", fnv1a(v[i]));
+	}
+	out[SIG_COUNT * 8] = '\0';
 }
 
 static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
@@ -427,7 +439,7 @@ static const char *sig_old(sqlite3_stmt *got, enum sig_field f)
 }
 
 static enum status field_update(struct store *s, int64_t id, enum sig_field f, const struct action *a,
-                                const char *old_value, const char *new_value, struct err *err)
+                                const char *old_value, const char *new_value, int silent, struct err *err)
 {
 	char *sql;
 	if (f == SIG_RAG)
@@ -449,16 +461,29 @@ static enum status field_update(struct store *s, int64_t id, enum sig_field f, c
 	sqlite3_bind_int64(st, 2, id);
 	enum status rc = step_done(s, st, err, "updating an action");
 	sqlite3_finalize(st);
-	if (rc == OK)
+	if (rc == OK && !silent)
 		rc = store_log(s, id, s->batch, SIG_LOG_NAME[f], old_value, new_value ? new_value : "", NULL, 0, err);
 	return rc;
 }
 
 /* Apply the fields whose spreadsheet value changed since the last import. */
-static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, const char *sig,
-                                  enum row_result *res, struct err *err)
+/* Only the way it is written changed: the same RAG state or the same target date. */
+static int same_reading(sqlite3_stmt *got, enum sig_field f, const struct action *a)
+{
+	if (f == SIG_RAG)
+		return sqlite3_column_int(got, 3) == (int)a->rag;
+	const char *old_date = (const char *)sqlite3_column_text(got, 5);
+	return f == SIG_TARGET && old_date && a->target_date && strcmp(old_date, a->target_date) == 0;
+}
+
+/* Apply the fields whose spreadsheet value changed since the last import.  A value only
+ * written differently ("Amber/Green" now "Amber") is updated without a change. */
+static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, enum row_result *res,
+                                  struct err *err)
 {
 	const char *old_sig = (const char *)sqlite3_column_text(got, 1);
+	char sig[SIG_COUNT * 8 + 1];
+	sig_make(a, old_sig, sig);
 	const char *v[SIG_COUNT];
 	sig_values(a, v);
 	int changed = 0;
@@ -468,13 +493,14 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	for (int f = 0; f < SIG_COUNT; f++) {
 		int same_sig = old_sig && strlen(old_sig) == SIG_COUNT * 8 && strncmp(old_sig + f * 8, sig + f * 8, 8) == 0;
 		const char *old_value = sig_old(got, (enum sig_field)f);
-		if (same_sig || str_eq(old_value, v[f]))
+		if (!v[f] || same_sig || str_eq(old_value, v[f]))
 			continue;
+		int silent = same_reading(got, (enum sig_field)f, a);
 		if ((f == SIG_TEXT || f == SIG_EVIDENCE) && fts_mark(s, ST_DIRTY_ACTION, a->id, err) != OK)
 			return ERR_DB;
-		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], err) != OK)
+		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], silent, err) != OK)
 			return ERR_DB;
-		changed++;
+		changed += !silent;
 	}
 	char *sql = changed
 		? xasprintf("UPDATE action SET import_sig = ?1, version = version + 1, updated_at = ?2, touched_at = ?2 WHERE id = ?3")
@@ -494,6 +520,27 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	return rc;
 }
 
+/* The existing action a row is: the one its ID column names when that action has the
+ * row's question and agency (an export of this database coming back, filtered or
+ * reordered), else the one at the row's position under its question and agency. */
+static sqlite3_stmt *action_find(struct store *s, int64_t hint, int64_t agency_id, int seq)
+{
+	sqlite3_stmt *got;
+	if (hint > 0) {
+		got = stmt(s, ST_ACTION_BY_ID);
+		sqlite3_bind_int64(got, 1, hint);
+		sqlite3_bind_int64(got, 2, s->cache.question_id);
+		sqlite3_bind_int64(got, 3, agency_id);
+		if (sqlite3_step(got) == SQLITE_ROW)
+			return got;
+	}
+	got = stmt(s, ST_ACTION_GET);
+	sqlite3_bind_int64(got, 1, s->cache.question_id);
+	sqlite3_bind_int64(got, 2, agency_id);
+	sqlite3_bind_int(got, 3, seq);
+	return sqlite3_step(got) == SQLITE_ROW ? got : NULL;
+}
+
 enum status store_import_row(struct store *s, struct action *a, enum row_result *res, struct err *err)
 {
 	int64_t agency_id, response_id;
@@ -509,16 +556,13 @@ enum status store_import_row(struct store *s, struct action *a, enum row_result 
 		rc = import_response(s, s->cache.question_id, agency_id, a->response, &response_id, &a->seq, err);
 	if (rc != OK)
 		goto cleanup;
-	char sig[SIG_COUNT * 8 + 1];
-	sig_make(a, sig);
-	sqlite3_stmt *got = stmt(s, ST_ACTION_GET);
-	sqlite3_bind_int64(got, 1, s->cache.question_id);
-	sqlite3_bind_int64(got, 2, agency_id);
-	sqlite3_bind_int(got, 3, a->seq);
-	if (sqlite3_step(got) == SQLITE_ROW) {
+	sqlite3_stmt *got = action_find(s, a->id, agency_id, a->seq);
+	if (got) {
 		a->id = sqlite3_column_int64(got, 0);
-		rc = action_refresh(s, got, a, sig, res, err);
+		rc = action_refresh(s, got, a, res, err);
 	} else {
+		char sig[SIG_COUNT * 8 + 1];
+		sig_make(a, NULL, sig);
 		rc = action_add(s, a, agency_id, response_id, qsort, sig, err);
 		*res = ROW_ADDED;
 	}

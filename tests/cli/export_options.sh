@@ -17,7 +17,7 @@ cmp -s 1a.csv dash.csv || fail "-o - is standard output"
 
 # --excel: BOM, CRLF after every record (line breaks inside cells stay LF)
 export_ --question 1a --excel -o excel.csv 2>/dev/null || fail "--excel: exit $?"
-cmp -s excel.csv "$EXP/export_1a_excel.csv" || fail "--excel differs from $EXP/export_1a_excel.csv"
+check_file "--excel" excel.csv "$EXP/export_1a_excel.csv"
 check_eq "--excel starts with a BOM" "$(head -c 5 excel.csv | od -An -c | tr -s ' ')" " 357 273 277 I D"
 check_eq "--excel ends with CRLF" "$(tail -c 2 excel.csv | od -An -c | tr -s ' ')" " \r \n"
 check_eq "--excel: every record ends CRLF" \
