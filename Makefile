@@ -31,7 +31,7 @@ GEN      := build/schema_sql.h
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all run test bench fuzz install uninstall clean deps help
+.PHONY: all run test bench fuzz man install uninstall clean deps help
 
 all: ragtrack
 
@@ -41,6 +41,7 @@ help:
 	@echo "make test     build and run every test (unit, CLI, screen, sanitizers)"
 	@echo "make bench    performance against sqlite3 and VisiData (N=1000000 by default)"
 	@echo "make fuzz     fuzz the importer (FUZZ_SECONDS=60)"
+	@echo "make man      regenerate docs/ragtrack.1 (its KEYS section comes from the key table)"
 	@echo "make install  install to \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
 
 # Missing build dependencies: install them when root, else stop with the command to run.
@@ -127,6 +128,12 @@ bench: ragtrack
 FUZZ_SECONDS ?= 60
 fuzz: build/.deps-ok $(GEN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The man page: docs/ragtrack.1.in with the KEYS section the browser's key table
+# generates; tests/cli/manpage.sh fails when the committed page is out of date.
+man: ragtrack
+	$(Q)./ragtrack tui --keys-man > build/keys.man
+	$(Q)sed -e '/^@KEYS@$$/{r build/keys.man' -e 'd}' docs/ragtrack.1.in > docs/ragtrack.1
 
 install: ragtrack
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
