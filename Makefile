@@ -31,7 +31,7 @@ GEN      := build/schema_sql.h
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all run test bench fuzz man install uninstall clean deps help
+.PHONY: all run test test-deps bench fuzz man install uninstall clean deps help
 
 all: ragtrack
 
@@ -91,6 +91,20 @@ run: ragtrack
 	./ragtrack --db ragtrack.db
 
 # ---- tests -------------------------------------------------------------
+# Tools the tests drive (a test whose tool is missing says SKIP): installed when root.
+TEST_TOOLS := tmux:tmux sqlite3:sqlite3 valgrind:valgrind xmllint:libxml2-utils python3:python3 setpriv:util-linux
+test-deps: build/.test-deps-ok
+build/.test-deps-ok:
+	$(Q)mkdir -p build
+	$(Q)missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing test tools:$$missing"; \
+	  (apt-get install -y -q $$missing || (apt-get update -q && apt-get install -y -q $$missing)) >build/test-deps.log 2>&1 \
+	    || echo "ragtrack: could not install$$missing; the tests that need them will say SKIP"; \
+	else echo "ragtrack: tests that need$$missing will say SKIP; to run them: sudo apt-get install$$missing"; fi
+	$(Q)touch $@
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 ASAN_DIR := build/asan
@@ -117,7 +131,7 @@ $(ASAN_DIR)/tests/%: tests/unit/%.c tests/unit/check.h $(ASAN_CORE_OBJ)
 
 -include $(ASAN_OBJ:.o=.d)
 
-test: ragtrack build/data.db $(UNIT_BIN) $(ASAN_DIR)/ragtrack $(ASAN_UNIT_BIN)
+test: build/.test-deps-ok ragtrack build/data.db $(UNIT_BIN) $(ASAN_DIR)/ragtrack $(ASAN_UNIT_BIN)
 	$(Q)tests/run.sh
 
 # ---- bench, fuzz, install ------------------------------------------------

@@ -305,6 +305,7 @@ static void store_cache_clear(struct store *s)
 	free(s->cache.review);
 	free(s->cache.finding_key);
 	free(s->cache.question_key);
+	free(s->cache.question_sort);
 	for (int i = 0; i < s->cache.nagency; i++)
 		free(s->cache.agency[i].name);
 	memset(&s->cache, 0, sizeof s->cache);

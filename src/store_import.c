@@ -54,7 +54,8 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_DIRTY_RESPONSE] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE response_id = ?1 AND id <= ?2",
 	[ST_UNINDEX_ACTION] = UNINDEX_SQL("?1"),
 	[ST_ACTION_BY_ID] = "SELECT id, import_sig, text, rag, rag_raw, target_date, target_raw, evidence, lead,"
-	                    " constraints, desired FROM action WHERE id = ?1 AND question_id = ?2 AND ifnull(agency_id, 0) = ?3",
+	                    " constraints, desired FROM action"
+	                    " WHERE id = ?1 AND id <= ?4 AND question_id = ?2 AND ifnull(agency_id, 0) = ?3",
 	[ST_UNINDEX_QUESTION] = UNINDEX_SQL("SELECT id FROM action WHERE question_id = ?1"),
 	[ST_UNINDEX_RESPONSE] = UNINDEX_SQL("SELECT id FROM action WHERE response_id = ?1"),
 };
@@ -269,6 +270,11 @@ static enum status question_refresh(struct store *s, sqlite3_stmt *got, const st
 static enum status import_question(struct store *s, const struct action *a, char **sort_key, struct err *err)
 {
 	char *key = question_key(a, s);
+	if (cache_hit(s->cache.question_key, key)) {     /* a continuation row: nothing to read */
+		*sort_key = xstrdup(s->cache.question_sort);
+		free(key);
+		return OK;
+	}
 	sqlite3_stmt *st = stmt(s, ST_QUESTION_GET);
 	sqlite3_bind_int64(st, 1, s->cache.review_id);
 	store_bind_text(st, 2, key);
@@ -276,8 +282,7 @@ static enum status import_question(struct store *s, const struct action *a, char
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		s->cache.question_id = sqlite3_column_int64(st, 0);
 		*sort_key = store_col_dup(st, 3);
-		if (!cache_hit(s->cache.question_key, key))
-			rc = question_refresh(s, st, a, err);
+		rc = question_refresh(s, st, a, err);
 	} else {
 		*sort_key = ref_sort_key(a->question_ref ? a->question_ref : "");
 		st = stmt(s, ST_QUESTION_ADD);
@@ -292,6 +297,7 @@ static enum status import_question(struct store *s, const struct action *a, char
 		s->cache.question_id = sqlite3_last_insert_rowid(s->db);
 	}
 	cache_set(&s->cache.question_key, key);
+	cache_set(&s->cache.question_sort, *sort_key);
 	free(key);
 	return rc;
 }
@@ -520,17 +526,22 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	return rc;
 }
 
-/* The existing action a row is: the one its ID column names when that action has the
- * row's question and agency (an export of this database coming back, filtered or
- * reordered), else the one at the row's position under its question and agency. */
+/* The existing action a row is: the one its ID column names when that action existed
+ * before the run and has the row's question and agency (an export of this database
+ * coming back, filtered or reordered), else the one at the row's position under its
+ * question and agency.  A database empty when the run began has none to find: positions
+ * never repeat within a run. */
 static sqlite3_stmt *action_find(struct store *s, int64_t hint, int64_t agency_id, int seq)
 {
 	sqlite3_stmt *got;
+	if (s->max_before == 0)
+		return NULL;
 	if (hint > 0) {
 		got = stmt(s, ST_ACTION_BY_ID);
 		sqlite3_bind_int64(got, 1, hint);
 		sqlite3_bind_int64(got, 2, s->cache.question_id);
 		sqlite3_bind_int64(got, 3, agency_id);
+		sqlite3_bind_int64(got, 4, s->max_before);
 		if (sqlite3_step(got) == SQLITE_ROW)
 			return got;
 	}
@@ -644,6 +655,8 @@ void store_import_rollback(struct store *s)
 	s->cache.finding_key = NULL;
 	free(s->cache.question_key);
 	s->cache.question_key = NULL;
+	free(s->cache.question_sort);
+	s->cache.question_sort = NULL;
 	for (int i = 0; i < s->cache.nagency; i++)
 		free(s->cache.agency[i].name);
 	s->cache.nagency = 0;

@@ -43,7 +43,7 @@ struct store {
 	sqlite3_stmt *import_stmt[24];
 	struct window_cache window;
 	struct {                   /* last lookups: rows of a plan come in groups */
-		char *review, *finding_key, *question_key;
+		char *review, *finding_key, *question_key, *question_sort;
 		int64_t review_id, finding_id, question_id;
 		struct { char *name; int64_t id; } agency[AGENCY_CACHE];
 		int nagency;
