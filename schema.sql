@@ -103,7 +103,7 @@ CREATE INDEX action_sort   ON action(sort_key);
 CREATE INDEX action_rag    ON action(rag, sort_key);
 CREATE INDEX action_agency ON action(agency_id, sort_key);
 CREATE INDEX action_review ON action(review_id, sort_key);
-CREATE INDEX action_target ON action(target_date);
+CREATE INDEX action_target ON action(target_date, rag);   -- overdue, due within: counted from the index
 CREATE INDEX action_response ON action(response_id);
 
 -- Every change to an action: append-only (the triggers refuse edits and deletes).

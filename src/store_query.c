@@ -197,11 +197,29 @@ static void where_names(struct query *q, const struct filter *f, int *first)
 	}
 }
 
-/* FROM and WHERE for a filter; with_rag 0 leaves the RAG condition out (the counts
- * per RAG show what each RAG toggle would give). */
-static void q_from_where(struct store *s, struct query *q, const struct filter *f, int with_rag)
+/* The joins a lean query needs: only those its conditions and order use, so rows it
+ * counts or skips are never joined to the rest (counts, positions, far windows). */
+static void q_from_lean(struct query *q, const struct filter *f)
 {
-	buf_adds(&q->sql, FROM);
+	buf_adds(&q->sql, " FROM action a");
+	if (!str_empty(f->finding) || !str_empty(f->question))
+		buf_adds(&q->sql, " JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id");
+	for (size_t i = 0; i < f->nsort; i++)
+		if (f->sort[i] == SORT_AGENCY) {
+			buf_adds(&q->sql, " LEFT JOIN agency ag ON ag.id = a.agency_id");
+			break;
+		}
+}
+
+/* FROM and WHERE for a filter: every join (lean 0: rows to show) or the lean ones;
+ * with_rag 0 leaves the RAG condition out (the counts per RAG show what each RAG
+ * toggle would give). */
+static void q_from_where_as(struct store *s, struct query *q, const struct filter *f, int with_rag, int lean)
+{
+	if (lean)
+		q_from_lean(q, f);
+	else
+		buf_adds(&q->sql, FROM);
 	if (!str_empty(f->search)) {
 		char *phrase = fts_phrase(f->search);
 		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
@@ -216,6 +234,11 @@ static void q_from_where(struct store *s, struct query *q, const struct filter *
 	where_agencies(s, q, f, &first);
 	where_names(q, f, &first);
 	where_dates(q, f, &first);
+}
+
+static void q_from_where(struct store *s, struct query *q, const struct filter *f, int with_rag)
+{
+	q_from_where_as(s, q, f, with_rag, 0);
 }
 
 static const char *const SORT_SQL[SORT_COUNT] = {
@@ -553,7 +576,7 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 	}
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT count(*)");
-	q_from_where(s, &q, f, 1);
+	q_from_where_as(s, &q, f, 1, 1);
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
@@ -574,8 +597,9 @@ enum status store_rag_counts(struct store *s, const struct filter *f, long count
 		return summary_counts(s, f, counts, err);
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.rag, count(*)");
-	q_from_where(s, &q, f, 0);
-	buf_adds(&q.sql, " GROUP BY a.rag");
+	q_from_where_as(s, &q, f, 0, 1);
+	/* "+": grouping must not pick the RAG index over the one the condition can use */
+	buf_adds(&q.sql, " GROUP BY +a.rag");
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
@@ -592,7 +616,7 @@ static enum status position_by_key(struct store *s, const struct filter *f, int6
 	for (int part = 0; part < 2; part++) {       /* is it in the list; then how many before it */
 		struct query q = {0};
 		buf_adds(&q.sql, "SELECT count(*)");
-		q_from_where(s, &q, f, 1);
+		q_from_where_as(s, &q, f, 1, 1);
 		q_also(&q);
 		if (part == 0) {
 			buf_adds(&q.sql, "a.id = ");
@@ -771,40 +795,13 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 
 /* ---- windows far into the list (added for the TUI; see store_window in store.h) ---- */
 
-/* FROM and WHERE with only the joins the filter's conditions and order need, so the
- * rows a window skips over are never joined to the rest. */
-static void q_from_where_ids(struct store *s, struct query *q, const struct filter *f)
-{
-	buf_adds(&q->sql, " FROM action a");
-	if (!str_empty(f->finding) || !str_empty(f->question))
-		buf_adds(&q->sql, " JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id");
-	for (size_t i = 0; i < f->nsort; i++)
-		if (f->sort[i] == SORT_AGENCY) {
-			buf_adds(&q->sql, " LEFT JOIN agency ag ON ag.id = a.agency_id");
-			break;
-		}
-	if (!str_empty(f->search)) {
-		char *phrase = fts_phrase(f->search);
-		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
-		q_text(q, phrase);
-		buf_adds(&q->sql, ") fts ON fts.fts_id = a.id");
-		free(phrase);
-		q->ranked = 1;
-	}
-	int first = 1;
-	where_rag(q, f->rag_mask, &first);
-	where_agencies(s, q, f, &first);
-	where_names(q, f, &first);
-	where_dates(q, f, &first);
-}
-
 /* The ids of rows [offset, offset+limit) in order; *ids is freed by the caller. */
 static enum status window_ids(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
                               long *n, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.id");
-	q_from_where_ids(s, &q, f);
+	q_from_where_as(s, &q, f, 1, 1);
 	q_order(&q, f);
 	buf_adds(&q.sql, " LIMIT ");
 	q_int(&q, limit);

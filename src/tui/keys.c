@@ -1,0 +1,309 @@
+/* keys: the one table of key bindings.  The same table drives the dispatch, the ?
+ * help screen, the hints on the bottom line and the man page's KEYS section. */
+#include "tui_int.h"
+#include "ragtrack/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name, *help;
+} ACTIONS[ACT_COUNT] = {
+#define ACTION(id, name, help) { name, help },
+#include "ragtrack/actions.def"
+#undef ACTION
+};
+
+struct keybind {
+	int key;
+	enum action_id action;
+	enum scope scope;
+};
+
+/* Order matters for help: keys of one action are listed together, first one first. */
+static const struct keybind KEYS[] = {
+	{ KEY_FN(KEY_UP),    ACT_MOVE_UP,        SCOPE_GLOBAL },
+	{ 'k',               ACT_MOVE_UP,        SCOPE_GLOBAL },
+	{ KEY_FN(KEY_DOWN),  ACT_MOVE_DOWN,      SCOPE_GLOBAL },
+	{ 'j',               ACT_MOVE_DOWN,      SCOPE_GLOBAL },
+	{ KEY_FN(KEY_PPAGE), ACT_PAGE_UP,        SCOPE_GLOBAL },
+	{ KEY_CTRL('b'),     ACT_PAGE_UP,        SCOPE_GLOBAL },
+	{ KEY_FN(KEY_NPAGE), ACT_PAGE_DOWN,      SCOPE_GLOBAL },
+	{ KEY_CTRL('f'),     ACT_PAGE_DOWN,      SCOPE_GLOBAL },
+	{ ' ',               ACT_PAGE_DOWN,      SCOPE_GLOBAL },
+	{ KEY_FN(KEY_HOME),  ACT_MOVE_FIRST,     SCOPE_GLOBAL },
+	{ 'g',               ACT_MOVE_FIRST,     SCOPE_GLOBAL },
+	{ KEY_FN(KEY_END),   ACT_MOVE_LAST,      SCOPE_GLOBAL },
+	{ 'G',               ACT_MOVE_LAST,      SCOPE_LIST },
+	{ 'G',               ACT_MOVE_LAST,      SCOPE_DASH },
+	{ 'G',               ACT_MOVE_LAST,      SCOPE_HELP },
+	{ KEY_FN(KEY_MOUSE), ACT_MOUSE,          SCOPE_GLOBAL },
+	{ '\r',              ACT_OPEN,           SCOPE_LIST },
+	{ '\n',              ACT_OPEN,           SCOPE_LIST },
+	{ KEY_FN(KEY_ENTER), ACT_OPEN,           SCOPE_LIST },
+	{ '\r',              ACT_OPEN,           SCOPE_DASH },
+	{ '\n',              ACT_OPEN,           SCOPE_DASH },
+	{ KEY_FN(KEY_ENTER), ACT_OPEN,           SCOPE_DASH },
+	{ KEY_ESC,           ACT_BACK,           SCOPE_GLOBAL },
+	{ 'q',               ACT_BACK,           SCOPE_GLOBAL },
+	{ KEY_FN(KEY_LEFT),  ACT_BACK,           SCOPE_DETAIL },
+	{ 'J',               ACT_NEXT_ITEM,      SCOPE_DETAIL },
+	{ 'K',               ACT_PREV_ITEM,      SCOPE_DETAIL },
+	{ '1',               ACT_TOGGLE_RED,     SCOPE_LIST },
+	{ '2',               ACT_TOGGLE_AMBER,   SCOPE_LIST },
+	{ '3',               ACT_TOGGLE_GREEN,   SCOPE_LIST },
+	{ '4',               ACT_TOGGLE_BLUE,    SCOPE_LIST },
+	{ '0',               ACT_TOGGLE_UNSET,   SCOPE_LIST },
+	{ 'c',               ACT_CLEAR_FILTERS,  SCOPE_LIST },
+	{ 'a',               ACT_PICK_AGENCY,    SCOPE_LIST },
+	{ 'v',               ACT_PICK_REVIEW,    SCOPE_LIST },
+	{ 'o',               ACT_TOGGLE_OVERDUE, SCOPE_LIST },
+	{ '/',               ACT_SEARCH,         SCOPE_LIST },
+	{ 'n',               ACT_SEARCH_NEXT,    SCOPE_LIST },
+	{ 'N',               ACT_SEARCH_PREV,    SCOPE_LIST },
+	{ 's',               ACT_CYCLE_SORT,     SCOPE_LIST },
+	{ 'r',               ACT_SET_RAG,        SCOPE_ITEM },
+	{ 'R',               ACT_SET_RED,        SCOPE_DETAIL },
+	{ 'A',               ACT_SET_AMBER,      SCOPE_DETAIL },
+	{ 'G',               ACT_SET_GREEN,      SCOPE_DETAIL },
+	{ 'B',               ACT_SET_BLUE,       SCOPE_DETAIL },
+	{ 'e',               ACT_EDIT_FORM,      SCOPE_ITEM },
+	{ 'E',               ACT_EDIT_LONG,      SCOPE_ITEM },
+	{ 'n',               ACT_ADD_NOTE,       SCOPE_DETAIL },
+	{ 'u',               ACT_UNDO,           SCOPE_ITEM },
+	{ 'x',               ACT_EXPORT,         SCOPE_LIST },
+	{ 'd',               ACT_DASHBOARD,      SCOPE_GLOBAL },
+	{ KEY_CTRL('l'),     ACT_RELOAD,         SCOPE_GLOBAL },
+	{ KEY_FN(KEY_F(5)),  ACT_RELOAD,         SCOPE_GLOBAL },
+	{ '?',               ACT_HELP,           SCOPE_GLOBAL },
+	{ KEY_FN(KEY_F(1)),  ACT_HELP,           SCOPE_GLOBAL },
+	{ 'q',               ACT_QUIT,           SCOPE_LIST },
+	{ KEY_CTRL('c'),     ACT_QUIT,           SCOPE_GLOBAL },
+};
+#define NKEYS (sizeof KEYS / sizeof *KEYS)
+
+static const char *const SCOPE_TITLES[SCOPE_COUNT] = {
+	[SCOPE_GLOBAL] = "Everywhere",
+	[SCOPE_ITEM] = "The action list and the detail pane",
+	[SCOPE_LIST] = "The action list",
+	[SCOPE_DETAIL] = "The detail pane",
+	[SCOPE_DASH] = "The dashboard",
+	[SCOPE_HELP] = "This help",
+};
+
+const char *action_name(enum action_id a)
+{
+	return a >= 0 && a < ACT_COUNT ? ACTIONS[a].name : "";
+}
+
+static enum scope screen_scope(enum view screen)
+{
+	switch (screen) {
+	case SCREEN_LIST: return SCOPE_LIST;
+	case SCREEN_DETAIL: return SCOPE_DETAIL;
+	case SCREEN_DASH: return SCOPE_DASH;
+	case SCREEN_HELP: return SCOPE_HELP;
+	}
+	return SCOPE_GLOBAL;
+}
+
+static int scope_applies(enum scope scope, enum view screen)
+{
+	return scope == SCOPE_GLOBAL || scope == screen_scope(screen) ||
+	       (scope == SCOPE_ITEM && (screen == SCREEN_LIST || screen == SCREEN_DETAIL));
+}
+
+enum action_id keys_lookup(enum view screen, int key)
+{
+	enum scope order[] = { screen_scope(screen), SCOPE_ITEM, SCOPE_GLOBAL };
+	for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
+		if (!scope_applies(order[o], screen))
+			continue;
+		for (size_t i = 0; i < NKEYS; i++)
+			if (KEYS[i].key == key && KEYS[i].scope == order[o])
+				return KEYS[i].action;
+	}
+	return ACT_NONE;
+}
+
+int keys_for(enum view screen, enum action_id action)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (KEYS[i].action == action && scope_applies(KEYS[i].scope, screen) &&
+		    keys_lookup(screen, KEYS[i].key) == action)
+			return KEYS[i].key;
+	return 0;
+}
+
+/* Returns a string literal or a static buffer the next call reuses. */
+const char *keys_name(int key)
+{
+	static char buf[32];
+	static const struct { int key; const char *name; } NAMES[] = {
+		{ KEY_FN(KEY_UP), "Up" }, { KEY_FN(KEY_DOWN), "Down" }, { KEY_FN(KEY_LEFT), "Left" },
+		{ KEY_FN(KEY_RIGHT), "Right" }, { KEY_FN(KEY_PPAGE), "PgUp" }, { KEY_FN(KEY_NPAGE), "PgDn" },
+		{ KEY_FN(KEY_HOME), "Home" }, { KEY_FN(KEY_END), "End" }, { KEY_FN(KEY_ENTER), "Enter" },
+		{ KEY_FN(KEY_MOUSE), "Mouse" }, { KEY_FN(KEY_F(1)), "F1" }, { KEY_FN(KEY_F(5)), "F5" },
+		{ '\r', "Enter" }, { '\n', "Enter" }, { KEY_ESC, "Esc" }, { ' ', "Space" },
+	};
+	for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)
+		if (NAMES[i].key == key)
+			return NAMES[i].name;
+	if (key > 0 && key < 32)
+		snprintf(buf, sizeof buf, "Ctrl-%c", key + 'A' - 1);
+	else if (key < 127)
+		snprintf(buf, sizeof buf, "%c", key);
+	else
+		snprintf(buf, sizeof buf, "key %d", key);
+	return buf;
+}
+
+/* The keys of action in scope, "Down, j", with names deduplicated (Enter). */
+static void keys_list(struct buf *b, enum action_id a, enum scope scope)
+{
+	int n = 0;
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (KEYS[i].action != a || KEYS[i].scope != scope)
+			continue;
+		char name[32];
+		snprintf(name, sizeof name, "%s", keys_name(KEYS[i].key));   /* keys_name may reuse its buffer */
+		int dup = 0;
+		for (size_t j = 0; j < i; j++)
+			if (KEYS[j].action == a && KEYS[j].scope == scope && strcmp(keys_name(KEYS[j].key), name) == 0)
+				dup = 1;
+		if (dup)
+			continue;
+		buf_printf(b, "%s%s", n++ ? ", " : "", name);
+	}
+}
+
+/* Call fn for each (scope, action) that has keys, in table order, once each. */
+static void keys_each(void (*fn)(enum scope, enum action_id, const char *keys, void *), void *ctx)
+{
+	for (int scope = 0; scope < SCOPE_COUNT; scope++) {
+		for (int a = 0; a < ACT_COUNT; a++) {
+			struct buf b = {0};
+			keys_list(&b, (enum action_id)a, (enum scope)scope);
+			if (b.len)
+				fn((enum scope)scope, (enum action_id)a, b.s, ctx);
+			buf_free(&b);
+		}
+	}
+}
+
+struct help_ctx {
+	int width;
+	int last_scope;
+	char **lines;
+	int n;
+};
+
+static void help_push(struct help_ctx *h, char *line)
+{
+	h->lines = xrealloc(h->lines, (size_t)(h->n + 1) * sizeof *h->lines);
+	h->lines[h->n++] = line;
+}
+
+#define HELP_KEYS_COL 20
+
+static void help_entry(enum scope scope, enum action_id a, const char *keys, void *ctx)
+{
+	struct help_ctx *h = ctx;
+	if ((int)scope != h->last_scope) {
+		if (h->n)
+			help_push(h, xstrdup(""));
+		help_push(h, xasprintf("\x01%s", SCOPE_TITLES[scope]));
+		h->last_scope = (int)scope;
+	}
+	int nlines;
+	char **wrapped = text_wrap(ACTIONS[a].help, h->width - HELP_KEYS_COL - 2, &nlines);
+	int own_line = (int)strlen(keys) > HELP_KEYS_COL - 3;   /* keys are ASCII */
+	if (own_line)
+		help_push(h, xasprintf("  %s", keys));
+	for (int i = 0; i < nlines; i++) {
+		help_push(h, xasprintf("  %-*s%s", HELP_KEYS_COL - 2, i == 0 && !own_line ? keys : "", wrapped[i]));
+		free(wrapped[i]);
+	}
+	free(wrapped);
+}
+
+char **keys_help_lines(int width, int *n)
+{
+	struct help_ctx h = { .width = width < 40 ? 40 : width, .last_scope = -1 };
+	help_push(&h, xstrdup("\x01RAG: Red = not on track, remedial action required; Amber = needs monitoring;"));
+	help_push(&h, xstrdup("\x01     Green = on track (not done); Blue = completed and evidenced; - = not set."));
+	help_push(&h, xstrdup("Every change is saved at once and logged with your name; u undoes it."));
+	keys_each(help_entry, &h);
+	*n = h.n;
+	return h.lines;
+}
+
+struct text_ctx {
+	FILE *out;
+	int last;
+};
+
+static void text_entry(enum scope scope, enum action_id a, const char *keys, void *ctx)
+{
+	struct text_ctx *c = ctx;
+	if ((int)scope != c->last) {
+		fprintf(c->out, "%s%s:\n", c->last >= 0 ? "\n" : "", SCOPE_TITLES[scope]);
+		c->last = (int)scope;
+	}
+	if ((int)strlen(keys) > HELP_KEYS_COL - 3)
+		fprintf(c->out, "  %s\n  %-*s%s\n", keys, HELP_KEYS_COL - 2, "", ACTIONS[a].help);
+	else
+		fprintf(c->out, "  %-*s%s\n", HELP_KEYS_COL - 2, keys, ACTIONS[a].help);
+}
+
+void tui_keys_text(FILE *out)
+{
+	struct text_ctx c = { out, -1 };
+	keys_each(text_entry, &c);
+}
+
+/* roff needs backslashes doubled and a leading dot or quote escaped. */
+static void roff_text(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+struct man_ctx {
+	FILE *out;
+	int last;
+};
+
+static void man_entry(enum scope scope, enum action_id a, const char *keys, void *ctx)
+{
+	struct man_ctx *m = ctx;
+	if ((int)scope != m->last) {
+		fputs(".SS ", m->out);
+		roff_text(m->out, SCOPE_TITLES[scope]);
+		fputc('\n', m->out);
+		m->last = (int)scope;
+	}
+	fputs(".TP\n.B ", m->out);
+	roff_text(m->out, keys);
+	fputc('\n', m->out);
+	roff_text(m->out, ACTIONS[a].help);
+	fputc('\n', m->out);
+}
+
+void tui_keys_man(FILE *out)
+{
+	struct man_ctx m = { out, -1 };
+	fputs(".\\\" Generated by `ragtrack tui --keys-man` from include/ragtrack/actions.def\n"
+	      ".\\\" and the key table in src/tui/keys.c: do not edit by hand.\n"
+	      ".SH KEYS\n"
+	      "In the browser (\\fBragtrack\\fR with no command, or \\fBragtrack tui\\fR):\n", out);
+	keys_each(man_entry, &m);
+}

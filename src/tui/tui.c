@@ -1,0 +1,316 @@
+/* tui: the browser's main loop.  Keys become actions through the key table, handlers
+ * return what to reload and redraw, and only this loop draws.  The terminal is given
+ * back on every way out: a normal quit, exit(), SIGINT/SIGTERM/SIGHUP (a flag the loop
+ * sees) and fatal signals (a precomputed reset written with write(2): no curses call
+ * in a signal handler). */
+#include "tui_int.h"
+#include "ragtrack/util.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define MIN_COLS 60
+#define MIN_ROWS 15
+#define SPLIT_COLS 140            /* from this width the detail pane sits beside the list */
+
+static volatile sig_atomic_t got_signal;
+static int curses_on;
+static struct termios saved_tty;
+static int saved_tty_ok;
+static char reset_seq[256];
+static size_t reset_len;
+
+/* ---- layout ------------------------------------------------------------------------------ */
+
+int layout_split(const struct tui *t)
+{
+	return t->cols >= SPLIT_COLS && (t->screen == SCREEN_LIST || t->screen == SCREEN_DETAIL);
+}
+
+int layout_list_width(const struct tui *t)
+{
+	return layout_split(t) ? t->cols - t->cols * 2 / 5 : t->cols;
+}
+
+int layout_body_top(const struct tui *t)
+{
+	(void)t;
+	return 1;
+}
+
+int layout_body_rows(const struct tui *t)
+{
+	return t->rows - 2 > 1 ? t->rows - 2 : 1;
+}
+
+static int too_small(const struct tui *t)
+{
+	return t->cols < MIN_COLS || t->rows < MIN_ROWS;
+}
+
+/* ---- messages, keys, drawing --------------------------------------------------------------- */
+
+void tui_message(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list ap;
+	char raw[sizeof t->msg];
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	char *v = text_visible(raw, ' ');   /* messages quote data: never raw */
+	snprintf(t->msg, sizeof t->msg, "%s", v);
+	free(v);
+	t->msg_error = error;
+}
+
+int tui_getkey(struct tui *t)
+{
+	for (int errors = 0;;) {
+		wint_t wc;
+		int rc = get_wch(&wc);
+		if (got_signal) {
+			t->quit = 1;
+			return KEY_ESC;
+		}
+		if (rc == ERR) {
+			if (++errors > 100) {      /* the terminal is gone */
+				t->quit = 1;
+				return KEY_ESC;
+			}
+			continue;
+		}
+		if (rc == KEY_CODE_YES) {
+			if (wc == KEY_RESIZE)
+				getmaxyx(stdscr, t->rows, t->cols);
+			return KEY_FN((int)wc);
+		}
+		return (int)wc;
+	}
+}
+
+static void draw_too_small(struct tui *t)
+{
+	erase();
+	char *s = xasprintf("ragtrack needs at least %dx%d (now %dx%d)", MIN_COLS, MIN_ROWS, t->cols, t->rows);
+	mvaddnstr(t->rows / 2, 0, s, t->cols);
+	free(s);
+	refresh();
+}
+
+void tui_draw(struct tui *t, int bits)
+{
+	if (too_small(t)) {
+		draw_too_small(t);
+		return;
+	}
+	if ((bits & DRAW_ALL) == DRAW_ALL)
+		erase();
+	if (bits & DRAW_TOP)
+		bar_draw_top(t);
+	if (bits & DRAW_BODY) {
+		int y = layout_body_top(t), h = layout_body_rows(t);
+		int lw = layout_list_width(t);
+		switch (t->screen) {
+		case SCREEN_LIST:
+		case SCREEN_DETAIL:
+			if (layout_split(t)) {
+				list_draw(t);
+				detail_draw(t, y, lw + 1, h, t->cols - lw - 1);
+			} else if (t->screen == SCREEN_LIST) {
+				list_draw(t);
+			} else {
+				detail_draw(t, y, 0, h, t->cols);
+			}
+			break;
+		case SCREEN_DASH:
+			dash_draw(t);
+			break;
+		case SCREEN_HELP:
+			help_draw(t);
+			break;
+		}
+	}
+	if (bits & DRAW_BOTTOM)
+		bar_draw_bottom(t);
+	refresh();
+}
+
+/* ---- the terminal ---------------------------------------------------------------------------- */
+
+static void on_quit_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void on_fatal_signal(int sig)
+{
+	if (reset_len)
+		(void)!write(STDOUT_FILENO, reset_seq, reset_len);
+	if (saved_tty_ok)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void screen_end(void)
+{
+	if (curses_on) {
+		curses_on = 0;
+		endwin();
+	}
+}
+
+/* What to write to the terminal if the program dies: leave the alternate screen,
+ * show the cursor, plain attributes, no mouse reports. */
+static void reset_prepare(void)
+{
+	const char *caps[] = { "sgr0", "cnorm", "rmkx", "rmcup" };
+	reset_len = 0;
+	for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
+		char *s = tigetstr((char *)caps[i]);
+		if (!s || s == (char *)-1)
+			continue;
+		size_t n = strlen(s);
+		if (reset_len + n < sizeof reset_seq - 16) {
+			memcpy(reset_seq + reset_len, s, n);
+			reset_len += n;
+		}
+	}
+	static const char mouse_off[] = "\033[?1000l\033[?1002l\033[?1006l";
+	memcpy(reset_seq + reset_len, mouse_off, sizeof mouse_off - 1);
+	reset_len += sizeof mouse_off - 1;
+}
+
+static void signals_install(void)
+{
+	struct sigaction sa = { .sa_handler = on_quit_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	struct sigaction fatal = { .sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND };
+	sigemptyset(&fatal.sa_mask);
+	sigaction(SIGSEGV, &fatal, NULL);
+	sigaction(SIGBUS, &fatal, NULL);
+	sigaction(SIGFPE, &fatal, NULL);
+	sigaction(SIGABRT, &fatal, NULL);
+	sigaction(SIGILL, &fatal, NULL);
+}
+
+static enum status screen_start(struct tui *t, struct err *err)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return err_set(err, ERR_USAGE, "the browser needs a terminal ('ragtrack list' prints the actions)");
+	saved_tty_ok = tcgetattr(STDIN_FILENO, &saved_tty) == 0;
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		const char *term = getenv("TERM");
+		return err_set(err, ERR_USAGE, "cannot use the terminal type '%s'", term ? term : "(TERM is not set)");
+	}
+	set_term(scr);
+	curses_on = 1;
+	atexit(screen_end);
+	reset_prepare();
+	signals_install();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	colors_init();
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	          | BUTTON5_PRESSED
+#endif
+	          , NULL);
+	mouseinterval(0);
+	getmaxyx(stdscr, t->rows, t->cols);
+	return OK;
+}
+
+static void tui_free(struct tui *t)
+{
+	list_clear(t);
+	free(t->win.rows);
+	detail_free(t->detail);
+	dash_free(t);
+	help_free(t);
+	hl_free(t->hl);
+	filter_free(&t->f);
+}
+
+/* Before drawing: re-read what the handler said changed. */
+static void reload(struct tui *t, int bits)
+{
+	if (bits & FILTER_CHANGED) {
+		t->cursor = 0;
+		t->top = 0;
+		hl_free(t->hl);
+		t->hl = hl_new(t->f.search);
+	}
+	if (bits & RELOAD_ROWS)
+		list_clear(t);
+	if (bits & RELOAD_COUNTS)
+		list_reload_counts(t);
+	if (bits & RELOAD_DETAIL) {
+		detail_free(t->detail);
+		t->detail = NULL;
+	}
+	if ((bits & RELOAD_DASH) && t->screen == SCREEN_DASH)
+		dash_load(t);
+	if (bits & FILTER_CHANGED)
+		state_save(t);
+}
+
+static void tui_loop(struct tui *t)
+{
+	int bits = DRAW_ALL;
+	while (!t->quit) {
+		reload(t, bits);
+		if (bits & DRAW_ALL)
+			tui_draw(t, bits & DRAW_ALL);
+		int key = tui_getkey(t);
+		if (t->quit)
+			break;
+		int had_message = t->msg[0] != '\0';
+		t->msg[0] = '\0';
+		if (key == KEY_FN(KEY_RESIZE)) {
+			list_clamp(t);
+			bits = DRAW_ALL;
+			continue;
+		}
+		if (too_small(t)) {
+			bits = key == 'q' || key == KEY_CTRL('c') ? DO_QUIT : 0;
+		} else {
+			enum action_id a = keys_lookup(t->screen, key);
+			bits = a == ACT_NONE ? 0 : handle_action(t, a, key);
+		}
+		if (bits & DO_QUIT)
+			break;
+		if (had_message || t->msg[0])
+			bits |= DRAW_BOTTOM;
+	}
+}
+
+enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
+{
+	struct tui t = { .s = s };
+	filter_init(&t.f);
+	enum status st = screen_start(&t, err);
+	if (st != OK) {
+		filter_free(&t.f);
+		return st;
+	}
+	state_load(&t, o ? o->filter : NULL);
+	t.hl = hl_new(t.f.search);
+	tui_loop(&t);
+	state_save(&t);
+	screen_end();
+	tui_free(&t);
+	return OK;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Long text: E asks which field, then opens $VISUAL/$EDITOR on it (the screen comes
+# back after) or, with neither set, the built-in multi-line editor (Ctrl-S saves, Esc
+# asks before discarding).  n in the detail pane adds a dated progress note.
+. "$(dirname "$0")/lib.bash"
+copy_db
+printf '#!/bin/sh\nprintf "Evidence written in the editor\\nsecond line\\n" > "$1"\n' >"$T/ed.sh"
+printf '#!/bin/sh\nexit 3\n' >"$T/bad.sh"
+chmod +x "$T/ed.sh" "$T/bad.sh"
+TUI_ENV="EDITOR=$T/ed.sh" tui_start
+wait_for "1/629"
+keys E
+wait_for "Edit which text of #551?"
+expect_screen editor_menu
+keys e
+wait_for "#551: evidence saved"
+check_eq "evidence" "$(sql "$T/db" "SELECT evidence FROM action WHERE id = 551")" "Evidence written in the editor
+second line"
+check_eq "logged" "$(sql "$T/db" "SELECT field, source FROM change_log WHERE action_id = 551")" "evidence|tui"
+# the editor's own failure changes nothing
+tmux -L "$TUI_SOCK" kill-server
+TUI_ENV="VISUAL=$T/bad.sh EDITOR=$T/ed.sh" tui_start
+wait_for "1/629"
+keys E c
+wait_for "the editor ($T/bad.sh) failed with status 3: nothing changed"
+check_eq "constraints" "$(sql "$T/db" "SELECT constraints FROM action WHERE id = 551")" ""
+
+# the built-in editor
+tmux -L "$TUI_SOCK" kill-server
+tui_start
+wait_for "1/629"
+keys E d
+wait_for "#551 Desired outcome"
+type_text "Every school records concerns"
+keys Enter
+type_text "on the same day – “no exceptions”"
+expect_screen editor_builtin
+keys C-s
+wait_for "#551: desired saved"
+check_eq "desired" "$(sql "$T/db" "SELECT desired FROM action WHERE id = 551")" "Every school records concerns
+on the same day – “no exceptions”"
+# Esc with changes asks first; "n" keeps editing, "y" discards
+keys E d
+wait_for "#551 Desired outcome"
+type_text "XYZ"
+keys Escape
+wait_for "Discard your changes?"
+keys n
+wait_for "#551 Desired outcome (modified)"
+keys Escape
+wait_for "Discard your changes?"
+keys y
+wait_for "Enter open"
+check_eq "discarded" "$(sql "$T/db" "SELECT desired FROM action WHERE id = 551")" "Every school records concerns
+on the same day – “no exceptions”"
+
+# a progress note from the detail pane
+keys Enter End
+wait_for "Notes (0)"
+keys Home n
+wait_for "Note for #551:"
+type_text "Update 6.6.16 audit booked"
+keys Enter
+wait_for "note added to #551"
+wait_for "Notes (1)"
+wait_for "2016-06-30 tester: Update 6.6.16 audit booked"
+check_eq "note" "$(sql "$T/db" "SELECT user, text FROM note WHERE action_id = 551")" "tester|Update 6.6.16 audit booked"
+finish

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The terminal can be resized at any time: the screen is laid out again for the new
+# size, down to 60x15 (columns narrower, fewer of them); below that it says how big it
+# needs to be; growing back gives the same screen as before.
+. "$(dirname "$0")/lib.bash"
+copy_db
+resize() { tmux -L "$TUI_SOCK" resize-window -x "$1" -y "$2"; }
+tui_start
+expect_screen first_screen
+resize 60 15
+expect_screen resize_60x15
+keys Enter
+expect_screen resize_60x15_detail
+keys Escape
+resize 45 10
+wait_for "ragtrack needs at least 60x15 (now 45x10)"
+resize 100 30
+expect_screen first_screen
+# resized while a prompt is open: the prompt stays, redrawn
+keys /
+type_text "CSE"
+resize 70 20
+wait_for "Search: CSE"
+keys Enter
+wait_for 'search "CSE"'
+resize 120 40
+expect_screen resize_120x40
+finish
