@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define REPORT_LIST_LIMIT 50
 
@@ -121,7 +120,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		goto cleanup;
 	status = 0;
 	if (!(s = cli_open(c, 0, SOURCE_CLI))) {
-		status = status_exit(access(c->db, F_OK) == 0 ? ERR_DB : ERR_NOT_FOUND);
+		status = c->status;
 		goto cleanup;
 	}
 	struct report_opts o = { .since = a.since, .stale_days = a.stale_days, .limit = a.all ? -1 : REPORT_LIST_LIMIT };

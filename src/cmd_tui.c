@@ -38,15 +38,18 @@ int cmd_tui(struct cli *c, int argc, char **argv)
 	struct err e = {0};
 	int rc = status_exit(ERR_USAGE);
 	argc = cli_parse_filters(argv[0], argc, argv, &f);
-	if (argc < 0)
+	if (argc < 0) {
+		rc = cli_last_status();
 		goto cleanup;
+	}
 	if (argc > 1) {
 		rc = cli_usage(argv[0], "unexpected argument '%s'", argv[1]);
 		goto cleanup;
 	}
-	rc = status_exit(ERR_DB);
-	if (!(s = cli_open(c, 0, SOURCE_TUI)))
+	if (!(s = cli_open(c, 0, SOURCE_TUI))) {
+		rc = c->status;
 		goto cleanup;
+	}
 	if (store_filter_check(s, &f, &e) != OK) {
 		rc = cli_fail(&e);
 		goto cleanup;
