@@ -33,7 +33,7 @@ int cli_usage(const char *command, const char *fmt, ...)
 	char *shown = text_visible(raw, ' ');     /* the message may quote what was typed */
 	buf_printf(&b, "ragtrack%s%s: %s", command ? " " : "", command ? command : "", shown);
 	if (command)
-		buf_printf(&b, " (ragtrack %s --help describes it)", command);
+		buf_printf(&b, " (ragtrack %s --help)", command);
 	fprintf(stderr, "%s\n", b.s);
 	free(raw);
 	free(shown);

@@ -2,27 +2,11 @@
 #include "ragtrack/cli.h"
 #include "ragtrack/util.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define NAME_MAX_WIDTH 50
-
-/* A one-line usage error: "ragtrack agency: MESSAGE (ragtrack agency --help)". */
-static int agency_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int agency_usage(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	char *shown = text_visible(msg, ' ');
-	fprintf(stderr, "ragtrack agency: %s (ragtrack agency --help)\n", shown);
-	free(shown);
-	return status_exit(ERR_USAGE);
-}
 
 /* The agencies, kept to align the table (there are tens, not thousands). */
 struct agency_rows {
@@ -128,14 +112,14 @@ int cmd_agency(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		return agency_usage("give list or alias NAME ALIAS");
+		return cli_usage("agency", "give list or alias NAME ALIAS");
 	int list = strcmp(argv[1], "list") == 0, alias = strcmp(argv[1], "alias") == 0;
 	if (!list && !alias)
-		return agency_usage("no subcommand '%s' (list or alias)", argv[1]);
+		return cli_usage("agency", "no subcommand '%s' (list or alias)", argv[1]);
 	if (list && argc != 2)
-		return agency_usage("list takes no arguments");
+		return cli_usage("agency", "list takes no arguments");
 	if (alias && argc != 4)
-		return agency_usage("alias needs two names: the agency, then its other spelling");
+		return cli_usage("agency", "alias needs two names: the agency, then its other spelling");
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	if (!s)
 		return c->status;

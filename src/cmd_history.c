@@ -2,7 +2,6 @@
 #include "ragtrack/cli.h"
 #include "ragtrack/util.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,21 +21,6 @@ struct history {
 	int width;                /* of the CHANGE column */
 	long rows;
 };
-
-/* A one-line usage error: "ragtrack history: MESSAGE (ragtrack history --help)". */
-static int history_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int history_usage(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	char *shown = text_visible(msg, ' ');
-	fprintf(stderr, "ragtrack history: %s (ragtrack history --help)\n", shown);
-	free(shown);
-	return status_exit(ERR_USAGE);
-}
 
 /* Columns of the terminal; when output is not one, $COLUMNS, else 120. */
 static int history_columns(void)
@@ -212,23 +196,23 @@ static int history_parse(struct history_args *a, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if ((strcmp(arg, "--since") == 0 || strcmp(arg, "--format") == 0) && i + 1 >= argc)
-			return history_usage("%s needs a value", arg);
+			return cli_usage("history", "%s needs a value", arg);
 		if (strcmp(arg, "--since") == 0) {
 			const char *v = argv[++i];
 			size_t used = 0;
 			if (date_parse(v, a->since, &used) == GUESS_UNKNOWN || used != strlen(v))
-				return history_usage("--since: '%s' is not a date (use YYYY-MM-DD or 31.03.2026)", v);
+				return cli_usage("history", "--since: '%s' is not a date (use YYYY-MM-DD or 31.03.2026)", v);
 		} else if (strcmp(arg, "--format") == 0) {
 			const char *v = argv[++i];
 			if (strcmp(v, "csv") != 0 && strcmp(v, "table") != 0)
-				return history_usage("--format: '%s' is not table or csv", v);
+				return cli_usage("history", "--format: '%s' is not table or csv", v);
 			a->csv = strcmp(v, "csv") == 0;
 		} else if (arg[0] == '-' && arg[1]) {
-			return history_usage("unknown option %s", arg);
+			return cli_usage("history", "unknown option %s", arg);
 		} else if (a->id) {
-			return history_usage("one action at a time: '%s' is one too many", arg);
+			return cli_usage("history", "one action at a time: '%s' is one too many", arg);
 		} else if (!(a->id = cli_parse_id(arg))) {
-			return history_usage("'%s' is not an action ID (a number such as 12 or #12)", arg);
+			return cli_usage("history", "'%s' is not an action ID (a number such as 12 or #12)", arg);
 		}
 	}
 	return 0;

@@ -2,24 +2,8 @@
 #include "ragtrack/cli.h"
 #include "ragtrack/util.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A one-line usage error: "ragtrack note: MESSAGE (ragtrack note --help)". */
-static int note_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int note_usage(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	char *shown = text_visible(msg, ' ');
-	fprintf(stderr, "ragtrack note: %s (ragtrack note --help)\n", shown);
-	free(shown);
-	return status_exit(ERR_USAGE);
-}
 
 int cmd_note(struct cli *c, int argc, char **argv)
 {
@@ -33,10 +17,10 @@ int cmd_note(struct cli *c, int argc, char **argv)
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (i >= argc)
-		return note_usage("which action? give its ID and the note");
+		return cli_usage("note", "which action? give its ID and the note");
 	long long id = cli_parse_id(argv[i]);
 	if (!id)
-		return note_usage("'%s' is not an action ID (a number such as 12 or #12)", argv[i]);
+		return cli_usage("note", "'%s' is not an action ID (a number such as 12 or #12)", argv[i]);
 	struct buf text = {0};
 	for (i++; i < argc; i++) {
 		if (text.len == 0 && strcmp(argv[i], "--") == 0)
@@ -45,7 +29,7 @@ int cmd_note(struct cli *c, int argc, char **argv)
 	}
 	if (!text.len) {
 		buf_free(&text);
-		return note_usage("no text: give the note after the ID");
+		return cli_usage("note", "no text: give the note after the ID");
 	}
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	int rc = s ? 0 : c->status;

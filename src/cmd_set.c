@@ -3,24 +3,8 @@
 #include "ragtrack/util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A one-line usage error: "ragtrack set: MESSAGE (ragtrack set --help)". */
-static int set_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int set_usage(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	char *shown = text_visible(msg, ' ');
-	fprintf(stderr, "ragtrack set: %s (ragtrack set --help)\n", shown);
-	free(shown);
-	return status_exit(ERR_USAGE);
-}
 
 static void set_help(void)
 {
@@ -67,7 +51,7 @@ static int set_parse_change(struct set_args *a, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq)
-		return set_usage("'%s' is not FIELD=VALUE", arg);
+		return cli_usage("set", "'%s' is not FIELD=VALUE", arg);
 	char *name = xstrndup(arg, (size_t)(eq - arg));
 	enum action_field f = field_from_name(name);
 	int rc = 0;
@@ -75,7 +59,7 @@ static int set_parse_change(struct set_args *a, const char *arg)
 		struct buf b = {0};
 		for (int k = 0; k < FIELD_COUNT; k++)
 			buf_printf(&b, "%s%s", k ? ", " : "", field_name((enum action_field)k));
-		rc = set_usage("no field '%s' (fields: %s)", name, b.s);
+		rc = cli_usage("set", "no field '%s' (fields: %s)", name, b.s);
 		buf_free(&b);
 	} else {
 		a->changes[a->nchanges].field = f;
@@ -100,22 +84,22 @@ static int set_parse(struct set_args *a, int argc, char **argv)
 			errno = 0;
 			a->if_version = strtoll(v, &end, 10);
 			if (errno || end == v || *end || a->if_version <= 0)
-				return set_usage("--if-version needs a version number, not '%s'", v);
+				return cli_usage("set", "--if-version needs a version number, not '%s'", v);
 		} else if (missing) {
-			return set_usage("%s needs a value", argv[i]);
+			return cli_usage("set", "%s needs a value", argv[i]);
 		} else if (options && argv[i][0] == '-' && argv[i][1]) {
-			return set_usage("unknown option %s", argv[i]);
+			return cli_usage("set", "unknown option %s", argv[i]);
 		} else if (!a->id) {
 			if (!(a->id = cli_parse_id(argv[i])))
-				return set_usage("'%s' is not an action ID (a number such as 12 or #12)", argv[i]);
+				return cli_usage("set", "'%s' is not an action ID (a number such as 12 or #12)", argv[i]);
 		} else if (set_parse_change(a, argv[i])) {
 			return status_exit(ERR_USAGE);
 		}
 	}
 	if (!a->id)
-		return set_usage("which action? give its ID");
+		return cli_usage("set", "which action? give its ID");
 	if (!a->nchanges)
-		return set_usage("nothing to change: give FIELD=VALUE");
+		return cli_usage("set", "nothing to change: give FIELD=VALUE");
 	return 0;
 }
 
