@@ -1,12 +1,11 @@
 /* cmd_history: ragtrack history [ID] [--since DATE] [--format table|csv] */
 #include "ragtrack/cli.h"
+#include "ragtrack/output.h"
 #include "ragtrack/util.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <wchar.h>
 
 /* Fixed columns of the table; the change gets what is left of the line.  WHEN shows
  * the time too when the line has room (100 columns), else the date alone, so 80
@@ -22,53 +21,17 @@ struct history {
 	long rows;
 };
 
-/* Columns of the terminal; when output is not one, $COLUMNS, else 120. */
-static int history_columns(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	const char *env = getenv("COLUMNS");
-	int n = env ? atoi(env) : 0;
-	return n > 0 ? n : 120;
-}
-
-/* v made safe for the terminal (newlines as spaces) and cut to w columns with an
- * ellipsis.  Caller frees. */
+/* v as one line cut to at most w columns with an ellipsis.  Caller frees. */
 static char *fit(const char *v, int w)
 {
-	char *s = text_visible(v ? v : "", ' ');
-	if (text_width(s) <= w)
-		return s;
-	int utf8 = MB_CUR_MAX > 1;
-	const char *ellipsis = utf8 ? "\xe2\x80\xa6" : "...";
-	int room = w - (utf8 ? 1 : 3), used = 0;
-	size_t i = 0, len = strlen(s);
-	mbstate_t ps;
-	memset(&ps, 0, sizeof ps);
-	while (i < len && room > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + i, len - i, &ps);
-		if (n == 0 || n >= (size_t)-2) {
-			n = 1;
-			wc = L'?';
-			memset(&ps, 0, sizeof ps);
-		}
-		int cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 1;
-		if (used + cw > room)
-			break;
-		used += cw;
-		i += n;
-	}
-	s[i] = '\0';
-	char *out = w >= (utf8 ? 1 : 3) ? xasprintf("%s%s", s, ellipsis) : xstrdup(s);
-	free(s);
-	return out;
+	char *line = output_oneline(v ? v : "");
+	int width = text_width(line);
+	struct buf b = {0};
+	output_fit(&b, line, width < w ? width : w, 0);
+	free(line);
+	return buf_steal(&b);
 }
 
-/* Print s padded with spaces to w columns, then the gap. */
 static void put_cell(const char *s, int w)
 {
 	fputs(s, stdout);
@@ -146,20 +109,8 @@ static int history_row(const struct change *c, struct history *h)
  * characters other than newline and tab made visible. */
 static void csv_field(const char *v, int last)
 {
-	char *s = text_visible(v ? v : "", 0);
-	if (strpbrk(s, ",\"\n\r")) {
-		putchar('"');
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				putchar('"');
-			putchar(*p);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
+	output_csv_cell(stdout, v ? v : "", OUTPUT_VISIBLE);
 	putchar(last ? '\n' : ',');
-	free(s);
 }
 
 static int history_csv_row(const struct change *c, struct history *h)
@@ -235,7 +186,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	struct store *s = cli_open(c, 0, SOURCE_CLI);
 	if (!s)
 		return c->status;
-	int columns = history_columns();
+	int columns = output_width(stdout, 120);
 	struct history h = { .csv = a.csv, .when = columns >= 100 ? W_DATE_TIME : W_DATE };
 	h.width = columns - (h.when + W_USER + W_SOURCE + W_ID + W_FIELD + 5 * GAP);
 	if (h.width < W_CHANGE_MIN)
