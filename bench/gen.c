@@ -200,7 +200,8 @@ static const char *const forums[] = {
 };
 
 /* Evidence and response sentences.  Slots: %A agency, %T topic, %F forum, %R role,
- * %M month, %Y year (2014-2021), %D date 31.03.2016, %N number 2-99, %P percentage,
+ * %M month, %Y year (2014-2021), %D date 31.03.2016, %N number 2-99, %K "12 of 40",
+ * %P percentage,
  * %I initials, %U person, %Q a quoted name with straight quotes ("champions"), %W a quoted
  * feeling ("confusing"),
  * %C a quoted phrase with curly quotes, %E a year range with an en-dash (2016–17),
@@ -220,10 +221,10 @@ static const char *const sentences[] = {
 	"Threshold and CAF workshops were delivered to GPs as part of the GP Safeguarding Leads Forum (%N attended).",
 	"The %C approach has been rolled out across %A, with %N practitioners trained in %M %Y.",
 	"Training figures for %E show %P compliance for Level 3 safeguarding training across front-line staff.",
-	"Supervision records were sampled in %M %Y; %N of the %N files sampled evidenced reflective discussion of %T.",
+	"Supervision records were sampled in %M %Y; %K files sampled evidenced reflective discussion of %T.",
 	"The escalation policy was refreshed and re-published in %M %Y after feedback from practitioners that it was %W to use.",
 	"Section 11 audit returns were received from all agencies; %A self-assessed as %C for this standard.",
-	"%A attended %N of the %N strategy meetings held during the quarter, up from %P in the previous year.",
+	"%A attended %K strategy meetings held during the quarter, up from %P in the previous year.",
 	"A multi-agency audit of %T (%N cases) will report to %F in %M %Y.",
 	"Learning from this review has been incorporated into the single-agency training programme for %E.",
 	"The MASH (EOF %& TF) Board has agreed an action plan, which is reviewed monthly by %R.",
@@ -237,7 +238,7 @@ static const char *const sentences[] = {
 	"A%&E flags are now replaced by a flag stating \"Previously\" on a CP plan when the plan ends, so history is not lost.",
 	"Probation was not directly involved in this case, however the learning has been cascaded through team meetings and the %C newsletter.",
 	"RAG status remains amber because the new electronic record cannot yet share alerts with %A; a fix is expected by %D.",
-	"School safeguarding leads received termly updates; %N of %N schools returned the annual safeguarding audit.",
+	"School safeguarding leads received termly updates; %K schools returned the annual safeguarding audit.",
 	"%A have revised the referral form so that previous concerns, siblings and significant adults must be recorded.",
 	"Performance data on %T is now reported to %F each quarter, with exception reports where targets are missed.",
 	"A task-and-finish group, chaired by %I, reviewed the pathway and reported in %M %Y.",
@@ -376,7 +377,18 @@ static void expand(struct buf *b, const char *tpl)
 			buf_str(b, PICK(q));
 			break;
 		}
-		case 'E': buf_fmt_int(b, "%ld–", 2014 + (long)rnd(7)); buf_fmt_int(b, "%02ld", 15 + (long)rnd(7)); break;
+		case 'E': {
+			long y = 2014 + (long)rnd(7);
+			buf_fmt_int(b, "%ld–", y);
+			buf_fmt_int(b, "%02ld", (y + 1) % 100);
+			break;
+		}
+		case 'K': {
+			long whole = 5 + (long)rnd(95);
+			buf_fmt_int(b, "%ld of ", 1 + (long)rnd((unsigned)whole));
+			buf_fmt_int(b, "%ld", whole);
+			break;
+		}
 		case '&': buf_str(b, in_html ? "&amp;" : "&"); break;
 		default: buf_add(b, pct, 2); break;
 		}
@@ -494,7 +506,7 @@ static void rag(struct buf *b)
 /* Review r's name, unique for r < 5 * 26 * 11: "Child Q 2019", "Family B 2016" ... */
 static void review_name(struct buf *b, long r)
 {
-	buf_str(b, review_kinds[(r / 286) % COUNT(review_kinds)]);
+	buf_str(b, review_kinds[(size_t)(r / 286) % COUNT(review_kinds)]);
 	char letter[3] = { ' ', (char)('A' + r % 26), '\0' };
 	buf_str(b, letter);
 	buf_fmt_int(b, " %ld", 2012 + (r / 26) % 11);
