@@ -123,10 +123,14 @@ void output_csv_cell(FILE *out, const char *s, unsigned flags)
 	} else {
 		fputc('"', out);
 		fputs(mark, out);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
+		for (const char *p = s; *p;) {      /* runs up to each quote, written whole */
+			size_t n = strcspn(p, "\"");
+			fwrite(p, 1, n, out);
+			p += n;
+			if (*p == '"') {
+				fputs("\"\"", out);
+				p++;
+			}
 		}
 		fputc('"', out);
 	}
