@@ -131,6 +131,9 @@ $(ASAN_DIR)/tests/%: tests/unit/%.c tests/unit/check.h $(ASAN_CORE_OBJ)
 
 -include $(ASAN_OBJ:.o=.d)
 
+# test_fuzz_regressions compiles the fuzz harnesses in: rebuild it when they change
+build/tests/test_fuzz_regressions $(ASAN_DIR)/tests/test_fuzz_regressions: $(wildcard tests/fuzz/*.c)
+
 test: build/.test-deps-ok ragtrack build/data.db $(UNIT_BIN) $(ASAN_DIR)/ragtrack $(ASAN_UNIT_BIN)
 	$(Q)tests/run.sh
 

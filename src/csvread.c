@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CHUNK (256 * 1024)
 #define MAX_ROW_BYTES ((size_t)256 * 1024 * 1024)
@@ -327,6 +328,11 @@ enum status csvread_file(const char *path, csv_row_fn fn, void *ctx, struct csvr
 	struct source src = { .fp = fopen(path, "rb") };
 	if (!src.fp)
 		return err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	struct stat sb;
+	if (fstat(fileno(src.fp), &sb) == 0 && !S_ISREG(sb.st_mode)) {   /* read twice: a pipe cannot be */
+		fclose(src.fp);
+		return err_set(err, ERR_IO, "%s: not a regular file (save the plan to a file first)", path);
+	}
 	enum status st = csvread_source(path, &src, fn, ctx, info, err);
 	fclose(src.fp);
 	return st;

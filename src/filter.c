@@ -172,7 +172,8 @@ enum status filter_parse_option(struct filter *f, const char *opt, const char *v
 		return filter_parse_sort(f, val, err);
 	else if (strcmp(opt, "changed-since") == 0) {
 		char iso[11];
-		if (date_parse(val, iso, NULL) == GUESS_UNKNOWN)
+		size_t used = 0;
+		if (date_parse(val, iso, &used) == GUESS_UNKNOWN || val[used + strspn(val + used, " ")])
 			return err_set(err, ERR_INVALID, "--changed-since: '%s' is not a date", val);
 		set_text(&f->changed_since, iso);
 	}

@@ -423,6 +423,7 @@ static enum status on_row(const struct csv_row *row, void *ctx, struct err *err)
 
 /* ---- files ----------------------------------------------------------------------------- */
 
+/* The file's name without folder or extension, cleaned like any text cell. */
 static char *review_from_path(const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -431,7 +432,9 @@ static char *review_from_path(const char *path)
 	char *dot = strrchr(name, '.');
 	if (dot && dot != name)
 		*dot = '\0';
-	return name;
+	char *clean_name = text_clean(name, NULL);
+	free(name);
+	return clean_name;
 }
 
 static void importer_reset_file(struct importer *im, const char *file)

@@ -9,12 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_BINDS 64
-
 struct query {
 	struct buf sql;
-	struct { int is_int; int64_t i; char *s; } bind[MAX_BINDS];
-	int nbind;
+	struct { int is_int; int64_t i; char *s; } *bind;   /* grows: filters can bind any number */
+	int nbind, cap;
 	int ranked;               /* joined to the full-text match: ORDER BY rank */
 	int where;                /* a WHERE clause has begun */
 };
@@ -27,23 +25,34 @@ static void q_free(struct query *q)
 	buf_free(&q->sql);
 	for (int i = 0; i < q->nbind; i++)
 		free(q->bind[i].s);
-	q->nbind = 0;
+	free(q->bind);
+	q->bind = NULL;
+	q->nbind = q->cap = 0;
+}
+
+/* A new placeholder's slot, zeroed. */
+static int q_slot(struct query *q)
+{
+	if (q->nbind == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 16;
+		q->bind = xrealloc(q->bind, (size_t)q->cap * sizeof *q->bind);
+	}
+	memset(&q->bind[q->nbind], 0, sizeof *q->bind);
+	buf_adds(&q->sql, "?");
+	return q->nbind++;
 }
 
 static void q_text(struct query *q, const char *v)
 {
-	if (q->nbind < MAX_BINDS)
-		q->bind[q->nbind++].s = xstrdup(v ? v : "");
-	buf_adds(&q->sql, "?");
+	int i = q_slot(q);        /* before indexing: q_slot may move the array */
+	q->bind[i].s = xstrdup(v ? v : "");
 }
 
 static void q_int(struct query *q, int64_t v)
 {
-	if (q->nbind < MAX_BINDS) {
-		q->bind[q->nbind].is_int = 1;
-		q->bind[q->nbind++].i = v;
-	}
-	buf_adds(&q->sql, "?");
+	int i = q_slot(q);
+	q->bind[i].is_int = 1;
+	q->bind[i].i = v;
 }
 
 static void q_bind(const struct query *q, sqlite3_stmt *st)
