@@ -310,6 +310,9 @@ static enum status csvread_source(const char *name, struct source *src, csv_row_
 		if (csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 			st = err_set(err, ERR_IO, "%s: cannot start the CSV parser", name);
 		else {
+			/* libcsv grows a cell's buffer by this much at a time (128 bytes by default):
+			 * a multi-megabyte cell would be reallocated tens of thousands of times. */
+			csv_set_blk_size(&r.parser, 64 * 1024);
 			st = parse_source(&r, src, chunk);
 			csv_free(&r.parser);
 		}
