@@ -128,16 +128,8 @@ static void form_free(struct form *f)
 int form_edit(struct tui *t, int64_t id, int64_t version)
 {
 	struct action a;
-	struct err e = {0};
-	if (store_get(t->s, id, &a, &e) != OK) {
-		tui_message(t, 1, "%s", e.msg);
+	if (tui_fetch_shown(t, id, version, &a) != OK)
 		return RELOAD_ALL;
-	}
-	if (a.version != version) {
-		action_clear(&a);
-		tui_message(t, 1, "#%lld was changed by someone else since it was shown: reloaded", (long long)id);
-		return RELOAD_ALL;
-	}
 	struct form f = { .id = id, .version = version };
 	f.orig[F_TARGET] = xstrdup(!str_empty(a.target_raw) ? a.target_raw : a.target_date ? a.target_date : "");
 	f.orig[F_LEAD] = xstrdup(a.lead ? a.lead : "");

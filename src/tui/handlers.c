@@ -173,6 +173,21 @@ static int cycle_sort(struct tui *t)
 
 /* ---- edits ---------------------------------------------------------------------------------- */
 
+enum status tui_fetch_shown(struct tui *t, int64_t id, int64_t version, struct action *a)
+{
+	struct err e = {0};
+	if (store_get(t->s, id, a, &e) != OK) {
+		tui_message(t, 1, "%s", e.msg);
+		return e.code;
+	}
+	if (a->version != version) {
+		action_clear(a);
+		tui_message(t, 1, "#%lld was changed by someone else since it was shown: reloaded", (long long)id);
+		return ERR_CONFLICT;
+	}
+	return OK;
+}
+
 static int writable(struct tui *t)
 {
 	if (!store_read_only(t->s))
@@ -315,17 +330,8 @@ static int edit_long(struct tui *t)
 	if (k < 0)
 		return DRAW_ALL;
 	struct action a;
-	struct err e = {0};
-	if (store_get(t->s, id, &a, &e) != OK) {
-		tui_message(t, 1, "%s", e.msg);
+	if (tui_fetch_shown(t, id, version, &a) != OK)
 		return RELOAD_ALL;
-	}
-	if (a.version != version) {
-		action_clear(&a);
-		tui_message(t, 1, "#%lld was changed by someone else since it was shown: reloaded, check it and try again",
-		            (long long)id);
-		return RELOAD_ALL;
-	}
 	enum action_field field = LONG_FIELDS[k];
 	char *head = xasprintf("#%lld %s", (long long)id, items[k].label);
 	char *text = editor_run(t, head, field_value(&a, field));
@@ -335,6 +341,7 @@ static int edit_long(struct tui *t)
 		return RELOAD_ALL;
 	struct field_change ch = { field, text };
 	int changed = 0;
+	struct err e = {0};
 	enum status st = store_set(t->s, id, version, &ch, 1, NULL, &changed, &e);
 	free(text);
 	if (st != OK)

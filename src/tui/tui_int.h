@@ -183,6 +183,9 @@ int layout_split(const struct tui *t);
 
 /* Set the bottom line's message (printf style). */
 void tui_message(struct tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Read action id afresh into a (caller clears it) for an edit, provided it is still the
+ * version the screen showed; otherwise say why on the message line and return non-OK. */
+enum status tui_fetch_shown(struct tui *t, int64_t id, int64_t version, struct action *a);
 /* Draw what bits asks for (DRAW_*); the main loop and modal prompts call it. */
 void tui_draw(struct tui *t, int bits);
 /* Read the next key: a character, or KEY_FN(curses key); KEY_FN(KEY_RESIZE) after a resize. */
