@@ -270,6 +270,16 @@ static void q_order(struct query *q, const struct filter *f)
 	buf_adds(&q->sql, "a.sort_key, a.id");
 }
 
+/* ORDER BY, then rows [offset, offset + limit) (limit < 0: to the end). */
+static void q_order_window(struct query *q, const struct filter *f, long offset, long limit)
+{
+	q_order(q, f);
+	buf_adds(&q->sql, " LIMIT ");
+	q_int(q, limit < 0 ? -1 : limit);
+	buf_adds(&q->sql, " OFFSET ");
+	q_int(q, offset < 0 ? 0 : offset);
+}
+
 static const char COLUMNS_SQL[] =
 	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, rs.text, a.seq,"
 	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead,"
@@ -474,11 +484,7 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 	struct query q = {0};
 	buf_adds(&q.sql, COLUMNS_SQL);
 	q_from_where(s, &q, f, 1);
-	q_order(&q, f);
-	buf_adds(&q.sql, " LIMIT ");
-	q_int(&q, limit < 0 ? -1 : limit);
-	buf_adds(&q.sql, " OFFSET ");
-	q_int(&q, offset < 0 ? 0 : offset);
+	q_order_window(&q, f, offset, limit);
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
@@ -811,11 +817,7 @@ static enum status window_ids(struct store *s, const struct filter *f, long offs
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.id");
 	q_from_where_as(s, &q, f, 1, 1);
-	q_order(&q, f);
-	buf_adds(&q.sql, " LIMIT ");
-	q_int(&q, limit);
-	buf_adds(&q.sql, " OFFSET ");
-	q_int(&q, offset < 0 ? 0 : offset);
+	q_order_window(&q, f, offset, limit);
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
