@@ -45,6 +45,10 @@ check_status() {
 	if [ "$got" != "$want" ]; then fail "$what: exit $got, want $want; stderr: $(head -c 400 "$T/err")"; fi
 }
 sql() { sqlite3 "$1" "$2"; }
+# For scripts that set DB: run ragtrack on it, query it, checksum its contents.
+rt() { "$RT" --db "$DB" "$@"; }
+q() { sqlite3 "$DB" "$1"; }
+dump_sum() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
 sum_file() { sha256sum "$1" | cut -d' ' -f1; }
 
 # A database imported from every plan in data/.

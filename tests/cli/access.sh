@@ -6,9 +6,6 @@
 need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
-rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
-dump_sum() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
 
 # refused WHAT STATUS ARGS...: exit STATUS, one line on stderr, database untouched.
 refused() {

@@ -7,8 +7,6 @@ need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
 EXP=$ROOT/tests/cli/expected
-rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
 CSC="Children's Social Care"
 CSCS="Children's Social Care/Children's Services"
 # the ACTIONS column of NAME's line in agency list

@@ -5,8 +5,6 @@
 need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
-rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
 umask 022
 
 check_status "backup" 0 rt backup "$T/copy.db"

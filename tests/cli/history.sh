@@ -6,7 +6,6 @@ need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
 EXP=$ROOT/tests/cli/expected
-rt() { "$RT" --db "$DB" "$@"; }
 
 check_status "empty change log" 0 rt history
 check_eq "empty change log says so" "$(cat "$T/out")" "no changes"

@@ -6,8 +6,6 @@ need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
 EXP=$ROOT/tests/cli/expected
-rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
 
 updated=$(q "SELECT updated_at FROM action WHERE id = 3")
 version=$(q "SELECT version FROM action WHERE id = 3")

@@ -9,7 +9,6 @@
 need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
-rt() { "$RT" --db "$DB" "$@"; }
 ids() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | tr '\n' ' '; }
 total=$(sqlite3 "$DB" "SELECT count(*) FROM action")
 

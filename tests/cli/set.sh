@@ -6,9 +6,6 @@ need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
 EXP=$ROOT/tests/cli/expected
-rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
-dump_sum() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
 
 # refused WHAT STATUS ARGS...: exit STATUS, one line on stderr (kept in errors.txt),
 # nothing on stdout, and neither the file nor its contents changed.

@@ -18,7 +18,6 @@ need python3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
 cd "$T" || exit 1
-rt() { "$RT" --db "$DB" "$@"; }
 export COLUMNS=2000        # tables laid out wide: the cells are shown whole, so the escapes can be checked
 
 # scan WHAT FILE [tab]: FILE holds nothing a terminal would act on

@@ -7,8 +7,6 @@ need sqlite3
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
 EXP=$ROOT/tests/cli/expected
-rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
 orig() { sqlite3 "$ROOT/build/data.db" "$1"; }
 
 {
