@@ -477,14 +477,14 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	return rc;
 }
 
-/* Any order, by OFFSET: sorted views other than the default, and ranked searches. */
-static enum status offset_read(struct store *s, const struct filter *f, long offset, long limit,
-                               store_action_fn fn, void *ctx, struct err *err)
+/* The default order from offset to the end, streamed through the sort_key index. */
+static enum status offset_read(struct store *s, const struct filter *f, long offset, store_action_fn fn,
+                               void *ctx, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, COLUMNS_SQL);
 	q_from_where(s, &q, f, 1);
-	q_order_window(&q, f, offset, limit);
+	q_order_window(&q, f, offset, -1);
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
@@ -503,14 +503,32 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 	return rc;
 }
 
+static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                            long *n, struct err *err);
+static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
+                              struct err *err);
+
 enum status store_each(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
                        void *ctx, struct err *err)
 {
 	if (offset < 0)
 		offset = 0;
-	if (limit < 0 || f->nsort || !str_empty(f->search))
-		return offset_read(s, f, offset, limit, fn, ctx, err);
-	return window_read(s, f, offset, limit, fn, ctx, err);
+	if (!f->nsort && str_empty(f->search))
+		return limit < 0 ? offset_read(s, f, offset, fn, ctx, err) : window_read(s, f, offset, limit, fn, ctx, err);
+	/* Sorted or ranked: sort the ids alone (a sort of whole rows spills long texts to a
+	 * temporary file), then read just those rows in full. */
+	int own = sqlite3_get_autocommit(s->db);     /* one snapshot (and lock) for both reads */
+	if (own && store_exec(s, "BEGIN", err) != OK)
+		return ERR_DB;
+	int64_t *ids;
+	long n;
+	enum status rc = ids_read(s, f, offset, limit, &ids, &n, err);
+	if (rc == OK)
+		rc = rows_by_id(s, ids, n, fn, ctx, err);
+	free(ids);
+	if (own)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
 }
 
 /* A filter on RAG, agency and review only: rag_count answers it without reading actions. */
@@ -808,11 +826,12 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 	return rc;
 }
 
-/* ---- windows far into the list (added for the TUI; see store_window in store.h) ---- */
+/* ---- sorted and ranked reads: ids first, then rows --------------------------------- */
 
-/* The ids of rows [offset, offset+limit) in order; *ids is freed by the caller. */
-static enum status window_ids(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
-                              long *n, struct err *err)
+/* The ids of rows [offset, offset+limit) in order (limit < 0: to the end), read with
+ * only the joins the filter needs; *ids is freed by the caller. */
+static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                            long *n, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.id");
@@ -821,34 +840,34 @@ static enum status window_ids(struct store *s, const struct filter *f, long offs
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
-	*ids = xcalloc((size_t)limit + 1, sizeof **ids);
+	size_t cap = limit >= 0 && limit < 4096 ? (size_t)limit + 1 : 4096;
+	*ids = xcalloc(cap, sizeof **ids);
 	*n = 0;
 	if (rc != OK)
 		return rc;
 	int step = SQLITE_DONE;
-	while (*n < limit && (step = sqlite3_step(st)) == SQLITE_ROW)
+	while ((limit < 0 || *n < limit) && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)*n == cap)
+			*ids = xrealloc(*ids, (cap *= 2) * sizeof **ids);
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	if (*n < limit && step != SQLITE_DONE)
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = store_fail(s, err, "reading actions");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-enum status store_window(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
-                         void *ctx, struct err *err)
+static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
+                              struct err *err)
 {
-	if (limit < 0 || (!f->nsort && str_empty(f->search)))
-		return store_each(s, f, offset, limit, fn, ctx, err);     /* keyed windows */
-	int64_t *ids;
-	long n;
-	enum status rc = window_ids(s, f, offset, limit, &ids, &n, err);
+	if (n == 0)
+		return OK;
 	struct query q = {0};
 	buf_adds(&q.sql, COLUMNS_SQL);
 	buf_adds(&q.sql, FROM);
 	buf_adds(&q.sql, " WHERE a.id = ?");
 	sqlite3_stmt *st = NULL;
-	if (rc == OK && n)
-		rc = q_prepare(s, &q, &st, err);
+	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
 	for (long i = 0; rc == OK && i < n; i++) {
 		sqlite3_reset(st);
@@ -864,6 +883,5 @@ enum status store_window(struct store *s, const struct filter *f, long offset, l
 		}
 	}
 	sqlite3_finalize(st);
-	free(ids);
 	return rc;
 }

@@ -97,7 +97,10 @@ enum status store_rag_counts(struct store *s, const struct filter *f, long count
                              struct err *err);
 /* Call fn for rows [offset, offset+limit) of the filtered, sorted list (limit < 0: all).
  * The action passed is valid only during the call.  fn returns 0 to go on, non-zero to
- * stop.  Reads in windows: memory does not grow with the database. */
+ * stop.  The default order is read in keyed windows through the sort index, so a window
+ * at row 900,000 costs about what one at row 0 does; other sorts and ranked searches
+ * first read the ids in order with only the joins the filter needs (8 bytes a row),
+ * then just those rows in full (src/store_query.c). */
 typedef int (*store_action_fn)(const struct action *a, void *ctx);
 enum status store_each(struct store *s, const struct filter *f, long offset, long limit,
                        store_action_fn fn, void *ctx, struct err *err);
@@ -217,11 +220,5 @@ typedef int (*store_group_fn)(const struct group_counts *g, void *ctx);
  * (total 0).  fn returns non-zero to stop. */
 enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
                                store_group_fn fn, void *ctx, struct err *err);
-/* As store_each (same rows, same order), for a window anywhere in the list: the
- * window's ids are found with only the joins the filter needs, then just those rows are
- * read in full, so a window at row 900,000 costs about what one at row 0 does.
- * (src/store_query.c; limit < 0 falls back to store_each.) */
-enum status store_window(struct store *s, const struct filter *f, long offset, long limit,
-                         store_action_fn fn, void *ctx, struct err *err);
 
 #endif

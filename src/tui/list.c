@@ -79,7 +79,7 @@ static void window_load(struct tui *t, long pos)
 		base = 0;
 	t->win.base = base;
 	struct err e = {0};
-	if (store_window(t->s, &t->f, base, cap, window_add, t, &e) != OK)
+	if (store_each(t->s, &t->f, base, cap, window_add, t, &e) != OK)
 		tui_message(t, 1, "%s", e.msg);
 }
 
