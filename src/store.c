@@ -277,11 +277,16 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 		if (st != OK)
 			return st;
 	}
+	/* No global memory statistics: they take one process-wide mutex on every SQLite
+	 * allocation, which a first import's two threads would contend for.  Only possible
+	 * before SQLite initialises (the first open); later calls are refused, harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	struct store *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	s->read_only = o->read_only;
 	s->user = xstrdup(util_user(o->user));
 	s->source = o->source;
+	s->bulk = o->bulk;
 	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
@@ -300,12 +305,14 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	return OK;
 }
 
-static void store_cache_clear(struct store *s)
+void store_cache_clear(struct store *s)
 {
 	free(s->cache.review);
 	free(s->cache.finding_key);
 	free(s->cache.question_key);
 	free(s->cache.question_sort);
+	free(s->cache.question_text);
+	free(s->cache.response_text);
 	for (int i = 0; i < s->cache.nagency; i++)
 		free(s->cache.agency[i].name);
 	memset(&s->cache, 0, sizeof s->cache);

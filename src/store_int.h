@@ -40,10 +40,14 @@ struct store {
 	int64_t batch;             /* change-log batch of the import run */
 	int64_t max_before;        /* highest action id before the run: newer ones are new */
 	int64_t last_batch;        /* change-log batch of the last edit (store_last_batch) */
-	sqlite3_stmt *import_stmt[24];
+	sqlite3_stmt *import_stmt[32];
+	struct fts_side *side;     /* first import: the index built alongside (or NULL) */
+	int side_attached;         /* its file is attached as fts_side until commit */
+	int bulk;                  /* a new private file without a journal (cmd_import.c) */
 	struct window_cache window;
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key, *question_sort;
+		char *question_text, *response_text;     /* as the database holds them */
 		int64_t review_id, finding_id, question_id;
 		struct { char *name; int64_t id; } agency[AGENCY_CACHE];
 		int nagency;
@@ -80,6 +84,23 @@ void store_window_free(struct store *s);
 /* Find an agency by name or alias (0 when none). */
 int64_t store_agency_find(struct store *s, const char *name);
 const char *store_source_name(enum store_source src);
+
+/* Forget the import's lookup cache. */
+void store_cache_clear(struct store *s);
+
+/* A first import's full-text index, built by a second thread (store_fts_side.c).
+ * Rows go in as action_fts_source holds them: question, response, action, evidence. */
+#define FTS_SIDE_COLUMNS 4
+struct fts_side;
+/* Start a builder in db_path + "-fts" with action_fts's columns and tokenizer; NULL when
+ * it cannot start (the import then indexes at commit). */
+struct fts_side *fts_side_start(sqlite3 *main_db, const char *db_path);
+/* Queue a row to index (del 0) or, with the values it was indexed with, to take out. */
+void fts_side_put(struct fts_side *x, int del, int64_t id, const char *const text[FTS_SIDE_COLUMNS]);
+/* Wait for the builder: the path of its complete index, or NULL when it failed. */
+const char *fts_side_finish(struct fts_side *x);
+/* Stop the builder if still running and delete its file. */
+void fts_side_free(struct fts_side *x);
 
 /* Prepare before + "SELECT a.id FROM ... WHERE <f>" + after: the ids of the actions
  * matching f (agency lens included) as a subquery that other store files build on, e.g.
