@@ -439,6 +439,56 @@ void output_table_layout(struct output_column *cols, size_t n, int total, int ga
 
 /* ---- files replaced atomically ---------------------------------------------------- */
 
+/* The temporary file's writer: asks the kernel to start writing each 8 MiB back to disk
+ * as soon as it is written (sync_file_range), so the fsync at commit finds little left.
+ * Without it a 1.7 GB export waited 6 s in that fsync, after the last row. */
+#define WRITEBACK_STEP (8 << 20)
+
+struct writeback {
+	int fd;
+	off_t written, started;
+};
+
+static ssize_t writeback_write(void *cookie, const char *data, size_t n)
+{
+	struct writeback *w = cookie;
+	for (size_t done = 0; done < n;) {
+		ssize_t k = write(w->fd, data + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return done ? (ssize_t)done : -1;
+		done += (size_t)k;
+		w->written += k;
+	}
+	if (w->written - w->started >= WRITEBACK_STEP) {
+		sync_file_range(w->fd, w->started, w->written - w->started, SYNC_FILE_RANGE_WRITE);
+		w->started = w->written;
+	}
+	return (ssize_t)n;
+}
+
+static int writeback_close(void *cookie)
+{
+	struct writeback *w = cookie;
+	int rc = close(w->fd);
+	free(w);
+	return rc;
+}
+
+/* A stream over fd that starts writeback as it goes; NULL (fd untouched) on failure. */
+static FILE *writeback_open(int fd)
+{
+	struct writeback *w = xcalloc(1, sizeof *w);
+	w->fd = fd;
+	FILE *fp = fopencookie(w, "w", (cookie_io_functions_t){ .write = writeback_write, .close = writeback_close });
+	if (!fp)
+		free(w);
+	else
+		setvbuf(fp, NULL, _IOFBF, 1 << 16);
+	return fp;
+}
+
 static void file_free(struct output_file *f)
 {
 	free(f->path);
@@ -499,7 +549,8 @@ enum status output_file_open(struct output_file *f, const char *path, struct err
 	}
 	mode_t mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0660 & ~mask) != 0 || !(f->fp = fdopen(fd, "w"))) {
+	f->fd = fd;
+	if (fchmod(fd, 0660 & ~mask) != 0 || !(f->fp = writeback_open(fd))) {
 		int e = errno;
 		close(fd);
 		return file_error(f, path, e, err);
@@ -530,7 +581,7 @@ enum status output_file_commit(struct output_file *f, struct err *err)
 		file_free(f);
 		return OK;
 	}
-	if (f->tmp && fsync(fileno(f->fp)) != 0)
+	if (f->tmp && fsync(f->fd) != 0)
 		return file_error(f, shown, errno, err);
 	int closed = fclose(f->fp);
 	f->fp = NULL;

@@ -5,7 +5,7 @@
  * index is built at commit.  Here the second core builds the index as the rows arrive,
  * in a contentless FTS5 table of the same columns and tokenizer in a file of its own;
  * at commit store_import.c copies its three data tables into action_fts's (SQLite's
- * transfer optimisation: pages, not tokens).  The index format does not depend on where
+ * transfer optimisation: records copied as they are, nothing re-tokenised).  The index format does not depend on where
  * the text lives, so the copy is the index an external-content rebuild would make, and
  * `ragtrack check` compares the two (tests/cli/import_side_index.sh).
  *

@@ -88,6 +88,58 @@ static const char FTS_COLUMNS[] =
 	"INSERT INTO action_fts(rowid, question, response, action, evidence, notes)"
 	" SELECT id, question, response, action, evidence, notes FROM action_fts_source";
 
+/* ---- RAG totals of a run into an empty database, counted as its rows go in -------- */
+
+/* (Such a run only adds: nothing to find, so nothing to change.)  Recounting 1M rows at
+ * commit reads the whole table, about 1 s; this costs a hash lookup per row. */
+struct tally_slot {
+	int64_t review, agency;
+	int rag;
+	long n;                    /* 0: an empty slot */
+};
+
+struct rag_tally {
+	struct tally_slot *slot;
+	size_t cap, used;          /* cap: a power of two */
+};
+
+static struct tally_slot *tally_slot(struct rag_tally *t, int64_t review, int64_t agency, int rag)
+{
+	uint64_t h = (uint64_t)review * 0x9E3779B97F4A7C15u ^ (uint64_t)agency * 0xC2B2AE3D27D4EB4Fu ^ (uint64_t)rag;
+	for (size_t i = (size_t)(h ^ (h >> 31)) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct tally_slot *x = &t->slot[i];
+		if (!x->n || (x->review == review && x->agency == agency && x->rag == rag))
+			return x;
+	}
+}
+
+static void tally_add(struct rag_tally *t, int64_t review, int64_t agency, int rag, long n)
+{
+	if (2 * (t->used + 1) > t->cap) {
+		struct rag_tally old = *t;
+		t->cap = old.cap ? old.cap * 2 : 1024;
+		t->slot = xcalloc(t->cap, sizeof *t->slot);
+		t->used = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slot[i].n)
+				tally_add(t, old.slot[i].review, old.slot[i].agency, old.slot[i].rag, old.slot[i].n);
+		free(old.slot);
+	}
+	struct tally_slot *x = tally_slot(t, review, agency, rag);
+	if (!x->n) {
+		*x = (struct tally_slot){ review, agency, rag, 0 };
+		t->used++;
+	}
+	x->n += n;
+}
+
+static void tally_free(struct rag_tally *t)
+{
+	if (t)
+		free(t->slot);
+	free(t);
+}
+
 /* The spreadsheet fields an import compares, in import_sig order. */
 enum sig_field { SIG_TEXT, SIG_RAG, SIG_TARGET, SIG_EVIDENCE, SIG_LEAD, SIG_CONSTRAINTS, SIG_DESIRED, SIG_COUNT };
 static const char *const SIG_COLUMN[SIG_COUNT] = { "text", "rag_raw", "target_raw", "evidence", "lead", "constraints", "desired" };
@@ -143,6 +195,8 @@ enum status store_import_begin(struct store *s, struct err *err)
 	const char *threads = getenv("RAGTRACK_THREADS");
 	if (s->bulk && s->max_before == 0 && !(threads && atoi(threads) == 1))
 		s->side = fts_side_start(s->db, s->path);
+	if (s->max_before == 0)
+		s->tally = xcalloc(1, sizeof *s->tally);
 	s->in_import = 1;
 	return OK;
 }
@@ -394,6 +448,12 @@ static unsigned fnv1a(const char *v)
 	return h;
 }
 
+static void hex8(char *out, unsigned h)
+{
+	for (int i = 7; i >= 0; i--, h >>= 4)
+		out[i] = "0123456789abcdef"[h & 15];
+}
+
 static void sig_values(const struct action *a, const char *v[SIG_COUNT])
 {
 	v[SIG_TEXT] = a->text;
@@ -416,7 +476,7 @@ static void sig_make(const struct action *a, const char *old_sig, char out[SIG_C
 		if (!v[i] && old_ok)
 			memcpy(out + i * 8, old_sig + i * 8, 8);
 		else
-			snprintf(out + i * 8, 9, "%08x", fnv1a(v[i]));
+			hex8(out + i * 8, fnv1a(v[i]));
 	}
 	out[SIG_COUNT * 8] = '\0';
 }
@@ -450,6 +510,8 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 	a->id = sqlite3_last_insert_rowid(s->db);
 	if (s->side)
 		side_feed(s, a);
+	if (s->tally)
+		tally_add(s->tally, s->cache.review_id, agency_id, (int)a->rag, 1);
 	return OK;
 }
 
@@ -727,6 +789,27 @@ static void side_feed(struct store *s, const struct action *a)
 	fts_side_put(s->side, 0, a->id, text);
 }
 
+static enum status tally_write(struct store *s, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO rag_count VALUES (?, ?, ?, ?)", err))
+		return ERR_DB;
+	enum status rc = OK;
+	for (size_t i = 0; rc == OK && i < s->tally->cap; i++) {
+		const struct tally_slot *x = &s->tally->slot[i];
+		if (!x->n)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, x->review);
+		sqlite3_bind_int64(st, 2, x->agency);
+		sqlite3_bind_int(st, 3, x->rag);
+		sqlite3_bind_int64(st, 4, x->n);
+		rc = step_done(s, st, err, "counting actions");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* ---- commit ---------------------------------------------------------------------- */
 
 static enum status derived_settle(struct store *s, struct err *err)
@@ -738,15 +821,26 @@ static enum status derived_settle(struct store *s, struct err *err)
 		buf_printf(&sql, "INSERT INTO action_fts(action_fts, rank) VALUES ('hashsize', %d);"
 		                 "%s WHERE id IN (SELECT id FROM temp.fts_dirty); %s WHERE id > %lld;",
 		           FTS_HASH_BYTES, FTS_COLUMNS, FTS_COLUMNS, (long long)s->max_before);
-	buf_adds(&sql, "DELETE FROM rag_count;"
-	               "INSERT INTO rag_count SELECT review_id, ifnull(agency_id, 0), rag, count(*)"
-	               " FROM action GROUP BY 1, 2, 3;"
-	               "DELETE FROM meta WHERE key = 'import_run';"
+	buf_adds(&sql, "DELETE FROM rag_count;");
+	if (!s->tally)
+		buf_adds(&sql, "INSERT INTO rag_count SELECT review_id, ifnull(agency_id, 0), rag, count(*)"
+		               " FROM action GROUP BY 1, 2, 3;");
+	buf_adds(&sql, "DELETE FROM meta WHERE key = 'import_run';"
 	               "DELETE FROM temp.fts_dirty;");
 	if (rc == OK)
 		rc = store_exec(s, sql.s, err);
+	if (rc == OK && s->tally)
+		rc = tally_write(s, err);
 	buf_free(&sql);
 	return rc;
+}
+
+/* After commit or rollback. */
+static void run_end(struct store *s)
+{
+	side_end(s);
+	tally_free(s->tally);
+	s->tally = NULL;
 }
 
 enum status store_import_commit(struct store *s, struct err *err)
@@ -759,7 +853,7 @@ enum status store_import_commit(struct store *s, struct err *err)
 		rc = store_commit(s, err);
 	if (rc != OK)
 		store_rollback(s);
-	side_end(s);
+	run_end(s);
 	return rc;
 }
 
@@ -767,7 +861,7 @@ void store_import_rollback(struct store *s)
 {
 	import_finalize(s);
 	store_rollback(s);
-	side_end(s);
+	run_end(s);
 	store_cache_clear(s);
 }
 

@@ -44,6 +44,7 @@ struct store {
 	struct fts_side *side;     /* first import: the index built alongside (or NULL) */
 	int side_attached;         /* its file is attached as fts_side until commit */
 	int bulk;                  /* a new private file without a journal (cmd_import.c) */
+	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct window_cache window;
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key, *question_sort;

@@ -917,8 +917,13 @@ static int clean_add(struct cleaner *c, uint32_t cp)
 		return 0;
 	}
 	c->after_break = 0;
-	char enc[4];
-	buf_add(&c->out, enc, utf8_encode(cp, enc));
+	if (cp < 0x80 && c->out.len + 2 <= c->out.cap) {     /* most of any text: no call */
+		c->out.s[c->out.len++] = (char)cp;
+		c->out.s[c->out.len] = '\0';
+	} else {
+		char enc[4];
+		buf_add(&c->out, enc, utf8_encode(cp, enc));
+	}
 	return cp == '>' || cp == ';';
 }
 
@@ -1012,6 +1017,7 @@ char *text_clean(const char *in, int *changed)
 	}
 	struct cleaner c = { .out = {0}, .changed = 0, .after_break = 0 };
 	buf_add(&c.out, "", 0);
+	buf_reserve(&c.out, strlen(in) + 1);      /* about the size of the input */
 	for (const char *p = in ? in : ""; *p;) {
 		uint32_t cp;
 		size_t n;
@@ -1019,6 +1025,9 @@ char *text_clean(const char *in, int *changed)
 			n = p[1] == '\n' ? 2 : 1;
 			cp = '\n';
 			c.changed = 1;
+		} else if ((unsigned char)*p < 0x80) {
+			n = 1;
+			cp = (unsigned char)*p;
 		} else if (!(n = utf8_decode_str(p, &cp))) {
 			n = 1;
 			cp = 0xFFFD;  /* invalid bytes: the output is always valid UTF-8 */

@@ -101,6 +101,7 @@ struct output_file {
 	char *path;        /* the target as named (messages); NULL for stdout */
 	char *target;      /* what is renamed over (symlinks resolved) */
 	char *tmp;         /* DIR/.NAME.XXXXXX, NULL when writing straight through */
+	int fd;            /* tmp's descriptor (fp writes through it) */
 };
 
 /* Open path for writing.  "-" or NULL: standard output.  A regular or new file: a

@@ -21,6 +21,8 @@ struct buf {
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);            /* length 0, keeps memory */
+/* Room for extra more bytes (and the NUL) without another allocation. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const char *s, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
