@@ -477,7 +477,8 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	return rc;
 }
 
-/* The default order from offset to the end, streamed through the sort_key index. */
+/* Rows from offset to the end in one statement, for orders SQLite reads without sorting:
+ * the default (the sort_key index) and ID order (the table itself, as export uses). */
 static enum status offset_read(struct store *s, const struct filter *f, long offset, store_action_fn fn,
                                void *ctx, struct err *err)
 {
@@ -513,8 +514,11 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 {
 	if (offset < 0)
 		offset = 0;
+	int unsorted = str_empty(f->search) && (!f->nsort || (f->nsort == 1 && f->sort[0] == SORT_ID));
+	if (unsorted && limit < 0)
+		return offset_read(s, f, offset, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search))
-		return limit < 0 ? offset_read(s, f, offset, fn, ctx, err) : window_read(s, f, offset, limit, fn, ctx, err);
+		return window_read(s, f, offset, limit, fn, ctx, err);
 	/* Sorted or ranked: sort the ids alone (a sort of whole rows spills long texts to a
 	 * temporary file), then read just those rows in full. */
 	int own = sqlite3_get_autocommit(s->db);     /* one snapshot (and lock) for both reads */
