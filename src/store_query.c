@@ -260,11 +260,14 @@ static const char *const SORT_SQL[SORT_COUNT] = {
 	[SORT_ID] = "a.id",
 };
 
+/* A ranked search orders by rank, then ID (as the search-only path below must). */
 static void q_order(struct query *q, const struct filter *f)
 {
 	buf_adds(&q->sql, " ORDER BY ");
-	if (f->nsort == 0 && q->ranked)
-		buf_adds(&q->sql, "fts.fts_rank, ");
+	if (f->nsort == 0 && q->ranked) {
+		buf_adds(&q->sql, "fts.fts_rank, a.id");
+		return;
+	}
 	for (size_t i = 0; i < f->nsort; i++)
 		buf_printf(&q->sql, "%s, ", SORT_SQL[f->sort[i]]);
 	buf_adds(&q->sql, "a.sort_key, a.id");
@@ -684,22 +687,14 @@ enum status store_position(struct store *s, const struct filter *f, int64_t id, 
 {
 	if (!f->nsort && str_empty(f->search))
 		return position_by_key(s, f, id, pos, err);
-	struct query q = {0};
-	buf_adds(&q.sql, "SELECT a.id");
-	q_from_where(s, &q, f, 1);
-	q_order(&q, f);
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
-	q_free(&q);
-	if (rc != OK)
-		return rc;
+	int64_t *ids;                  /* the order store_each reads in, by construction */
+	long n;
+	enum status rc = ids_read(s, f, 0, -1, &ids, &n, err);
 	*pos = -1;
-	for (long i = 0; sqlite3_step(st) == SQLITE_ROW; i++)
-		if (sqlite3_column_int64(st, 0) == id) {
+	for (long i = 0; rc == OK && i < n && *pos < 0; i++)
+		if (ids[i] == id)
 			*pos = i;
-			break;
-		}
-	sqlite3_finalize(st);
+	free(ids);
 	return rc;
 }
 
@@ -832,15 +827,34 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 
 /* ---- sorted and ranked reads: ids first, then rows --------------------------------- */
 
+/* A search and nothing else (no condition, no sort, no agency lens). */
+static int search_only(const struct store *s, const struct filter *f)
+{
+	return !str_empty(f->search) && !s->lens_agency && !f->rag_mask && !f->nagencies && f->nsort == 0 &&
+	       str_empty(f->review) && str_empty(f->finding) && str_empty(f->question) && str_empty(f->lead) &&
+	       str_empty(f->changed_since) && !f->overdue && f->due_within < 0 && f->stale < 0;
+}
+
 /* The ids of rows [offset, offset+limit) in order (limit < 0: to the end), read with
  * only the joins the filter needs; *ids is freed by the caller. */
 static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
                             long *n, struct err *err)
 {
 	struct query q = {0};
-	buf_adds(&q.sql, "SELECT a.id");
-	q_from_where_as(s, &q, f, 1, 1);
-	q_order_window(&q, f, offset, limit);
+	if (search_only(s, f)) {        /* the index's rowids are the action ids */
+		char *phrase = fts_phrase(f->search);
+		buf_adds(&q.sql, "SELECT rowid FROM action_fts WHERE action_fts MATCH ");
+		q_text(&q, phrase);
+		free(phrase);
+		buf_adds(&q.sql, " ORDER BY rank, rowid LIMIT ");
+		q_int(&q, limit < 0 ? -1 : limit);
+		buf_adds(&q.sql, " OFFSET ");
+		q_int(&q, offset < 0 ? 0 : offset);
+	} else {
+		buf_adds(&q.sql, "SELECT a.id");
+		q_from_where_as(s, &q, f, 1, 1);
+		q_order_window(&q, f, offset, limit);
+	}
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
