@@ -301,11 +301,21 @@ static enum status list_footer(struct list *l, struct store *s, const struct fil
 	return st;
 }
 
+/* Every row of the list, without the response text unless a column shows it. */
+static enum status list_read(struct list *l, struct store *s, const struct filter *f, store_action_fn fn,
+                             struct err *err)
+{
+	for (size_t i = 0; i < l->ncols; i++)
+		if (l->cols[i] == LC_RESPONSE)
+			return store_each(s, f, 0, -1, fn, l, err);
+	return store_each_brief(s, f, 0, -1, fn, l, err);
+}
+
 static enum status list_table(struct list *l, struct store *s, const struct filter *f, struct err *err)
 {
 	l->width = output_width(stdout, DEFAULT_WIDTH);
 	list_layout(l);
-	enum status st = store_each(s, f, 0, -1, list_measure, l, err);
+	enum status st = list_read(l, s, f, list_measure, err);
 	if (st != OK || l->rows == 0)
 		return st != OK ? st : list_footer(l, s, f, err);
 	output_table_layout(l->layout, l->ncols, l->width, GAP);
@@ -313,7 +323,7 @@ static enum status list_table(struct list *l, struct store *s, const struct filt
 		list_cell(l, i, l->layout[i].title);
 	list_put_line(l);
 	l->rows = 0;
-	st = store_each(s, f, 0, -1, list_print, l, err);
+	st = list_read(l, s, f, list_print, err);
 	return st == OK ? list_footer(l, s, f, err) : st;
 }
 
@@ -321,7 +331,7 @@ static enum status list_records(struct list *l, struct store *s, const struct fi
 {
 	unsigned flags = l->format == OUTPUT_CSV && isatty(fileno(stdout)) ? OUTPUT_VISIBLE : 0;
 	output_rows_begin(&l->w, stdout, l->format, flags, l->names, l->ncols);
-	enum status st = store_each(s, f, 0, -1, list_record, l, err);
+	enum status st = list_read(l, s, f, list_record, err);
 	output_rows_finish(&l->w);
 	return st;
 }

@@ -46,6 +46,7 @@ struct store {
 	int bulk;                  /* a new private file without a journal (cmd_import.c) */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct window_cache window;
+	int brief;                 /* during store_each_brief: rows without the response text */
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key, *question_sort;
 		char *question_text, *response_text;     /* as the database holds them */

@@ -90,10 +90,10 @@ static char *fts_phrase(const char *words)
 	return b.s ? buf_steal(&b) : xstrdup("\"\"");
 }
 
-static const char FROM[] =
-	" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id"
+#define FROM_BRIEF \
+	" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id" \
 	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id"
-	" JOIN response rs ON rs.id = a.response_id";
+static const char FROM[] = FROM_BRIEF " JOIN response rs ON rs.id = a.response_id";
 
 static void q_and(struct query *q, int *first)
 {
@@ -228,7 +228,7 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 	if (lean)
 		q_from_lean(q, f);
 	else
-		buf_adds(&q->sql, FROM);
+		buf_adds(&q->sql, s->brief ? FROM_BRIEF : FROM);
 	if (!str_empty(f->search)) {
 		char *phrase = fts_phrase(f->search);
 		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
@@ -283,11 +283,15 @@ static void q_order_window(struct query *q, const struct filter *f, long offset,
 	q_int(q, offset < 0 ? 0 : offset);
 }
 
-static const char COLUMNS_SQL[] =
-	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, rs.text, a.seq,"
-	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead,"
-	" a.constraints, a.desired, a.created_at, a.updated_at,"
-	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key";
+/* Every column of a row; store_each_brief's rows have no response text (one join less:
+ * a page read less per row, a sixth of a ranked search's time). */
+#define COLUMNS(response) \
+	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, " response ", a.seq," \
+	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead," \
+	" a.constraints, a.desired, a.created_at, a.updated_at," \
+	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key"
+static const char COLUMNS_SQL[] = COLUMNS("rs.text");
+static const char COLUMNS_BRIEF_SQL[] = COLUMNS("NULL");
 #define COL_SORT_KEY 24
 
 /* Point a's strings at the row's columns: valid until the next step. */
@@ -421,7 +425,7 @@ static enum status window_query(struct store *s, const struct filter *f, const s
                                 sqlite3_stmt **st, struct err *err)
 {
 	struct query q = {0};
-	buf_adds(&q.sql, COLUMNS_SQL);
+	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	q_from_where(s, &q, f, 1);
 	if (p->from) {
 		q_also(&q);
@@ -486,7 +490,7 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
                                void *ctx, struct err *err)
 {
 	struct query q = {0};
-	buf_adds(&q.sql, COLUMNS_SQL);
+	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	q_from_where(s, &q, f, 1);
 	q_order_window(&q, f, offset, -1);
 	sqlite3_stmt *st;
@@ -535,6 +539,15 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 	free(ids);
 	if (own)
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+enum status store_each_brief(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
+                             void *ctx, struct err *err)
+{
+	s->brief = 1;
+	enum status rc = store_each(s, f, offset, limit, fn, ctx, err);
+	s->brief = 0;
 	return rc;
 }
 
@@ -881,8 +894,8 @@ static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store
 	if (n == 0)
 		return OK;
 	struct query q = {0};
-	buf_adds(&q.sql, COLUMNS_SQL);
-	buf_adds(&q.sql, FROM);
+	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
+	buf_adds(&q.sql, s->brief ? FROM_BRIEF : FROM);
 	buf_adds(&q.sql, " WHERE a.id = ?");
 	sqlite3_stmt *st = NULL;
 	enum status rc = q_prepare(s, &q, &st, err);

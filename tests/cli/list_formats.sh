@@ -40,6 +40,14 @@ check_eq "--columns order" "$(list --question 1a --format tsv --columns action,r
 check_eq "empty CSV: the header" "$(list --rag red --format csv)" "id,rag,review,ref,agency,target,lead,action"
 check_eq "empty JSON: []" "$(list --rag red --format json)" "[]"
 
+# Rows read for a ranked search (ids first) carry the response only when a column shows it.
+check_eq "a search shows the response when asked" \
+	"$(list --search safeguarding --format tsv --columns response | grep '^434	')" \
+	"434	NELFT to ensure staff engage with GP's when safeguarding issues are identified"
+check_eq "and sorted by target too" \
+	"$(list --sort target --format tsv --columns response | grep '^434	')" \
+	"434	NELFT to ensure staff engage with GP's when safeguarding issues are identified"
+
 check_status "unknown format" 2 "$RT" --db "$T/db" list --format xml
 check_contains "unknown format message" "$(cat "$T/err")" "--format: 'xml' is not table, csv, tsv or json"
 check_status "unknown column" 2 "$RT" --db "$T/db" list --columns rag,colour
