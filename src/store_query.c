@@ -521,8 +521,11 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 {
 	if (offset < 0)
 		offset = 0;
-	int unsorted = str_empty(f->search) && (!f->nsort || (f->nsort == 1 && f->sort[0] == SORT_ID));
-	if (unsorted && limit < 0)
+	/* One statement when SQLite reads the order without sorting: the default order, or ID
+	 * order over the whole table (export).  With conditions, ID order would make SQLite
+	 * scan the whole table rather than use their index and sort. */
+	int by_id = f->nsort == 1 && f->sort[0] == SORT_ID && !filter_active(f) && !s->lens_agency;
+	if (limit < 0 && ((!f->nsort && str_empty(f->search)) || by_id))
 		return offset_read(s, f, offset, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search))
 		return window_read(s, f, offset, limit, fn, ctx, err);
