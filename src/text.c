@@ -989,6 +989,10 @@ static int clean_is_plain(const char *s)
 		return 0;
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
+		if (c > ' ' && c < 0x7F && c != '<' && c != '&') {     /* most bytes: visible ASCII */
+			i++;
+			continue;
+		}
 		if (c >= 0x80) {
 			uint32_t cp;
 			size_t k = utf8_decode_str(s + i, &cp);
