@@ -345,7 +345,8 @@ static enum status import_question(struct store *s, const struct action *a, char
 		s->cache.question_id = sqlite3_column_int64(st, 0);
 		*sort_key = store_col_dup(st, 3);
 		const char *now = (const char *)sqlite3_column_text(st, 1);    /* question_refresh's result */
-		cache_set(&s->cache.question_text, str_empty(a->question) ? (now ? now : "") : a->question);
+		if (s->side)
+			cache_set(&s->cache.question_text, str_empty(a->question) ? (now ? now : "") : a->question);
 		rc = question_refresh(s, st, a, err);
 	} else {
 		*sort_key = ref_sort_key(a->question_ref ? a->question_ref : "");
@@ -359,7 +360,8 @@ static enum status import_question(struct store *s, const struct action *a, char
 		store_bind_text(st, 6, a->question ? a->question : "");
 		rc = step_done(s, st, err, "adding a question");
 		s->cache.question_id = sqlite3_last_insert_rowid(s->db);
-		cache_set(&s->cache.question_text, a->question ? a->question : "");
+		if (s->side)
+			cache_set(&s->cache.question_text, a->question ? a->question : "");
 	}
 	cache_set(&s->cache.question_key, key);
 	cache_set(&s->cache.question_sort, *sort_key);
@@ -422,12 +424,14 @@ static enum status import_response(struct store *s, int64_t question_id, int64_t
 		if (step_done(s, st, err, "adding a response") != OK)
 			return ERR_DB;
 		*response_id = sqlite3_last_insert_rowid(s->db);
-		cache_set(&s->cache.response_text, cell ? cell : "");
+		if (s->side)
+			cache_set(&s->cache.response_text, cell ? cell : "");
 		return OK;
 	}
 	*response_id = sqlite3_column_int64(st, 0);
 	const char *text = (const char *)sqlite3_column_text(st, 4);
-	cache_set(&s->cache.response_text, text ? text : "");
+	if (s->side)                   /* what action_fts_source shows: fed to the side index */
+		cache_set(&s->cache.response_text, text ? text : "");
 	int same_run = sqlite3_column_int64(st, 1) == s->run;
 	*seq = same_run ? (int)sqlite3_column_int64(st, 2) + 1 : 1;
 	char *pending = response_pending(same_run ? (const char *)sqlite3_column_text(st, 3) : "", cell);

@@ -846,9 +846,9 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 /* A search and nothing else (no condition, no sort, no agency lens). */
 static int search_only(const struct store *s, const struct filter *f)
 {
-	return !str_empty(f->search) && !s->lens_agency && !f->rag_mask && !f->nagencies && f->nsort == 0 &&
-	       str_empty(f->review) && str_empty(f->finding) && str_empty(f->question) && str_empty(f->lead) &&
-	       str_empty(f->changed_since) && !f->overdue && f->due_within < 0 && f->stale < 0;
+	struct filter rest = *f;       /* shallow: only read */
+	rest.search = NULL;
+	return !str_empty(f->search) && !s->lens_agency && f->nsort == 0 && !filter_active(&rest);
 }
 
 /* The ids of rows [offset, offset+limit) in order (limit < 0: to the end), read with
