@@ -10,11 +10,14 @@
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define HEADER_SEARCH_ROWS 20
+#define QUEUE_ROWS 1024          /* rows read ahead of the store (about 1.5 MB of text) */
+#define QUEUE_BATCH 64           /* rows handed over per wake-up (one each cost 2 s in 19) */
 #define WARN_SLOTS 4096
 #define WARN_LINES 8
 
@@ -30,8 +33,11 @@ struct warning {
 	long order;              /* first seen: warnings print in file order */
 };
 
+struct row_queue;
+
 struct importer {
 	struct store *store;
+	struct row_queue *queue;  /* rows go here when a second thread reads the file */
 	const struct import_opts *opts;
 	struct import_summary *sum;
 	char *file;               /* the file's name, safe to print */
@@ -389,6 +395,109 @@ static enum status check_width(const struct importer *im, const struct csv_row *
 	return OK;
 }
 
+/* Hand one action to the store, counting what it did. */
+static enum status row_store(struct importer *im, struct action *a, long line, struct err *err)
+{
+	enum row_result res;
+	enum status st = store_import_row(im->store, a, &res, err);
+	if (st == OK) {
+		long *count[] = { &im->sum->added, &im->sum->updated, &im->sum->unchanged };
+		(*count[res])++;
+	} else {
+		char inner[sizeof err->msg];
+		memcpy(inner, err->msg, sizeof inner);
+		err_set(err, st, "%s:%ld: %s", im->file, line, inner);
+	}
+	return st;
+}
+
+/* ---- reading in a second thread ------------------------------------------------------
+ *
+ * Reading, cleaning and normalising a row costs about what storing it does, so for each
+ * file a thread reads rows into a bounded queue while this one stores them.  The reader
+ * owns the importer's file state (header, fill-down, warnings, row counts); the store is
+ * only ever used from this thread, and file_finish runs after the reader has ended. */
+
+struct row_item {
+	struct action a;
+	long line;
+};
+
+struct row_queue {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_take;
+	struct row_item ring[QUEUE_ROWS];
+	size_t head, count;
+	struct action back[QUEUE_ROWS];   /* stored rows, freed by the reader that allocated them */
+	size_t nback;
+	int done;                 /* the reader has ended */
+	int stop;                 /* storing failed: the reader gives up at its next row */
+};
+
+static enum status queue_put(struct row_queue *q, struct action *a, long line, struct err *err)
+{
+	struct action freed[QUEUE_BATCH];
+	size_t nfreed = 0;
+	pthread_mutex_lock(&q->mu);
+	while (q->count == QUEUE_ROWS && !q->stop)
+		pthread_cond_wait(&q->can_put, &q->mu);
+	int stop = q->stop;
+	if (!stop) {
+		q->ring[(q->head + q->count++) % QUEUE_ROWS] = (struct row_item){ *a, line };
+		if (q->count == QUEUE_BATCH)
+			pthread_cond_signal(&q->can_take);
+	}
+	if (q->nback >= QUEUE_BATCH) {   /* free here: freeing in the other thread contends for malloc's locks */
+		nfreed = QUEUE_BATCH;
+		q->nback -= nfreed;
+		memcpy(freed, q->back + q->nback, sizeof freed);
+	}
+	pthread_mutex_unlock(&q->mu);
+	for (size_t i = 0; i < nfreed; i++)
+		action_clear(&freed[i]);
+	if (stop) {
+		action_clear(a);
+		return err_set(err, ERR_DB, "stopped");     /* the store's own error is reported */
+	}
+	return OK;
+}
+
+/* Store what the reader queues until it ends; after a failure, only drain. */
+static enum status queue_drain(struct importer *im, struct row_queue *q, struct err *err)
+{
+	enum status st = OK;
+	struct row_item batch[QUEUE_BATCH];
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (q->count < QUEUE_BATCH && !q->done)
+			pthread_cond_wait(&q->can_take, &q->mu);
+		size_t n = q->count < QUEUE_BATCH ? q->count : QUEUE_BATCH;
+		for (size_t i = 0; i < n; i++)
+			batch[i] = q->ring[(q->head + i) % QUEUE_ROWS];
+		q->head = (q->head + n) % QUEUE_ROWS;
+		q->count -= n;
+		int ended = q->done && !n;
+		if (q->count <= QUEUE_ROWS - QUEUE_BATCH)
+			pthread_cond_signal(&q->can_put);
+		pthread_mutex_unlock(&q->mu);
+		if (ended)
+			return st;
+		for (size_t i = 0; i < n && st == OK; i++)
+			st = row_store(im, &batch[i].a, batch[i].line, err);
+		pthread_mutex_lock(&q->mu);
+		size_t back = 0;
+		for (; back < n && q->nback < QUEUE_ROWS; back++)
+			q->back[q->nback++] = batch[back].a;
+		if (st != OK) {
+			q->stop = 1;
+			pthread_cond_signal(&q->can_put);
+		}
+		pthread_mutex_unlock(&q->mu);
+		for (size_t i = back; i < n; i++)
+			action_clear(&batch[i].a);
+	}
+}
+
 static enum status on_row(const struct csv_row *row, void *ctx, struct err *err)
 {
 	struct importer *im = ctx;
@@ -407,16 +516,9 @@ static enum status on_row(const struct csv_row *row, void *ctx, struct err *err)
 	struct action a;
 	action_init(&a);
 	build_action(im, row, &a);
-	enum row_result res;
-	st = store_import_row(im->store, &a, &res, err);
-	if (st == OK) {
-		long *count[] = { &im->sum->added, &im->sum->updated, &im->sum->unchanged };
-		(*count[res])++;
-	} else {
-		char inner[sizeof err->msg];
-		memcpy(inner, err->msg, sizeof inner);
-		err_set(err, st, "%s:%ld: %s", im->file, row->line, inner);
-	}
+	if (im->queue)
+		return queue_put(im->queue, &a, row->line, err);
+	st = row_store(im, &a, row->line, err);
 	action_clear(&a);
 	return st;
 }
@@ -470,6 +572,64 @@ static enum status file_finish(struct importer *im, const struct csvread_info *i
 
 typedef enum status (*read_fn)(struct importer *im, const void *arg, struct csvread_info *info, struct err *err);
 
+struct reader {
+	struct importer *im;
+	struct row_queue *q;
+	read_fn rd;
+	const void *arg;
+	struct csvread_info *info;
+	struct err err;
+	enum status st;
+};
+
+static void *reader_main(void *p)
+{
+	struct reader *r = p;
+	r->st = r->rd(r->im, r->arg, r->info, &r->err);
+	pthread_mutex_lock(&r->q->mu);
+	r->q->done = 1;
+	pthread_cond_signal(&r->q->can_take);
+	pthread_mutex_unlock(&r->q->mu);
+	return NULL;
+}
+
+/* One file, read by a second thread while this one stores its rows; in this thread when
+ * the second core is busy (a first import's search index), with RAGTRACK_THREADS=1, or
+ * when a thread cannot start. */
+static enum status read_file(struct importer *im, read_fn rd, const void *arg, struct csvread_info *info,
+                             struct err *err)
+{
+	if (!store_import_spare_core(im->store))
+		return rd(im, arg, info, err);
+	struct row_queue *q = xcalloc(1, sizeof *q);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->can_put, NULL);
+	pthread_cond_init(&q->can_take, NULL);
+	struct reader r = { .im = im, .q = q, .rd = rd, .arg = arg, .info = info };
+	pthread_t thread;
+	enum status st;
+	im->queue = q;
+	if (pthread_create(&thread, NULL, reader_main, &r) != 0) {
+		im->queue = NULL;
+		st = rd(im, arg, info, err);
+	} else {
+		st = queue_drain(im, q, err);
+		pthread_join(thread, NULL);
+		im->queue = NULL;
+		if (st == OK && r.st != OK) {          /* the reader's own error: a bad file */
+			st = r.st;
+			*err = r.err;
+		}
+	}
+	for (size_t i = 0; i < q->nback; i++)
+		action_clear(&q->back[i]);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->can_put);
+	pthread_cond_destroy(&q->can_take);
+	free(q);
+	return st;
+}
+
 static enum status read_path(struct importer *im, const void *arg, struct csvread_info *info, struct err *err)
 {
 	enum status st = csvread_file((const char *)arg, on_row, im, info, err);
@@ -517,7 +677,7 @@ static enum status import_run(struct store *s, int n, const char *const *names, 
 		struct csvread_info info;
 		importer_reset_file(&im, names[i]);
 		im.file_review = reviews ? reviews[i] : NULL;
-		st = rd(&im, args[i], &info, err);
+		st = read_file(&im, rd, args[i], &info, err);
 		if (st == OK)
 			st = file_finish(&im, &info, err);
 	}

@@ -7,7 +7,7 @@
  * at commit store_import.c copies its three data tables into action_fts's (SQLite's
  * transfer optimisation: records copied as they are, nothing re-tokenised).  The index format does not depend on where
  * the text lives, so the copy is the index an external-content rebuild would make, and
- * `ragtrack check` compares the two (tests/cli/import_side_index.sh, tests/unit/test_fts_side.c).
+ * `ragtrack check` compares the two (tests/cli/import_threads.sh, tests/unit/test_fts_side.c).
  *
  * The main thread feeds exactly the values action_fts_source holds when a row is
  * inserted, and before a text changes it feeds a delete with the old values (what the

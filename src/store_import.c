@@ -162,6 +162,17 @@ static void import_finalize(struct store *s)
 	s->in_import = 0;
 }
 
+static int one_thread(void)
+{
+	const char *threads = getenv("RAGTRACK_THREADS");
+	return threads && atoi(threads) == 1;
+}
+
+int store_import_spare_core(const struct store *s)
+{
+	return !s->side && !one_thread();
+}
+
 enum status store_import_begin(struct store *s, struct err *err)
 {
 	enum status st = store_check_writable(s, err);
@@ -192,8 +203,7 @@ enum status store_import_begin(struct store *s, struct err *err)
 			s->max_before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
-	const char *threads = getenv("RAGTRACK_THREADS");
-	if (s->bulk && s->max_before == 0 && !(threads && atoi(threads) == 1))
+	if (s->bulk && s->max_before == 0 && !one_thread())
 		s->side = fts_side_start(s->db, s->path);
 	if (s->max_before == 0)
 		s->tally = xcalloc(1, sizeof *s->tally);

@@ -68,6 +68,9 @@ enum row_result { ROW_ADDED, ROW_UPDATED, ROW_UNCHANGED };
 
 /* Begin an import run: one transaction for all files of the run. */
 enum status store_import_begin(struct store *s, struct err *err);
+/* 1 when the run leaves the second core free for reading the files (0 while a first
+ * import builds its search index there, and when RAGTRACK_THREADS=1). */
+int store_import_spare_core(const struct store *s);
 /* Add or update one row.  a->review, a->question/question_ref, a->agency identify it
  * together with its sequence under them, counted within this run; a->id and a->seq
  * are filled in.  Changed fields are logged with source import. */
