@@ -485,14 +485,25 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 }
 
 /* Rows from offset to the end in one statement, for orders SQLite reads without sorting:
- * the default (the sort_key index) and ID order (the table itself, as export uses). */
+ * the default (the sort_key index) and ID order (the table itself, as export uses).  In
+ * ID order the filter picks the ids in a subquery (through its indexes, into a sorted
+ * list SQLite then walks in order): written as one plain query, SQLite scanned every row
+ * in ID order rather than sort (export --rag red of 1M actions: 1.36 s; this: 0.3 s). */
 static enum status offset_read(struct store *s, const struct filter *f, long offset, store_action_fn fn,
                                void *ctx, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
-	q_from_where(s, &q, f, 1);
-	q_order_window(&q, f, offset, -1);
+	if (f->nsort == 0) {
+		q_from_where(s, &q, f, 1);
+		q_order_window(&q, f, offset, -1);
+	} else {
+		buf_adds(&q.sql, s->brief ? FROM_BRIEF : FROM);
+		buf_adds(&q.sql, " WHERE a.id IN (SELECT a.id");
+		q_from_where_as(s, &q, f, 1, 1);
+		buf_adds(&q.sql, ") ORDER BY a.id LIMIT -1 OFFSET ");
+		q_int(&q, offset);
+	}
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
@@ -522,9 +533,8 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 	if (offset < 0)
 		offset = 0;
 	/* One statement when SQLite reads the order without sorting: the default order, or ID
-	 * order over the whole table (export).  With conditions, ID order would make SQLite
-	 * scan the whole table rather than use their index and sort. */
-	int by_id = f->nsort == 1 && f->sort[0] == SORT_ID && !filter_active(f) && !s->lens_agency;
+	 * order (export's). */
+	int by_id = f->nsort == 1 && f->sort[0] == SORT_ID && str_empty(f->search);
 	if (limit < 0 && ((!f->nsort && str_empty(f->search)) || by_id))
 		return offset_read(s, f, offset, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search))
