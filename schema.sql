@@ -96,7 +96,8 @@ CREATE TABLE action (
     version           INTEGER NOT NULL DEFAULT 1,
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
-    touched_at        TEXT NOT NULL           -- last change or note: --stale
+    touched_at        TEXT NOT NULL,          -- last change or note: --stale
+    withdrawn         INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1))
 );
 CREATE UNIQUE INDEX action_identity ON action(question_id, ifnull(agency_id, 0), seq);
 CREATE INDEX action_sort   ON action(sort_key);

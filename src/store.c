@@ -15,13 +15,20 @@
 #include "schema_sql.h"
 
 /* The schema version schema.sql describes.  Bump it with every schema change and add
- * the step that brings the previous version up to it to MIGRATIONS. */
-#define SCHEMA_VERSION 1
+ * the steps that bring the previous version up to it to MIGRATIONS. */
+#define SCHEMA_VERSION 2
 
-/* MIGRATIONS[v] upgrades a version-v database to version v+1 (v from 1). */
-static const char *const MIGRATIONS[SCHEMA_VERSION + 1] = {
-	[0] = NULL,
-	[1] = NULL,
+/* The steps that upgrade an older database, in order: each brings a version to.-1
+ * database part of the way to version to.  A version may take several steps (one per
+ * change that landed in it); all of them run in the upgrade's one transaction. */
+static const struct migration {
+	int to;
+	const char *sql;
+} MIGRATIONS[] = {
+	/* 2: withdrawn actions (an action missing from a re-imported plan, withdrawn by the
+	 * user: shown, filtered and logged, never deleted). */
+	{ 2, "ALTER TABLE action ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0"
+	     " CHECK (withdrawn IN (0, 1));" },
 };
 
 int store_schema_version(void)
@@ -217,8 +224,9 @@ static enum status store_upgrade(struct store *s, struct err *err)
 	if (version == 0)
 		st = store_exec(s, SCHEMA_SQL, err);
 	else
-		for (int64_t v = version; st == OK && v < SCHEMA_VERSION; v++)
-			st = MIGRATIONS[v] ? store_exec(s, MIGRATIONS[v], err) : OK;
+		for (size_t i = 0; st == OK && i < sizeof MIGRATIONS / sizeof *MIGRATIONS; i++)
+			if (MIGRATIONS[i].to > version)
+				st = store_exec(s, MIGRATIONS[i].sql, err);
 	if (st == OK) {
 		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);
 		st = store_exec(s, sql, err);
