@@ -1,6 +1,7 @@
 /* cmd_backup: ragtrack backup FILE */
 #include "ragtrack/cli.h"
 #include "ragtrack/util.h"
+#include "ragtrack/writeguard.h"
 
 #include <stdlib.h>
 
@@ -9,7 +10,8 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	if (cli_help_requested(argc, argv)) {
 		printf("\nWrites a consistent copy of the database to FILE while others keep working\n"
 		       "(changes committed after the copy starts are not in it), checks the copy, and\n"
-		       "only then puts it in place.  An existing FILE is replaced.\n");
+		       "only then puts it in place.  An existing FILE is replaced, unless it is the\n"
+		       "database's own file, another program's SQLite database, or a database in use.\n");
 		return 0;
 	}
 	if (argc != 2 || argv[1][0] == '\0') {
@@ -21,7 +23,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 		return c->status;
 	struct err e = {0};
 	int rc = 0;
-	if (store_backup(s, argv[1], &e) != OK) {
+	if (writeguard_check_backup(s, argv[1], &e) != OK || store_backup(s, argv[1], &e) != OK) {
 		rc = cli_fail(&e);
 	} else {
 		char *shown = text_visible(argv[1], ' ');

@@ -14,10 +14,10 @@
 #include "ragtrack/colmap.h"
 #include "ragtrack/output.h"
 #include "ragtrack/util.h"
+#include "ragtrack/writeguard.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct export {
@@ -161,20 +161,13 @@ static int export_row(const struct action *a, void *ctx)
 	return ferror(x->w.out) != 0;       /* a full disk: stop early, commit reports it */
 }
 
-/* -o naming the database itself would replace it with a CSV file. */
-static int is_database(const char *path, struct store *s)
-{
-	struct stat a, b;
-	return path && stat(path, &a) == 0 && stat(store_path(s), &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
-}
-
 static enum status export_write(struct export *x, struct store *s, const struct filter *f, struct err *err)
 {
-	if (is_database(x->path, s))
-		return err_set(err, ERR_USAGE, "%s: is the database; name another file for the export", x->path);
+	enum status st = writeguard_check(s, x->path, err);
+	if (st != OK)
+		return st;
 	struct output_file out;
-	enum status st = output_file_open(&out, x->path, err);
+	st = output_file_open(&out, x->path, err);
 	if (st != OK)
 		return st;
 	unsigned flags = x->excel ? OUTPUT_EXCEL : 0;

@@ -55,11 +55,16 @@ static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
 	const char *db = c->db;
 	c->db = path;
 	struct store_opts so = { .read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
-	                         .source = SOURCE_IMPORT, .create = 1, .bulk = bulk };
+	                         .source = SOURCE_IMPORT, .create = 1, .bulk = bulk, .adopt = !a->o.dry_run };
 	struct store *s;
 	struct err e = {0};
 	enum status st = store_open(path, &so, &s, &e);
 	c->db = db;
+	if (st == OK && store_notice(s)) {
+		char *shown = text_visible(store_notice(s), ' ');
+		fprintf(a->o.out, "%s\n", shown);
+		free(shown);
+	}
 	if (st == OK) {
 		st = import_files(s, a->files, a->reviews, a->nfiles, &a->o, NULL, &e);
 		if (st == OK && bulk)

@@ -5,6 +5,7 @@
 #include "ragtrack/report.h"
 #include "ragtrack/report_data.h"
 #include "ragtrack/util.h"
+#include "ragtrack/writeguard.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -131,7 +132,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	words = filter_describe(&f);
 	struct report_meta m = { .database = c->db, .filter = words, .lens = store_lens(s) };
 	report_render(d, &m, a.format, &out);
-	if (report_emit(&a, &out, &e) != OK)
+	if (writeguard_check(s, a.output, &e) != OK || report_emit(&a, &out, &e) != OK)
 		status = cli_fail(&e);
 cleanup:
 	free(words);

@@ -42,13 +42,29 @@ const char *store_source_name(enum store_source src)
 	return names[src];
 }
 
-enum status store_fail(struct store *s, struct err *err, const char *doing)
+/* The status for SQLite's last error on s, and words for it where SQLite's own mislead:
+ * a full disk often surfaces as "disk I/O error" (a WAL or journal write that got
+ * ENOSPC), and corruption deserves what to do next. */
+static enum status store_sqlite_status(struct store *s, const char **words)
 {
 	int code = sqlite3_errcode(s->db);
-	enum status st = ERR_DB;
-	if (code == SQLITE_READONLY)
-		st = ERR_READ_ONLY;
-	return err_set(err, st, "%s: %s: %s", s->path, doing, sqlite3_errmsg(s->db));
+	*words = NULL;
+	if (code == SQLITE_FULL || (code == SQLITE_IOERR && sqlite3_system_errno(s->db) == ENOSPC)) {
+		*words = "disk is full (free some space and try again; nothing was changed)";
+		return ERR_FULL;
+	}
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+		*words = "the database is damaged (ragtrack check says where; restore it from a backup)";
+		return ERR_DB;
+	}
+	return code == SQLITE_READONLY ? ERR_READ_ONLY : ERR_DB;
+}
+
+enum status store_fail(struct store *s, struct err *err, const char *doing)
+{
+	const char *words;
+	enum status st = store_sqlite_status(s, &words);
+	return err_set(err, st, "%s: %s: %s", s->path, doing, words ? words : sqlite3_errmsg(s->db));
 }
 
 int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
@@ -65,8 +81,9 @@ enum status store_exec(struct store *s, const char *sql, struct err *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		enum status st = err_set(err, sqlite3_errcode(s->db) == SQLITE_READONLY ? ERR_READ_ONLY : ERR_DB,
-		                         "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		const char *words;
+		enum status code = store_sqlite_status(s, &words);
+		enum status st = err_set(err, code, "%s: %s", s->path, words ? words : msg ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return st;
 	}
@@ -130,8 +147,14 @@ enum status store_check_lens(struct store *s, int64_t action_id, struct err *err
 	int64_t agency = store_scalar(s, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", action_id, -1);
 	if (agency == s->lens_agency)
 		return OK;
-	return err_set(err, ERR_FORBIDDEN, "action %lld is not %s's: agency leads may change only their own agency's actions",
-	               (long long)action_id, s->lens_name);
+	return store_lens_missing(s, action_id, err);
+}
+
+enum status store_lens_missing(struct store *s, int64_t action_id, struct err *err)
+{
+	/* The same words (and status) whether the action is another agency's or does not
+	 * exist: a lead cannot learn which IDs exist outside their agency. */
+	return err_set(err, ERR_NOT_FOUND, "no action %lld for %s", (long long)action_id, s->lens_name);
 }
 
 int64_t store_next_batch(struct store *s)
@@ -270,6 +293,164 @@ static enum status store_set_lens(struct store *s, const char *agency, struct er
 	return OK;
 }
 
+/* An existing empty file is a database not yet made: only a command that may create one
+ * (import) makes it one, and then with mode 0660, since SQLite keeps the file's mode and
+ * gives it to the -wal and -shm files too. */
+static enum status store_empty_file(const char *path, const struct store_opts *o, char *notice, size_t n,
+                                    struct err *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+		return OK;
+	if (!o->create || o->read_only)
+		return err_set(err, ERR_SCHEMA, "%s: is an empty file, not a ragtrack database (ragtrack import FILE... makes it one)",
+		               path);
+	if ((st.st_mode & 07777) == 0660 || (st.st_mode & 0007) == 0)
+		return OK;
+	if (chmod(path, 0660) != 0)
+		return err_set(err, ERR_IO, "%s: is an empty file readable by others (mode %04o) and its mode cannot be changed: %s",
+		               path, (unsigned)(st.st_mode & 07777), strerror(errno));
+	snprintf(notice, n, "%s: was an empty file with mode %04o (others could read it); its mode is now 0660",
+	         path, (unsigned)(st.st_mode & 07777));
+	return OK;
+}
+
+/* path as a URI that opens it immutable: read without locks and without creating a
+ * -wal or -shm file.  What a URI would read otherwise is percent-escaped. */
+static char *immutable_uri(const char *path)
+{
+	struct buf b = {0};
+	buf_adds(&b, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			buf_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			buf_addc(&b, *p);
+	}
+	buf_adds(&b, "?immutable=1");
+	return buf_steal(&b);
+}
+
+int store_file_is_ragtrack(const char *path)
+{
+	char *uri = immutable_uri(path);
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int ours = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK &&
+	           sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+	                                  " ('action', 'change_log', 'review')", -1, &st, NULL) == SQLITE_OK &&
+	           sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 3;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(uri);
+	return ours;
+}
+
+/* A database in a folder the user cannot write, cleanly closed (no -wal and -shm beside
+ * it), cannot be read in WAL mode: SQLite needs to create the -shm file.  Read it as an
+ * immutable file then (no locks: a reader may then miss, or be confused by, a change
+ * another user commits while it reads). */
+static enum status store_open_read_only(struct store *s, struct err *err)
+{
+	int rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (rc != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
+		return OK;
+	struct stat wal;
+	char *walpath = xasprintf("%s-wal", s->path);
+	int has_wal = stat(walpath, &wal) == 0 && wal.st_size > 0;
+	free(walpath);
+	if (has_wal)         /* committed changes in the WAL that an immutable read would miss */
+		return err_set(err, ERR_READ_ONLY, "%s: cannot be read: its -wal file holds changes and the folder "
+		               "is not writable for the -shm file SQLite needs (ask its owner to open it once)", s->path);
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+	char *uri = immutable_uri(s->path);
+	enum status st = OK;
+	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		st = store_fail(s, err, "cannot open");
+	free(uri);
+	return st;
+}
+
+/* How many objects in the schema, and whether ragtrack's own tables are among them. */
+static enum status store_schema_objects(struct store *s, int64_t *objects, int *ours, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "SELECT count(*), count(CASE WHEN type = 'table' AND name IN ('action', 'change_log', 'review')"
+	                  " THEN 1 END) FROM sqlite_master", err))
+		return ERR_DB;
+	enum status rc = OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*objects = sqlite3_column_int64(st, 0);
+		*ours = sqlite3_column_int(st, 1) == 3;
+	} else {
+		rc = store_fail(s, err, "reading the schema");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Is this ragtrack's database, a new one, or another program's?  Another program's is
+ * refused, before anything is written to it (WAL mode included), unless the caller is
+ * an import that asked to add ragtrack's tables beside its own (o->adopt), which is
+ * then said in the notice.  A user_version another program set is never taken over. */
+static enum status store_probe(struct store *s, const struct store_opts *o, char *notice, size_t n,
+                               struct err *err)
+{
+	int64_t objects = 0, version = 0;
+	int ours = 0;
+	enum status st = store_schema_objects(s, &objects, &ours, err);
+	if (st != OK)
+		return st;
+	sqlite3_stmt *q;
+	if (store_prepare(s, &q, "PRAGMA user_version", err))
+		return ERR_DB;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int64(q, 0);
+	else
+		st = store_fail(s, err, "reading the schema version");
+	sqlite3_finalize(q);
+	if (st != OK || ours || (objects == 0 && version == 0))
+		return st;
+	if (version != 0 || !o->adopt)
+		return err_set(err, ERR_SCHEMA,
+		               "%s: is not a ragtrack database (another program's, with %lld schema object%s and "
+		               "user_version %lld): nothing was changed; name a ragtrack database with --db%s",
+		               s->path, (long long)objects, objects == 1 ? "" : "s", (long long)version,
+		               version == 0 ? ", or import into it to add ragtrack's tables" : "");
+	snprintf(notice, n, "%s: is another program's database (%lld schema object%s): adding ragtrack's tables beside "
+	         "them, setting its user_version to %d and switching it to WAL journaling",
+	         s->path, (long long)objects, objects == 1 ? "" : "s", SCHEMA_VERSION);
+	return OK;
+}
+
+/* Before a command writes: the cheap signs of a damaged database, so a write does not
+ * build on one (docs/reliability.md).  The full check (PRAGMA integrity_check, the
+ * search index, the totals) reads every page: `ragtrack check` runs it.  Here: the
+ * change-log guards are in place, and the file is not shorter than its header says
+ * (a truncated copy), when no WAL holds the missing pages. */
+static enum status store_check_for_writes(struct store *s, struct err *err)
+{
+	int64_t guards = store_scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
+	                                 " ('change_log_no_update', 'change_log_no_delete')", 0, 2);
+	int64_t objects = store_scalar(s, "SELECT count(*) FROM sqlite_master", 0, 0);
+	if (objects && guards != 2)
+		return err_set(err, ERR_DB, "%s: the database is damaged: the change log's guard triggers are missing "
+		               "(ragtrack check says more); nothing was changed", s->path);
+	struct stat db, wal;
+	char *walpath = xasprintf("%s-wal", s->path);
+	int has_wal = stat(walpath, &wal) == 0 && wal.st_size > 0;
+	free(walpath);
+	int64_t pages = store_scalar(s, "PRAGMA page_count", 0, 0);
+	int64_t size = store_scalar(s, "PRAGMA page_size", 0, 0);
+	if (!has_wal && stat(s->path, &db) == 0 && pages * size > (int64_t)db.st_size)
+		return err_set(err, ERR_DB, "%s: the database is damaged: the file is shorter than its header says "
+		               "(%lld of %lld bytes; ragtrack check says more); nothing was changed", s->path,
+		               (long long)db.st_size, (long long)(pages * size));
+	return OK;
+}
+
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err)
 {
@@ -278,10 +459,15 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 		o = &defaults;
 	*out = NULL;
 	int memory = strcmp(path, ":memory:") == 0;
+	char notice[512] = "";
 	if (!memory && access(path, F_OK) != 0) {
 		if (!o->create || o->read_only)
 			return err_set(err, ERR_NOT_FOUND, "%s: no such database (ragtrack import FILE... creates one)", path);
 		enum status st = store_create_file(path, err);
+		if (st != OK)
+			return st;
+	} else if (!memory) {
+		enum status st = store_empty_file(path, o, notice, sizeof notice, err);
 		if (st != OK)
 			return st;
 	}
@@ -299,10 +485,18 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
+	if (st == OK && o->read_only)
+		st = store_open_read_only(s, err);
+	if (st == OK && !memory)
+		st = store_probe(s, o, notice, sizeof notice, err);
 	if (st == OK)
 		st = store_configure(s, o->bulk, err);
 	if (st == OK)
 		st = store_upgrade(s, err);
+	if (st == OK && !o->read_only && !o->bulk && !memory)
+		st = store_check_for_writes(s, err);
+	if (st == OK && notice[0])
+		s->notice = xstrdup(notice);
 	if (st == OK)
 		st = store_set_lens(s, o->as_agency, err);
 	if (st != OK) {
@@ -337,6 +531,7 @@ void store_close(struct store *s)
 	free(s->path);
 	free(s->user);
 	free(s->lens_name);
+	free(s->notice);
 	free(s);
 }
 
@@ -366,6 +561,47 @@ int store_read_only(const struct store *s)
 const char *store_lens(const struct store *s)
 {
 	return s->lens_name;
+}
+
+const char *store_notice(const struct store *s)
+{
+	return s->notice;
+}
+
+/* The folder of path (links in it followed) and its last part, for comparing places
+ * that may not exist yet. */
+static int same_place(const char *a, const char *b)
+{
+	const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+	const char *name_a = na ? na + 1 : a, *name_b = nb ? nb + 1 : b;
+	if (strcmp(name_a, name_b) != 0)
+		return 0;
+	char *da = na ? (na == a ? xstrdup("/") : xstrndup(a, (size_t)(na - a))) : xstrdup(".");
+	char *db = nb ? (nb == b ? xstrdup("/") : xstrndup(b, (size_t)(nb - b))) : xstrdup(".");
+	struct stat sa, sb;
+	int same = stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	free(da);
+	free(db);
+	return same;
+}
+
+int store_owns_path(const struct store *s, const char *path)
+{
+	if (strcmp(s->path, ":memory:") == 0)
+		return 0;
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	struct stat a, b;
+	int exists = stat(path, &a) == 0;          /* links followed */
+	char *real = realpath(path, NULL);         /* where a link (or a link's folder) leads */
+	int owns = 0;
+	for (size_t i = 0; !owns && i < sizeof suffix / sizeof *suffix; i++) {
+		char *p = xasprintf("%s%s", s->path, suffix[i]);
+		owns = (exists && stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
+		       same_place(path, p) || (real && same_place(real, p));
+		free(p);
+	}
+	free(real);
+	return owns;
 }
 
 /* ---- actions as values --------------------------------------------------------- */
@@ -416,23 +652,6 @@ const char *field_help(enum action_field f)
 
 /* ---- maintenance --------------------------------------------------------------- */
 
-/* Is path the database itself, or one of its -wal / -shm files? */
-static int backup_onto_self(const struct store *s, const char *path)
-{
-	struct stat a, b;
-	if (stat(path, &a) != 0)
-		return 0;
-	static const char *const suffix[] = { "", "-wal", "-shm" };
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char *p = xasprintf("%s%s", s->path, suffix[i]);
-		int same = stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-		free(p);
-		if (same)
-			return 1;
-	}
-	return 0;
-}
-
 /* Copy the whole database in one step, so the copy is one consistent snapshot (in
  * WAL mode a reader is never blocked by writers, and a one-step copy never restarts
  * because of their commits), then check the copy. */
@@ -462,25 +681,40 @@ enum status store_backup(struct store *s, const char *path, struct err *err)
 {
 	if (s->lens_agency)
 		return err_set(err, ERR_FORBIDDEN, "backup copies every agency's actions: not allowed under --as-agency");
-	if (backup_onto_self(s, path))
-		return err_set(err, ERR_INVALID, "%s: that is the database itself; back up to another file", path);
-	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	enum status st = store_create_file(tmp, err);
+	if (store_owns_path(s, path))      /* callers ask writeguard_check_backup first; this stays */
+		return err_set(err, ERR_INVALID, "%s: is this database's own file; back up to another file", path);
+	enum status st = OK;
+	/* The copy is made in util_tmp_create's private file beside FILE (created
+	 * exclusively, under a name no one can plant a link at), without a journal (no
+	 * side file), and renamed over FILE only when checked: a killed backup leaves
+	 * only that hidden file, which the next backup to FILE removes. */
+	util_tmp_sweep(path);
+	char *tmp = NULL;
+	int fd = util_tmp_create(path, &tmp);
+	if (fd < 0)
+		return err_set(err, ERR_IO, "%s: cannot create the copy beside it: %s", path, strerror(errno));
+	if (fchmod(fd, 0660) != 0)
+		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	close(fd);
 	sqlite3 *dst = NULL;
-	if (st == OK && sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	if (st == OK && sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK)
+		st = err_set(err, ERR_IO, "%s: %s", path, sqlite3_errmsg(dst));
+	if (st == OK && sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL) != SQLITE_OK)
 		st = err_set(err, ERR_IO, "%s: %s", path, sqlite3_errmsg(dst));
 	if (st == OK)
 		st = backup_copy(s, dst, path, err);
 	if (sqlite3_close(dst) != SQLITE_OK && st == OK)
 		st = err_set(err, ERR_IO, "%s: cannot close the copy", path);
+	int fsynced = st == OK ? open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	if (fsynced >= 0) {
+		if (fsync(fsynced) != 0)
+			st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+		close(fsynced);
+	}
 	if (st == OK && rename(tmp, path) != 0)
 		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-	if (st != OK) {
+	if (st != OK)
 		unlink(tmp);
-		char *side = xasprintf("%s-journal", tmp);
-		unlink(side);
-		free(side);
-	}
 	free(tmp);
 	return st;
 }

@@ -34,6 +34,7 @@ struct store {
 	enum store_source source;
 	int64_t lens_agency;       /* agency lens: its id, 0 = none */
 	char *lens_name;
+	char *notice;              /* what store_open did that the user should hear, or NULL */
 	/* import run state */
 	int64_t run;
 	int in_import;
@@ -69,6 +70,9 @@ char *store_col_dup(sqlite3_stmt *st, int i);
 /* Write refusals: read-only, or an action outside the agency lens. */
 enum status store_check_writable(struct store *s, struct err *err);
 enum status store_check_lens(struct store *s, int64_t action_id, struct err *err);
+/* Under a lens: "no action N for AGENCY" (ERR_NOT_FOUND), for a missing action and for
+ * another agency's alike. */
+enum status store_lens_missing(struct store *s, int64_t action_id, struct err *err);
 /* Begin / commit / roll back one user action's transaction. */
 enum status store_begin(struct store *s, struct err *err);
 enum status store_commit(struct store *s, struct err *err);

@@ -2,11 +2,17 @@
 #include "ragtrack/util.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void out_of_memory(size_t n)
 {
@@ -227,4 +233,87 @@ size_t str_distance(const char *a, const char *b)
 	size_t d = row[lb];
 	free(row);
 	return d;
+}
+
+/* ---- files ------------------------------------------------------------------------ */
+
+int util_file_is_sqlite(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";     /* with its NUL: 16 bytes */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char head[16];
+	int is = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, head, sizeof head) == (ssize_t)sizeof head &&
+	         memcmp(head, magic, sizeof magic) == 0;
+	close(fd);
+	return is;
+}
+
+/* The folder of path ("." when none) and, in *name, the part after the last slash. */
+static char *tmp_dir(const char *path, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	*name = slash ? slash + 1 : path;
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+int util_tmp_create(const char *target, char **tmp)
+{
+	const char *name;
+	char *dir = tmp_dir(target, &name);
+	*tmp = xasprintf("%s/.%s.%ld-XXXXXX", dir, name, (long)getpid());
+	free(dir);
+	int fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		free(*tmp);
+		*tmp = NULL;
+		errno = e;
+	}
+	return fd;
+}
+
+/* Is entry one of util_tmp_create's names for name, and its writer's PID gone? */
+static int tmp_is_stale(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+	if (entry[0] != '.' || strncmp(entry + 1, name, n) != 0 || entry[n + 1] != '.')
+		return 0;
+	const char *p = entry + n + 2;
+	char *end;
+	errno = 0;
+	long pid = strtol(p, &end, 10);
+	if (errno || end == p || pid <= 0 || *end != '-' || strlen(end + 1) != 6)
+		return 0;
+	if (pid == (long)getpid())
+		return 0;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int util_tmp_sweep(const char *target)
+{
+	const char *name;
+	char *dir = tmp_dir(target, &name);
+	int removed = 0;
+	DIR *d = *name ? opendir(dir) : NULL;
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		struct stat st;
+		if (!tmp_is_stale(e->d_name, name) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+		char *side = xasprintf("%s-journal", e->d_name);     /* a copy's rollback journal */
+		unlinkat(dirfd(d), side, 0);
+		free(side);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return removed;
 }

@@ -100,12 +100,13 @@ struct output_file {
 	FILE *fp;          /* where to write */
 	char *path;        /* the target as named (messages); NULL for stdout */
 	char *target;      /* what is renamed over (symlinks resolved) */
-	char *tmp;         /* DIR/.NAME.XXXXXX, NULL when writing straight through */
+	char *tmp;         /* util_tmp_create's DIR/.NAME.PID-XXXXXX, NULL when writing straight through */
 	int fd;            /* tmp's descriptor (fp writes through it) */
 };
 
 /* Open path for writing.  "-" or NULL: standard output.  A regular or new file: a
- * temporary file in the same folder, mode 0660 less the umask (no world access).
+ * temporary file in the same folder (util_tmp_create; a killed writer's leftovers are
+ * swept first), with the replaced file's mode, or for a new file 0660 less the umask.
  * Something else that exists (a device, a pipe such as /dev/stdout): written straight
  * through.  Errors (ERR_IO) name the file: "out/plan.csv: Permission denied". */
 enum status output_file_open(struct output_file *f, const char *path, struct err *err);

@@ -7,6 +7,7 @@
 	X(OK,           0, "ok") \
 	X(ERR_USAGE,    2, "usage error") \
 	X(ERR_IO,       3, "input/output error") \
+	X(ERR_FULL,     3, "disk is full") \
 	X(ERR_PARSE,    4, "CSV error") \
 	X(ERR_ENCODING, 4, "encoding error") \
 	X(ERR_COLUMNS,  4, "no usable columns") \

@@ -19,15 +19,19 @@ struct store_opts {
 	const char *as_agency;    /* agency lens: only this agency's actions, edits elsewhere refused */
 	const char *user;         /* who is acting (change log); NULL = $USER */
 	enum store_source source;
-	int create;               /* create the file when missing (else ERR_NOT_FOUND) */
+	int create;               /* create the file when missing (else ERR_NOT_FOUND); an
+	                           * existing empty file is then made one (mode 0660) */
+	int adopt;                /* add ragtrack's tables to another program's database (an
+	                           * explicit import); otherwise such a file is refused */
 	int bulk;                 /* a brand-new file no one else sees yet: no journal and no
 	                           * syncs while it fills; store_bulk_finish makes it a normal
 	                           * database.  On failure the caller deletes the file. */
 };
 
 /* Open (and create or upgrade) the database at path.  New files are created with mode
- * 0660.  *out is freed by store_close.  Errors: ERR_NOT_FOUND, ERR_DB, ERR_SCHEMA
- * (a newer schema than this program knows). */
+ * 0660.  *out is freed by store_close.  Errors: ERR_NOT_FOUND, ERR_DB, ERR_SCHEMA (a
+ * newer schema than this program knows, another program's database, an empty file
+ * without o->create), ERR_FULL. */
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err);
 void store_close(struct store *s);
@@ -39,6 +43,16 @@ const char *store_path(const struct store *s);
 int store_read_only(const struct store *s);
 /* The lens agency's canonical name, or NULL. */
 const char *store_lens(const struct store *s);
+/* What opening did that the user should be told (an empty file's mode fixed, ragtrack's
+ * tables added to another program's database), or NULL.  Owned by s. */
+const char *store_notice(const struct store *s);
+/* Is path one of s's own files: the database, its -wal, -shm or -journal, compared by
+ * device and inode with links followed (and by folder and name when it does not exist
+ * yet)?  Writers of files ask before writing (see writeguard.h). */
+int store_owns_path(const struct store *s, const char *path);
+/* Is the file at path a database with ragtrack's tables?  Read without locks and
+ * without creating any file; 0 when it cannot be read. */
+int store_file_is_ragtrack(const char *path);
 
 /* ---- one flat action, as spreadsheets, export and views see it ---------------- */
 struct action {
@@ -201,7 +215,10 @@ typedef int (*store_agency_fn)(const struct agency_info *a, void *ctx);
 enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err);
 
 /* ---- maintenance --------------------------------------------------------------- */
-/* Online consistent copy to path (SQLite backup API). */
+/* Online consistent copy to path (SQLite backup API), checked, then renamed over path.
+ * Callers first ask writeguard_check_backup whether path may be replaced; the store's
+ * own files are refused here too.  No journal, and a private temporary file
+ * (util_tmp_create): a killed backup leaves only a hidden file the next one removes. */
 enum status store_backup(struct store *s, const char *path, struct err *err);
 /* Integrity and foreign-key checks; report gets a readable summary the caller frees. */
 enum status store_check(struct store *s, char **report, struct err *err);

@@ -48,4 +48,21 @@ const char *util_now(void);
 /* The acting user: explicit name, else $USER, else "unknown". */
 const char *util_user(const char *explicit_user);
 
+/* ---- files ---------------------------------------------------------------------- */
+
+/* Does path (links followed) name a regular file that starts with SQLite's header
+ * ("SQLite format 3")?  Never blocks on a pipe; 0 when it cannot be read. */
+int util_file_is_sqlite(const char *path);
+
+/* Create the one kind of temporary file every writer uses: DIR/.NAME.PID-XXXXXX beside
+ * target (DIR/NAME), made by mkstemp (O_EXCL, an unpredictable name: never an existing
+ * file or a link), mode 0600.  Returns its descriptor and sets *tmp (caller frees), or
+ * -1 with errno set and *tmp NULL.  The PID lets util_tmp_sweep tell a dead writer's
+ * leftover from a running one's. */
+int util_tmp_create(const char *target, char **tmp);
+/* Remove the temporary files util_tmp_create made for target whose writer is no longer
+ * running (killed mid-write): regular files owned by this user, links never followed.
+ * Returns how many were removed. */
+int util_tmp_sweep(const char *target);
+
 #endif

@@ -404,6 +404,10 @@ static int export_check(const char *text, char *hint, size_t n, void *ctx)
 
 static int export(struct tui *t)
 {
+	if (store_read_only(t->s)) {       /* --read-only writes only files named on the command line */
+		tui_message(t, 1, "read-only: the browser writes no files; ragtrack --read-only export -o FILE does");
+		return DRAW_BOTTOM;
+	}
 	char *proposal = xasprintf("ragtrack-%s.csv", util_today());
 	char *label = xasprintf("Export %ld action%s to: ", t->count, t->count == 1 ? "" : "s");
 	char *path = prompt_line(t, label, proposal, export_check, NULL);
