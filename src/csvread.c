@@ -10,10 +10,12 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define CHUNK (256 * 1024)
 #define MAX_ROW_BYTES ((size_t)256 * 1024 * 1024)
@@ -328,13 +330,20 @@ static enum status csvread_source(const char *name, struct source *src, csv_row_
 enum status csvread_file(const char *path, csv_row_fn fn, void *ctx, struct csvread_info *info,
                          struct err *err)
 {
-	struct source src = { .fp = fopen(path, "rb") };
-	if (!src.fp)
+	/* Opened without blocking: opening a FIFO no one writes to would wait for ever. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
 	struct stat sb;
-	if (fstat(fileno(src.fp), &sb) == 0 && !S_ISREG(sb.st_mode)) {   /* read twice: a pipe cannot be */
-		fclose(src.fp);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {   /* read twice: a pipe cannot be */
+		close(fd);
 		return err_set(err, ERR_IO, "%s: not a regular file (save the plan to a file first)", path);
+	}
+	struct source src = { .fp = NULL };
+	if (fcntl(fd, F_SETFL, 0) != 0 || !(src.fp = fdopen(fd, "rb"))) {
+		int e = errno;
+		close(fd);
+		return err_set(err, ERR_IO, "%s: %s", path, strerror(e));
 	}
 	enum status st = csvread_source(path, &src, fn, ctx, info, err);
 	fclose(src.fp);

@@ -544,13 +544,13 @@ enum status output_file_open(struct output_file *f, const char *path, struct err
 	int fd = util_tmp_create(f->target, &f->tmp);
 	if (fd < 0)
 		return file_error(f, path, errno, err);
-	/* A file being replaced keeps its permissions (chmod 600 stays 600); a new one
-	 * gets 0660 less the umask. */
+	/* A file being replaced keeps its permissions (chmod 600 stays 600) less any world
+	 * access (exports hold case-review text); a new one gets 0660 less the umask. */
 	mode_t mask = umask(0);
 	umask(mask);
 	mode_t mode = 0660 & ~mask;
 	if (stat(f->target, &st) == 0 && S_ISREG(st.st_mode))
-		mode = st.st_mode & 07777;
+		mode = st.st_mode & 0770;
 	f->fd = fd;
 	if (fchmod(fd, mode) != 0 || !(f->fp = writeback_open(fd))) {
 		int e = errno;

@@ -104,8 +104,16 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+static enum status store_check_for_writes(struct store *s, struct err *err);
+
 enum status store_begin(struct store *s, struct err *err)
 {
+	if (!s->write_checked && !s->bulk && strcmp(s->path, ":memory:") != 0) {
+		s->write_checked = 1;          /* once per open: before the first write */
+		enum status st = store_check_for_writes(s, err);
+		if (st != OK)
+			return st;
+	}
 	return store_exec(s, "BEGIN IMMEDIATE", err);
 }
 
@@ -425,8 +433,8 @@ static enum status store_probe(struct store *s, const struct store_opts *o, char
 	return OK;
 }
 
-/* Before a command writes: the cheap signs of a damaged database, so a write does not
- * build on one (docs/reliability.md).  The full check (PRAGMA integrity_check, the
+/* Before the first write of an open store (store_begin): the cheap signs of a damaged
+ * database, so a write does not build on one (docs/reliability.md).  The full check (PRAGMA integrity_check, the
  * search index, the totals) reads every page: `ragtrack check` runs it.  Here: the
  * change-log guards are in place, and the file is not shorter than its header says
  * (a truncated copy), when no WAL holds the missing pages. */
@@ -493,8 +501,6 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 		st = store_configure(s, o->bulk, err);
 	if (st == OK)
 		st = store_upgrade(s, err);
-	if (st == OK && !o->read_only && !o->bulk && !memory)
-		st = store_check_for_writes(s, err);
 	if (st == OK && notice[0])
 		s->notice = xstrdup(notice);
 	if (st == OK)

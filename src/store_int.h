@@ -35,6 +35,7 @@ struct store {
 	int64_t lens_agency;       /* agency lens: its id, 0 = none */
 	char *lens_name;
 	char *notice;              /* what store_open did that the user should hear, or NULL */
+	int write_checked;         /* store_begin ran the damage check of the first write */
 	/* import run state */
 	int64_t run;
 	int in_import;

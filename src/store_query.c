@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct query {
 	struct buf sql;
@@ -65,29 +66,86 @@ static void q_bind(const struct query *q, sqlite3_stmt *st)
 	}
 }
 
-/* FTS5 query from what a user typed: every word becomes a quoted string, so quotes,
- * NEAR, AND, * and column filters in user text are searched for, never interpreted. */
-static char *fts_phrase(const char *words)
+/* A search's size is bounded, so its work is: at most this many different words (a
+ * word repeated counts once) and this many bytes.  store_filter_check refuses more,
+ * saying so; fts_phrase never builds more. */
+#define SEARCH_MAX_WORDS 32
+#define SEARCH_MAX_BYTES 8000
+
+/* The next word of a search at *p (advanced past it): its start, length in *n; NULL at the end. */
+static const char *search_word(const char **p, size_t *n)
+{
+	const char *q = *p;
+	while (*q == ' ' || *q == '\t' || *q == '\n')
+		q++;
+	if (!*q)
+		return NULL;
+	const char *start = q;
+	while (*q && *q != ' ' && *q != '\t' && *q != '\n')
+		q++;
+	*n = (size_t)(q - start);
+	*p = q;
+	return start;
+}
+
+/* Did a word equal to w (ASCII case ignored) come earlier in words, before w? */
+static int search_word_repeated(const char *words, const char *w, size_t n)
+{
+	const char *p = words, *v;
+	size_t m;
+	while ((v = search_word(&p, &m)) != NULL && v < w)
+		if (m == n && strncasecmp(v, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* How many different words the search has. */
+static size_t search_word_count(const char *words)
+{
+	const char *p = words, *w;
+	size_t n, count = 0;
+	while ((w = search_word(&p, &n)) != NULL)
+		count += !search_word_repeated(words, w, n);
+	return count;
+}
+
+/* FTS5 query from what a user typed: every different word (up to SEARCH_MAX_WORDS)
+ * becomes a quoted string, so quotes, NEAR, AND, * and column filters in user text are
+ * searched for, never interpreted. */
+static char *fts_phrase(const char *all)
 {
 	struct buf b = {0};
-	const char *p = words;
-	while (*p) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		const char *start = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
+	char *words = xstrndup(all, strnlen(all, SEARCH_MAX_BYTES));     /* bounded work, checked or not */
+	const char *p = words, *start;
+	size_t n, count = 0;
+	while (count < SEARCH_MAX_WORDS && (start = search_word(&p, &n)) != NULL) {
+		if (search_word_repeated(words, start, n))
+			continue;
+		count++;
 		buf_adds(&b, b.len ? " \"" : "\"");
-		for (const char *c = start; c < p; c++) {
+		for (const char *c = start; c < start + n; c++) {
 			if (*c == '"')
 				buf_addc(&b, '"');
 			buf_addc(&b, *c);
 		}
 		buf_addc(&b, '"');
 	}
+	free(words);
 	return b.s ? buf_steal(&b) : xstrdup("\"\"");
+}
+
+enum status store_search_check(const char *words, struct err *err)
+{
+	if (str_empty(words))
+		return OK;
+	size_t len = strlen(words), count;
+	if (len > SEARCH_MAX_BYTES)
+		return err_set(err, ERR_INVALID, "search: %zu bytes of words; at most %d are searched for at once",
+		               len, SEARCH_MAX_BYTES);
+	if ((count = search_word_count(words)) > SEARCH_MAX_WORDS)
+		return err_set(err, ERR_INVALID, "search: %zu different words; at most %d are searched for at once "
+		               "(a repeated word counts once)", count, SEARCH_MAX_WORDS);
+	return OK;
 }
 
 #define FROM_BRIEF \
@@ -820,6 +878,8 @@ static enum status name_missing(struct store *s, const char *kind, const char *v
 
 enum status store_filter_check(struct store *s, const struct filter *f, struct err *err)
 {
+	if (store_search_check(f->search, err) != OK)
+		return ERR_INVALID;
 	for (size_t i = 0; i < f->nagencies; i++)
 		if (!store_agency_find(s, f->agencies[i]))
 			return name_missing(s, "agency", f->agencies[i],

@@ -277,7 +277,8 @@ int util_tmp_create(const char *target, char **tmp)
 	return fd;
 }
 
-/* Is entry one of util_tmp_create's names for name, and its writer's PID gone? */
+/* Is entry one of util_tmp_create's names for name (or a database copy's -journal,
+ * -wal or -shm beside one), and its writer's PID gone? */
 static int tmp_is_stale(const char *entry, const char *name)
 {
 	size_t n = strlen(name);
@@ -287,7 +288,10 @@ static int tmp_is_stale(const char *entry, const char *name)
 	char *end;
 	errno = 0;
 	long pid = strtol(p, &end, 10);
-	if (errno || end == p || pid <= 0 || *end != '-' || strlen(end + 1) != 6)
+	if (errno || end == p || pid <= 0 || *end != '-' || strlen(end + 1) < 6)
+		return 0;
+	const char *side = end + 7;     /* a database copy's companions go too */
+	if (*side && strcmp(side, "-journal") != 0 && strcmp(side, "-wal") != 0 && strcmp(side, "-shm") != 0)
 		return 0;
 	if (pid == (long)getpid())
 		return 0;
@@ -308,9 +312,6 @@ int util_tmp_sweep(const char *target)
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
 			removed++;
-		char *side = xasprintf("%s-journal", e->d_name);     /* a copy's rollback journal */
-		unlinkat(dirfd(d), side, 0);
-		free(side);
 	}
 	if (d)
 		closedir(d);

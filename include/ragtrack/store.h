@@ -106,6 +106,10 @@ void store_import_rollback(struct store *s);
  * question that matches nothing is ERR_NOT_FOUND with a message listing the valid
  * ones or suggesting the nearest ("no agency 'Polce'; did you mean 'Police'?"). */
 enum status store_filter_check(struct store *s, const struct filter *f, struct err *err);
+/* Is a search within bounds: at most 32 different words (a repeated word counts
+ * once) and 8000 bytes?  ERR_INVALID saying so otherwise.  store_filter_check asks
+ * too; a search beyond the bounds is never run past them. */
+enum status store_search_check(const char *words, struct err *err);
 /* How many actions match. */
 enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err);
 /* Counts per RAG state of the actions matching f, leaving f's RAG condition out, so

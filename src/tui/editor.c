@@ -57,16 +57,31 @@ static int editor_spawn(const char *editor, const char *path)
 	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char *editor_external(struct tui *t, const char *editor, const char *text)
+/* The name the editor's temporary files are made beside (util_tmp_create):
+ * $TMPDIR/.ragtrack-edit.PID-XXXXXX, private (0600), created exclusively.  Caller frees. */
+static char *editor_tmp_target(void)
 {
 	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/ragtrack-edit-XXXXXX.txt", str_empty(dir) ? "/tmp" : dir);
-	int fd = mkstemps(path, 4);
+	return xasprintf("%s/ragtrack-edit", str_empty(dir) ? "/tmp" : dir);
+}
+
+void editor_sweep(void)
+{
+	char *target = editor_tmp_target();
+	util_tmp_sweep(target);
+	free(target);
+}
+
+static char *editor_external(struct tui *t, const char *editor, const char *text)
+{
+	char *target = editor_tmp_target(), *path = NULL;
+	int fd = util_tmp_create(target, &path);
 	if (fd < 0) {
-		tui_message(t, 1, "cannot create a temporary file in %s: %s", str_empty(dir) ? "/tmp" : dir, strerror(errno));
-		free(path);
+		tui_message(t, 1, "cannot create a temporary file for %s: %s", target, strerror(errno));
+		free(target);
 		return NULL;
 	}
+	free(target);
 	FILE *f = fdopen(fd, "w+");
 	fprintf(f, "%s\n", text ? text : "");
 	fclose(f);

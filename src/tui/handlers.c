@@ -131,6 +131,12 @@ static int search(struct tui *t)
 	if (!words)
 		return DRAW_ALL;
 	str_trim(words);
+	struct err e = {0};
+	if (store_search_check(words, &e) != OK) {       /* bounded work, said */
+		tui_message(t, 1, "%s", e.msg);
+		free(words);
+		return DRAW_ALL;
+	}
 	free(t->f.search);
 	t->f.search = *words ? words : NULL;
 	if (!*words)

@@ -211,6 +211,14 @@ static enum status screen_start(struct tui *t, struct err *err)
 		const char *term = getenv("TERM");
 		return err_set(err, ERR_USAGE, "cannot use the terminal type '%s'", term ? term : "(TERM is not set)");
 	}
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {           /* TERM=dumb: no cursor moves, no screen */
+		const char *term = getenv("TERM");
+		endwin();
+		delscreen(scr);
+		return err_set(err, ERR_USAGE, "the terminal (TERM=%s) cannot show the browser: it cannot move the cursor; "
+		               "'ragtrack list' prints the actions", str_empty(term) ? "(not set)" : term);
+	}
 	set_term(scr);
 	curses_on = 1;
 	atexit(screen_end);
@@ -301,6 +309,7 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 {
 	struct tui t = { .s = s };
 	filter_init(&t.f);
+	editor_sweep();
 	enum status st = screen_start(&t, err);
 	if (st != OK) {
 		filter_free(&t.f);

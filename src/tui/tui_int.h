@@ -304,6 +304,9 @@ int form_edit(struct tui *t, int64_t id, int64_t version);
 /* Edit text: $VISUAL/$EDITOR on a temporary file, else the built-in editor.
  * Returns the new text (caller frees) or NULL when cancelled or unchanged. */
 char *editor_run(struct tui *t, const char *title, const char *text);
+/* Remove the temporary files of editors whose browser was killed (util_tmp_sweep):
+ * run at every start. */
+void editor_sweep(void);
 
 /* ---- handlers (handlers.c) --------------------------------------------------------------- */
 /* Do action; returns redraw bits. */

@@ -39,11 +39,21 @@ check_status "read-only on a missing database" 6 "$RT" --db "$T/missing.db" --re
 check_status "lens: own action" 0 rt --as-agency NELFT --user nina set 3 rag=amber
 check_eq "lens: own action changed" "$(q "SELECT rag FROM action WHERE id = 3")" 2
 check_status "lens: note on own action" 0 rt --as-agency nelft --user nina note 3 "Checked with the team"
-refused "lens: another agency's action" 8 --as-agency NELFT --user nina set 12 rag=red
-check_contains "lens: message" "$(cat "$T/err")" "action 12 is not NELFT's"
-refused "lens: note on another's" 8 --as-agency NELFT note 12 text
+refused "lens: another agency's action" 6 --as-agency NELFT --user nina set 12 rag=red
+check_eq "lens: message" "$(cat "$T/err")" "ragtrack: no action 12 for NELFT"
+refused "lens: note on another's" 6 --as-agency NELFT note 12 text
+# No oracle of which IDs exist: another agency's action and a missing one give the same
+# words and exit status in show, set and note (only the number differs).
+for cmd in "show %s" "set %s rag=red" "note %s text"; do
+	# shellcheck disable=SC2086,SC2059
+	rt --as-agency NELFT $(printf "$cmd" 12) >/dev/null 2>"$T/other.err"; other=$?
+	# shellcheck disable=SC2086,SC2059
+	rt --as-agency NELFT $(printf "$cmd" 99999) >/dev/null 2>"$T/missing.err"; missing=$?
+	check_eq "lens: ${cmd%% *}: same exit for another's and a missing action" "$other" "$missing"
+	check_eq "lens: ${cmd%% *}: same words" "$(sed 's/12/N/' "$T/other.err")" "$(sed 's/99999/N/' "$T/missing.err")"
+done
 rt --user nina set 12 lead="Nina, without the lens" >/dev/null || fail "set without the lens"
-refused "lens: undo reaching another's" 8 --as-agency NELFT --user nina undo
+refused "lens: undo reaching another's" 6 --as-agency NELFT --user nina undo
 refused "lens: agency alias" 8 --as-agency NELFT agency alias NELFT "North East London FT"
 refused "lens: import" 8 --as-agency NELFT import --review Megan "$DATA/megan.csv"
 refused "lens: backup" 8 --as-agency NELFT backup "$T/lens-copy.db"

@@ -56,7 +56,7 @@ check_eq "replaced copy" "$(sqlite3 "$T/old.db" "SELECT count(*) FROM action")" 
 check_status "read-only may back up" 0 rt --read-only backup "$T/ro.db"
 before=$(sum_file "$DB")
 check_status "onto the database itself" 5 rt backup "$DB"
-check_contains "onto itself: message" "$(cat "$T/err")" "that is the database itself"
+check_contains "onto itself: message" "$(cat "$T/err")" "is this database's own file"
 check_status "into a missing folder" 3 rt backup "$T/no/such/dir/copy.db"
 check_eq "missing folder: one line" "$(wc -l <"$T/err")" 1
 check_status "under the agency lens" 8 rt --as-agency Police backup "$T/lens.db"

@@ -160,14 +160,52 @@ for i in $(seq 1 "$EXPORT_KILLS"); do
 	for f in $(ls -A "$T/out"); do
 		case $f in
 		plan.csv) ;;
-		.plan.csv.??????) leftovers=$((leftovers + 1)); rm -f "$T/out/$f";;
+		.plan.csv.*-??????) leftovers=$((leftovers + 1));;
 		*) fail "export kill $i: unexpected file $f";;
 		esac
 	done
 done
 "$RT" --db "$T/big.db" export -o "$T/out/plan.csv" >/dev/null 2>&1 || fail "export after the kills"
 cmp -s "$T/out/plan.csv" "$T/want.csv" || fail "export after the kills: not the complete file"
+# the next export removes what the killed ones left
+check_eq "export after the kills: their temporary files removed" "$(ls -A "$T/out")" "plan.csv"
 echo "export: $EXPORT_KILLS kills: target absent $export_none, previous file kept $export_old, complete $export_new, partial $export_partial; $leftovers hidden temporary files left by killed runs"
+
+# ---- 3b. backup: FILE is absent or the complete copy, never a partial one ---------------------------
+BACKUP_KILLS=${CRASH_BACKUP_KILLS:-10}
+mkdir -p "$T/bak"
+start=$(now_us)
+"$RT" --db "$T/big.db" backup "$T/bak/copy.db" >/dev/null 2>&1 || fail "uninterrupted backup"
+backup_us=$(( $(now_us) - start ))
+want_actions=$(q "$T/big.db" "SELECT count(*) FROM action")
+echo "backup: uninterrupted run $((backup_us / 1000)) ms, $(wc -c <"$T/bak/copy.db") bytes"
+backup_none=0 backup_done=0 backup_left=0
+for i in $(seq 1 "$BACKUP_KILLS"); do
+	rm -f "$T/bak/copy.db"
+	"$RT" --db "$T/big.db" backup "$T/bak/copy.db" >/dev/null 2>&1 &
+	pid=$!
+	kill_delay "$backup_us"
+	kill -KILL "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
+	if [ -e "$T/bak/copy.db" ]; then
+		backup_done=$((backup_done + 1))
+		check_eq "backup kill $i: a copy appears only complete" "$(q "$T/bak/copy.db" "PRAGMA integrity_check")" ok
+		check_eq "backup kill $i: every action" "$(q "$T/bak/copy.db" "SELECT count(*) FROM action")" "$want_actions"
+	else
+		backup_none=$((backup_none + 1))
+	fi
+	for f in $(ls -A "$T/bak"); do
+		case $f in
+		copy.db) ;;
+		.copy.db.*-??????) backup_left=$((backup_left + 1));;
+		.copy.db.*-??????-wal|.copy.db.*-??????-shm|.copy.db.*-??????-journal) ;;   # the hidden copy's companions
+		*) fail "backup kill $i: unexpected (visible or side) file $f";;
+		esac
+	done
+done
+"$RT" --db "$T/big.db" backup "$T/bak/copy.db" >/dev/null 2>&1 || fail "backup after the kills"
+check_eq "backup after the kills: their temporary files removed" "$(ls -A "$T/bak")" "copy.db"
+echo "backup: $BACKUP_KILLS kills: no copy $backup_none, complete copy $backup_done; $backup_left hidden temporary files left by killed runs, removed by the next backup"
 
 # ---- 4. edits: every edit reported saved is in the database and the change log --------------------
 reset_db "$DB" "$T/pristine.db"
@@ -246,5 +284,5 @@ for id in $IDS; do
 	done
 done
 echo "edits: $EDIT_KILLS kills ($edit_landed landed on a running edit): $saved edits reported saved, all $((saved - missing)) found once; $extra more committed just before a kill"
-echo "crash: $((IMPORT_KILLS + NEW_KILLS + EXPORT_KILLS + EDIT_KILLS)) kills survived"
+echo "crash: $((IMPORT_KILLS + NEW_KILLS + EXPORT_KILLS + BACKUP_KILLS + EDIT_KILLS)) kills survived"
 finish

@@ -28,7 +28,10 @@ inode=$(stat -c %i plan.csv)
 check_status "replace" 0 export_ --question 1b -o plan.csv
 check_eq "replaced by rename (new inode)" "$([ "$(stat -c %i plan.csv)" != "$inode" ] && echo yes)" "yes"
 check_eq "replaced contents" "$(md5sum <plan.csv)" "$(export_ --question 1b | md5sum)"
-check_eq "replaced file: no world access" "$(stat -c %a plan.csv)" "660"
+check_eq "replaced file: its mode kept, less world access" "$(stat -c %a plan.csv)" "640"
+chmod 600 plan.csv
+check_status "replace a private file" 0 export_ --question 1b -o plan.csv
+check_eq "replaced file: chmod 600 stays 600" "$(stat -c %a plan.csv)" "600"
 check_eq "still no temporary file" "$(ls -A)" "plan.csv"
 
 # a symlink: the file it points to is replaced, the link stays a link
@@ -65,8 +68,8 @@ rm pipe
 # errors: the message names the file, nothing is left, the old file is untouched
 check_status "a folder" 3 export_ -o real
 check_eq "folder message" "$(cat "$T/err")" "ragtrack: real: Is a directory"
-check_status "the database itself" 2 export_ -o "$T/db"
-check_eq "database message" "$(cat "$T/err")" "ragtrack: $T/db: is the database; name another file for the export"
+check_status "the database itself" 5 export_ -o "$T/db"
+check_eq "database message" "$(cat "$T/err")" "ragtrack: $T/db: is this database's own file (the database or its -wal, -shm or -journal, perhaps through a link); name another file"
 check_eq "database untouched" "$("$RT" --db "$T/db" list | tail -n 1)" "629 actions"
 check_status "missing folder" 3 export_ -o nowhere/plan.csv
 check_eq "missing folder message" "$(cat "$T/err")" "ragtrack: nowhere/plan.csv: No such file or directory"
