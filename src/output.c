@@ -499,7 +499,9 @@ static void file_free(struct output_file *f)
 
 static enum status file_error(struct output_file *f, const char *path, int errnum, struct err *err)
 {
-	enum status st = err_set(err, ERR_IO, "%s: %s", path, errnum ? strerror(errnum) : "write error");
+	enum status st = errnum == ENOSPC || errnum == EDQUOT
+	                 ? err_set(err, ERR_FULL, "%s: disk is full (%s): nothing was written", path, strerror(errnum))
+	                 : err_set(err, ERR_IO, "%s: %s", path, errnum ? strerror(errnum) : "write error");
 	output_file_abort(f);
 	return st;
 }

@@ -419,6 +419,7 @@ static enum status store_probe(struct store *s, const struct store_opts *o, char
 	else
 		st = store_fail(s, err, "reading the schema version");
 	sqlite3_finalize(q);
+	s->write_checked = !ours;        /* a new or adopted schema has nothing to check yet */
 	if (st != OK || ours || (objects == 0 && version == 0))
 		return st;
 	if (version != 0 || !o->adopt)
