@@ -51,7 +51,8 @@ const char *store_notice(const struct store *s);
  * yet)?  Writers of files ask before writing (see writeguard.h). */
 int store_owns_path(const struct store *s, const char *path);
 /* Is the file at path a database with ragtrack's tables?  Read without locks and
- * without creating any file; 0 when it cannot be read. */
+ * without creating any file, so only the main file is read: ask when no -wal beside it
+ * holds changes (writeguard_check_backup does).  0 when it cannot be read. */
 int store_file_is_ragtrack(const char *path);
 
 /* ---- one flat action, as spreadsheets, export and views see it ---------------- */

@@ -400,8 +400,15 @@ static void test_lens_and_read_only(void)
 	int changed;
 	char *what = NULL;
 	CHECK(s != NULL);
-	CHECK(set1(s, action_id("Second CSC action"), 0, FIELD_LEAD, "x", &changed, &e) == ERR_FORBIDDEN);
-	CHECK(store_note_add(s, action_id("Second CSC action"), "x", &e) == ERR_FORBIDDEN);
+	/* another agency's action reads as missing: the same status and words as an ID that
+	 * does not exist (no oracle of which IDs exist) */
+	CHECK(set1(s, action_id("Second CSC action"), 0, FIELD_LEAD, "x", &changed, &e) == ERR_NOT_FOUND);
+	char other[sizeof e.msg];
+	snprintf(other, sizeof other, "no action %lld for Police", (long long)action_id("Second CSC action"));
+	CHECK_STR(e.msg, other);
+	CHECK(store_note_add(s, action_id("Second CSC action"), "x", &e) == ERR_NOT_FOUND);
+	CHECK(set1(s, 99999, 0, FIELD_LEAD, "x", &changed, &e) == ERR_NOT_FOUND);
+	CHECK_STR(e.msg, "no action 99999 for Police");
 	CHECK(set1(s, action_id("Police Q2 two"), 0, FIELD_LEAD, "Lead", &changed, &e) == OK);
 	CHECK(store_agency_alias(s, "Police", "Constabulary", &e) == ERR_FORBIDDEN);
 	char list[512] = "";
