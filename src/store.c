@@ -148,16 +148,6 @@ static int64_t store_scalar(struct store *s, const char *sql, int64_t bind, int6
 	return v;
 }
 
-enum status store_check_lens(struct store *s, int64_t action_id, struct err *err)
-{
-	if (!s->lens_agency)
-		return OK;
-	int64_t agency = store_scalar(s, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", action_id, -1);
-	if (agency == s->lens_agency)
-		return OK;
-	return store_lens_missing(s, action_id, err);
-}
-
 enum status store_lens_missing(struct store *s, int64_t action_id, struct err *err)
 {
 	/* The same words (and status) whether the action is another agency's or does not

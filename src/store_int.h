@@ -68,9 +68,8 @@ enum status store_fail(struct store *s, struct err *err, const char *doing);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* A column as a new string (NULL stays NULL). */
 char *store_col_dup(sqlite3_stmt *st, int i);
-/* Write refusals: read-only, or an action outside the agency lens. */
+/* Write refusals: read-only. */
 enum status store_check_writable(struct store *s, struct err *err);
-enum status store_check_lens(struct store *s, int64_t action_id, struct err *err);
 /* Under a lens: "no action N for AGENCY" (ERR_NOT_FOUND), for a missing action and for
  * another agency's alike. */
 enum status store_lens_missing(struct store *s, int64_t action_id, struct err *err);
