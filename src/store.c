@@ -366,6 +366,7 @@ static enum status store_open_read_only(struct store *s, struct err *err)
 	enum status st = OK;
 	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
+	sqlite3_busy_timeout(s->db, 10000);
 	free(uri);
 	return st;
 }
@@ -484,10 +485,14 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
+	sqlite3_busy_timeout(s->db, 10000);       /* the probe below reads: it waits its turn too */
 	if (st == OK && o->read_only)
 		st = store_open_read_only(s, err);
 	if (st == OK && !memory)
 		st = store_probe(s, o, notice, sizeof notice, err);
+	if (st != OK && err && err->code == ERR_READ_ONLY && !o->read_only)
+		st = err_set(err, ERR_READ_ONLY, "%s: cannot be opened for writing (the file or its folder is not writable "
+		             "for you); ragtrack --read-only reads it", path);
 	if (st == OK)
 		st = store_configure(s, o->bulk, err);
 	if (st == OK)

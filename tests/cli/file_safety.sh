@@ -159,6 +159,8 @@ if [ "$(id -u)" != 0 ] || [ ${#as_user[@]} -gt 0 ]; then
 	check_eq "read-only list: every action" "$(md5sum <"$T/out")" "$("$RT" --db "$ROOT/build/data.db" --read-only list | md5sum)"
 	check_not_contains "read-only list: no upgrade talk" "$(cat "$T/err")" "upgrade"
 	check_eq "locked folder: nothing created" "$(ls -A "$T/locked")" db
+	check_status "list without --read-only in a folder not writable" 8 "${as_user[@]}" "$RT" --db "$T/locked/db" list
+	check_contains "locked folder: says what to do" "$(cat "$T/err")" "not writable for you); ragtrack --read-only reads it"
 fi
 chmod 755 "$T/locked"
 # a full disk: said as such (a private tmpfs in a user namespace, where allowed)

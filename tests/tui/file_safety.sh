@@ -34,6 +34,11 @@ keys x C-u
 type_text other.sqlite
 keys Enter
 wait_for "other.sqlite: is an SQLite database, which ragtrack never writes over"
+# a search beyond its bounds is refused, saying so
+keys /
+type_text "$(for i in $(seq 33); do printf 'word%d ' "$i"; done)"
+keys Enter
+wait_for "search: 33 different words; at most 32"
 keys q
 check_eq "exit" "$(wait_exit)" 0
 check_eq "the database still whole" "$(sqlite3 "$T/db" "SELECT count(*) FROM action")" "$before"
