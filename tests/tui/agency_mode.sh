@@ -26,7 +26,7 @@ check_eq "own action saved" "$(sql "$T/db" "SELECT rag FROM action WHERE id = $i
 # the store refuses the edit, whatever the screen shows
 sql "$T/db" "UPDATE action SET agency_id = (SELECT id FROM agency WHERE name = 'NELFT') WHERE id = $id"
 keys G
-wait_for "no action 3 for Police"
+wait_for "no action $id for Police"
 check_eq "refused" "$(sql "$T/db" "SELECT rag FROM action WHERE id = $id")" 2
 keys q q
 check_eq "exit" "$(wait_exit)" 0
