@@ -366,7 +366,8 @@ static enum status store_open_read_only(struct store *s, struct err *err)
 	enum status st = OK;
 	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
-	sqlite3_busy_timeout(s->db, 10000);
+	if (s->db)
+		sqlite3_busy_timeout(s->db, 10000);
 	free(uri);
 	return st;
 }
@@ -426,10 +427,10 @@ static enum status store_probe(struct store *s, const struct store_opts *o, char
 }
 
 /* Before the first write of an open store (store_begin): the cheap signs of a damaged
- * database, so a write does not build on one (docs/reliability.md).  The full check (PRAGMA integrity_check, the
- * search index, the totals) reads every page: `ragtrack check` runs it.  Here: the
- * change-log guards are in place, and the file is not shorter than its header says
- * (a truncated copy), when no WAL holds the missing pages. */
+ * database, so a write does not build on one (docs/reliability.md).  The full check
+ * (integrity_check, the search index, the totals) reads every page: `ragtrack check`
+ * runs it.  Here: the change-log guards are in place, and the file is not shorter than
+ * its header says (a truncated copy), when no WAL holds the missing pages. */
 static enum status store_check_for_writes(struct store *s, struct err *err)
 {
 	int64_t guards = store_scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
@@ -485,7 +486,8 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
-	sqlite3_busy_timeout(s->db, 10000);       /* the probe below reads: it waits its turn too */
+	if (s->db)
+		sqlite3_busy_timeout(s->db, 10000);   /* the probe below reads: it waits its turn too */
 	if (st == OK && o->read_only)
 		st = store_open_read_only(s, err);
 	if (st == OK && !memory)
@@ -715,8 +717,14 @@ enum status store_backup(struct store *s, const char *path, struct err *err)
 	}
 	if (st == OK && rename(tmp, path) != 0)
 		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-	if (st != OK)
-		unlink(tmp);
+	if (st != OK) {
+		static const char *const side[] = { "", "-journal", "-wal", "-shm" };
+		for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
+			char *p = xasprintf("%s%s", tmp, side[i]);
+			unlink(p);
+			free(p);
+		}
+	}
 	free(tmp);
 	return st;
 }

@@ -125,7 +125,9 @@ check_status "foreign: then a ragtrack database" 0 "$RT" --db "$T/other.sqlite" 
 : >"$T/empty.db"; chmod 644 "$T/empty.db"
 check_status "empty file: list" 9 "$RT" --db "$T/empty.db" list
 check_contains "empty file: message" "$(cat "$T/err")" "is an empty file, not a ragtrack database"
+check_status "empty file: import --dry-run" 9 "$RT" --db "$T/empty.db" import --dry-run "$DATA/megan.csv"
 check_eq "empty file: still empty" "$(stat -c %s "$T/empty.db")" 0
+check_eq "empty file: mode unchanged" "$(stat -c %a "$T/empty.db")" 644
 check_eq "empty file: no side files" "$(ls "$T"/empty.db-* 2>/dev/null)" ""
 check_status "empty file: import" 0 "$RT" --db "$T/empty.db" import "$DATA/megan.csv"
 check_contains "empty file: import says so" "$(head -1 "$T/out")" \
