@@ -82,6 +82,7 @@ done
 check_eq "backup under umask 077" "$(stat -c %a "$T/copy077.db")" 660
 # while the database is open, its -wal and -shm files share its mode
 coproc HOLD { sqlite3 "$T/new077.db" 2>&1; }
+hold_pid=$HOLD_PID     # bash unsets HOLD_PID once the coprocess has exited
 echo "BEGIN IMMEDIATE; UPDATE action SET lead = lead WHERE id = 1; SELECT 'held';" >&"${HOLD[1]}"
 read -r -t 60 held <&"${HOLD[0]}"
 check_eq "held" "$held" held
@@ -90,5 +91,5 @@ check_eq "-shm mode" "$(stat -c %a "$T/new077.db-shm")" 660
 echo "ROLLBACK; SELECT 'done';" >&"${HOLD[1]}"
 read -r -t 60 done <&"${HOLD[0]}"
 eval "exec ${HOLD[1]}>&-"
-wait "$HOLD_PID"
+wait "$hold_pid" 2>/dev/null
 finish

@@ -17,6 +17,7 @@ check_status "ragtrack check on the copy" 0 "$RT" --db "$T/copy.db" check
 # ---- while another process holds a write transaction open --------------------------------------
 rt --user alice set 3 lead="Committed lead" >/dev/null || fail "set"
 coproc HOLD { sqlite3 "$DB" 2>&1; }
+hold_pid=$HOLD_PID     # bash unsets HOLD_PID once the coprocess has exited
 echo "BEGIN IMMEDIATE; UPDATE action SET lead = 'Uncommitted lead' WHERE id = 3;
       INSERT INTO note(action_id, at, user, source, text) VALUES (3, 'now', 'x', 'cli', 'uncommitted note');
       SELECT 'held';" >&"${HOLD[1]}"
@@ -35,7 +36,7 @@ echo "COMMIT; SELECT 'done';" >&"${HOLD[1]}"
 read -r -t 60 done <&"${HOLD[0]}"
 check_eq "the other transaction committed" "$done" done
 eval "exec ${HOLD[1]}>&-"
-wait "$HOLD_PID"
+wait "$hold_pid" 2>/dev/null
 check_eq "the database has the late change" "$(q "SELECT lead FROM action WHERE id = 3")" "Uncommitted lead"
 
 # ---- while others edit: every copy is whole ------------------------------------------------------

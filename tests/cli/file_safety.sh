@@ -26,6 +26,7 @@ untouched() {
 # ---- 1. never over the database's own files, any SQLite database, or a link to one -------------
 # A colleague's connection keeps -wal and -shm in place while the commands run.
 coproc HOLD { sqlite3 "$DB" 2>&1; }
+hold_pid=$HOLD_PID     # bash unsets HOLD_PID once the coprocess has exited
 echo "SELECT count(*) FROM action;" >&"${HOLD[1]}"
 read -r -t 60 held <&"${HOLD[0]}"
 check_eq "another connection is open" "$held" 629
@@ -63,7 +64,7 @@ check_status "a first backup" 0 rt backup "$T/week1.db"
 check_status "a backup over last week's" 0 rt backup "$T/week1.db"
 echo "COMMIT;" >&"${HOLD[1]}" 2>/dev/null
 eval "exec ${HOLD[1]}>&-"
-wait "$HOLD_PID"
+wait "$hold_pid" 2>/dev/null
 
 # --read-only writes the file named and nothing else
 mkdir "$T/ro" && cd "$T/ro" || exit 1
