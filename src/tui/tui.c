@@ -209,7 +209,8 @@ static enum status screen_start(struct tui *t, struct err *err)
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		const char *term = getenv("TERM");
-		return err_set(err, ERR_USAGE, "cannot use the terminal type '%s'", term ? term : "(TERM is not set)");
+		return err_set(err, ERR_USAGE, "cannot use the terminal type '%s' ('ragtrack list' prints the actions)",
+		               term ? term : "(TERM is not set)");
 	}
 	const char *cup = tigetstr("cup");
 	if (!cup || cup == (char *)-1) {           /* TERM=dumb: no cursor moves, no screen */
