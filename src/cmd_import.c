@@ -28,6 +28,23 @@ static void remove_db(const char *path)
 	}
 }
 
+/* Replace every from in msg (of size n) by to, as far as it fits. */
+static void name_replace(char *msg, size_t n, const char *from, const char *to)
+{
+	struct buf b = {0};
+	size_t lf = strlen(from);
+	for (const char *p = msg; *p;) {
+		if (lf && strncmp(p, from, lf) == 0) {
+			buf_adds(&b, to);
+			p += lf;
+		} else {
+			buf_addc(&b, *p++);
+		}
+	}
+	snprintf(msg, n, "%s", b.s ? b.s : "");
+	buf_free(&b);
+}
+
 static int parse_args(int argc, char **argv, struct import_args *a)
 {
 	const char *review = NULL;       /* --review applies to the files after it */
@@ -74,6 +91,8 @@ static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
 	}
 	if (st == OK)
 		return 0;
+	if (bulk)        /* the private file's name means nothing to the user: say the database's */
+		name_replace(e.msg, sizeof e.msg, path, db);
 	char *msg = text_visible(e.msg, ' ');
 	fprintf(stderr, "ragtrack: %s (nothing was imported)\n", msg);
 	free(msg);
@@ -85,13 +104,10 @@ static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
  * it the build can skip the journal.  link() refuses if a database appeared meanwhile. */
 static int run_new(struct cli *c, struct import_args *a)
 {
-	const char *slash = strrchr(c->db, '/');
-	char *tmp = slash ? xasprintf("%.*s/.%s.importXXXXXX", (int)(slash - c->db), c->db, slash + 1)
-	                  : xasprintf(".%s.importXXXXXX", c->db);
-	int fd = mkstemp(tmp);
+	char *tmp = NULL;
+	int fd = util_tmp_create(c->db, &tmp);    /* the one scheme: .DB.PID-XXXXXX */
 	if (fd < 0) {
 		fprintf(stderr, "ragtrack: %s: cannot create: %s\n", c->db, strerror(errno));
-		free(tmp);
 		return status_exit(ERR_IO);
 	}
 	fchmod(fd, 0660);
@@ -113,6 +129,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	struct import_args a = {0};
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 0) {
+		if (!c->read_only && !a.o.dry_run)
+			util_tmp_sweep(c->db);        /* what killed first imports left beside it */
 		int existed = access(c->db, F_OK) == 0;
 		if (a.o.dry_run && !existed)
 			rc = run(c, ":memory:", 0, &a);

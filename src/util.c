@@ -277,8 +277,8 @@ int util_tmp_create(const char *target, char **tmp)
 	return fd;
 }
 
-/* Is entry one of util_tmp_create's names for name (or a database copy's -journal,
- * -wal or -shm beside one), and its writer's PID gone? */
+/* Is entry one of util_tmp_create's names for name (or a database's -journal, -wal,
+ * -shm or a first import's -fts index beside one), and its writer's PID gone? */
 static int tmp_is_stale(const char *entry, const char *name)
 {
 	size_t n = strlen(name);
@@ -290,12 +290,13 @@ static int tmp_is_stale(const char *entry, const char *name)
 	long pid = strtol(p, &end, 10);
 	if (errno || end == p || pid <= 0 || *end != '-' || strlen(end + 1) < 6)
 		return 0;
-	const char *side = end + 7;     /* a database copy's companions go too */
-	if (*side && strcmp(side, "-journal") != 0 && strcmp(side, "-wal") != 0 && strcmp(side, "-shm") != 0)
-		return 0;
-	if (pid == (long)getpid())
-		return 0;
-	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+	const char *side = end + 7;     /* a database's companions go too */
+	static const char *const sides[] = { "", "-journal", "-wal", "-shm", "-fts", "-fts-journal", "-fts-wal",
+	                                      "-fts-shm" };
+	for (size_t i = 0; i < sizeof sides / sizeof *sides; i++)
+		if (strcmp(side, sides[i]) == 0)
+			return kill((pid_t)pid, 0) != 0 && errno == ESRCH && pid != (long)getpid();
+	return 0;
 }
 
 int util_tmp_sweep(const char *target)

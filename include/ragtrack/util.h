@@ -61,7 +61,7 @@ int util_file_is_sqlite(const char *path);
  * leftover from a running one's. */
 int util_tmp_create(const char *target, char **tmp);
 /* Remove the temporary files util_tmp_create made for target whose writer is no longer
- * running (killed mid-write), with any -journal, -wal or -shm beside them: regular files
+ * running (killed mid-write), with any -journal, -wal, -shm or -fts beside them: regular files
  * owned by this user, links never followed.
  * Returns how many were removed. */
 int util_tmp_sweep(const char *target);
