@@ -125,14 +125,15 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		goto cleanup;
 	}
 	struct report_opts o = { .since = a.since, .stale_days = a.stale_days, .limit = a.all ? -1 : REPORT_LIST_LIMIT };
-	if (store_filter_check(s, &f, &e) != OK || store_report_gather(s, &f, &o, &d, &e) != OK) {
+	if (writeguard_check(s, a.output, &e) != OK || store_filter_check(s, &f, &e) != OK ||
+	    store_report_gather(s, &f, &o, &d, &e) != OK) {
 		status = cli_fail(&e);
 		goto cleanup;
 	}
 	words = filter_describe(&f);
 	struct report_meta m = { .database = c->db, .filter = words, .lens = store_lens(s) };
 	report_render(d, &m, a.format, &out);
-	if (writeguard_check(s, a.output, &e) != OK || report_emit(&a, &out, &e) != OK)
+	if (report_emit(&a, &out, &e) != OK)
 		status = cli_fail(&e);
 cleanup:
 	free(words);
