@@ -97,7 +97,8 @@ CREATE TABLE action (
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
     touched_at        TEXT NOT NULL,          -- last change or note: --stale
-    withdrawn         INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1))
+    withdrawn         INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+    extra             TEXT NOT NULL DEFAULT ''  -- extra fields' values, see extra_field
 );
 CREATE UNIQUE INDEX action_identity ON action(question_id, ifnull(agency_id, 0), seq);
 CREATE INDEX action_sort   ON action(sort_key);
@@ -106,6 +107,17 @@ CREATE INDEX action_agency ON action(agency_id, sort_key);
 CREATE INDEX action_review ON action(review_id, sort_key);
 CREATE INDEX action_target ON action(target_date, rag);   -- overdue, due within: counted from the index
 CREATE INDEX action_response ON action(response_id);
+
+-- A review's extra fields: spreadsheet columns that map to no field of ragtrack, kept
+-- under their header as written, in the order the files had them (pos from 0).  An
+-- action's values sit in action.extra, the pos-th value after pos unit separators
+-- (char(31), which cleaned text never holds); missing trailing values are empty.
+CREATE TABLE extra_field (
+    review_id INTEGER NOT NULL REFERENCES review(id),
+    pos       INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    PRIMARY KEY (review_id, pos)
+) WITHOUT ROWID;
 
 -- Every change to an action: append-only (the triggers refuse edits and deletes).
 CREATE TABLE change_log (
@@ -184,19 +196,23 @@ BEGIN
      WHERE review_id = old.review_id AND agency_id = ifnull(old.agency_id, 0) AND rag = old.rag;
 END;
 
--- Full-text search over question, response, action, evidence and notes; rowid = action.id.
+-- Full-text search over question, response, action, evidence, notes and the extra fields'
+-- values (the unit separators between them separate words); rowid = action.id.
 -- External content: the index reads its text from action_fts_source and stores none of
 -- its own (half the database size).  The price: an entry must be deleted with exactly the
 -- values it was indexed with, so every trigger deletes BEFORE a change and re-inserts
--- AFTER it.  ragtrack check compares the index with the actions.
+-- AFTER it.  ragtrack check compares the index with the actions.  This section stays the
+-- last of the file: an upgrade that changes the index runs the file from its CREATE VIEW
+-- on (FTS_FROM_SCHEMA in src/store.c).
 CREATE VIEW action_fts_source AS
 SELECT a.id AS id, q.text AS question, r.text AS response, a.text AS action,
        a.evidence AS evidence,
-       (SELECT group_concat(n.text, char(10)) FROM note n WHERE n.action_id = a.id) AS notes
+       (SELECT group_concat(n.text, char(10)) FROM note n WHERE n.action_id = a.id) AS notes,
+       a.extra AS extra
   FROM action a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id;
 
 CREATE VIRTUAL TABLE action_fts USING fts5(
-    question, response, action, evidence, notes,
+    question, response, action, evidence, notes, extra,
     content = 'action_fts_source', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -204,61 +220,61 @@ CREATE VIRTUAL TABLE action_fts USING fts5(
 CREATE TRIGGER action_fts_insert AFTER INSERT ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
-    SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)
+    SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source WHERE id = new.id;
 END;
-CREATE TRIGGER action_fts_unindex BEFORE UPDATE OF text, evidence, question_id, response_id ON action
+CREATE TRIGGER action_fts_unindex BEFORE UPDATE OF text, evidence, extra, question_id, response_id ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
-    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source WHERE id = old.id;
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)
+    SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source WHERE id = old.id;
 END;
-CREATE TRIGGER action_fts_reindex AFTER UPDATE OF text, evidence, question_id, response_id ON action
+CREATE TRIGGER action_fts_reindex AFTER UPDATE OF text, evidence, extra, question_id, response_id ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
-    SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.id;
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)
+    SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source WHERE id = new.id;
 END;
 CREATE TRIGGER action_fts_delete BEFORE DELETE ON action
 BEGIN
-    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
-    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source WHERE id = old.id;
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)
+    SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source WHERE id = old.id;
 END;
 CREATE TRIGGER question_fts_unindex BEFORE UPDATE OF text ON question
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
-    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)
+    SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source
      WHERE id IN (SELECT id FROM action WHERE question_id = old.id);
 END;
 CREATE TRIGGER question_fts_reindex AFTER UPDATE OF text ON question
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
-    SELECT id, question, response, action, evidence, notes FROM action_fts_source
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)
+    SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source
      WHERE id IN (SELECT id FROM action WHERE question_id = new.id);
 END;
 CREATE TRIGGER response_fts_unindex BEFORE UPDATE OF text ON response
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
-    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)
+    SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source
      WHERE id IN (SELECT id FROM action WHERE response_id = old.id);
 END;
 CREATE TRIGGER response_fts_reindex AFTER UPDATE OF text ON response
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
-    SELECT id, question, response, action, evidence, notes FROM action_fts_source
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)
+    SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source
      WHERE id IN (SELECT id FROM action WHERE response_id = new.id);
 END;
 CREATE TRIGGER note_fts_unindex BEFORE INSERT ON note
 BEGIN
-    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)
-    SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.action_id;
+    INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)
+    SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source WHERE id = new.action_id;
 END;
 CREATE TRIGGER note_fts_reindex AFTER INSERT ON note
 BEGIN
-    INSERT INTO action_fts(rowid, question, response, action, evidence, notes)
-    SELECT id, question, response, action, evidence, notes FROM action_fts_source WHERE id = new.action_id;
+    INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)
+    SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source WHERE id = new.action_id;
 END;

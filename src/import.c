@@ -44,6 +44,14 @@ struct importer {
 	const char *file_review;  /* --review given for this file */
 	char *default_review;
 	struct colmap map;
+	/* extra fields: the header's columns that map to no field (see column_extra) */
+	size_t nextra;
+	size_t *extra_at;         /* their column numbers, from 0 */
+	char **extra_name;        /* their headers as written, cleaned; NULL: no header */
+	int *extra_seen;          /* a cell of a column with no header was kept */
+	long header_line;
+	const char **extra_names, **extra_values;   /* one row's, for action_set_extras */
+	char **extra_cells;
 	int have_header;
 	int header_rows_seen;
 	long title_rows;
@@ -176,15 +184,67 @@ static void header_report(struct importer *im, const struct csv_row *row, const 
 			continue;
 		}
 		char *shown = text_visible(row->cells[i], ' ');
-		fprintf(im->opts->out, "%s:%ld: column %zu \"%s\" %s; its cells are not imported\n", im->file, row->line,
+		fprintf(im->opts->out, "%s:%ld: column %zu \"%s\" %s; kept as an extra field\n", im->file, row->line,
 		        i + 1, shown, colmap_lookup(row->cells[i]) != COL_UNKNOWN ? "repeats an earlier column" : "is not a column ragtrack knows");
 		free(shown);
 	}
 	if (more)
-		fprintf(im->opts->out, "%s:%ld: %zu more columns not imported\n", im->file, row->line, more);
+		fprintf(im->opts->out, "%s:%ld: %zu more columns kept as extra fields\n", im->file, row->line, more);
 	if (im->title_rows)
 		fprintf(im->opts->out, "%s:%ld: %ld row%s above the header skipped\n", im->file, row->line,
 		        im->title_rows, im->title_rows == 1 ? "" : "s");
+}
+
+/* Is column i of the header an extra field?  The one place that decides: a column
+ * that names no field, or repeats one an earlier column named. */
+static int column_extra(const int *unknown, size_t i)
+{
+	return unknown[i];
+}
+
+static void extras_free(struct importer *im)
+{
+	for (size_t i = 0; i < im->nextra; i++)
+		free(im->extra_name[i]);
+	free(im->extra_at);
+	free(im->extra_name);
+	free(im->extra_seen);
+	free(im->extra_names);
+	free(im->extra_values);
+	free(im->extra_cells);
+	im->extra_at = NULL;
+	im->extra_name = im->extra_cells = NULL;
+	im->extra_seen = NULL;
+	im->extra_names = im->extra_values = NULL;
+	im->nextra = 0;
+}
+
+static const char *unguard(const char *v);
+
+/* The header's extra columns and their names. */
+static void extras_find(struct importer *im, const struct csv_row *row, const int *unknown)
+{
+	extras_free(im);
+	size_t n = 0;
+	for (size_t i = 0; i < row->ncells; i++)
+		n += column_extra(unknown, i) != 0;
+	if (!n)
+		return;
+	im->extra_at = xcalloc(n, sizeof *im->extra_at);
+	im->extra_name = xcalloc(n, sizeof *im->extra_name);
+	im->extra_seen = xcalloc(n, sizeof *im->extra_seen);
+	im->extra_names = xcalloc(n, sizeof *im->extra_names);
+	im->extra_values = xcalloc(n, sizeof *im->extra_values);
+	im->extra_cells = xcalloc(n, sizeof *im->extra_cells);
+	for (size_t i = 0; i < row->ncells; i++) {
+		if (!column_extra(unknown, i))
+			continue;
+		char *name = text_clean(unguard(row->cells[i]), NULL);
+		im->extra_at[im->nextra] = i;
+		im->extra_name[im->nextra++] = str_empty(name) ? NULL : name;
+		if (str_empty(name))
+			free(name);
+	}
 }
 
 static enum status header_try(struct importer *im, const struct csv_row *row, struct err *err)
@@ -196,6 +256,8 @@ static enum status header_try(struct importer *im, const struct csv_row *row, st
 	if (usable >= 2 || (usable == 1 && first)) {
 		im->map = m;
 		im->have_header = 1;
+		extras_find(im, row, unknown);
+		im->header_line = row->line;
 		header_report(im, row, unknown);
 	} else {
 		im->title_rows++;
@@ -213,11 +275,19 @@ static char *clean(struct importer *im, const char *raw, long line);
 
 /* A cell's text.  A leading apostrophe before = + - @ is the guard spreadsheet exports
  * (ragtrack export --excel among them) put against formulas: it is not data. */
+static const char *unguard(const char *v)
+{
+	return v[0] == '\'' && v[1] && strchr("=+-@", v[1]) ? v + 1 : v;
+}
+
+static const char *cell_at(const struct csv_row *row, int at)
+{
+	return unguard(at >= 0 && (size_t)at < row->ncells ? row->cells[at] : "");
+}
+
 static const char *cell(const struct importer *im, const struct csv_row *row, enum col c)
 {
-	int at = im->map.at[c];
-	const char *v = at >= 0 && (size_t)at < row->ncells ? row->cells[at] : "";
-	return v[0] == '\'' && v[1] && strchr("=+-@", v[1]) ? v + 1 : v;
+	return cell_at(row, im->map.at[c]);
 }
 
 static int has(const struct importer *im, enum col c)
@@ -356,6 +426,36 @@ static void read_target(struct importer *im, struct action *a, const char *raw, 
 		warn_note(im, W_DATE_TEXT, a->target_raw, "", line);
 }
 
+/* "Column 7" for a column with no header. */
+static char *unnamed(size_t at)
+{
+	return xasprintf("Column %zu", at + 1);
+}
+
+/* The row's extra fields: every extra column's cell, cleaned; a column with no header
+ * only when its cell is not empty (spreadsheets end rows with empty columns). */
+static void build_extras(struct importer *im, const struct csv_row *row, struct action *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < im->nextra; i++) {
+		char *v = clean(im, cell_at(row, (int)im->extra_at[i]), row->line);
+		if (!im->extra_name[i] && str_empty(v)) {
+			free(v);
+			continue;
+		}
+		if (!im->extra_name[i]) {
+			im->extra_seen[i] = 1;
+			im->extra_name[i] = unnamed(im->extra_at[i]);
+		}
+		im->extra_names[n] = im->extra_name[i];
+		im->extra_values[n] = im->extra_cells[n] = v;
+		n++;
+	}
+	action_set_extras(a, n, im->extra_names, im->extra_values);
+	for (size_t i = 0; i < n; i++)
+		free(im->extra_cells[i]);
+}
+
 static void build_action(struct importer *im, const struct csv_row *row, struct action *a)
 {
 	long line = row->line;
@@ -383,6 +483,8 @@ static void build_action(struct importer *im, const struct csv_row *row, struct 
 		a->target_raw = a->target_date = NULL;
 		read_target(im, a, cell(im, row, COL_TARGET_EVIDENCE), 1, line);
 	}
+	if (im->nextra)
+		build_extras(im, row, a);
 }
 
 /* Cells past the header's width must be empty: anything else would be lost. */
@@ -545,6 +647,7 @@ static void importer_reset_file(struct importer *im, const char *file)
 	im->file = text_visible(file, ' ');     /* names appear in every message */
 	free(im->default_review);
 	im->default_review = review_from_path(file);
+	extras_free(im);
 	im->have_header = 0;
 	im->header_rows_seen = 0;
 	im->title_rows = 0;
@@ -565,6 +668,10 @@ static enum status file_finish(struct importer *im, const struct csvread_info *i
 		fprintf(out, "%s: not UTF-8; read as Windows-1252 and converted\n", im->file);
 	if (out && info->nul_line)
 		fprintf(out, "%s:%ld: NUL bytes removed\n", im->file, info->nul_line);
+	for (size_t i = 0; out && i < im->nextra; i++)
+		if (im->extra_seen[i])
+			fprintf(out, "%s:%ld: column %zu has no header; its cells are kept as the extra field \"%s\"\n", im->file,
+			        im->header_line, im->extra_at[i] + 1, im->extra_name[i]);
 	warn_flush(im, 1);
 	im->sum->files++;
 	return store_review_describe(im->store, im->review, NULL, NULL, NULL, im->file, err);

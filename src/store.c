@@ -18,6 +18,10 @@
  * the steps that bring the previous version up to it to MIGRATIONS. */
 #define SCHEMA_VERSION 2
 
+/* A step that replaces the full-text index (its view, table and triggers) with
+ * schema.sql's and fills it: for a change to what is indexed or how. */
+static const char FTS_FROM_SCHEMA[] = "full-text index from schema.sql";
+
 /* The steps that upgrade an older database, in order: each brings a version to.-1
  * database part of the way to version to.  A version may take several steps (one per
  * change that landed in it); all of them run in the upgrade's one transaction. */
@@ -29,6 +33,12 @@ static const struct migration {
 	 * user: shown, filtered and logged, never deleted). */
 	{ 2, "ALTER TABLE action ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0"
 	     " CHECK (withdrawn IN (0, 1));" },
+	/* 2: extra fields (columns that map to no field, kept under their header), and
+	 * their values in the full-text index. */
+	{ 2, "ALTER TABLE action ADD COLUMN extra TEXT NOT NULL DEFAULT '';"
+	     "CREATE TABLE extra_field (review_id INTEGER NOT NULL REFERENCES review(id), pos INTEGER NOT NULL,"
+	     " name TEXT NOT NULL, PRIMARY KEY (review_id, pos)) WITHOUT ROWID;" },
+	{ 2, FTS_FROM_SCHEMA },
 };
 
 int store_schema_version(void)
@@ -228,6 +238,31 @@ static enum status store_create_file(const char *path, struct err *err)
 	return OK;
 }
 
+/* FTS_FROM_SCHEMA: drop the index's objects, run schema.sql from its full-text section
+ * (the last in the file) and rebuild the index from the text. */
+static enum status fts_from_schema(struct store *s, struct err *err)
+{
+	const char *section = strstr(SCHEMA_SQL, "CREATE VIEW action_fts_source");
+	if (!section)
+		return err_set(err, ERR_DB, "%s: the built-in schema has no full-text section", s->path);
+	sqlite3_stmt *st;
+	struct buf drop = {0};
+	if (store_prepare(s, &st, "SELECT type, name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_fts\\_%' ESCAPE '\\'"
+	                          " OR name IN ('action_fts_source', 'action_fts')", err))
+		return ERR_DB;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		buf_printf(&drop, "DROP %s IF EXISTS \"%s\";", (const char *)sqlite3_column_text(st, 0),
+		           (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	enum status rc = drop.s ? store_exec(s, drop.s, err) : OK;
+	buf_free(&drop);
+	if (rc == OK)
+		rc = store_exec(s, section, err);
+	if (rc == OK)
+		rc = store_exec(s, "INSERT INTO action_fts(action_fts) VALUES ('rebuild')", err);
+	return rc;
+}
+
 static enum status store_upgrade(struct store *s, struct err *err)
 {
 	int64_t version = store_scalar(s, "PRAGMA user_version", 0, 0);
@@ -247,7 +282,8 @@ static enum status store_upgrade(struct store *s, struct err *err)
 	else
 		for (size_t i = 0; st == OK && i < sizeof MIGRATIONS / sizeof *MIGRATIONS; i++)
 			if (MIGRATIONS[i].to > version)
-				st = store_exec(s, MIGRATIONS[i].sql, err);
+				st = MIGRATIONS[i].sql == FTS_FROM_SCHEMA ? fts_from_schema(s, err)
+				                                          : store_exec(s, MIGRATIONS[i].sql, err);
 	if (st == OK) {
 		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);
 		st = store_exec(s, sql, err);
@@ -625,7 +661,67 @@ void action_clear(struct action *a)
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
 		free(*strings[i]);
+	free(a->extra);
 	action_init(a);
+}
+
+void action_set_extras(struct action *a, size_t n, const char *const *names, const char *const *values)
+{
+	size_t bytes = n * sizeof *a->extra;
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(names[i]) + 1 + strlen(values[i] ? values[i] : "") + 1;
+	struct action_extra *x = n ? xmalloc(bytes) : NULL;
+	char *p = (char *)(x + n);
+	for (size_t i = 0; i < n; i++) {
+		const char *from[2] = { names[i], values[i] ? values[i] : "" };
+		const char **to[2] = { &x[i].name, &x[i].value };
+		for (int k = 0; k < 2; k++) {
+			size_t len = strlen(from[k]) + 1;
+			memcpy(p, from[k], len);
+			*to[k] = p;
+			p += len;
+		}
+	}
+	free(a->extra);
+	a->extra = x;
+	a->nextra = n;
+}
+
+void store_extra_split(const char *packed, char *buf, const char **vals, size_t n)
+{
+	strcpy(buf, packed ? packed : "");
+	char *p = buf;
+	for (size_t i = 0; i < n; i++) {
+		vals[i] = p;
+		char *sep = strchr(p, EXTRA_SEP);
+		if (sep) {
+			*sep = '\0';
+			p = sep + 1;
+		} else {
+			p += strlen(p);       /* the rest are "" */
+		}
+	}
+}
+
+char *store_extra_join(const char *const *vals, size_t n)
+{
+	while (n && str_empty(vals[n - 1]))
+		n--;
+	struct buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, EXTRA_SEP);
+		buf_adds(&b, vals[i] ? vals[i] : "");
+	}
+	return b.s ? buf_steal(&b) : xstrdup("");
+}
+
+const char *action_extra_value(const struct action *a, const char *name, int nth)
+{
+	for (size_t i = 0; i < a->nextra; i++)
+		if (strcmp(a->extra[i].name, name) == 0 && nth-- == 0)
+			return a->extra[i].value;
+	return NULL;
 }
 
 /* ---- fields ---------------------------------------------------------------------- */

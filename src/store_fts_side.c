@@ -84,10 +84,10 @@ static int side_open(struct fts_side *x, sqlite3 *main_db)
 	                   : NULL;
 	int ok = sql && sqlite3_open_v2(x->path, &x->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK &&
 	         sqlite3_exec(x->db, sql, NULL, NULL, NULL) == SQLITE_OK &&
-	         sqlite3_prepare_v2(x->db, "INSERT INTO action_fts(rowid, question, response, action, evidence)"
-	                            " VALUES (?, ?, ?, ?, ?)", -1, &x->put, NULL) == SQLITE_OK &&
-	         sqlite3_prepare_v2(x->db, "INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence)"
-	                            " VALUES ('delete', ?, ?, ?, ?, ?)", -1, &x->del, NULL) == SQLITE_OK;
+	         sqlite3_prepare_v2(x->db, "INSERT INTO action_fts(rowid, question, response, action, evidence, extra)"
+	                            " VALUES (?, ?, ?, ?, ?, ?)", -1, &x->put, NULL) == SQLITE_OK &&
+	         sqlite3_prepare_v2(x->db, "INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, extra)"
+	                            " VALUES ('delete', ?, ?, ?, ?, ?, ?)", -1, &x->del, NULL) == SQLITE_OK;
 	free(sql);
 	free(schema);
 	return ok;

@@ -18,20 +18,21 @@ enum import_stmt {
 	ST_RESPONSE_GET, ST_RESPONSE_ADD, ST_RESPONSE_TOUCH,
 	ST_ACTION_GET, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE,
 	ST_UNINDEX_ACTION, ST_UNINDEX_QUESTION, ST_UNINDEX_RESPONSE, ST_ACTION_BY_ID,
-	ST_SIDE_ACTION, ST_SIDE_QUESTION, ST_SIDE_RESPONSE, ST_COUNT
+	ST_SIDE_ACTION, ST_SIDE_QUESTION, ST_SIDE_RESPONSE,
+	ST_EXTRA_FIELDS, ST_EXTRA_FIELD_ADD, ST_EXTRA_GET, ST_EXTRA_SET, ST_COUNT
 };
 
 /* Take indexed actions (id <= ?2: older than the run) out of the external-content
  * full-text index while their text is still what was indexed, once per run. */
 #define UNINDEX_SQL(where) \
-	"INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes)" \
-	" SELECT 'delete', id, question, response, action, evidence, notes FROM action_fts_source" \
+	"INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)" \
+	" SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source" \
 	" WHERE id IN (" where ") AND id <= ?2 AND id NOT IN (SELECT id FROM temp.fts_dirty)"
 
 /* With a side index (store_fts_side.c): the new actions about to change, with the
  * values it indexed them with, once per run. */
 #define SIDE_SQL(where) \
-	"SELECT id, question, response, action, evidence FROM action_fts_source" \
+	"SELECT id, question, response, action, evidence, extra FROM action_fts_source" \
 	" WHERE id IN (" where ") AND id NOT IN (SELECT id FROM temp.fts_dirty)"
 
 static const char *const IMPORT_SQL[ST_COUNT] = {
@@ -53,8 +54,8 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	                  " constraints, desired FROM action WHERE question_id = ? AND ifnull(agency_id, 0) = ? AND seq = ?",
 	[ST_ACTION_ADD] = "INSERT INTO action(review_id, question_id, agency_id, response_id, seq, text, rag, rag_raw,"
 	                  " target_date, target_raw, first_target_date, evidence, lead, constraints, desired, sort_key,"
-	                  " import_sig, created_at, updated_at, touched_at)"
-	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?17)",
+	                  " import_sig, created_at, updated_at, touched_at, extra)"
+	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?17, ?18)",
 	/* existing actions whose indexed text changes: re-indexed in bulk at commit */
 	[ST_DIRTY_ACTION] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT ?1 WHERE ?1 <= ?2",
 	[ST_DIRTY_QUESTION] = "INSERT OR IGNORE INTO temp.fts_dirty SELECT id FROM action WHERE question_id = ?1 AND id <= ?2",
@@ -68,6 +69,10 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	                    " WHERE id = ?1 AND id <= ?4 AND question_id = ?2 AND ifnull(agency_id, 0) = ?3",
 	[ST_UNINDEX_QUESTION] = UNINDEX_SQL("SELECT id FROM action WHERE question_id = ?1"),
 	[ST_UNINDEX_RESPONSE] = UNINDEX_SQL("SELECT id FROM action WHERE response_id = ?1"),
+	[ST_EXTRA_FIELDS] = "SELECT name FROM extra_field WHERE review_id = ? ORDER BY pos",
+	[ST_EXTRA_FIELD_ADD] = "INSERT INTO extra_field(review_id, pos, name) VALUES (?, ?, ?)",
+	[ST_EXTRA_GET] = "SELECT extra FROM action WHERE id = ?",
+	[ST_EXTRA_SET] = "UPDATE action SET extra = ? WHERE id = ?",
 };
 
 /* Derived data during a run: the schema's triggers pause while meta holds 'import_run'
@@ -85,8 +90,8 @@ static const char FTS_DEFER_SQL[] =
 #define FTS_HASH_BYTES (8 << 20)
 
 static const char FTS_COLUMNS[] =
-	"INSERT INTO action_fts(rowid, question, response, action, evidence, notes)"
-	" SELECT id, question, response, action, evidence, notes FROM action_fts_source";
+	"INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)"
+	" SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source";
 
 /* ---- RAG totals of a run into an empty database, counted as its rows go in -------- */
 
@@ -140,8 +145,12 @@ static void tally_free(struct rag_tally *t)
 	free(t);
 }
 
-/* The spreadsheet fields an import compares, in import_sig order. */
+/* The spreadsheet fields an import compares, in import_sig order.  After them, when
+ * the row had extra fields, 8 more hex digits: a hash of its extra fields' names and
+ * values (SIG_BYTES in all). */
 enum sig_field { SIG_TEXT, SIG_RAG, SIG_TARGET, SIG_EVIDENCE, SIG_LEAD, SIG_CONSTRAINTS, SIG_DESIRED, SIG_COUNT };
+#define SIG_KNOWN (SIG_COUNT * 8)
+#define SIG_BYTES (SIG_KNOWN + 8)
 static const char *const SIG_COLUMN[SIG_COUNT] = { "text", "rag_raw", "target_raw", "evidence", "lead", "constraints", "desired" };
 static const char *const SIG_LOG_NAME[SIG_COUNT] = { "action", "rag", "target", "evidence", "lead", "constraints", "desired" };
 
@@ -153,12 +162,50 @@ static sqlite3_stmt *stmt(struct store *s, enum import_stmt i)
 	return st;
 }
 
+/* ---- extra fields of the current review ------------------------------------------ */
+
+/* Its fields (as extra_field holds them, this run's new ones included) and where the
+ * last row's extra fields went: the rows of one file name the same ones. */
+struct extra_import {
+	int64_t review_id;
+	size_t n, cap;
+	char **names;             /* by pos */
+	size_t nlast;
+	char **last;              /* the last row's names */
+	size_t *pos;              /* the last row's fields' positions */
+};
+
+static void xf_forget_last(struct extra_import *x)
+{
+	for (size_t i = 0; i < x->nlast; i++)
+		free(x->last[i]);
+	free(x->last);
+	free(x->pos);
+	x->last = NULL;
+	x->pos = NULL;
+	x->nlast = 0;
+}
+
+static void xf_free(struct store *s)
+{
+	struct extra_import *x = s->xf;
+	if (!x)
+		return;
+	xf_forget_last(x);
+	for (size_t i = 0; i < x->n; i++)
+		free(x->names[i]);
+	free(x->names);
+	free(x);
+	s->xf = NULL;
+}
+
 static void import_finalize(struct store *s)
 {
 	for (int i = 0; i < ST_COUNT; i++) {
 		sqlite3_finalize(s->import_stmt[i]);
 		s->import_stmt[i] = NULL;
 	}
+	xf_free(s);
 	s->in_import = 0;
 }
 
@@ -214,7 +261,7 @@ enum status store_import_begin(struct store *s, struct err *err)
 /* Before text changes: take one action, or the older actions of a question or response,
  * out of the index and mark them for re-indexing at commit. */
 static enum status side_unindex(struct store *s, enum import_stmt which, int64_t id, struct err *err);
-static void side_feed(struct store *s, const struct action *a);
+static void side_feed(struct store *s, const struct action *a, const char *extra);
 
 static enum status fts_mark(struct store *s, enum import_stmt which, int64_t id, struct err *err)
 {
@@ -479,20 +526,144 @@ static void sig_values(const struct action *a, const char *v[SIG_COUNT])
 	v[SIG_DESIRED] = a->desired;
 }
 
+static unsigned extras_hash(const struct action *a)
+{
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < a->nextra; i++)
+		for (int k = 0; k < 2; k++) {
+			for (const unsigned char *p = (const unsigned char *)(k ? a->extra[i].value : a->extra[i].name); *p; p++)
+				h = (h ^ *p) * 16777619u;
+			h = (h ^ (k ? 0x1fu : 0x1eu)) * 16777619u;
+		}
+	return h;
+}
+
 /* The row's signature; a field the file has no column for (NULL) keeps its part of
- * old_sig (may be NULL), so it never counts as changed. */
-static void sig_make(const struct action *a, const char *old_sig, char out[SIG_COUNT * 8 + 1])
+ * old_sig (may be NULL), so it never counts as changed; so do the extra fields of a
+ * row that has none. */
+static void sig_make(const struct action *a, const char *old_sig, char out[SIG_BYTES + 1])
 {
 	const char *v[SIG_COUNT];
 	sig_values(a, v);
-	int old_ok = old_sig && strlen(old_sig) == SIG_COUNT * 8;
+	size_t old_len = old_sig ? strlen(old_sig) : 0;
+	int old_ok = old_len >= SIG_KNOWN;
 	for (int i = 0; i < SIG_COUNT; i++) {
 		if (!v[i] && old_ok)
 			memcpy(out + i * 8, old_sig + i * 8, 8);
 		else
 			hex8(out + i * 8, fnv1a(v[i]));
 	}
-	out[SIG_COUNT * 8] = '\0';
+	out[SIG_KNOWN] = '\0';
+	if (a->nextra)
+		hex8(out + SIG_KNOWN, extras_hash(a));
+	else if (old_len == SIG_BYTES)
+		memcpy(out + SIG_KNOWN, old_sig + SIG_KNOWN, 8);
+	else
+		return;
+	out[SIG_BYTES] = '\0';
+}
+
+/* Load the current review's extra fields, once per review in a run. */
+static enum status xf_load(struct store *s, struct err *err)
+{
+	if (s->xf && s->xf->review_id == s->cache.review_id)
+		return OK;
+	xf_free(s);
+	struct extra_import *x = s->xf = xcalloc(1, sizeof *s->xf);
+	x->review_id = s->cache.review_id;
+	sqlite3_stmt *st = stmt(s, ST_EXTRA_FIELDS);
+	sqlite3_bind_int64(st, 1, x->review_id);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (x->n == x->cap)
+			x->names = xrealloc(x->names, (x->cap = x->cap ? x->cap * 2 : 8) * sizeof *x->names);
+		x->names[x->n++] = store_col_dup(st, 0);
+	}
+	return step == SQLITE_DONE ? OK : store_fail(s, err, "reading extra fields");
+}
+
+static int xf_same_as_last(const struct extra_import *x, const struct action *a)
+{
+	if (!x->pos || x->nlast != a->nextra)
+		return 0;
+	for (size_t i = 0; i < a->nextra; i++)
+		if (strcmp(x->last[i], a->extra[i].name) != 0)
+			return 0;
+	return 1;
+}
+
+/* The position of the row's extra field i: the nth field of its name in the review,
+ * n counting the row's earlier fields of that name; a new one is added at the end. */
+static enum status xf_place(struct store *s, const struct action *a, size_t i, size_t *pos, struct err *err)
+{
+	struct extra_import *x = s->xf;
+	const char *name = a->extra[i].name;
+	int nth = 0;
+	for (size_t j = 0; j < i; j++)
+		nth += strcmp(a->extra[j].name, name) == 0;
+	for (size_t k = 0; k < x->n; k++)
+		if (strcmp(x->names[k], name) == 0 && nth-- == 0) {
+			*pos = k;
+			return OK;
+		}
+	sqlite3_stmt *st = stmt(s, ST_EXTRA_FIELD_ADD);
+	sqlite3_bind_int64(st, 1, x->review_id);
+	sqlite3_bind_int64(st, 2, (int64_t)x->n);
+	store_bind_text(st, 3, name);
+	if (step_done(s, st, err, "adding an extra field") != OK)
+		return ERR_DB;
+	if (x->n == x->cap)
+		x->names = xrealloc(x->names, (x->cap = x->cap ? x->cap * 2 : 8) * sizeof *x->names);
+	x->names[x->n] = xstrdup(name);
+	*pos = x->n++;
+	return OK;
+}
+
+/* Where the row's extra fields go (s->xf->pos), adding the review's new ones. */
+static enum status extras_place(struct store *s, const struct action *a, struct err *err)
+{
+	enum status rc = xf_load(s, err);
+	struct extra_import *x = s->xf;
+	if (rc != OK || xf_same_as_last(x, a))
+		return rc;
+	xf_forget_last(x);
+	x->pos = xcalloc(a->nextra + 1, sizeof *x->pos);
+	for (size_t i = 0; rc == OK && i < a->nextra; i++)
+		rc = xf_place(s, a, i, &x->pos[i], err);
+	if (rc != OK) {
+		xf_forget_last(x);
+		return rc;
+	}
+	x->last = xcalloc(a->nextra + 1, sizeof *x->last);
+	for (size_t i = 0; i < a->nextra; i++)
+		x->last[i] = xstrdup(a->extra[i].name);
+	x->nlast = a->nextra;
+	return OK;
+}
+
+/* The review's extra values for the row: old (packed, may be NULL) with the row's
+ * values in their places.  vals has s->xf->n slots; buf holds old's copy. */
+static char *extras_merge(struct store *s, const struct action *a, const char *old, const char **vals, char **buf)
+{
+	struct extra_import *x = s->xf;
+	*buf = xmalloc(strlen(old ? old : "") + 1);
+	store_extra_split(old, *buf, vals, x->n);
+	for (size_t i = 0; i < a->nextra; i++)
+		vals[x->pos[i]] = a->extra[i].value;
+	return store_extra_join(vals, x->n);
+}
+
+/* A new action's extra values, packed ("" when the row has none). */
+static char *extras_new(struct store *s, const struct action *a)
+{
+	if (!a->nextra)
+		return xstrdup("");
+	const char **vals = xcalloc(s->xf->n + 1, sizeof *vals);
+	char *buf;
+	char *packed = extras_merge(s, a, NULL, vals, &buf);
+	free(buf);
+	free(vals);
+	return packed;
 }
 
 static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
@@ -518,12 +689,18 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 	store_bind_text(st, 15, sort_key);
 	store_bind_text(st, 16, sig);
 	store_bind_text(st, 17, util_now());
+	char *extra = extras_new(s, a);
+	store_bind_text(st, 18, extra);
 	free(sort_key);
-	if (step_done(s, st, err, "adding an action") != OK)
+	enum status rc = step_done(s, st, err, "adding an action");
+	if (rc == OK) {
+		a->id = sqlite3_last_insert_rowid(s->db);
+		if (s->side)
+			side_feed(s, a, extra);
+	}
+	free(extra);
+	if (rc != OK)
 		return ERR_DB;
-	a->id = sqlite3_last_insert_rowid(s->db);
-	if (s->side)
-		side_feed(s, a);
 	if (s->tally)
 		tally_add(s->tally, s->cache.review_id, agency_id, (int)a->rag, 1);
 	return OK;
@@ -574,13 +751,61 @@ static int same_reading(sqlite3_stmt *got, enum sig_field f, const struct action
 	return f == SIG_TARGET && old_date && a->target_date && strcmp(old_date, a->target_date) == 0;
 }
 
+/* Did the row's extra fields change since the last import (or come for the first time)? */
+static int extras_differ(const char *old_sig, const char *sig)
+{
+	if (strlen(sig) < SIG_BYTES)
+		return 0;                 /* the row has none */
+	return !old_sig || strlen(old_sig) != SIG_BYTES || strcmp(old_sig + SIG_KNOWN, sig + SIG_KNOWN) != 0;
+}
+
+/* Apply the row's extra fields to the action: each value that differs from the one
+ * stored is logged under its field's name, and counted in *changed. */
+static enum status extras_refresh(struct store *s, struct action *a, int *changed, struct err *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_EXTRA_GET);
+	sqlite3_bind_int64(st, 1, a->id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return store_fail(s, err, "reading an action's extra fields");
+	char *old = store_col_dup(st, 0);
+	size_t n = s->xf->n;
+	const char **vals = xcalloc(n + 1, sizeof *vals), **was = xcalloc(n + 1, sizeof *was);
+	char *buf, *was_buf = xmalloc(strlen(old ? old : "") + 1);
+	store_extra_split(old, was_buf, was, n);
+	char *packed = extras_merge(s, a, old, vals, &buf);
+	enum status rc = OK;
+	int differs = 0;
+	for (size_t i = 0; rc == OK && i < n; i++) {
+		if (strcmp(was[i], vals[i]) == 0)
+			continue;
+		if (!differs++)
+			rc = fts_mark(s, ST_DIRTY_ACTION, a->id, err);
+		if (rc == OK)
+			rc = store_log(s, a->id, s->batch, s->xf->names[i], was[i], vals[i], NULL, 0, err);
+	}
+	if (rc == OK && differs) {
+		st = stmt(s, ST_EXTRA_SET);
+		store_bind_text(st, 1, packed);
+		sqlite3_bind_int64(st, 2, a->id);
+		rc = step_done(s, st, err, "updating an action's extra fields");
+	}
+	*changed += differs;
+	free(packed);
+	free(buf);
+	free(was_buf);
+	free(vals);
+	free(was);
+	free(old);
+	return rc;
+}
+
 /* Apply the fields whose spreadsheet value changed since the last import.  A value only
  * written differently ("Amber/Green" now "Amber") is updated without a change. */
 static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, enum row_result *res,
                                   struct err *err)
 {
 	const char *old_sig = (const char *)sqlite3_column_text(got, 1);
-	char sig[SIG_COUNT * 8 + 1];
+	char sig[SIG_BYTES + 1];
 	sig_make(a, old_sig, sig);
 	const char *v[SIG_COUNT];
 	sig_values(a, v);
@@ -589,7 +814,7 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	if (old_sig && strcmp(old_sig, sig) == 0)
 		return OK;
 	for (int f = 0; f < SIG_COUNT; f++) {
-		int same_sig = old_sig && strlen(old_sig) == SIG_COUNT * 8 && strncmp(old_sig + f * 8, sig + f * 8, 8) == 0;
+		int same_sig = old_sig && strlen(old_sig) >= SIG_KNOWN && strncmp(old_sig + f * 8, sig + f * 8, 8) == 0;
 		const char *old_value = sig_old(got, (enum sig_field)f);
 		if (!v[f] || same_sig || str_eq(old_value, v[f]))
 			continue;
@@ -600,6 +825,8 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 			return ERR_DB;
 		changed += !silent;
 	}
+	if (extras_differ(old_sig, sig) && extras_refresh(s, a, &changed, err) != OK)
+		return ERR_DB;
 	char *sql = changed
 		? xasprintf("UPDATE action SET import_sig = ?1, version = version + 1, updated_at = ?2, touched_at = ?2 WHERE id = ?3")
 		: xasprintf("UPDATE action SET import_sig = ?1 WHERE id = ?3");
@@ -657,6 +884,8 @@ enum status store_import_row(struct store *s, struct action *a, enum row_result 
 		rc = import_agency(s, a->agency, &agency_id, err);
 	if (rc == OK)
 		rc = import_response(s, s->cache.question_id, agency_id, a->response, &response_id, &a->seq, err);
+	if (rc == OK && a->nextra)
+		rc = extras_place(s, a, err);
 	if (rc != OK)
 		goto cleanup;
 	sqlite3_stmt *got = action_find(s, a->id, agency_id, a->seq);
@@ -664,7 +893,7 @@ enum status store_import_row(struct store *s, struct action *a, enum row_result 
 		a->id = sqlite3_column_int64(got, 0);
 		rc = action_refresh(s, got, a, res, err);
 	} else {
-		char sig[SIG_COUNT * 8 + 1];
+		char sig[SIG_BYTES + 1];
 		sig_make(a, NULL, sig);
 		rc = action_add(s, a, agency_id, response_id, qsort, sig, err);
 		*res = ROW_ADDED;
@@ -764,7 +993,7 @@ static enum status side_settle(struct store *s, int *indexed, struct err *err)
 {
 	sqlite3_stmt *st;
 	*indexed = 0;
-	if (store_prepare(s, &st, "SELECT id, question, response, action, evidence FROM action_fts_source"
+	if (store_prepare(s, &st, "SELECT id, question, response, action, evidence, extra FROM action_fts_source"
 	                          " WHERE id IN (SELECT id FROM temp.fts_dirty)", err))
 		return ERR_DB;
 	int step;
@@ -796,10 +1025,10 @@ static void side_end(struct store *s)
 	s->side = NULL;
 }
 
-static void side_feed(struct store *s, const struct action *a)
+static void side_feed(struct store *s, const struct action *a, const char *extra)
 {
 	const char *text[FTS_SIDE_COLUMNS] = { s->cache.question_text, s->cache.response_text,
-	                                       a->text ? a->text : "", a->evidence ? a->evidence : "" };
+	                                       a->text ? a->text : "", a->evidence ? a->evidence : "", extra };
 	fts_side_put(s->side, 0, a->id, text);
 }
 

@@ -48,6 +48,8 @@ struct store {
 	int bulk;                  /* a new private file without a journal (cmd_import.c) */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct window_cache window;
+	struct extra_import *xf;   /* during an import: the current review's extra fields */
+	struct extra_read *xread;  /* extra field names per review, for reading actions */
 	int brief;                 /* during store_each_brief: rows without the response text */
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key, *question_sort;
@@ -91,12 +93,21 @@ void store_window_free(struct store *s);
 int64_t store_agency_find(struct store *s, const char *name);
 const char *store_source_name(enum store_source src);
 
+/* Extra fields' values in action.extra: the pos-th after pos separators. */
+#define EXTRA_SEP '\x1f'
+/* Split packed (action.extra) into n values: vals[i] points into buf (strlen(packed)+1
+ * bytes, overwritten); values packed does not hold are "". */
+void store_extra_split(const char *packed, char *buf, const char **vals, size_t n);
+/* n values packed as action.extra, trailing empty ones left out.  Caller frees. */
+char *store_extra_join(const char *const *vals, size_t n);
+
 /* Forget the import's lookup cache. */
 void store_cache_clear(struct store *s);
 
 /* A first import's full-text index, built by a second thread (store_fts_side.c).
- * Rows go in as action_fts_source holds them: question, response, action, evidence. */
-#define FTS_SIDE_COLUMNS 4
+ * Rows go in as action_fts_source holds them: question, response, action, evidence,
+ * extra. */
+#define FTS_SIDE_COLUMNS 5
 struct fts_side;
 /* Start a builder in db_path + "-fts" with action_fts's columns and tokenizer; NULL when
  * it cannot start (the import then indexes at commit). */

@@ -347,13 +347,130 @@ static void q_order_window(struct query *q, const struct filter *f, long offset,
 	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, " response ", a.seq," \
 	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead," \
 	" a.constraints, a.desired, a.created_at, a.updated_at," \
-	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key"
+	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key, a.review_id, a.extra"
 static const char COLUMNS_SQL[] = COLUMNS("rs.text");
 static const char COLUMNS_BRIEF_SQL[] = COLUMNS("NULL");
 #define COL_SORT_KEY 24
+#define COL_REVIEW_ID 25
+#define COL_EXTRA 26
+
+/* ---- extra fields ------------------------------------------------------------------ */
+
+/* The names of every review's extra fields (extra_field), read again when the database
+ * changed; and the scratch a row's extra fields are read into. */
+struct extra_read {
+	int64_t stamp;
+	size_t nreview;
+	struct { int64_t id; size_t first, n; } *review;   /* by id */
+	size_t nname;
+	char **name;
+	struct action_extra *view;     /* row_view's: valid until the next row */
+	const char **vals;
+	size_t view_cap;
+	struct buf buf;
+};
+
+static int64_t window_stamp(struct store *s);
+
+static void xread_names_free(struct extra_read *x)
+{
+	for (size_t i = 0; i < x->nname; i++)
+		free(x->name[i]);
+	free(x->name);
+	free(x->review);
+	x->name = NULL;
+	x->review = NULL;
+	x->nname = x->nreview = 0;
+}
+
+/* Make s->xread current. */
+static enum status xread_load(struct store *s, struct err *err)
+{
+	if (!s->xread) {
+		s->xread = xcalloc(1, sizeof *s->xread);
+		s->xread->stamp = -1;
+	}
+	struct extra_read *x = s->xread;
+	int64_t stamp = window_stamp(s);
+	if (stamp == x->stamp)
+		return OK;
+	xread_names_free(x);
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", err))
+		return ERR_DB;
+	size_t cap = 0, rcap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (!x->nreview || x->review[x->nreview - 1].id != id) {
+			if (x->nreview == rcap)
+				x->review = xrealloc(x->review, (rcap = rcap ? rcap * 2 : 16) * sizeof *x->review);
+			x->review[x->nreview].id = id;
+			x->review[x->nreview].first = x->nname;
+			x->review[x->nreview++].n = 0;
+		}
+		if (x->nname == cap)
+			x->name = xrealloc(x->name, (cap = cap ? cap * 2 : 16) * sizeof *x->name);
+		x->name[x->nname++] = store_col_dup(st, 1);
+		x->review[x->nreview - 1].n++;
+	}
+	sqlite3_finalize(st);
+	x->stamp = stamp;
+	return OK;
+}
+
+/* The review's place in s->xread, or -1 when it has no extra fields. */
+static long xread_review(const struct extra_read *x, int64_t id)
+{
+	size_t lo = 0, hi = x->nreview;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (x->review[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->nreview && x->review[lo].id == id ? (long)lo : -1;
+}
+
+/* Point a's extra fields at the row's values (scratch valid until the next row). */
+static void row_extras(struct store *s, sqlite3_stmt *st, struct action *a)
+{
+	a->nextra = 0;
+	a->extra = NULL;
+	struct extra_read *x = s->xread;
+	long r = x ? xread_review(x, sqlite3_column_int64(st, COL_REVIEW_ID)) : -1;
+	if (r < 0)
+		return;
+	size_t n = x->review[r].n, first = x->review[r].first;
+	if (n > x->view_cap) {
+		x->view = xrealloc(x->view, n * sizeof *x->view);
+		x->vals = xrealloc(x->vals, n * sizeof *x->vals);
+		x->view_cap = n;
+	}
+	const char *packed = (const char *)sqlite3_column_text(st, COL_EXTRA);
+	buf_reset(&x->buf);
+	buf_reserve(&x->buf, strlen(packed ? packed : "") + 1);
+	store_extra_split(packed, x->buf.s, x->vals, n);
+	for (size_t i = 0; i < n; i++)
+		x->view[i] = (struct action_extra){ x->name[first + i], x->vals[i] };
+	a->extra = x->view;
+	a->nextra = n;
+}
+
+static void store_extra_free(struct store *s)
+{
+	if (!s->xread)
+		return;
+	xread_names_free(s->xread);
+	free(s->xread->view);
+	free(s->xread->vals);
+	buf_free(&s->xread->buf);
+	free(s->xread);
+	s->xread = NULL;
+}
 
 /* Point a's strings at the row's columns: valid until the next step. */
-static void row_view(sqlite3_stmt *st, struct action *a)
+static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
 {
 #define COL(i) ((char *)sqlite3_column_text(st, (i)))
 	a->id = sqlite3_column_int64(st, 0);
@@ -380,6 +497,7 @@ static void row_view(sqlite3_stmt *st, struct action *a)
 	a->created_at = COL(21);
 	a->updated_at = COL(22);
 	a->nnotes = sqlite3_column_int(st, 23);
+	row_extras(s, st, a);
 #undef COL
 }
 
@@ -419,6 +537,7 @@ static void window_reset(struct window_cache *w)
 void store_window_free(struct store *s)
 {
 	window_reset(&s->window);
+	store_extra_free(s);
 }
 
 /* Make the cache about f in the current state, resetting it when either changed. */
@@ -520,7 +639,7 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	int step, stop = 0;
 	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct action a;
-		row_view(st, &a);
+		row_view(s, st, &a);
 		long at = p.backwards ? offset + (p.limit - 1 - n) : offset + n;
 		if (n == 0 || n == p.limit - 1)
 			window_remember(w, at, (const char *)sqlite3_column_text(st, COL_SORT_KEY), a.id);
@@ -570,7 +689,7 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 	struct action a;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		row_view(st, &a);
+		row_view(s, st, &a);
 		if (fn(&a, ctx))
 			break;
 	}
@@ -590,6 +709,8 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 {
 	if (offset < 0)
 		offset = 0;
+	if (xread_load(s, err) != OK)
+		return ERR_DB;
 	/* One statement when SQLite reads the order without sorting: the default order, or ID
 	 * order (export's). */
 	int by_id = f->nsort == 1 && f->sort[0] == SORT_ID && str_empty(f->search);
@@ -793,10 +914,23 @@ static void action_copy(struct action *dst, const struct action *src)
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
 		*strings[i] = xstrdup(*strings[i]);
+	dst->extra = NULL;
+	dst->nextra = 0;
+	if (src->nextra) {
+		const char **v = xcalloc(2 * src->nextra, sizeof *v);
+		for (size_t i = 0; i < src->nextra; i++) {
+			v[i] = src->extra[i].name;
+			v[src->nextra + i] = src->extra[i].value;
+		}
+		action_set_extras(dst, src->nextra, v, v + src->nextra);
+		free(v);
+	}
 }
 
 enum status store_get(struct store *s, int64_t id, struct action *a, struct err *err)
 {
+	if (xread_load(s, err) != OK)
+		return ERR_DB;
 	struct query q = {0};
 	buf_adds(&q.sql, COLUMNS_SQL);
 	buf_adds(&q.sql, FROM);
@@ -814,7 +948,7 @@ enum status store_get(struct store *s, int64_t id, struct action *a, struct err 
 	action_init(a);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		struct action view;
-		row_view(st, &view);
+		row_view(s, st, &view);
 		action_copy(a, &view);
 	} else {
 		rc = err_set(err, ERR_NOT_FOUND, "no action %lld%s%s", (long long)id,
@@ -979,7 +1113,7 @@ static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store
 		int step = sqlite3_step(st);
 		if (step == SQLITE_ROW) {
 			struct action a;
-			row_view(st, &a);
+			row_view(s, st, &a);
 			if (fn(&a, ctx))
 				break;
 		} else if (step != SQLITE_DONE) {
@@ -987,5 +1121,80 @@ static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store
 		}
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the extra fields of a list ---------------------------------------------------- */
+
+struct extra_seen {
+	const char **name;
+	int *nth;
+	size_t n, cap;
+};
+
+/* Hand fn review r's fields that earlier reviews did not have.  1 when fn stopped. */
+static int extra_merge(const struct extra_read *x, size_t r, struct extra_seen *seen, store_extra_fn fn, void *ctx)
+{
+	size_t first = x->review[r].first;
+	for (size_t i = 0; i < x->review[r].n; i++) {
+		const char *name = x->name[first + i];
+		int nth = 0, known = 0;
+		for (size_t j = 0; j < i; j++)
+			nth += strcmp(x->name[first + j], name) == 0;
+		for (size_t k = 0; k < seen->n && !known; k++)
+			known = seen->nth[k] == nth && strcmp(seen->name[k], name) == 0;
+		if (known)
+			continue;
+		if (seen->n == seen->cap) {
+			seen->cap = seen->cap ? seen->cap * 2 : 16;
+			seen->name = xrealloc(seen->name, seen->cap * sizeof *seen->name);
+			seen->nth = xrealloc(seen->nth, seen->cap * sizeof *seen->nth);
+		}
+		seen->name[seen->n] = name;
+		seen->nth[seen->n++] = nth;
+		if (fn(name, nth, ctx))
+			return 1;
+	}
+	return 0;
+}
+
+/* Which reviews with extra fields have actions matching f: flags in used[]. */
+static enum status extra_reviews_used(struct store *s, const struct filter *f, char *used, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare_matching(s, f, "SELECT DISTINCT review_id FROM action WHERE id IN (", ")", &st, err) != OK)
+		return ERR_DB;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long r = xread_review(s->xread, sqlite3_column_int64(st, 0));
+		if (r >= 0)
+			used[r] = 1;
+	}
+	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "reading extra fields");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum status store_extra_fields(struct store *s, const struct filter *f, store_extra_fn fn, void *ctx,
+                               struct err *err)
+{
+	if (xread_load(s, err) != OK)
+		return ERR_DB;
+	struct extra_read *x = s->xread;
+	if (!x->nreview)
+		return OK;
+	char *used = xcalloc(x->nreview, 1);
+	enum status rc = OK;
+	if (f && (filter_active(f) || s->lens_agency))
+		rc = extra_reviews_used(s, f, used, err);
+	else
+		memset(used, 1, x->nreview);
+	struct extra_seen seen = {0};
+	for (size_t r = 0; rc == OK && r < x->nreview; r++)
+		if (used[r] && extra_merge(x, r, &seen, fn, ctx))
+			break;
+	free(seen.name);
+	free(seen.nth);
+	free(used);
 	return rc;
 }

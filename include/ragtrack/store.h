@@ -56,6 +56,13 @@ int store_owns_path(const struct store *s, const char *path);
 int store_file_is_ragtrack(const char *path);
 
 /* ---- one flat action, as spreadsheets, export and views see it ---------------- */
+/* An extra field: a spreadsheet column that maps to no field of ragtrack, kept under
+ * its header as written. */
+struct action_extra {
+	const char *name;         /* the header as written (cleaned) */
+	const char *value;        /* the cell, cleaned like other text; "" when empty */
+};
+
 struct action {
 	int64_t id;
 	int64_t version;          /* bumped by every change: edits check it (no silent overwrite) */
@@ -74,9 +81,22 @@ struct action {
 	char *evidence, *lead, *constraints, *desired;
 	char *created_at, *updated_at;
 	long nnotes;
+	/* Extra fields, in the file's order.  For an import: the file's extra columns
+	 * (a column the file does not have is left alone).  Read from the store: every
+	 * extra field of the action's review, with this action's values.  One allocation
+	 * (action_set_extras) that action_clear frees; in an action passed to a
+	 * store_each callback it belongs to the store, like the strings. */
+	size_t nextra;
+	struct action_extra *extra;
 };
 void action_init(struct action *a);
 void action_clear(struct action *a);    /* frees the strings, keeps a usable */
+/* Give a n extra fields (copies of names[i] and values[i]; NULL values are ""),
+ * replacing any it had. */
+void action_set_extras(struct action *a, size_t n, const char *const *names, const char *const *values);
+/* The value of a's extra field called name (the nth of that name, from 0, when a
+ * file repeats a header), or NULL when a has none. */
+const char *action_extra_value(const struct action *a, const char *name, int nth);
 
 /* ---- import -------------------------------------------------------------------- */
 enum row_result { ROW_ADDED, ROW_UPDATED, ROW_UNCHANGED };
@@ -133,6 +153,14 @@ enum status store_each_brief(struct store *s, const struct filter *f, long offse
 /* Position of action id in the filtered, sorted list, or -1. */
 enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos,
                            struct err *err);
+/* The extra fields of the reviews that have actions matching f, merged by name in
+ * the files' order (a review's fields in its order, then the next review's new
+ * ones): the columns export and list write for them.  fn gets each name and its
+ * occurrence (0, or n for the n+1th field of that name in one review); f NULL: every
+ * review.  fn returns non-zero to stop. */
+typedef int (*store_extra_fn)(const char *name, int nth, void *ctx);
+enum status store_extra_fields(struct store *s, const struct filter *f, store_extra_fn fn, void *ctx,
+                               struct err *err);
 /* One action in full (ERR_NOT_FOUND when missing or outside the agency lens).
  * Caller clears a with action_clear. */
 enum status store_get(struct store *s, int64_t id, struct action *a, struct err *err);
