@@ -9,7 +9,9 @@
  *  - Target Date: the date read, in ISO form, followed by any words that followed it
  *    as written ("2016-06-30 / ongoing"); the text as written when no date was read.
  *  - Rows come in ID order (the order they were imported in) unless --sort is given,
- *    so the IDs of the re-imported copy match too. */
+ *    so the IDs of the re-imported copy match too.
+ *  - Extra fields (columns the importer kept under their own header) follow, one
+ *    column each under that header, in the files' order (store_extra_fields). */
 #include "ragtrack/cli.h"
 #include "ragtrack/colmap.h"
 #include "ragtrack/output.h"
@@ -23,9 +25,11 @@
 struct export {
 	const char *path;            /* -o, NULL = stdout */
 	int excel, redact;
-	const char *names[COL_COUNT];
-	enum col cols[COL_COUNT];
-	size_t ncols;
+	const char **names;          /* ncols: the known columns', then the extra fields' */
+	enum col *cols;              /* COL_UNKNOWN: an extra field */
+	size_t ncols, cap;
+	char **extra;                /* per column: the extra field's name, else NULL */
+	int *nth;                    /* which of that name (a file can repeat a header) */
 	struct output_rows w;
 	struct buf target;           /* scratch for the target cell */
 };
@@ -38,8 +42,10 @@ static void export_help(void)
 	       "  --excel             for Excel: UTF-8 byte-order mark, CRLF line ends, and an\n"
 	       "                      apostrophe before cells starting with = + - @ (never run as formulas)\n"
 	       "  --redact            leave out the free-text columns (Response, Action, Evidence/Outcome,\n"
-	       "                      Constraints/Problems, Desired Outcome) and RAG words that are not a state\n"
-	       "\nRows come in ID order unless --sort is given.\n"
+	       "                      Constraints/Problems, Desired Outcome, the extra fields) and RAG\n"
+	       "                      words that are not a state\n"
+	       "\nRows come in ID order unless --sort is given.  Extra fields (columns of the\n"
+	       "imported plans that map to no field) follow the known columns under their own headers.\n"
 	       "\nFilters (combined with AND):\n%s",
 	       FILTER_HELP);
 }
@@ -60,6 +66,51 @@ static int column_exported(enum col c, int redact)
 	default:
 		return 1;
 	}
+}
+
+static void export_add(struct export *x, enum col c, const char *extra, int nth)
+{
+	if (x->ncols == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 32;
+		x->names = xrealloc(x->names, x->cap * sizeof *x->names);
+		x->cols = xrealloc(x->cols, x->cap * sizeof *x->cols);
+		x->extra = xrealloc(x->extra, x->cap * sizeof *x->extra);
+		x->nth = xrealloc(x->nth, x->cap * sizeof *x->nth);
+	}
+	x->extra[x->ncols] = extra ? xstrdup(extra) : NULL;
+	x->nth[x->ncols] = nth;
+	x->names[x->ncols] = extra ? x->extra[x->ncols] : colmap_name(c);
+	x->cols[x->ncols++] = c;
+}
+
+static void export_known_columns(struct export *x)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		if (column_exported((enum col)c, x->redact))
+			export_add(x, (enum col)c, NULL, 0);
+}
+
+static int export_extra_column(const char *name, int nth, void *ctx)
+{
+	export_add(ctx, COL_UNKNOWN, name, nth);
+	return 0;
+}
+
+/* The extra fields of the reviews exported, after the known columns. */
+static enum status export_extra_columns(struct export *x, struct store *s, const struct filter *f, struct err *err)
+{
+	return x->redact ? OK : store_extra_fields(s, f, export_extra_column, x, err);
+}
+
+static void export_free(struct export *x)
+{
+	for (size_t i = 0; i < x->ncols; i++)
+		free(x->extra[i]);
+	free(x->extra);
+	free(x->nth);
+	free(x->names);
+	free(x->cols);
+	buf_free(&x->target);
 }
 
 /* Options of export itself (filters are already out of argv).  0 or an exit status. */
@@ -86,11 +137,7 @@ static int export_parse_options(struct export *x, int argc, char **argv)
 		return cli_usage("export", "-o needs a file name");
 	if (x->path && strcmp(x->path, "-") == 0)
 		x->path = NULL;
-	for (int c = 0; c < COL_COUNT; c++)
-		if (column_exported((enum col)c, x->redact)) {
-			x->cols[x->ncols] = (enum col)c;
-			x->names[x->ncols++] = colmap_name((enum col)c);
-		}
+	export_known_columns(x);
 	return 0;
 }
 
@@ -154,6 +201,8 @@ static int export_row(const struct action *a, void *ctx)
 	for (size_t i = 0; i < x->ncols; i++) {
 		if (x->cols[i] == COL_ID)
 			output_rows_int(&x->w, a->id);
+		else if (x->extra[i])
+			output_rows_text(&x->w, action_extra_value(a, x->extra[i], x->nth[i]));
 		else
 			output_rows_text(&x->w, export_value(x, x->cols[i], a));
 	}
@@ -213,6 +262,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	}
 	enum status st = store_filter_check(s, &f, &e);
 	if (st == OK)
+		st = export_extra_columns(&x, s, &f, &e);
+	if (st == OK)
 		st = export_write(&x, s, &f, &e);
 	if (st == OK && x.path) {
 		char *shown = text_visible(x.path, ' ');
@@ -221,7 +272,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	}
 	rc = st == OK ? 0 : cli_fail(&e);
 cleanup:
-	buf_free(&x.target);
+	export_free(&x);
 	store_close(s);
 	filter_free(&f);
 	return rc;
@@ -233,14 +284,12 @@ enum status cli_export_file(struct store *s, const struct filter *f, const char 
                             struct err *err)
 {
 	struct export x = { .path = path, .excel = excel };
-	for (int c = 0; c < COL_COUNT; c++)
-		if (column_exported((enum col)c, 0)) {
-			x.cols[x.ncols] = (enum col)c;
-			x.names[x.ncols++] = colmap_name((enum col)c);
-		}
-	enum status st = export_write(&x, s, f, err);
+	export_known_columns(&x);
+	enum status st = export_extra_columns(&x, s, f, err);
+	if (st == OK)
+		st = export_write(&x, s, f, err);
 	if (records)
 		*records = st == OK ? x.w.records : 0;
-	buf_free(&x.target);
+	export_free(&x);
 	return st;
 }

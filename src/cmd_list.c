@@ -1,5 +1,8 @@
 /* cmd_list: ragtrack list [FILTERS] [--format table|csv|tsv|json] [--columns LIST]
  *
+ * --columns names ragtrack's columns, extra fields by their header (any case and
+ * spacing), or "extras" for every extra field of the listed reviews.
+ *
  * The table is read twice through the store's windows: once to measure the columns,
  * once to print, so memory does not grow with the database and the layout fits the
  * widest cell actually shown.  The ID is always the first column, in every format. */
@@ -36,7 +39,8 @@ enum list_column {
 #define LC_ENUM(id, name, title, min, cap, flex, right) id,
 	LIST_COLUMNS(LC_ENUM)
 #undef LC_ENUM
-	LC_COUNT
+	LC_COUNT,
+	LC_EXTRA = LC_COUNT          /* an extra field: its name in struct list */
 };
 
 static const struct {
@@ -51,13 +55,19 @@ static const struct {
 #define DEFAULT_COLUMNS "id,rag,review,ref,agency,target,lead,action"
 #define DEFAULT_WIDTH 100
 #define GAP 1
+#define LIST_MAX 256                   /* columns at most */
+#define EXTRAS "extras"                /* --columns: every extra field */
 
 struct list {
 	enum output_format format;
-	enum list_column cols[LC_COUNT * 2];
+	const char *spec;                  /* --columns as given */
+	enum list_column cols[LIST_MAX];
 	size_t ncols;
-	const char *names[LC_COUNT * 2];   /* header / JSON keys */
-	struct output_column layout[LC_COUNT * 2];
+	const char *names[LIST_MAX];       /* header / JSON keys */
+	char *extra[LIST_MAX];             /* LC_EXTRA: the field's name */
+	int nth[LIST_MAX];                 /* which field of that name */
+	char *extra_title[LIST_MAX];       /* the table's title for it: one safe line */
+	struct output_column layout[LIST_MAX];
 	int width;                         /* table: the terminal's */
 	long rows;
 	struct output_rows w;              /* csv, tsv, json */
@@ -73,7 +83,9 @@ static void list_help(void)
 	printf("\nOptions:\n"
 	       "  --format FORMAT     table (the default), csv, tsv or json\n"
 	       "  --columns LIST      the columns after the ID, comma separated; the default is\n"
-	       "                      %s; there are\n%s",
+	       "                      %s; there are\n%s"
+	       "                      and the extra fields (columns of the imported plans that map\n"
+	       "                      to none of these) by their header, or extras for all of them\n",
 	       DEFAULT_COLUMNS, wrapped.s);
 	printf("\nThe table fits the terminal ($COLUMNS, else its width, else 100 columns);\n"
 	       "csv, tsv and json hold every value in full.\n"
@@ -90,29 +102,103 @@ static int column_find(const char *name)
 	return -1;
 }
 
-/* --columns: the ID first whatever the list says, then the named columns in order. */
-static int list_parse_columns(struct list *l, const char *spec)
+/* A header folded for matching what a user typed: lower case, runs of white space one
+ * space, trimmed.  Caller frees. */
+static char *fold(const char *s)
 {
-	char *copy = xstrdup(spec);
-	int rc = 0;
-	l->cols[0] = LC_ID;
-	l->ncols = 1;
-	for (char *save = NULL, *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
-		int c = column_find(w);
-		if (c < 0) {
-			struct buf all = {0};
-			for (int k = 0; k < LC_COUNT; k++)
-				buf_printf(&all, "%s%s", k ? ", " : "", COLUMN[k].name);
-			rc = cli_usage("list", "--columns: no column '%s'; there are %s", w, all.s);
-			buf_free(&all);
-			break;
-		}
-		if (c != LC_ID && l->ncols < sizeof l->cols / sizeof *l->cols)
-			l->cols[l->ncols++] = (enum list_column)c;
+	struct buf b = {0};
+	for (const char *p = s; *p; p++) {
+		int space = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+		if (space && (!b.len || b.s[b.len - 1] == ' '))
+			continue;
+		buf_addc(&b, space ? ' ' : (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+	}
+	while (b.len && b.s[b.len - 1] == ' ')
+		b.s[--b.len] = '\0';
+	return b.s ? buf_steal(&b) : xstrdup("");
+}
+
+static int list_add(struct list *l, enum list_column c, const char *extra, int nth)
+{
+	if (l->ncols == LIST_MAX)
+		return cli_usage("list", "--columns: at most %d columns", LIST_MAX);
+	l->extra[l->ncols] = extra ? xstrdup(extra) : NULL;
+	l->nth[l->ncols] = nth;
+	l->names[l->ncols] = extra ? l->extra[l->ncols] : COLUMN[c].name;
+	l->extra_title[l->ncols] = extra ? output_oneline(extra) : NULL;
+	l->cols[l->ncols++] = c;
+	return 0;
+}
+
+/* The extra fields --columns names: all of them (want NULL), or those called want. */
+struct extra_pick {
+	struct list *l;
+	const char *want;         /* folded */
+	int found, rc;
+	struct buf all;           /* every name, for the message when none matches */
+};
+
+static int extra_pick(const char *name, int nth, void *ctx)
+{
+	struct extra_pick *p = ctx;
+	char *folded = fold(name);
+	if (!p->want || strcmp(folded, p->want) == 0) {
+		p->found++;
+		p->rc = list_add(p->l, LC_EXTRA, name, nth);
+	}
+	if (!nth && p->all.len < 2000) {
+		char *shown = output_oneline(name);
+		buf_printf(&p->all, "%s'%s'", p->all.len ? ", " : "", shown);
+		free(shown);
+	}
+	free(folded);
+	return p->rc != 0;
+}
+
+static int no_column(const char *word, const char *extras)
+{
+	struct buf all = {0};
+	for (int k = 0; k < LC_COUNT; k++)
+		buf_printf(&all, "%s%s", k ? ", " : "", COLUMN[k].name);
+	char *shown = text_visible(word, ' ');
+	int rc = cli_usage("list", "--columns: no column '%s'; there are %s, %s%s%s", shown, all.s, EXTRAS,
+	                   *extras ? " and the extra fields " : " (no extra fields in this database)", extras);
+	free(shown);
+	buf_free(&all);
+	return rc;
+}
+
+/* One word of --columns: a column, "extras", or extra fields by their header. */
+static int list_column_word(struct list *l, struct store *s, const struct filter *f, const char *word)
+{
+	int c = column_find(word);
+	if (c == LC_ID)
+		return 0;
+	if (c >= 0)
+		return list_add(l, (enum list_column)c, NULL, 0);
+	struct extra_pick p = { .l = l };
+	char *want = strcasecmp(word, EXTRAS) == 0 ? NULL : fold(word);
+	p.want = want;
+	struct err e = {0};
+	enum status st = store_extra_fields(s, want ? NULL : f, extra_pick, &p, &e);
+	int rc = st != OK ? cli_fail(&e) : p.rc ? p.rc : (want && !p.found) ? no_column(word, p.all.s ? p.all.s : "") : 0;
+	free(want);
+	buf_free(&p.all);
+	return rc;
+}
+
+/* --columns: the ID first whatever the list says, then the named columns in order. */
+static int list_parse_columns(struct list *l, struct store *s, const struct filter *f)
+{
+	char *copy = xstrdup(l->spec);
+	int rc = list_add(l, LC_ID, NULL, 0);
+	for (char *save = NULL, *w = strtok_r(copy, ",", &save); w && !rc; w = strtok_r(NULL, ",", &save)) {
+		char *word = str_trim(xstrdup(w));
+		if (*word)
+			rc = list_column_word(l, s, f, word);
+		free(word);
 	}
 	free(copy);
-	for (size_t i = 0; i < l->ncols; i++)
-		l->names[i] = COLUMN[l->cols[i]].name;
 	return rc;
 }
 
@@ -140,7 +226,8 @@ static int list_parse_options(struct list *l, int argc, char **argv)
 		if (is_columns)
 			columns = val;
 	}
-	return list_parse_columns(l, columns);
+	l->spec = columns;
+	return 0;
 }
 
 /* ---- values ------------------------------------------------------------------------ */
@@ -152,8 +239,9 @@ static int overdue(const struct action *a)
 
 /* The text of column c for a: NULL when there is none (JSON null).  tmp holds
  * values made here.  table: the compact forms (RAG letter, "!" for overdue, dates). */
-static const char *column_text(enum list_column c, const struct action *a, int table, char tmp[32])
+static const char *column_text(const struct list *l, size_t i, const struct action *a, int table, char tmp[32])
 {
+	enum list_column c = l->cols[i];
 	switch (c) {
 	case LC_ID:
 		snprintf(tmp, 32, "%lld", (long long)a->id);
@@ -190,8 +278,8 @@ static const char *column_text(enum list_column c, const struct action *a, int t
 	case LC_NOTES:
 		snprintf(tmp, 32, "%ld", a->nnotes);
 		return tmp;
-	case LC_COUNT:
-		break;
+	case LC_EXTRA:
+		return action_extra_value(a, l->extra[i], l->nth[i]);
 	}
 	return NULL;
 }
@@ -209,7 +297,7 @@ static int list_record(const struct action *a, void *ctx)
 		else if (c == LC_NOTES)
 			output_rows_int(&l->w, a->nnotes);
 		else
-			output_rows_text(&l->w, column_text(c, a, 0, tmp));
+			output_rows_text(&l->w, column_text(l, i, a, 0, tmp));
 	}
 	output_rows_end_record(&l->w);
 	l->rows++;
@@ -226,7 +314,7 @@ static int list_measure(const struct action *a, void *ctx)
 		struct output_column *col = &l->layout[i];
 		if (col->natural >= l->width)
 			continue;            /* it cannot be shown wider anyway */
-		char *shown = output_oneline(column_text(l->cols[i], a, 1, tmp));
+		char *shown = output_oneline(column_text(l, i, a, 1, tmp));
 		int w = text_width(shown);
 		if (w > col->natural)
 			col->natural = w;
@@ -260,7 +348,7 @@ static int list_print(const struct action *a, void *ctx)
 	struct list *l = ctx;
 	char tmp[32];
 	for (size_t i = 0; i < l->ncols; i++)
-		list_cell(l, i, column_text(l->cols[i], a, 1, tmp));
+		list_cell(l, i, column_text(l, i, a, 1, tmp));
 	list_put_line(l);
 	l->rows++;
 	return 0;
@@ -270,6 +358,11 @@ static void list_layout(struct list *l)
 {
 	for (size_t i = 0; i < l->ncols; i++) {
 		enum list_column c = l->cols[i];
+		if (c == LC_EXTRA) {          /* free text under its header as written */
+			l->layout[i] = (struct output_column){ .title = l->extra_title[i], .min = 10, .flex = 1 };
+			l->layout[i].natural = text_width(l->extra_title[i]);
+			continue;
+		}
 		l->layout[i] = (struct output_column){
 			.title = COLUMN[c].title, .natural = text_width(COLUMN[c].title),
 			.min = COLUMN[c].min, .cap = COLUMN[c].cap, .flex = COLUMN[c].flex, .right = COLUMN[c].right,
@@ -359,6 +452,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		rc = cli_last_status();
 		goto cleanup;
 	}
+	if ((rc = list_parse_columns(&l, s, &f)) != 0)
+		goto cleanup;
 	enum status st = store_filter_check(s, &f, &e);
 	if (st == OK)
 		st = l.format == OUTPUT_TABLE ? list_table(&l, s, &f, &e) : list_records(&l, s, &f, &e);
@@ -366,6 +461,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		st = err_set(&e, ERR_IO, "standard output: write error");
 	rc = st == OK ? 0 : cli_fail(&e);
 cleanup:
+	for (size_t i = 0; i < l.ncols; i++) {
+		free(l.extra[i]);
+		free(l.extra_title[i]);
+	}
 	buf_free(&l.line);
 	store_close(s);
 	filter_free(&f);

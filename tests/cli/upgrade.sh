@@ -6,8 +6,16 @@ need sqlite3
 DB=$T/old.db
 make_db "$DB" || finish
 before=$(q "select id, text, rag, evidence from action order by id" | sha256sum)
-# Make it a version-1 database: the schema as it was before version 2.
-q "ALTER TABLE action DROP COLUMN withdrawn; PRAGMA user_version = 1;"
+# Make it a version-1 database: the schema as it was before version 2.  Its full-text
+# index had no column for the extra fields: made from the current one without it.
+FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
+fts_v1=$(q "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY type = 'trigger', type = 'view'" |
+	sed -z 's/,\n *a\.extra AS extra//; s/, extra//g')
+fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
+q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
+   INSERT INTO action_fts(action_fts) VALUES ('rebuild');
+   ALTER TABLE action DROP COLUMN withdrawn; PRAGMA user_version = 1;"
+check_eq "version 1 has no extra fields" "$(q "select count(*) from sqlite_schema where sql like '%extra%'")" "0"
 check_eq "made version 1" "$(q "pragma user_version")" "1"
 
 # read-only opening does not upgrade, and says why it cannot open
@@ -21,4 +29,10 @@ check_eq "upgraded" "$(q "pragma user_version")" "$("$RT" --version | sed 's/.*s
 check_eq "withdrawn column added" "$(q "select count(*) from action where withdrawn = 0")" "$(q "select count(*) from action")"
 check_eq "actions kept" "$(q "select id, text, rag, evidence from action order by id" | sha256sum)" "$before"
 check_eq "sound after the upgrade" "$(rt check >/dev/null 2>&1; echo $?)" "0"
+check_eq "extra fields table added" "$(q "select count(*) from extra_field")" "0"
+# the upgraded database keeps extra fields and finds their words
+printf 'Recommendation,Action,Monitoring arrangements\n"9. A new recommendation",Audit,Audit results reported to the subcommittee\n' >"$T/extra.csv"
+rt import --review Upgraded "$T/extra.csv" >/dev/null || fail "import with an extra field into the upgraded database"
+check_eq "search finds an extra field's word" "$(rt list --search subcommittee --format tsv --columns review | sed 1d | cut -f2)" "Upgraded"
+check_eq "still sound" "$(rt check >/dev/null 2>&1; echo $?)" "0"
 finish
