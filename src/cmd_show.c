@@ -1,7 +1,7 @@
 /* cmd_show: ragtrack show ID -- one action in full: where it sits (review, finding,
  * question, agency), its state (RAG, target, lead), its text (response, action,
- * evidence, constraints, desired outcome, then the extra fields under their headers
- * as written), then its notes and its change log.
+ * evidence, constraints, desired outcome, then the extra fields that hold something,
+ * under their headers as written), then its notes and its change log.
  * Everything is wrapped to the terminal's width and passed through text_visible:
  * line breaks in the data stay line breaks, nothing else can reach the terminal raw. */
 #include "ragtrack/cli.h"
@@ -121,6 +121,8 @@ static void show_action(struct show *sh, const struct action *a)
 	show_section(sh, "Constraints/Problems", a->constraints);
 	show_section(sh, "Desired Outcome", a->desired);
 	for (size_t i = 0; i < a->nextra; i++) {
+		if (str_empty(a->extra[i].value))
+			continue;            /* a column of another plan of the review, or empty here */
 		char *heading = output_oneline(a->extra[i].name);     /* data: made safe, one line */
 		show_section(sh, heading, a->extra[i].value);
 		free(heading);

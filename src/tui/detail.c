@@ -1,6 +1,6 @@
 /* detail: one action in full, wrapped to the pane's width: question, finding, the
  * agency's response, the action, evidence, constraints, desired outcome, the extra
- * fields under their headers as written, lead, target as written and as a date,
+ * fields that hold something under their headers as written, lead, target as written and as a date,
  * notes and the recent change log. */
 #include "tui_int.h"
 #include "ragtrack/text.h"
@@ -195,8 +195,9 @@ static struct detail *detail_build(struct tui *t, int64_t id, int width)
 	section(d, "Evidence / outcome", a.evidence);
 	section(d, "Constraints / problems", a.constraints);
 	section(d, "Desired outcome", a.desired);
-	for (size_t i = 0; i < a.nextra; i++)
-		section(d, a.extra[i].name, a.extra[i].value);
+	for (size_t i = 0; i < a.nextra; i++)      /* those that hold something, as show */
+		if (!str_empty(a.extra[i].value))
+			section(d, a.extra[i].name, a.extra[i].value);
 	detail_log(t, d, &a);
 	action_clear(&a);
 	return d;
