@@ -19,7 +19,9 @@
 #define SCHEMA_VERSION 2
 
 /* A step that replaces the full-text index (its view, table and triggers) with
- * schema.sql's and fills it: for a change to what is indexed or how. */
+ * schema.sql's and fills it: for a change to what is indexed or how.  It runs after
+ * every other step of the upgrade (once, however many ask for it), so the index is
+ * always the one schema.sql defines. */
 static const char FTS_FROM_SCHEMA[] = "full-text index from schema.sql";
 
 /* The steps that upgrade an older database, in order: each brings a version to.-1
@@ -279,11 +281,16 @@ static enum status store_upgrade(struct store *s, struct err *err)
 		return st;
 	if (version == 0)
 		st = store_exec(s, SCHEMA_SQL, err);
-	else
+	else {
+		int fts = 0;               /* after every other step, whatever their order */
 		for (size_t i = 0; st == OK && i < sizeof MIGRATIONS / sizeof *MIGRATIONS; i++)
-			if (MIGRATIONS[i].to > version)
-				st = MIGRATIONS[i].sql == FTS_FROM_SCHEMA ? fts_from_schema(s, err)
-				                                          : store_exec(s, MIGRATIONS[i].sql, err);
+			if (MIGRATIONS[i].to > version && MIGRATIONS[i].sql == FTS_FROM_SCHEMA)
+				fts = 1;
+			else if (MIGRATIONS[i].to > version)
+				st = store_exec(s, MIGRATIONS[i].sql, err);
+		if (st == OK && fts)
+			st = fts_from_schema(s, err);
+	}
 	if (st == OK) {
 		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);
 		st = store_exec(s, sql, err);
