@@ -47,6 +47,7 @@ struct store {
 	int side_attached;         /* its file is attached as fts_side until commit */
 	int bulk;                  /* a new private file without a journal (cmd_import.c) */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
+	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;
 	int brief;                 /* during store_each_brief: rows without the response text */
 	struct {                   /* last lookups: rows of a plan come in groups */
