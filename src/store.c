@@ -29,6 +29,7 @@ static const struct migration {
 	 * user: shown, filtered and logged, never deleted). */
 	{ 2, "ALTER TABLE action ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0"
 	     " CHECK (withdrawn IN (0, 1));" },
+	{ 2, "CREATE INDEX action_withdrawn ON action(review_id, agency_id, rag) WHERE withdrawn = 1;" },
 };
 
 int store_schema_version(void)

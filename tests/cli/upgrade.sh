@@ -7,7 +7,7 @@ DB=$T/old.db
 make_db "$DB" || finish
 before=$(q "select id, text, rag, evidence from action order by id" | sha256sum)
 # Make it a version-1 database: the schema as it was before version 2.
-q "ALTER TABLE action DROP COLUMN withdrawn; PRAGMA user_version = 1;"
+q "DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; PRAGMA user_version = 1;"
 check_eq "made version 1" "$(q "pragma user_version")" "1"
 
 # read-only opening does not upgrade, and says why it cannot open
