@@ -1316,18 +1316,35 @@ static int cand_by_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Actions of the reviews, questions and agencies the files covered that no row matched:
- * the leftovers of the groups met, and the actions of groups not met whose question and
- * (review, agency) were.  Named in id order; withdrawn when asked. */
+/* Actions of the reviews and agencies the files covered that no row matched: the
+ * leftovers of the groups met, and the actions of the groups not met (a question whose
+ * every row of the agency was deleted) under a review and agency that were.  Named in
+ * id order; withdrawn when asked. */
 static enum status missing_settle(struct store *s, struct err *err)
 {
 	struct import_match *m = s->match;
+	static const char cover[] =
+		"CREATE TEMP TABLE IF NOT EXISTS import_cover(review_id INTEGER, agency_id INTEGER,"
+		" PRIMARY KEY (review_id, agency_id)) WITHOUT ROWID;"
+		"DELETE FROM temp.import_cover;";
+	static const char fill[] =
+		"INSERT OR IGNORE INTO temp.import_cover SELECT q.review_id, ifnull(r.agency_id, 0)"
+		" FROM response r JOIN question q ON q.id = r.question_id WHERE r.run = ?1";
 	static const char sql[] =
-		"SELECT a.id, a.text FROM response r JOIN question q ON q.id = r.question_id JOIN action a ON a.response_id = r.id"
-		" WHERE r.run <> ?1 AND a.id <= ?2 AND a.withdrawn = 0"
-		"  AND r.question_id IN (SELECT question_id FROM response WHERE run = ?1)"
-		"  AND EXISTS (SELECT 1 FROM response r2 JOIN question q2 ON q2.id = r2.question_id"
-		"              WHERE r2.run = ?1 AND q2.review_id = q.review_id AND ifnull(r2.agency_id, 0) = ifnull(r.agency_id, 0))";
+		"SELECT a.id, a.text FROM temp.import_cover c JOIN question q ON q.review_id = c.review_id"
+		" JOIN response r ON r.question_id = q.id AND ifnull(r.agency_id, 0) = c.agency_id"
+		" JOIN action a ON a.response_id = r.id"
+		" WHERE r.run <> ?1 AND a.id <= ?2 AND a.withdrawn = 0";
+	if (store_exec(s, cover, err) != OK)
+		return ERR_DB;
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, fill, err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, s->run);
+	enum status frc = step_done(s, st, err, "finding what the files cover");
+	sqlite3_finalize(st);
+	if (frc != OK)
+		return frc;
 	struct cand *list = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < m->lcap; i++)
@@ -1339,7 +1356,6 @@ static enum status missing_settle(struct store *s, struct err *err)
 				list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
 			list[n++] = (struct cand){ .id = c->id, .text = c->text };
 		}
-	sqlite3_stmt *st;
 	if (store_prepare(s, &st, sql, err)) {
 		free(list);
 		return ERR_DB;

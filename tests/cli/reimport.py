@@ -43,6 +43,20 @@ class Plan:
         # each row: its cells and its origin (the action it was: 1..N; 0 = new)
         self.rows = [{"cells": (r + [""] * width)[:width], "origin": k + 1} for k, r in enumerate(data)]
         self.missing, self.edited, self.new_texts, self.moved = set(), {}, [], {}
+        names_g = [names[c] for c in self.group_cols]
+        self.review_lvl = names_g.index("review") if "review" in names_g else None
+        self.agency_lvl = names_g.index("agency") if "agency" in names_g else None
+        self.scope_of = {r["origin"]: self.scope(k) for r, k in zip(self.rows, self.keys())}
+
+    def scope(self, key):
+        """The review and agency of a row: what a file covers."""
+        return (key[self.review_lvl] if self.review_lvl is not None else "",
+                key[self.agency_lvl] if self.agency_lvl is not None else "")
+
+    def named_missing(self):
+        """The actions not in the file within the reviews and agencies it covers."""
+        covered = {self.scope(k) for k in self.keys()}
+        return sorted(k for k in self.missing if self.scope_of[k] in covered)
 
     def keys(self):
         """Fill-down group key of each row (a new value resets the levels below)."""
@@ -108,10 +122,12 @@ class Plan:
                 if here.strip() and not there.strip() and same_scope:
                     self.rows[nxt]["cells"][c] = here
         self.missing.add(self.rows[i]["origin"])
+        self.edited.pop(self.rows[i]["origin"], None)
         del self.rows[i]
 
     def swap(self, rng):
-        groups = [g for g in self.groups() if len(g[1]) >= 2]
+        groups = [(k, [i for i in idx if self.rows[i]["cells"][self.text_col].strip()]) for k, idx in self.groups()]
+        groups = [g for g in groups if len(g[1]) >= 2]      # rows with text: a swap never blanks a row
         if not groups:
             return False
         _, idx = rng.choice(groups)
@@ -141,7 +157,7 @@ class Plan:
         i, after, agency = rng.choice(options)
         row = self.rows[i]
         self.missing.add(row["origin"])
-        self.moved[str(row["origin"])] = agency
+        self.moved[str(row["origin"])] = [agency, self.edited.pop(row["origin"], None)]
         row = {"cells": row["cells"], "origin": 0}
         self.rows.insert(after + 1, row)
         del self.rows[i if i < after + 1 else i + 1]
@@ -215,7 +231,7 @@ def variant(plan_path, ops, seed, out_csv, out_json):
             done.append(op)
     with open(out_csv, "w", newline="", encoding="utf-8") as f:
         csv.writer(f, lineterminator="\n").writerows([p.header] + [r["cells"] for r in p.rows])
-    expect = {"ops": done, "missing": sorted(p.missing), "edited": {str(k): v for k, v in p.edited.items()},
+    expect = {"ops": done, "missing": p.named_missing(), "edited": {str(k): v for k, v in p.edited.items()},
               "new_texts": p.new_texts, "moved": p.moved,
               "rows": [{"origin": r["origin"], "text": r["cells"][p.text_col]} for r in p.rows]}
     with open(out_json, "w", encoding="utf-8") as f:
@@ -278,12 +294,14 @@ def check(before_json, db, expect_json, import_out, dry_out):
         fails.append("notes moved")
     # 3. new rows are new actions (moved ones under their new agency)
     new_ids = [k for k in after if k not in before["actions"]]
-    want_new = [clean(t) for t in expect["new_texts"]] + [clean(before["actions"][k]["text"]) for k in expect["moved"]]
+    def moved_text(k):
+        return clean(expect["moved"][k][1] or before["actions"][k]["text"])
+    want_new = [clean(t) for t in expect["new_texts"]] + [moved_text(k) for k in expect["moved"]]
     new_texts = sorted(clean(after[k][0]) for k in new_ids)
     if new_texts != sorted(want_new):
         fails.append("new actions %r, want %r" % ([t[:30] for t in new_texts], [t[:30] for t in sorted(want_new)]))
-    for origin, agency in expect["moved"].items():
-        text = clean(before["actions"][origin]["text"])
+    for origin, (agency, _) in expect["moved"].items():
+        text = moved_text(origin)
         hit = [k for k in new_ids if clean(after[k][0]) == text and after[k][1] == agency]
         if not hit:
             fails.append("moved row of #%s not a new action of %s" % (origin, agency))
