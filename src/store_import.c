@@ -1374,7 +1374,8 @@ static enum status missing_settle(struct store *s, struct err *err)
 	}
 	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "finding the actions not in the files");
 	sqlite3_finalize(st);
-	qsort(list, n, sizeof *list, cand_by_id);
+	if (n)
+		qsort(list, n, sizeof *list, cand_by_id);
 	for (size_t i = 0; rc == OK && i < n; i++) {
 		m->counts.missing++;
 		emit(s, IMPORT_MISSING, 0, list[i].id, 0, 0, list[i].text);
