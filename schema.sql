@@ -107,6 +107,9 @@ CREATE INDEX action_agency ON action(agency_id, sort_key);
 CREATE INDEX action_review ON action(review_id, sort_key);
 CREATE INDEX action_target ON action(target_date, rag);   -- overdue, due within: counted from the index
 CREATE INDEX action_response ON action(response_id);
+-- Withdrawn actions (no longer in the plan): lists leave them out unless asked, and the
+-- counted totals subtract them, both through this small index.
+CREATE INDEX action_withdrawn ON action(review_id, agency_id, rag) WHERE withdrawn = 1;
 
 -- A review's extra fields: spreadsheet columns that map to no field of ragtrack, kept
 -- under their header as written, in the order the files had them (pos from 0).  An

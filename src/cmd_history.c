@@ -19,6 +19,9 @@ struct history {
 	int when;                 /* width of WHEN: W_DATE or W_DATE_TIME */
 	int width;                /* of the CHANGE column */
 	long rows;
+	struct change *notes;     /* progress notes, shown among the changes by time */
+	size_t nnotes, next;
+	const char *since;
 };
 
 /* v as one line cut to at most w columns with an ellipsis.  Caller frees. */
@@ -50,6 +53,17 @@ static void history_header(const struct history *h)
  * W_REASON_MIN), the values share the rest. */
 static char *change_text(const struct change *c, int w)
 {
+	if (strcmp(c->field, "note") == 0 || strcmp(c->field, "added") == 0) {
+		/* a note's text; an added action's text and where it came from (file:line) */
+		char *where = str_empty(c->reason) ? xstrdup("") : xasprintf(" (%s)", c->reason);
+		int ww = text_width(where);
+		char *t = fit(str_empty(c->new_value) ? "(no text)" : c->new_value, w - ww > 8 ? w - ww : 8);
+		char *out = xasprintf("%s%s", t, where);
+		free(t);
+		free(where);
+		return out;
+	}
+	int raw = strcmp(c->source, "import") == 0;   /* an import's reason is the cell as written */
 	int rag = strcmp(c->field, "rag") == 0;
 	const char *old_value = !str_empty(c->old_value) ? c->old_value : rag ? "unset" : "(none)";
 	const char *new_value = !str_empty(c->new_value) ? c->new_value : rag ? "unset" : "(none)";
@@ -77,7 +91,8 @@ static char *change_text(const struct change *c, int w)
 	}
 	char *o = fit(old_value, wo > 1 ? wo : 1), *n = fit(new_value, wn > 1 ? wn : 1);
 	char *r = wr ? fit(c->reason, wr) : NULL;
-	char *out = xasprintf("%s -> %s%s%s%s%s", o, n, undo, r ? " (reason: " : "", r ? r : "", r ? ")" : "");
+	char *out = xasprintf("%s -> %s%s%s%s%s", o, n, undo, r ? (raw ? " (\"" : " (reason: ") : "", r ? r : "",
+	                      r ? (raw ? "\")" : ")") : "");
 	free(o);
 	free(n);
 	free(r);
@@ -130,10 +145,45 @@ static int history_csv_row(const struct change *c, struct history *h)
 	return 0;
 }
 
+static int history_one(const struct change *c, struct history *h)
+{
+	return h->csv ? history_csv_row(c, h) : history_row(c, h);
+}
+
+/* Notes written before at (all of them: at NULL) go first. */
+static void notes_until(struct history *h, const char *at)
+{
+	for (; h->next < h->nnotes && (!at || strcmp(h->notes[h->next].at, at) <= 0); h->next++)
+		history_one(&h->notes[h->next], h);
+}
+
 static int history_each(const struct change *c, void *ctx)
 {
 	struct history *h = ctx;
-	return h->csv ? history_csv_row(c, h) : history_row(c, h);
+	notes_until(h, c->at);
+	return history_one(c, h);
+}
+
+static int note_keep(const struct note *n, void *ctx)
+{
+	struct history *h = ctx;
+	if (h->since && strcmp(n->at, h->since) < 0)
+		return 0;
+	h->notes = xrealloc(h->notes, (h->nnotes + 1) * sizeof *h->notes);
+	h->notes[h->nnotes++] = (struct change){ .id = n->id, .action_id = n->action_id, .at = xstrdup(n->at),
+	                                          .user = xstrdup(n->user), .field = "note", .new_value = xstrdup(n->text),
+	                                          .source = "note" };
+	return 0;
+}
+
+static void notes_free(struct history *h)
+{
+	for (size_t i = 0; i < h->nnotes; i++) {
+		free((char *)h->notes[i].at);
+		free((char *)h->notes[i].user);
+		free((char *)h->notes[i].new_value);
+	}
+	free(h->notes);
 }
 
 struct history_args {
@@ -176,7 +226,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		       "  ID                 only this action's changes\n"
 		       "  --since DATE       only changes made on or after DATE\n"
 		       "  --format table|csv an aligned table (the default) or CSV with every value in full\n"
-		       "Changes are listed oldest first: imports, edits and undos alike.\n");
+		       "Changes and notes are listed oldest first: imports, edits, undos and notes alike.\n");
 		return 0;
 	}
 	struct history_args a = {0};
@@ -192,11 +242,15 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if (h.width < W_CHANGE_MIN)
 		h.width = W_CHANGE_MIN;
 	struct err e = {0};
-	if (store_history(s, a.id, a.since[0] ? a.since : NULL, history_each, &h, &e) != OK)
+	h.since = a.since[0] ? a.since : NULL;
+	if (store_notes(s, a.id, note_keep, &h, &e) != OK || store_history(s, a.id, h.since, history_each, &h, &e) != OK)
 		rc = cli_fail(&e);
-	else if (!h.rows && !h.csv)
+	else
+		notes_until(&h, NULL);
+	notes_free(&h);
+	if (!rc && !h.rows && !h.csv)
 		printf("no changes\n");
-	else if (!h.rows)
+	else if (!rc && !h.rows)
 		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
 	store_close(s);
 	return rc;

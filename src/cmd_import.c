@@ -1,4 +1,5 @@
-/* cmd_import: ragtrack import [--dry-run] [--review NAME] FILE... [--review NAME FILE...] */
+/* cmd_import: ragtrack import [--dry-run] [--strict] [--withdraw-missing] [--as-at DATE]
+ * [--warnings all|new] [--review NAME] FILE... [--review NAME FILE...] */
 #include "ragtrack/cli.h"
 #include "ragtrack/import.h"
 #include "ragtrack/text.h"
@@ -15,6 +16,7 @@ struct import_args {
 	char **files;
 	const char **reviews;      /* the --review in force for each file */
 	int nfiles;
+	char as_at[11];
 };
 
 /* Remove a database file and its companions. */
@@ -54,6 +56,22 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dry-run") == 0)
 			a->o.dry_run = 1;
+		else if (strcmp(argv[i], "--strict") == 0)
+			a->o.strict = 1;
+		else if (strcmp(argv[i], "--withdraw-missing") == 0)
+			a->o.withdraw_missing = 1;
+		else if (strcmp(argv[i], "--as-at") == 0 && i + 1 < argc) {
+			const char *v = argv[++i];
+			size_t used = 0;
+			if (date_parse(v, a->as_at, &used) == GUESS_UNKNOWN || used != strlen(v))
+				return cli_usage("import", "--as-at: '%s' is not a date (use YYYY-MM-DD or 31.03.2026)", v);
+			a->o.as_at = a->as_at;
+		} else if (strcmp(argv[i], "--warnings") == 0 && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "all") != 0 && strcmp(v, "new") != 0)
+				return cli_usage("import", "--warnings: '%s' is not all or new", v);
+			a->o.warnings_all = strcmp(v, "all") == 0;
+		}
 		else if (strcmp(argv[i], "--review") == 0 && i + 1 < argc)
 			review = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1])

@@ -33,7 +33,8 @@
 	X(LC_CONSTRAINTS, "constraints", "CONSTRAINTS", 10, 0, 1, 0) \
 	X(LC_DESIRED,     "desired",     "DESIRED",    10,  0, 1, 0) \
 	X(LC_UPDATED,     "updated",     "UPDATED",    10,  0, 0, 0) \
-	X(LC_NOTES,       "notes",       "NOTES",       5,  0, 0, 1)
+	X(LC_NOTES,       "notes",       "NOTES",       5,  0, 0, 1) \
+	X(LC_WITHDRAWN,   "withdrawn",   "WITHDRAWN",   9,  0, 0, 0)
 
 enum list_column {
 #define LC_ENUM(id, name, title, min, cap, flex, right) id,
@@ -203,9 +204,10 @@ static int list_parse_columns(struct list *l, struct store *s, const struct filt
 }
 
 /* Options of list itself (filters are already out of argv).  0 or an exit status. */
-static int list_parse_options(struct list *l, int argc, char **argv)
+static int list_parse_options(struct list *l, int argc, char **argv, const struct filter *f)
 {
-	const char *columns = DEFAULT_COLUMNS;
+	/* a list that may hold withdrawn actions says which they are */
+	const char *columns = f->withdrawn != FILTER_WITHDRAWN_OUT ? DEFAULT_COLUMNS ",withdrawn" : DEFAULT_COLUMNS;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
@@ -259,6 +261,7 @@ static const char *column_text(const struct list *l, size_t i, const struct acti
 	case LC_AGENCY: return a->agency;
 	case LC_RESPONSE: return a->response;
 	case LC_ACTION: return a->text;
+	case LC_WITHDRAWN: return a->withdrawn ? "yes" : "no";
 	case LC_EVIDENCE: return a->evidence;
 	case LC_LEAD: return a->lead;
 	case LC_CONSTRAINTS: return a->constraints;
@@ -446,7 +449,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		rc = cli_last_status();
 		goto cleanup;
 	}
-	if ((rc = list_parse_options(&l, argc, argv)) != 0)
+	if ((rc = list_parse_options(&l, argc, argv, &f)) != 0)
 		goto cleanup;
 	if (!(s = cli_open(c, 0, SOURCE_CLI))) {
 		rc = cli_last_status();

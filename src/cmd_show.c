@@ -113,6 +113,9 @@ static void show_action(struct show *sh, const struct action *a)
 	show_field(sh, "RAG", rag);
 	show_field(sh, "Target", target);
 	show_field(sh, "Lead", a->lead);
+	if (a->withdrawn)
+		show_field(sh, "Withdrawn", "yes: no longer in the plan, kept with its history; lists leave it out"
+		                            " unless --withdrawn or --include-withdrawn (set ID withdrawn=no brings it back)");
 	show_field(sh, "Created", a->created_at);
 	show_field(sh, "Updated", version);
 	show_section(sh, "Response", a->response);

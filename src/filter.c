@@ -24,6 +24,8 @@ const char FILTER_HELP[] =
 	"  --stale DAYS        no change or note for DAYS, not Blue\n"
 	"  --search WORDS      full-text search of question, response, action, evidence and notes\n"
 	"  --changed-since DATE  changed on or after DATE\n"
+	"  --withdrawn         only withdrawn actions (no longer in the plan; left out otherwise)\n"
+	"  --include-withdrawn withdrawn actions as well as the others\n"
 	"  --sort FIELDS       default,target,rag,agency,updated,lead,id (comma separated)\n";
 
 void filter_init(struct filter *f)
@@ -125,7 +127,7 @@ static void set_text(char **slot, const char *val)
 static const struct { const char *name; int arity; } OPTIONS[] = {
 	{ "rag", 1 }, { "agency", 1 }, { "review", 1 }, { "finding", 1 }, { "question", 1 },
 	{ "lead", 1 }, { "overdue", 0 }, { "due-within", 1 }, { "stale", 1 }, { "search", 1 },
-	{ "changed-since", 1 }, { "sort", 1 },
+	{ "changed-since", 1 }, { "sort", 1 }, { "withdrawn", 0 }, { "include-withdrawn", 0 },
 };
 
 int filter_option_arity(const char *opt)
@@ -164,6 +166,10 @@ enum status filter_parse_option(struct filter *f, const char *opt, const char *v
 		set_text(&f->search, val);
 	else if (strcmp(opt, "overdue") == 0)
 		f->overdue = 1;
+	else if (strcmp(opt, "withdrawn") == 0)
+		f->withdrawn = FILTER_WITHDRAWN_ONLY;
+	else if (strcmp(opt, "include-withdrawn") == 0)
+		f->withdrawn = FILTER_WITHDRAWN_TOO;
 	else if (strcmp(opt, "due-within") == 0)
 		return parse_days(opt, val, &f->due_within, err);
 	else if (strcmp(opt, "stale") == 0)
@@ -184,7 +190,8 @@ int filter_active(const struct filter *f)
 {
 	return f->rag_mask || f->nagencies || !str_empty(f->review) || !str_empty(f->finding) ||
 	       !str_empty(f->question) || !str_empty(f->lead) || !str_empty(f->search) ||
-	       !str_empty(f->changed_since) || f->overdue || f->due_within >= 0 || f->stale >= 0;
+	       !str_empty(f->changed_since) || f->overdue || f->due_within >= 0 || f->stale >= 0 ||
+	       f->withdrawn != FILTER_WITHDRAWN_OUT;
 }
 
 static void describe_rags(struct buf *b, unsigned mask)
@@ -221,6 +228,8 @@ char *filter_describe(const struct filter *f)
 		buf_printf(&b, "%sdue within %d days", b.len ? "; " : "", f->due_within);
 	if (f->stale >= 0)
 		buf_printf(&b, "%sno change for %d days", b.len ? "; " : "", f->stale);
+	if (f->withdrawn)
+		buf_printf(&b, "%s%s", b.len ? "; " : "", f->withdrawn == FILTER_WITHDRAWN_ONLY ? "withdrawn" : "withdrawn included");
 	if (!b.len)
 		buf_adds(&b, "all actions");
 	return buf_steal(&b);
@@ -246,6 +255,8 @@ char *filter_serialise(const struct filter *f)
 		buf_printf(&b, "\x1e" "due-within=%d", f->due_within);
 	if (f->stale >= 0)
 		buf_printf(&b, "\x1e" "stale=%d", f->stale);
+	if (f->withdrawn)
+		buf_adds(&b, f->withdrawn == FILTER_WITHDRAWN_ONLY ? "\x1e" "withdrawn=1" : "\x1e" "include-withdrawn=1");
 	for (size_t i = 0; i < f->nsort; i++)
 		buf_printf(&b, "%s%s", i ? "," : "\x1esort=", SORT_NAMES[f->sort[i]]);
 	return buf_steal(&b);
@@ -265,6 +276,8 @@ enum status filter_deserialise(struct filter *f, const char *line, struct err *e
 			f->rag_mask = (unsigned)strtoul(eq + 1, NULL, 10) & ((1u << RAG_COUNT) - 1);
 		else if (strcmp(kv, "overdue") == 0)
 			f->overdue = 1;
+		else if (strcmp(kv, "withdrawn") == 0 || strcmp(kv, "include-withdrawn") == 0)
+			st = filter_parse_option(f, kv, NULL, err);
 		else
 			st = filter_parse_option(f, kv, eq + 1, err);
 	}

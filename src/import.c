@@ -60,6 +60,10 @@ struct importer {
 	/* warnings of this file */
 	struct warning *warn;    /* WARN_SLOTS open-addressing table */
 	long nwarn, overflow, order;
+	/* what matching said (main thread): printed at the end of the file */
+	struct buf said;
+	char *refusal;           /* --strict: the first row in doubt */
+	int nfiles;
 };
 
 /* ---- warnings ---------------------------------------------------------------------- */
@@ -137,6 +141,17 @@ static void warn_print_one(const struct importer *im, const struct warning *w)
 	free(shown);
 }
 
+/* A warning's identity across imports: its kind, value and reading, as 8 hex digits. */
+static void warn_id(const struct warning *w, char out[10])
+{
+	unsigned h = warn_hash(w->kind, w->value);
+	for (const unsigned char *p = (const unsigned char *)w->reading; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	snprintf(out, 10, " %08x", h);
+}
+
+/* Print the file's warnings, those the last import of its review also had counted
+ * rather than listed (unless --warnings all), and remember this import's. */
 static void warn_flush(struct importer *im, int print)
 {
 	struct warning **list = xcalloc((size_t)im->nwarn + 1, sizeof *list);
@@ -145,10 +160,31 @@ static void warn_flush(struct importer *im, int print)
 		if (im->warn[i].value)
 			list[n++] = &im->warn[i];
 	qsort(list, (size_t)n, sizeof *list, warn_by_order);
-	for (long i = 0; print && i < n && im->opts->out; i++)
-		warn_print_one(im, list[i]);
+	const char *review = im->review ? im->review : im->default_review;
+	char *before = NULL;
+	struct err e = {0};
+	if (print && !im->opts->warnings_all)
+		store_import_warnings_get(im->store, review, &before, &e);
+	struct buf now = {0};
+	long repeated = 0;
+	for (long i = 0; print && i < n; i++) {
+		char id[10];
+		warn_id(list[i], id);
+		buf_adds(&now, id);
+		if (before && strstr(before, id))
+			repeated += list[i]->count;
+		else if (im->opts->out)
+			warn_print_one(im, list[i]);
+	}
 	if (print && im->overflow && im->opts->out)
 		fprintf(im->opts->out, "%s: %ld more warnings of other values\n", im->file, im->overflow);
+	if (repeated && im->opts->out)
+		fprintf(im->opts->out, "%s: %ld warning%s as at the last import; --warnings all lists them\n", im->file,
+		        repeated, repeated == 1 ? "" : "s");
+	if (print)
+		store_import_warnings_set(im->store, review, now.s ? now.s : "", &e);
+	buf_free(&now);
+	free(before);
 	for (int i = 0; i < WARN_SLOTS; i++) {
 		free(im->warn[i].value);
 		free(im->warn[i].reading);
@@ -497,20 +533,92 @@ static enum status check_width(const struct importer *im, const struct csv_row *
 	return OK;
 }
 
-/* Hand one action to the store, counting what it did. */
+/* --strict: a row in doubt refuses the files. */
+static enum status refused(struct importer *im, struct err *err)
+{
+	return err_set(err, ERR_INVALID, "%s; --strict refuses a row whose match is in doubt: give it its ID"
+	               " (ragtrack export writes them) or check its text", im->refusal);
+}
+
+/* Hand one action to the store (which takes its strings). */
 static enum status row_store(struct importer *im, struct action *a, long line, struct err *err)
 {
-	enum row_result res;
-	enum status st = store_import_row(im->store, a, &res, err);
-	if (st == OK) {
-		long *count[] = { &im->sum->added, &im->sum->updated, &im->sum->unchanged };
-		(*count[res])++;
-	} else {
+	enum status st = store_import_row(im->store, a, line, err);
+	if (st != OK) {
 		char inner[sizeof err->msg];
 		memcpy(inner, err->msg, sizeof inner);
 		err_set(err, st, "%s:%ld: %s", im->file, line, inner);
+	} else if (im->refusal) {
+		st = refused(im, err);
 	}
 	return st;
+}
+
+/* ---- what matching says ---------------------------------------------------------------- */
+
+/* An action's first words for a one-line message: about 40 bytes, cut at a space. */
+static char *first_words(const char *text)
+{
+	char *t = text_visible(text ? text : "", ' ');
+	size_t n = strlen(t);
+	if (n > 44) {
+		size_t cut = 40;
+		while (cut > 20 && t[cut] != ' ')
+			cut--;
+		while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+			cut--;
+		strcpy(t + cut, "...");
+	}
+	return t;
+}
+
+static void on_event(const struct import_event *ev, void *ctx)
+{
+	struct importer *im = ctx;
+	struct buf *b = &im->said;
+	long at = b->len;
+	switch (ev->kind) {
+	case IMPORT_EDITED:
+		buf_printf(b, "%s:%ld: text edited; matched to #%lld (%d%% alike)\n", im->file, ev->line, (long long)ev->id,
+		           ev->alike);
+		break;
+	case IMPORT_AMBIGUOUS:
+		buf_printf(b, "%s:%ld: could be #%lld or #%lld (%d%% alike each); matched to #%lld, the first in order\n",
+		           im->file, ev->line, (long long)ev->id, (long long)ev->other, ev->alike, (long long)ev->id);
+		break;
+	case IMPORT_TOO_DIFFERENT:
+		buf_printf(b, "%s:%ld: new action: its text is %d%% like #%lld's, under the %d%% that makes it the same action\n",
+		           im->file, ev->line, ev->alike, (long long)ev->id, IMPORT_MATCH_ALIKE);
+		break;
+	case IMPORT_TOO_MANY:
+		buf_printf(b, "%s:%ld: new action: too many changed rows in its group to compare their texts\n", im->file,
+		           ev->line);
+		break;
+	case IMPORT_REINSTATED:
+		buf_printf(b, "%s:%ld: #%lld was withdrawn; it is in this file again, so it is no longer withdrawn\n", im->file,
+		           ev->line, (long long)ev->id);
+		break;
+	case IMPORT_MISSING: {
+		char *words = first_words(ev->text);
+		buf_printf(b, "not in %s: #%lld %s%s\n", im->nfiles > 1 ? "these files" : "this file", (long long)ev->id, words,
+		           im->opts->withdraw_missing ? " (withdrawn)" : "");
+		free(words);
+		break;
+	}
+	case IMPORT_WITHDRAWN:
+		break;
+	}
+	int doubt = ev->kind == IMPORT_AMBIGUOUS || ev->kind == IMPORT_TOO_DIFFERENT || ev->kind == IMPORT_TOO_MANY;
+	if (doubt && im->opts->strict && !im->refusal)
+		im->refusal = xstrndup(b->s + at, b->len - at - 1);
+}
+
+/* Print what matching said so far. */
+static void said_flush(struct importer *im)
+{
+	if (im->said.len && im->opts->out)
+		fputs(im->said.s, im->opts->out);
+	buf_reset(&im->said);
 }
 
 /* ---- reading in a second thread ------------------------------------------------------
@@ -673,8 +781,9 @@ static enum status file_finish(struct importer *im, const struct csvread_info *i
 			fprintf(out, "%s:%ld: column %zu has no header; its cells are kept as the extra field \"%s\"\n", im->file,
 			        im->header_line, im->extra_at[i] + 1, im->extra_name[i]);
 	warn_flush(im, 1);
+	said_flush(im);
 	im->sum->files++;
-	return store_review_describe(im->store, im->review, NULL, NULL, NULL, im->file, err);
+	return store_review_describe(im->store, im->review, NULL, NULL, im->opts->as_at, im->file, err);
 }
 
 typedef enum status (*read_fn)(struct importer *im, const void *arg, struct csvread_info *info, struct err *err);
@@ -761,11 +870,92 @@ static void summary_print(const struct importer *im, int dry_run)
 	const struct import_summary *s = im->sum;
 	if (!im->opts->out)
 		return;
+	char missing[96] = "";
+	if (s->missing)
+		snprintf(missing, sizeof missing, ", %ld not in the file%s%s", s->missing, im->nfiles > 1 ? "s" : "",
+		         s->withdrawn ? " (withdrawn)" : "");
 	fprintf(im->opts->out,
-	        "%s%ld file%s, %ld row%s: %ld review%s, %ld question%s, %ld agenc%s; actions %ld added, %ld updated, %ld unchanged; %ld warning%s\n",
+	        "%s%ld file%s, %ld row%s: %ld review%s, %ld question%s, %ld agenc%s; actions %ld added, %ld updated, %ld unchanged%s; %ld warning%s\n",
 	        dry_run ? "dry run, nothing written: " : "", s->files, s->files == 1 ? "" : "s", s->rows, s->rows == 1 ? "" : "s",
 	        s->reviews, s->reviews == 1 ? "" : "s", s->questions, s->questions == 1 ? "" : "s", s->agencies,
-	        s->agencies == 1 ? "y" : "ies", s->added, s->updated, s->unchanged, s->warnings, s->warnings == 1 ? "" : "s");
+	        s->agencies == 1 ? "y" : "ies", s->added, s->updated, s->unchanged, missing, s->warnings,
+	        s->warnings == 1 ? "" : "s");
+}
+
+/* ---- a dry run's list of changes ------------------------------------------------------- */
+
+struct change_list {
+	FILE *out;
+	int64_t action;           /* of the line being written, 0 = none */
+	const struct importer *im;
+};
+
+/* One value for the list: one line, cut to about 40 bytes. */
+static char *list_value(const char *v, const char *none)
+{
+	if (str_empty(v))
+		return xstrdup(none);
+	char *w = first_words(v);
+	char *q = xasprintf("\"%s\"", w);
+	free(w);
+	return q;
+}
+
+static int change_listed(const struct change *c, void *ctx)
+{
+	struct change_list *l = ctx;
+	if (strcmp(c->field, "added") == 0) {
+		if (l->action)
+			fputc('\n', l->out);
+		l->action = 0;
+		char *t = list_value(c->new_value, "(no text)");
+		const char *where = c->reason ? c->reason : "";
+		const char *colon = strrchr(where, ':');
+		if (l->im->nfiles == 1 && colon)
+			fprintf(l->out, "new: line %s %s (#%lld)\n", colon + 1, t, (long long)c->action_id);
+		else
+			fprintf(l->out, "new: %s %s (#%lld)\n", where, t, (long long)c->action_id);
+		free(t);
+		return 0;
+	}
+	if (c->action_id != l->action) {
+		if (l->action)
+			fputc('\n', l->out);
+		fprintf(l->out, "#%lld ", (long long)c->action_id);
+		l->action = c->action_id;
+	} else {
+		fputs("; ", l->out);
+	}
+	int shortish = strcmp(c->field, "rag") == 0 || strcmp(c->field, "target") == 0 || strcmp(c->field, "lead") == 0 ||
+	               strcmp(c->field, "withdrawn") == 0 || strcmp(c->field, "action") == 0;
+	if (shortish) {
+		const char *none = strcmp(c->field, "rag") == 0 ? "unset" : "(none)";
+		char *o = strcmp(c->field, "action") == 0 ? list_value(c->old_value, none) : text_visible(str_empty(c->old_value) ? none : c->old_value, ' ');
+		char *n = strcmp(c->field, "action") == 0 ? list_value(c->new_value, none) : text_visible(str_empty(c->new_value) ? none : c->new_value, ' ');
+		fprintf(l->out, "%s %s -> %s", c->field, o, n);
+		if (!str_empty(c->reason)) {
+			char *r = text_visible(c->reason, ' ');
+			fprintf(l->out, " (\"%s\")", r);
+			free(r);
+		}
+		free(o);
+		free(n);
+	} else {
+		fprintf(l->out, "%s %s", c->field, str_empty(c->old_value) ? "set" : str_empty(c->new_value) ? "cleared" : "changed");
+	}
+	return 0;
+}
+
+/* What the run would write, per action, before it is rolled back. */
+static enum status changes_print(struct importer *im, struct err *err)
+{
+	if (!im->opts->out)
+		return OK;
+	struct change_list l = { im->opts->out, 0, im };
+	enum status st = store_import_changes(im->store, change_listed, &l, err);
+	if (l.action)
+		fputc('\n', l.out);
+	return st;
 }
 
 static enum status import_run(struct store *s, int n, const char *const *names, const char *const *reviews,
@@ -776,20 +966,51 @@ static enum status import_run(struct store *s, int n, const char *const *names, 
 	if (!o)
 		o = &quiet;
 	struct import_summary local = {0};
-	struct importer im = { .store = s, .opts = o, .sum = sum ? sum : &local };
+	struct importer im = { .store = s, .opts = o, .sum = sum ? sum : &local, .nfiles = n };
 	memset(im.sum, 0, sizeof *im.sum);
 	im.warn = xcalloc(WARN_SLOTS, sizeof *im.warn);
+	char at[32] = "";
+	if (!str_empty(o->as_at))
+		snprintf(at, sizeof at, "%sT00:00:00Z", o->as_at);
+	struct store_import_opts so = { .withdraw_missing = o->withdraw_missing, .at = at[0] ? at : NULL,
+	                                .on_event = on_event, .ctx = &im };
 	enum status st = store_import_begin(s, err);
+	if (st == OK)
+		store_import_configure(s, &so);
 	for (int i = 0; st == OK && i < n; i++) {
 		struct csvread_info info;
 		importer_reset_file(&im, names[i]);
+		store_import_file(s, im.file);
 		im.file_review = reviews ? reviews[i] : NULL;
 		st = read_file(&im, rd, args[i], &info, err);
+		if (st == OK)
+			st = store_import_flush(s, err);
+		if (st == OK && im.refusal)
+			st = refused(&im, err);
 		if (st == OK)
 			st = file_finish(&im, &info, err);
 	}
 	if (st == OK)
+		st = store_import_finish(s, err);
+	if (st == OK && im.refusal)
+		st = refused(&im, err);
+	if (st == OK)
 		st = store_import_stats(s, &im.sum->reviews, &im.sum->questions, &im.sum->agencies, err);
+	if (st == OK) {
+		struct import_counts c;
+		store_import_counts(s, &c);
+		im.sum->added = c.added;
+		im.sum->updated = c.updated;
+		im.sum->unchanged = c.unchanged;
+		im.sum->missing = c.missing;
+		im.sum->withdrawn = c.withdrawn;
+	}
+	if (st == OK && o->dry_run)
+		st = changes_print(&im, err);
+	if (st == OK)
+		said_flush(&im);
+	else
+		buf_reset(&im.said);
 	if (st == OK && !o->dry_run)
 		st = store_import_commit(s, err);
 	else
@@ -801,6 +1022,8 @@ static enum status import_run(struct store *s, int n, const char *const *names, 
 	free(im.default_review);
 	warn_flush(&im, 0);
 	free(im.warn);
+	buf_free(&im.said);
+	free(im.refusal);
 	return st;
 }
 

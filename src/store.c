@@ -35,6 +35,7 @@ static const struct migration {
 	 * user: shown, filtered and logged, never deleted). */
 	{ 2, "ALTER TABLE action ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0"
 	     " CHECK (withdrawn IN (0, 1));" },
+	{ 2, "CREATE INDEX action_withdrawn ON action(review_id, agency_id, rag) WHERE withdrawn = 1;" },
 	/* 2: extra fields (columns that map to no field, kept under their header), and
 	 * their values in the full-text index. */
 	{ 2, "ALTER TABLE action ADD COLUMN extra TEXT NOT NULL DEFAULT '';"

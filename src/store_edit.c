@@ -28,6 +28,7 @@ static const struct {
 	[FIELD_CONSTRAINTS] = { "a.constraints", "constraints" },
 	[FIELD_DESIRED] = { "a.desired", "desired" },
 	[FIELD_RESPONSE] = { "r.text", NULL },
+	[FIELD_WITHDRAWN] = { "CASE a.withdrawn WHEN 1 THEN 'yes' ELSE 'no' END", NULL },
 };
 
 /* One action's editable state, read inside an edit's transaction.  value[] holds each
@@ -206,6 +207,9 @@ static enum status field_write(struct store *s, const struct row *r, enum action
 	if (f == FIELD_RESPONSE)
 		return edit_run(s, err, "changing the response", "UPDATE response SET text = ? WHERE id = ?", "ti", value,
 		                r->response_id);
+	if (f == FIELD_WITHDRAWN)
+		return edit_run(s, err, "withdrawing an action", "UPDATE action SET withdrawn = ? WHERE id = ?", "ii",
+		                (int64_t)(strcmp(value, "yes") == 0), r->id);
 	char *sql = xasprintf("UPDATE action SET %s = ? WHERE id = ?", FIELD_COL[f].column);
 	enum status rc = edit_run(s, err, "changing an action", sql, "ti", value, r->id);
 	free(sql);
@@ -285,6 +289,18 @@ static enum status edit_parse(enum action_field f, const char *typed, struct edi
 			free(w);
 		}
 		e->value = xstrdup(rag_name(rag));
+	} else if (f == FIELD_WITHDRAWN) {
+		static const char *const YES[] = { "yes", "y", "1", "true" }, *const NO[] = { "no", "n", "0", "false" };
+		for (size_t i = 0; i < 4 && !e->value; i++)
+			if (str_casecmp(v, YES[i]) == 0)
+				e->value = xstrdup("yes");
+			else if (str_casecmp(v, NO[i]) == 0)
+				e->value = xstrdup("no");
+		if (!e->value) {
+			char *w = shown(v);
+			rc = err_set(err, ERR_INVALID, "withdrawn: '%s' is not yes or no", w);
+			free(w);
+		}
 	} else if (f == FIELD_TARGET && *v) {
 		char iso[11];
 		size_t used = 0;
@@ -541,7 +557,7 @@ static void describe_entry(struct buf *b, const struct change *c)
 	enum action_field f = field_from_name(c->field);
 	const char *old_value = c->old_value ? c->old_value : "", *new_value = c->new_value ? c->new_value : "";
 	const char *none = f == FIELD_RAG ? "unset" : "none";
-	if (f == FIELD_RAG || f == FIELD_TARGET || f == FIELD_LEAD || f == FIELD_NONE)
+	if (f == FIELD_RAG || f == FIELD_TARGET || f == FIELD_LEAD || f == FIELD_WITHDRAWN || f == FIELD_NONE)
 		buf_printf(b, "%s %s -> %s", c->field, *old_value ? old_value : none, *new_value ? new_value : none);
 	else
 		buf_printf(b, "%s %s", c->field, value_blank(old_value) ? "set" : value_blank(new_value) ? "cleared"
@@ -573,14 +589,16 @@ char *store_batch_describe(struct store *s, int64_t batch)
 
 /* ---- undo ------------------------------------------------------------------------ */
 
-/* This user's latest batch that undo may reverse: not an import, not itself an undo,
- * not already undone, not an agency merge.  0 when there is none. */
+/* This user's latest batch that undo may reverse: not an import (but an import's
+ * --withdraw-missing, a batch of withdrawals alone), not itself an undo, not already
+ * undone, not an agency merge.  0 when there is none. */
 static enum status undo_target(struct store *s, int64_t *batch, struct err *err)
 {
 	sqlite3_stmt *st;
 	if (edit_query(s, &st, err,
-	               "SELECT c.batch FROM change_log c WHERE c.user = ?1 AND c.source <> 'import' AND c.undoes IS NULL"
+	               "SELECT c.batch FROM change_log c WHERE c.user = ?1 AND c.undoes IS NULL"
 	               " GROUP BY c.batch HAVING max(c.field = 'agency') = 0"
+	               "  AND (max(c.source <> 'import') = 1 OR min(c.field = 'withdrawn') = 1)"
 	               "  AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.user = ?1 AND u.undoes = c.batch)"
 	               " ORDER BY c.batch DESC LIMIT 1", "t", s->user) != OK)
 		return ERR_DB;

@@ -8,6 +8,7 @@
 #include "store_int.h"
 #include "ragtrack/util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ enum import_stmt {
 	ST_REVIEW_GET, ST_REVIEW_ADD, ST_FINDING_GET, ST_FINDING_ADD, ST_FINDING_SET,
 	ST_QUESTION_GET, ST_QUESTION_ADD, ST_QUESTION_SET, ST_AGENCY_ADD,
 	ST_RESPONSE_GET, ST_RESPONSE_ADD, ST_RESPONSE_TOUCH,
-	ST_ACTION_GET, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE,
+	ST_GROUP_ACTIONS, ST_WITHDRAW, ST_ACTION_ADD, ST_DIRTY_ACTION, ST_DIRTY_QUESTION, ST_DIRTY_RESPONSE,
 	ST_UNINDEX_ACTION, ST_UNINDEX_QUESTION, ST_UNINDEX_RESPONSE, ST_ACTION_BY_ID,
 	ST_SIDE_ACTION, ST_SIDE_QUESTION, ST_SIDE_RESPONSE,
 	ST_EXTRA_FIELDS, ST_EXTRA_FIELD_ADD, ST_EXTRA_GET, ST_EXTRA_SET, ST_COUNT
@@ -50,8 +51,11 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_RESPONSE_ADD] = "INSERT INTO response(question_id, agency_id, text, run, created_run, run_rows, pending)"
 	                    " VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5)",
 	[ST_RESPONSE_TOUCH] = "UPDATE response SET run = ?, run_rows = ?, pending = ? WHERE id = ?",
-	[ST_ACTION_GET] = "SELECT id, import_sig, text, rag, rag_raw, target_date, target_raw, evidence, lead,"
-	                  " constraints, desired FROM action WHERE question_id = ? AND ifnull(agency_id, 0) = ? AND seq = ?",
+	/* a group's actions, for matching its rows (the action_identity index, in seq order) */
+	[ST_GROUP_ACTIONS] = "SELECT id, seq, text, import_sig, withdrawn FROM action"
+	                     " WHERE question_id = ?1 AND ifnull(agency_id, 0) = ?2 ORDER BY seq",
+	[ST_WITHDRAW] = "UPDATE action SET withdrawn = ?1, version = version + 1, updated_at = ?2, touched_at = ?2"
+	                " WHERE id = ?3",
 	[ST_ACTION_ADD] = "INSERT INTO action(review_id, question_id, agency_id, response_id, seq, text, rag, rag_raw,"
 	                  " target_date, target_raw, first_target_date, evidence, lead, constraints, desired, sort_key,"
 	                  " import_sig, created_at, updated_at, touched_at, extra)"
@@ -65,8 +69,7 @@ static const char *const IMPORT_SQL[ST_COUNT] = {
 	[ST_SIDE_QUESTION] = SIDE_SQL("SELECT id FROM action WHERE question_id = ?1"),
 	[ST_SIDE_RESPONSE] = SIDE_SQL("SELECT id FROM action WHERE response_id = ?1"),
 	[ST_ACTION_BY_ID] = "SELECT id, import_sig, text, rag, rag_raw, target_date, target_raw, evidence, lead,"
-	                    " constraints, desired FROM action"
-	                    " WHERE id = ?1 AND id <= ?4 AND question_id = ?2 AND ifnull(agency_id, 0) = ?3",
+	                    " constraints, desired FROM action WHERE id = ?1",
 	[ST_UNINDEX_QUESTION] = UNINDEX_SQL("SELECT id FROM action WHERE question_id = ?1"),
 	[ST_UNINDEX_RESPONSE] = UNINDEX_SQL("SELECT id FROM action WHERE response_id = ?1"),
 	[ST_EXTRA_FIELDS] = "SELECT name FROM extra_field WHERE review_id = ? ORDER BY pos",
@@ -153,6 +156,10 @@ enum sig_field { SIG_TEXT, SIG_RAG, SIG_TARGET, SIG_EVIDENCE, SIG_LEAD, SIG_CONS
 #define SIG_BYTES (SIG_KNOWN + 8)
 static const char *const SIG_COLUMN[SIG_COUNT] = { "text", "rag_raw", "target_raw", "evidence", "lead", "constraints", "desired" };
 static const char *const SIG_LOG_NAME[SIG_COUNT] = { "action", "rag", "target", "evidence", "lead", "constraints", "desired" };
+
+static const char *run_now(const struct store *s);
+static struct import_match *match_new(void);
+static void match_free(struct import_match *m);
 
 static sqlite3_stmt *stmt(struct store *s, enum import_stmt i)
 {
@@ -254,6 +261,8 @@ enum status store_import_begin(struct store *s, struct err *err)
 		s->side = fts_side_start(s->db, s->path);
 	if (s->max_before == 0)
 		s->tally = xcalloc(1, sizeof *s->tally);
+	match_free(s->match);
+	s->match = match_new();
 	s->in_import = 1;
 	return OK;
 }
@@ -688,7 +697,7 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 	store_bind_text(st, 14, a->desired ? a->desired : "");
 	store_bind_text(st, 15, sort_key);
 	store_bind_text(st, 16, sig);
-	store_bind_text(st, 17, util_now());
+	store_bind_text(st, 17, run_now(s));
 	char *extra = extras_new(s, a);
 	store_bind_text(st, 18, extra);
 	free(sort_key);
@@ -706,15 +715,29 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 	return OK;
 }
 
-/* Old value of a compared field from the ST_ACTION_GET row, as the log shows it. */
+/* Old value of a compared field from the ST_ACTION_BY_ID row, as written. */
 static const char *sig_old(sqlite3_stmt *got, enum sig_field f)
 {
 	static const int column[SIG_COUNT] = { 2, 4, 6, 7, 8, 9, 10 };
 	return (const char *)sqlite3_column_text(got, column[f]);
 }
 
+/* A RAG or target change is logged in clean form (the RAG state, the ISO date) with the
+ * cell as written in reason when that differs: Amber -> Blue ("Complete"). */
+static enum status log_import_change(struct store *s, int64_t id, enum sig_field f, const struct action *a,
+                                     const char *old_clean, const char *new_value, struct err *err)
+{
+	const char *clean = new_value ? new_value : "";
+	if (f == SIG_RAG)
+		clean = rag_name(a->rag);
+	else if (f == SIG_TARGET && a->target_date)
+		clean = a->target_date;
+	const char *raw = (f == SIG_RAG || f == SIG_TARGET) && new_value && strcmp(new_value, clean) != 0 ? new_value : NULL;
+	return store_log(s, id, s->batch, SIG_LOG_NAME[f], old_clean, clean, raw, 0, err);
+}
+
 static enum status field_update(struct store *s, int64_t id, enum sig_field f, const struct action *a,
-                                const char *old_value, const char *new_value, int silent, struct err *err)
+                                const char *old_clean, const char *new_value, int silent, struct err *err)
 {
 	char *sql;
 	if (f == SIG_RAG)
@@ -737,7 +760,7 @@ static enum status field_update(struct store *s, int64_t id, enum sig_field f, c
 	enum status rc = step_done(s, st, err, "updating an action");
 	sqlite3_finalize(st);
 	if (rc == OK && !silent)
-		rc = store_log(s, id, s->batch, SIG_LOG_NAME[f], old_value, new_value ? new_value : "", NULL, 0, err);
+		rc = log_import_change(s, id, f, a, old_clean, new_value, err);
 	return rc;
 }
 
@@ -821,7 +844,12 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 		int silent = same_reading(got, (enum sig_field)f, a);
 		if ((f == SIG_TEXT || f == SIG_EVIDENCE) && fts_mark(s, ST_DIRTY_ACTION, a->id, err) != OK)
 			return ERR_DB;
-		if (field_update(s, a->id, (enum sig_field)f, a, old_value, v[f], silent, err) != OK)
+		char *old_clean = xstrdup(f == SIG_RAG ? rag_name((enum rag)sqlite3_column_int(got, 3))
+		                          : f == SIG_TARGET && sqlite3_column_type(got, 5) != SQLITE_NULL
+		                          ? (const char *)sqlite3_column_text(got, 5) : old_value ? old_value : "");
+		enum status urc = field_update(s, a->id, (enum sig_field)f, a, old_clean, v[f], silent, err);
+		free(old_clean);
+		if (urc != OK)
 			return ERR_DB;
 		changed += !silent;
 	}
@@ -836,7 +864,7 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	if (bad)
 		return ERR_DB;
 	store_bind_text(st, 1, sig);
-	store_bind_text(st, 2, util_now());
+	store_bind_text(st, 2, run_now(s));
 	sqlite3_bind_int64(st, 3, a->id);
 	enum status rc = step_done(s, st, err, "updating an action");
 	sqlite3_finalize(st);
@@ -845,33 +873,646 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	return rc;
 }
 
-/* The existing action a row is: the one its ID column names when that action existed
- * before the run and has the row's question and agency (an export of this database
- * coming back, filtered or reordered), else the one at the row's position under its
- * question and agency.  A database empty when the run began has none to find: positions
- * never repeat within a run. */
-static sqlite3_stmt *action_find(struct store *s, int64_t hint, int64_t agency_id, int seq)
+/* ---- matching rows to actions (docs/import.md) ------------------------------------
+ *
+ * A re-import holds the rows of one question (all its agencies) until the question
+ * ends, then decides each review + question + agency group at once: a row with an ID
+ * is that action; the others are aligned to the group's existing actions by identical
+ * text, then by the most similar text (token-set Jaccard, MATCH_ALIKE), and rows blank
+ * on both sides by position.  An unmatched row is a new action (never another's
+ * identity); an unmatched action stays as it is and is named as missing at the end.
+ * A group met again later in the run (rows of one agency split by another's) is
+ * aligned against what its earlier rows left unmatched. */
+
+#define MATCH_ALIKE IMPORT_MATCH_ALIKE
+#define NEAR_ALIKE IMPORT_NEAR_ALIKE
+#define HOLD_ROWS 10000          /* rows held at most; a longer question is decided in parts */
+#define PAIR_LIMIT 1000000       /* changed rows x unmatched actions compared in one group */
+
+struct cand {                    /* an existing action of a group */
+	int64_t id;
+	char *text, *sig;            /* as stored; sig: import_sig */
+	unsigned said;               /* hash of the text the spreadsheet said last time */
+	int withdrawn, taken;
+	unsigned *tok;               /* token hashes, sorted, unique */
+	size_t ntok;
+};
+
+struct held_row {
+	struct action a;
+	long line;
+	int64_t agency_id, response_id;
+	int seq;                     /* rows of its group in this run so far: 1 = first visit */
+	long match;                  /* candidate index, -1 new */
+	int alike;
+	unsigned *tok;
+	size_t ntok;
+};
+
+struct leftovers {               /* what a group's rows left unmatched, for a later visit */
+	int64_t question, agency;
+	struct cand *c;
+	size_t n;
+	int used;
+};
+
+struct import_match {
+	struct held_row *row;
+	size_t n, cap;
+	int64_t review_id, question_id;
+	char *qsort;
+	struct leftovers *left;      /* open addressing; lcap a power of two */
+	size_t lcap, lused;
+	struct import_counts counts;
+	struct store_import_opts o;
+	char *file;
+	char at[32];                 /* the time of the run's changes */
+	int finished;
+};
+
+static const char *run_now(const struct store *s)
 {
-	sqlite3_stmt *got;
-	if (s->max_before == 0)
-		return NULL;
-	if (hint > 0) {
-		got = stmt(s, ST_ACTION_BY_ID);
-		sqlite3_bind_int64(got, 1, hint);
-		sqlite3_bind_int64(got, 2, s->cache.question_id);
-		sqlite3_bind_int64(got, 3, agency_id);
-		sqlite3_bind_int64(got, 4, s->max_before);
-		if (sqlite3_step(got) == SQLITE_ROW)
-			return got;
-	}
-	got = stmt(s, ST_ACTION_GET);
-	sqlite3_bind_int64(got, 1, s->cache.question_id);
-	sqlite3_bind_int64(got, 2, agency_id);
-	sqlite3_bind_int(got, 3, seq);
-	return sqlite3_step(got) == SQLITE_ROW ? got : NULL;
+	return s->match && s->match->at[0] ? s->match->at : util_now();
 }
 
-enum status store_import_row(struct store *s, struct action *a, enum row_result *res, struct err *err)
+static void emit(struct store *s, enum import_event_kind kind, long line, int64_t id, int64_t other, int alike,
+                 const char *text)
+{
+	struct import_match *m = s->match;
+	if (m && m->o.on_event) {
+		struct import_event ev = { kind, line, id, other, alike, text };
+		m->o.on_event(&ev, m->o.ctx);
+	}
+}
+
+static void cand_clear(struct cand *c)
+{
+	free(c->text);
+	free(c->sig);
+	free(c->tok);
+	memset(c, 0, sizeof *c);
+}
+
+static int hash_cmp(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* The words of a text as sorted, unique hashes: letters and digits (ASCII folded to
+ * lower case, other UTF-8 bytes kept) in runs; everything else separates. */
+static unsigned *tokens(const char *text, size_t *n)
+{
+	size_t cap = 8;
+	unsigned *t = xmalloc(cap * sizeof *t);
+	*n = 0;
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p;) {
+		unsigned h = 2166136261u;
+		int len = 0;
+		for (; *p && (isalnum(*p) || *p >= 0x80); p++, len++)
+			h = (h ^ (unsigned)tolower(*p)) * 16777619u;
+		if (len) {
+			if (*n == cap)
+				t = xrealloc(t, (cap *= 2) * sizeof *t);
+			t[(*n)++] = h;
+		} else {
+			p++;
+		}
+	}
+	qsort(t, *n, sizeof *t, hash_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (!u || t[u - 1] != t[i])
+			t[u++] = t[i];
+	*n = u;
+	return t;
+}
+
+/* Token-set Jaccard as a fraction inter / uni (0 / 1 when both are empty). */
+static void alike(const unsigned *a, size_t na, const unsigned *b, size_t nb, size_t *inter, size_t *uni)
+{
+	size_t i = 0, j = 0, k = 0;
+	while (i < na && j < nb) {
+		if (a[i] == b[j])
+			k++, i++, j++;
+		else if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	*inter = k;
+	*uni = na + nb - k;
+}
+
+static int percent(size_t inter, size_t uni)
+{
+	return uni ? (int)((inter * 100 + uni / 2) / uni) : 0;
+}
+
+/* ---- the leftovers of groups met earlier in the run ---- */
+
+static struct leftovers *left_slot(struct import_match *m, int64_t question, int64_t agency)
+{
+	if (!m->lcap)
+		return NULL;
+	uint64_t h = (uint64_t)question * 0x9E3779B97F4A7C15u ^ (uint64_t)agency * 0xC2B2AE3D27D4EB4Fu;
+	for (size_t i = (size_t)(h ^ (h >> 29)) & (m->lcap - 1);; i = (i + 1) & (m->lcap - 1)) {
+		struct leftovers *l = &m->left[i];
+		if (!l->used || (l->question == question && l->agency == agency))
+			return l;
+	}
+}
+
+static void left_put(struct import_match *m, int64_t question, int64_t agency, struct cand *c, size_t n)
+{
+	if (2 * (m->lused + 1) > m->lcap) {
+		struct leftovers *old = m->left;
+		size_t oldcap = m->lcap;
+		m->lcap = oldcap ? oldcap * 2 : 64;
+		m->left = xcalloc(m->lcap, sizeof *m->left);
+		m->lused = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].used) {
+				*left_slot(m, old[i].question, old[i].agency) = old[i];
+				m->lused++;
+			}
+		free(old);
+	}
+	struct leftovers *l = left_slot(m, question, agency);
+	if (!l->used)
+		m->lused++;
+	for (size_t i = 0; i < l->n; i++)
+		cand_clear(&l->c[i]);
+	free(l->c);
+	*l = (struct leftovers){ question, agency, c, n, 1 };
+}
+
+/* Take a group's leftovers (the caller owns them). */
+static struct cand *left_take(struct import_match *m, int64_t question, int64_t agency, size_t *n)
+{
+	struct leftovers *l = left_slot(m, question, agency);
+	*n = 0;
+	if (!l || !l->used)
+		return NULL;
+	struct cand *c = l->c;
+	*n = l->n;
+	l->c = NULL;
+	l->n = 0;
+	return c;
+}
+
+static struct import_match *match_new(void)
+{
+	return xcalloc(1, sizeof(struct import_match));
+}
+
+static void match_free(struct import_match *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		action_clear(&m->row[i].a);
+		free(m->row[i].tok);
+	}
+	free(m->row);
+	free(m->qsort);
+	for (size_t i = 0; i < m->lcap; i++) {
+		for (size_t j = 0; j < m->left[i].n; j++)
+			cand_clear(&m->left[i].c[j]);
+		free(m->left[i].c);
+	}
+	free(m->left);
+	free(m->file);
+	free(m);
+}
+
+/* ---- aligning one group ---- */
+
+struct hash_ix {                 /* a hash and the index it came from, sorted by both */
+	unsigned h;
+	size_t i;
+};
+
+static int hash_ix_cmp(const void *a, const void *b)
+{
+	const struct hash_ix *x = a, *y = b;
+	if (x->h != y->h)
+		return (x->h > y->h) - (x->h < y->h);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* First entry with hash h, or NULL. */
+static const struct hash_ix *hash_first(const struct hash_ix *ix, size_t n, unsigned h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ix[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && ix[lo].h == h ? &ix[lo] : NULL;
+}
+
+static int row_blank_text(const struct held_row *r)
+{
+	return !r->a.text || !*r->a.text;
+}
+
+static int cand_same(const struct cand *c, const char *text, unsigned h)
+{
+	return c->said == h || (c->text && strcmp(c->text, text) == 0);
+}
+
+/* Rows with an ID: that action, when it is one of the group's. */
+static void align_ids(struct held_row **rows, size_t n, struct cand *c, size_t m)
+{
+	struct hash_ix *ix = xcalloc(m + 1, sizeof *ix);
+	for (size_t j = 0; j < m; j++)
+		ix[j] = (struct hash_ix){ (unsigned)c[j].id ^ (unsigned)(c[j].id >> 32), j };
+	qsort(ix, m, sizeof *ix, hash_ix_cmp);
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = rows[i]->a.id;
+		const struct hash_ix *e = id > 0 ? hash_first(ix, m, (unsigned)id ^ (unsigned)(id >> 32)) : NULL;
+		for (; e && e < ix + m && e->h == ((unsigned)id ^ (unsigned)(id >> 32)); e++)
+			if (c[e->i].id == id && !c[e->i].taken) {
+				c[e->i].taken = 1;
+				rows[i]->match = (long)e->i;
+				rows[i]->alike = 100;
+				break;
+			}
+	}
+	free(ix);
+}
+
+/* Identical text: the row and the action's text, or what the spreadsheet said for it
+ * last time (the action may have been edited in ragtrack since), first untaken first. */
+static void align_identical(struct store *s, struct held_row **rows, size_t n, struct cand *c, size_t m)
+{
+	struct hash_ix *ix = xcalloc(2 * m + 1, sizeof *ix);
+	size_t k = 0;
+	for (size_t j = 0; j < m; j++) {
+		if (c[j].taken || str_empty(c[j].text))
+			continue;
+		ix[k++] = (struct hash_ix){ fnv1a(c[j].text), j };
+		if (c[j].said != fnv1a(c[j].text))
+			ix[k++] = (struct hash_ix){ c[j].said, j };
+	}
+	qsort(ix, k, sizeof *ix, hash_ix_cmp);
+	struct hash_ix *rx = xcalloc(n + 1, sizeof *rx);
+	size_t nr = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i]->match >= 0 || row_blank_text(rows[i]))
+			continue;
+		unsigned h = fnv1a(rows[i]->a.text);
+		for (const struct hash_ix *e = hash_first(ix, k, h); e && e < ix + k && e->h == h; e++)
+			if (!c[e->i].taken && cand_same(&c[e->i], rows[i]->a.text, h)) {
+				c[e->i].taken = 1;
+				rows[i]->match = (long)e->i;
+				rows[i]->alike = 100;
+				rx[nr++] = (struct hash_ix){ h, i };
+				break;
+			}
+	}
+	/* An identical action left over: the row matched could have been either. */
+	qsort(rx, nr, sizeof *rx, hash_ix_cmp);
+	for (size_t j = 0; j < m; j++) {
+		if (c[j].taken || str_empty(c[j].text))
+			continue;
+		unsigned h = fnv1a(c[j].text);
+		const struct hash_ix *e = hash_first(rx, nr, h);
+		if (e && cand_same(&c[j], rows[e->i]->a.text, h))
+			emit(s, IMPORT_AMBIGUOUS, rows[e->i]->line, c[rows[e->i]->match].id, c[j].id, 100, NULL);
+	}
+	free(ix);
+	free(rx);
+}
+
+struct pair {
+	size_t row, cand;
+	size_t inter, uni;
+};
+
+/* Most alike first; ties by row order, then by the action's order. */
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	uint64_t l = (uint64_t)x->inter * y->uni, r = (uint64_t)y->inter * x->uni;
+	if (l != r)
+		return l > r ? -1 : 1;
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return (x->cand > y->cand) - (x->cand < y->cand);
+}
+
+static int pair_same_score(const struct pair *x, const struct pair *y)
+{
+	return (uint64_t)x->inter * y->uni == (uint64_t)y->inter * x->uni;
+}
+
+/* Changed text: the most alike pairs of the rows and actions still unmatched, at or
+ * above MATCH_ALIKE percent; a tie with another free row or action is said. */
+static void align_similar(struct store *s, struct held_row **rows, size_t n, struct cand *c, size_t m)
+{
+	size_t nr = 0, nc = 0;
+	for (size_t i = 0; i < n; i++)
+		nr += rows[i]->match < 0 && !row_blank_text(rows[i]);
+	for (size_t j = 0; j < m; j++)
+		nc += !c[j].taken && !str_empty(c[j].text);
+	if (!nr || !nc)
+		return;
+	if (nr * nc > PAIR_LIMIT) {
+		for (size_t i = 0; i < n; i++)
+			if (rows[i]->match < 0 && !row_blank_text(rows[i]))
+				emit(s, IMPORT_TOO_MANY, rows[i]->line, 0, 0, 0, NULL);
+		return;
+	}
+	struct pair *p = xcalloc(nr * nc + 1, sizeof *p);
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct held_row *r = rows[i];
+		if (r->match >= 0 || row_blank_text(r))
+			continue;
+		if (!r->tok)
+			r->tok = tokens(r->a.text, &r->ntok);
+		for (size_t j = 0; j < m; j++) {
+			if (c[j].taken || str_empty(c[j].text))
+				continue;
+			if (!c[j].tok)
+				c[j].tok = tokens(c[j].text, &c[j].ntok);
+			struct pair x = { i, j, 0, 0 };
+			alike(r->tok, r->ntok, c[j].tok, c[j].ntok, &x.inter, &x.uni);
+			if (percent(x.inter, x.uni) >= NEAR_ALIKE)
+				p[np++] = x;
+		}
+	}
+	qsort(p, np, sizeof *p, pair_cmp);
+	for (size_t k = 0; k < np; k++) {
+		struct held_row *r = rows[p[k].row];
+		struct cand *cj = &c[p[k].cand];
+		int pct = percent(p[k].inter, p[k].uni);
+		if (r->match >= 0 || cj->taken || pct < MATCH_ALIKE)
+			continue;
+		/* a tie: the same score for this row with another free action */
+		int64_t other = 0;
+		for (size_t t = k + 1; t < np && pair_same_score(&p[t], &p[k]) && !other; t++)
+			if (p[t].row == p[k].row && !c[p[t].cand].taken)
+				other = c[p[t].cand].id;
+		cj->taken = 1;
+		r->match = (long)p[k].cand;
+		r->alike = pct;
+		if (other)
+			emit(s, IMPORT_AMBIGUOUS, r->line, cj->id, other, pct, NULL);
+	}
+	/* near misses: a row left new whose nearest action was close */
+	for (size_t k = 0; k < np; k++) {
+		struct held_row *r = rows[p[k].row];
+		if (r->match >= 0 || r->alike < 0 || c[p[k].cand].taken)
+			continue;
+		r->alike = -1;            /* said once: for its best pair, the first in order */
+		emit(s, IMPORT_TOO_DIFFERENT, r->line, c[p[k].cand].id, 0, percent(p[k].inter, p[k].uni), NULL);
+	}
+	free(p);
+}
+
+/* Rows blank on both sides, in order; a file with no action column at all has no text
+ * to move, so its rows take the group's actions in order. */
+static void align_position(struct held_row **rows, size_t n, struct cand *c, size_t m)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct held_row *r = rows[i];
+		if (r->match >= 0 || !row_blank_text(r))
+			continue;
+		int any = !r->a.text;
+		while (j < m && (c[j].taken || (!any && !str_empty(c[j].text))))
+			j++;
+		if (j == m)
+			break;
+		c[j].taken = 1;
+		r->match = (long)j;
+		r->alike = 100;
+	}
+}
+
+static void align(struct store *s, struct held_row **rows, size_t n, struct cand *c, size_t m)
+{
+	for (size_t i = 0; i < n; i++) {
+		rows[i]->match = -1;
+		rows[i]->alike = 0;
+	}
+	if (!m)
+		return;
+	align_ids(rows, n, c, m);
+	align_identical(s, rows, n, c, m);
+	align_similar(s, rows, n, c, m);
+	align_position(rows, n, c, m);
+}
+
+/* ---- deciding the rows held ---- */
+
+static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
+                              const char *qsort, const char *sig, struct err *err);
+static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, enum row_result *res,
+                                  struct err *err);
+
+/* The group's existing actions (older than the run) as candidates, and its highest seq. */
+static enum status group_read(struct store *s, int64_t question, int64_t agency, struct cand **out, size_t *n,
+                              int *max_seq, int want_cands, struct err *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_GROUP_ACTIONS);
+	sqlite3_bind_int64(st, 1, question);
+	sqlite3_bind_int64(st, 2, agency);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	*max_seq = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int seq = sqlite3_column_int(st, 1);
+		if (seq > *max_seq)
+			*max_seq = seq;
+		if (!want_cands || sqlite3_column_int64(st, 0) > s->max_before)
+			continue;
+		if (*n == cap)
+			*out = xrealloc(*out, (cap = cap ? cap * 2 : 8) * sizeof **out);
+		struct cand *c = &(*out)[(*n)++];
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(st, 0);
+		c->text = store_col_dup(st, 2);
+		c->sig = store_col_dup(st, 3);
+		c->said = c->sig && strlen(c->sig) >= 8 ? (unsigned)strtoul((char[9]){ c->sig[0], c->sig[1], c->sig[2],
+		          c->sig[3], c->sig[4], c->sig[5], c->sig[6], c->sig[7], 0 }, NULL, 16) : 0;
+		c->withdrawn = sqlite3_column_int(st, 4);
+	}
+	return step == SQLITE_DONE ? OK : store_fail(s, err, "reading a group's actions");
+}
+
+static enum status withdrawn_set(struct store *s, int64_t id, int on, int64_t batch, struct err *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_WITHDRAW);
+	sqlite3_bind_int(st, 1, on);
+	store_bind_text(st, 2, run_now(s));
+	sqlite3_bind_int64(st, 3, id);
+	if (step_done(s, st, err, "withdrawing an action") != OK)
+		return ERR_DB;
+	return store_log(s, id, batch, "withdrawn", on ? "no" : "yes", on ? "yes" : "no", NULL, 0, err);
+}
+
+/* A row matched to an existing action: the fields its spreadsheet changed. */
+static enum status held_refresh(struct store *s, struct held_row *r, struct cand *c, struct err *err)
+{
+	struct import_match *m = s->match;
+	enum row_result res = ROW_UNCHANGED;
+	char sig[SIG_BYTES + 1];
+	r->a.id = c->id;
+	sig_make(&r->a, c->sig, sig);
+	enum status rc = OK;
+	if (!c->sig || strcmp(sig, c->sig) != 0) {
+		sqlite3_stmt *got = stmt(s, ST_ACTION_BY_ID);
+		sqlite3_bind_int64(got, 1, c->id);
+		if (sqlite3_step(got) != SQLITE_ROW)
+			return store_fail(s, err, "reading an action");
+		rc = action_refresh(s, got, &r->a, &res, err);
+	}
+	if (rc == OK && c->withdrawn) {
+		rc = withdrawn_set(s, c->id, 0, s->batch, err);
+		emit(s, IMPORT_REINSTATED, r->line, c->id, 0, 0, NULL);
+		res = ROW_UPDATED;
+	}
+	if (rc == OK && r->alike < 100)
+		emit(s, IMPORT_EDITED, r->line, c->id, 0, r->alike, NULL);
+	long *count[] = { &m->counts.added, &m->counts.updated, &m->counts.unchanged };
+	(*count[res])++;
+	return rc;
+}
+
+/* A row no action matched: a new action after the group's last, logged as added. */
+static enum status held_add(struct store *s, struct held_row *r, int *max_seq, struct err *err)
+{
+	struct import_match *m = s->match;
+	char sig[SIG_BYTES + 1];
+	sig_make(&r->a, NULL, sig);
+	r->a.seq = ++*max_seq;
+	enum status rc = action_add(s, &r->a, r->agency_id, r->response_id, m->qsort, sig, err);
+	if (rc == OK) {
+		char *where = xasprintf("%s:%ld", m->file ? m->file : "", r->line);
+		rc = store_log(s, r->a.id, s->batch, "added", NULL, r->a.text ? r->a.text : "", where, 0, err);
+		free(where);
+	}
+	m->counts.added++;
+	return rc;
+}
+
+/* One group's rows (file order), aligned and stored; what is left unmatched is kept. */
+static enum status group_decide(struct store *s, struct held_row **rows, size_t n, struct err *err)
+{
+	struct import_match *m = s->match;
+	int64_t agency = rows[0]->agency_id;
+	int revisit = rows[0]->seq > 1;
+	struct cand *c = NULL;
+	size_t nc = 0;
+	int max_seq;
+	enum status rc = group_read(s, m->question_id, agency, &c, &nc, &max_seq, !revisit, err);
+	if (rc == OK && revisit) {
+		free(c);
+		c = left_take(m, m->question_id, agency, &nc);
+	}
+	if (rc == OK)
+		align(s, rows, n, c, nc);
+	for (size_t i = 0; rc == OK && i < n; i++)
+		rc = rows[i]->match >= 0 ? held_refresh(s, rows[i], &c[rows[i]->match], err) : held_add(s, rows[i], &max_seq, err);
+	size_t left = 0;
+	for (size_t j = 0; j < nc; j++) {
+		if (c[j].taken) {
+			cand_clear(&c[j]);
+			continue;
+		}
+		free(c[j].tok);
+		c[j].tok = NULL;
+		c[left++] = c[j];
+	}
+	if (left || revisit)
+		left_put(m, m->question_id, agency, left ? c : NULL, left);
+	if (!left)
+		free(c);
+	return rc;
+}
+
+static int held_by_agency(const void *a, const void *b)
+{
+	const struct held_row *x = *(const struct held_row *const *)a, *y = *(const struct held_row *const *)b;
+	if (x->agency_id != y->agency_id)
+		return x->agency_id < y->agency_id ? -1 : 1;
+	return (x > y) - (x < y);         /* file order: rows are held in it */
+}
+
+enum status store_import_flush(struct store *s, struct err *err)
+{
+	struct import_match *m = s->match;
+	if (!m || !m->n)
+		return OK;
+	int64_t review = s->cache.review_id, question = s->cache.question_id;
+	s->cache.review_id = m->review_id;         /* action_add reads them */
+	s->cache.question_id = m->question_id;
+	struct held_row **rows = xcalloc(m->n, sizeof *rows);
+	for (size_t i = 0; i < m->n; i++)
+		rows[i] = &m->row[i];
+	qsort(rows, m->n, sizeof *rows, held_by_agency);
+	enum status rc = OK;
+	for (size_t i = 0, j; rc == OK && i < m->n; i = j) {
+		for (j = i; j < m->n && rows[j]->agency_id == rows[i]->agency_id; j++)
+			;
+		rc = group_decide(s, rows + i, j - i, err);
+	}
+	free(rows);
+	for (size_t i = 0; i < m->n; i++) {
+		action_clear(&m->row[i].a);
+		free(m->row[i].tok);
+	}
+	m->n = 0;
+	s->cache.review_id = review;
+	s->cache.question_id = question;
+	return rc;
+}
+
+/* Store the held group when the next row starts another (or the group is full). */
+static enum status group_flush_if_done(struct store *s, struct err *err)
+{
+	struct import_match *m = s->match;
+	if (m->n && (m->question_id != s->cache.question_id || m->n >= HOLD_ROWS))
+		return store_import_flush(s, err);
+	return OK;
+}
+
+/* Hold a row of an import into a database with actions: moved from a. */
+static enum status row_hold(struct store *s, struct action *a, long line, int64_t agency_id, int64_t response_id,
+                            int seq, char *qsort)
+{
+	struct import_match *m = s->match;
+	if (!m->n) {
+		m->review_id = s->cache.review_id;
+		m->question_id = s->cache.question_id;
+		free(m->qsort);
+		m->qsort = qsort;
+	} else {
+		free(qsort);
+	}
+	if (m->n == m->cap)
+		m->row = xrealloc(m->row, (m->cap = m->cap ? m->cap * 2 : 64) * sizeof *m->row);
+	struct held_row *r = &m->row[m->n++];
+	memset(r, 0, sizeof *r);
+	r->a = *a;
+	action_init(a);
+	r->line = line;
+	r->agency_id = agency_id;
+	r->response_id = response_id;
+	r->seq = seq;
+	return OK;
+}
+
+enum status store_import_row(struct store *s, struct action *a, long line, struct err *err)
 {
 	int64_t agency_id, response_id;
 	char *qsort = NULL;
@@ -884,22 +1525,105 @@ enum status store_import_row(struct store *s, struct action *a, enum row_result 
 		rc = import_agency(s, a->agency, &agency_id, err);
 	if (rc == OK)
 		rc = import_response(s, s->cache.question_id, agency_id, a->response, &response_id, &a->seq, err);
+	/* the group before this row is stored first: it places its extra fields by the
+	 * positions of its own file and review (s->xf) */
+	if (rc == OK && s->max_before > 0)
+		rc = group_flush_if_done(s, err);
 	if (rc == OK && a->nextra)
 		rc = extras_place(s, a, err);
-	if (rc != OK)
-		goto cleanup;
-	sqlite3_stmt *got = action_find(s, a->id, agency_id, a->seq);
-	if (got) {
-		a->id = sqlite3_column_int64(got, 0);
-		rc = action_refresh(s, got, a, res, err);
-	} else {
+	if (rc == OK && s->max_before > 0)
+		return row_hold(s, a, line, agency_id, response_id, a->seq, qsort);
+	if (rc == OK) {                /* an empty database: every row is a new action */
 		char sig[SIG_BYTES + 1];
 		sig_make(a, NULL, sig);
 		rc = action_add(s, a, agency_id, response_id, qsort, sig, err);
-		*res = ROW_ADDED;
+		s->match->counts.added++;
 	}
-cleanup:
 	free(qsort);
+	return rc;
+}
+
+/* ---- the end of the files: the missing ---- */
+
+static int cand_by_id(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Actions of the reviews and agencies the files covered that no row matched: the
+ * leftovers of the groups met, and the actions of the groups not met (a question whose
+ * every row of the agency was deleted) under a review and agency that were.  Named in
+ * id order; withdrawn when asked. */
+static enum status missing_settle(struct store *s, struct err *err)
+{
+	struct import_match *m = s->match;
+	static const char cover[] =
+		"CREATE TEMP TABLE IF NOT EXISTS import_cover(review_id INTEGER, agency_id INTEGER,"
+		" PRIMARY KEY (review_id, agency_id)) WITHOUT ROWID;"
+		"DELETE FROM temp.import_cover;";
+	static const char fill[] =
+		"INSERT OR IGNORE INTO temp.import_cover SELECT q.review_id, ifnull(r.agency_id, 0)"
+		" FROM response r JOIN question q ON q.id = r.question_id WHERE r.run = ?1";
+	static const char sql[] =
+		"SELECT a.id, a.text FROM temp.import_cover c JOIN question q ON q.review_id = c.review_id"
+		" JOIN response r ON r.question_id = q.id AND ifnull(r.agency_id, 0) = c.agency_id"
+		" JOIN action a ON a.response_id = r.id"
+		" WHERE r.run <> ?1 AND a.id <= ?2 AND a.withdrawn = 0";
+	if (store_exec(s, cover, err) != OK)
+		return ERR_DB;
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, fill, err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, s->run);
+	enum status frc = step_done(s, st, err, "finding what the files cover");
+	sqlite3_finalize(st);
+	if (frc != OK)
+		return frc;
+	struct cand *list = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < m->lcap; i++)
+		for (size_t j = 0; j < m->left[i].n; j++) {
+			struct cand *c = &m->left[i].c[j];
+			if (c->withdrawn)
+				continue;
+			if (n == cap)
+				list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
+			list[n++] = (struct cand){ .id = c->id, .text = c->text };
+		}
+	if (store_prepare(s, &st, sql, err)) {
+		free(list);
+		return ERR_DB;
+	}
+	sqlite3_bind_int64(st, 1, s->run);
+	sqlite3_bind_int64(st, 2, s->max_before);
+	int step;
+	char **owned = NULL;
+	size_t nowned = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap)
+			list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
+		owned = xrealloc(owned, (nowned + 1) * sizeof *owned);
+		owned[nowned++] = store_col_dup(st, 1);
+		list[n++] = (struct cand){ .id = sqlite3_column_int64(st, 0), .text = owned[nowned - 1] };
+	}
+	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "finding the actions not in the files");
+	sqlite3_finalize(st);
+	if (n)
+		qsort(list, n, sizeof *list, cand_by_id);
+	for (size_t i = 0; rc == OK && i < n; i++) {
+		m->counts.missing++;
+		emit(s, IMPORT_MISSING, 0, list[i].id, 0, 0, list[i].text);
+		if (m->o.withdraw_missing) {
+			rc = withdrawn_set(s, list[i].id, 1, s->batch + 1, err);
+			m->counts.withdrawn++;
+			emit(s, IMPORT_WITHDRAWN, 0, list[i].id, 0, 0, list[i].text);
+		}
+	}
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
+	free(list);
 	return rc;
 }
 
@@ -1081,6 +1805,8 @@ static enum status derived_settle(struct store *s, struct err *err)
 /* After commit or rollback. */
 static void run_end(struct store *s)
 {
+	match_free(s->match);
+	s->match = NULL;
 	side_end(s);
 	tally_free(s->tally);
 	s->tally = NULL;
@@ -1088,7 +1814,7 @@ static void run_end(struct store *s)
 
 enum status store_import_commit(struct store *s, struct err *err)
 {
-	enum status rc = responses_settle(s, err);
+	enum status rc = store_import_finish(s, err);
 	import_finalize(s);
 	if (rc == OK)
 		rc = derived_settle(s, err);
@@ -1124,4 +1850,104 @@ enum status store_import_stats(struct store *s, long *reviews, long *questions, 
 	}
 	sqlite3_finalize(st);
 	return OK;
+}
+
+/* ---- the run's options, counts and changes ------------------------------------------ */
+
+void store_import_configure(struct store *s, const struct store_import_opts *o)
+{
+	struct import_match *m = s->match;
+	if (!m || !o)
+		return;
+	m->o = *o;
+	m->at[0] = '\0';
+	if (o->at)
+		snprintf(m->at, sizeof m->at, "%s", o->at);
+	m->o.at = NULL;
+}
+
+void store_import_file(struct store *s, const char *name)
+{
+	if (s->match) {
+		free(s->match->file);
+		s->match->file = xstrdup(name ? name : "");
+	}
+}
+
+enum status store_import_finish(struct store *s, struct err *err)
+{
+	struct import_match *m = s->match;
+	if (m && m->finished)
+		return OK;
+	enum status rc = store_import_flush(s, err);
+	if (rc == OK)
+		rc = responses_settle(s, err);
+	if (rc == OK && m && s->max_before > 0)
+		rc = missing_settle(s, err);
+	if (m)
+		m->finished = 1;
+	return rc;
+}
+
+void store_import_counts(const struct store *s, struct import_counts *c)
+{
+	static const struct import_counts none;
+	*c = s->match ? s->match->counts : none;
+}
+
+enum status store_import_changes(struct store *s, store_change_fn fn, void *ctx, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch,"
+	                  " ifnull(undoes, 0) FROM change_log WHERE batch IN (?1, ?1 + 1) ORDER BY id", err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, s->batch);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
+		struct change c = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), COL(2), COL(3), COL(4), COL(5),
+		                    COL(6), COL(7), COL(8), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10) };
+#undef COL
+		if (fn(&c, ctx))
+			break;
+	}
+	enum status rc = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* meta key of a review's remembered warnings */
+static char *warnings_key(const char *review)
+{
+	return xasprintf("import_warnings\x1f%s", review ? review : "");
+}
+
+enum status store_import_warnings_get(struct store *s, const char *review, char **value, struct err *err)
+{
+	sqlite3_stmt *st;
+	*value = NULL;
+	if (store_prepare(s, &st, "SELECT value FROM meta WHERE key = ?", err))
+		return ERR_DB;
+	char *key = warnings_key(review);
+	store_bind_text(st, 1, key);
+	free(key);
+	*value = xstrdup(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+	                 ? (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return OK;
+}
+
+enum status store_import_warnings_set(struct store *s, const char *review, const char *value, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", err))
+		return ERR_DB;
+	char *key = warnings_key(review);
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, value);
+	free(key);
+	enum status rc = step_done(s, st, err, "remembering the warnings");
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -47,6 +47,7 @@ struct store {
 	int side_attached;         /* its file is attached as fts_side until commit */
 	int bulk;                  /* a new private file without a journal (cmd_import.c) */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
+	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;
 	struct extra_import *xf;   /* during an import: the current review's extra fields */
 	struct extra_read *xread;  /* extra field names per review, for reading actions */

@@ -264,6 +264,27 @@ static void where_names(struct query *q, const struct filter *f, int *first)
 	}
 }
 
+/* Any withdrawn action in the database (the partial index action_withdrawn: instant). */
+static int has_withdrawn(struct store *s)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM action WHERE withdrawn = 1 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	int any = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return any;
+}
+
+/* Withdrawn actions are left out unless the filter asks for them; the condition is
+ * written only when there are any, so a plan with none reads as it always did. */
+static void where_withdrawn(struct store *s, struct query *q, const struct filter *f, int *first)
+{
+	if (f->withdrawn == FILTER_WITHDRAWN_TOO || (f->withdrawn == FILTER_WITHDRAWN_OUT && !has_withdrawn(s)))
+		return;
+	q_and(q, first);
+	buf_adds(&q->sql, f->withdrawn == FILTER_WITHDRAWN_ONLY ? "a.withdrawn = 1" : "a.withdrawn = 0");
+}
+
 /* The joins a lean query needs: only those its conditions and order use, so rows it
  * counts or skips are never joined to the rest (counts, positions, far windows). */
 static void q_from_lean(struct query *q, const struct filter *f)
@@ -301,6 +322,7 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 	where_agencies(s, q, f, &first);
 	where_names(q, f, &first);
 	where_dates(q, f, &first);
+	where_withdrawn(s, q, f, &first);
 }
 
 static void q_from_where(struct store *s, struct query *q, const struct filter *f, int with_rag)
@@ -347,12 +369,13 @@ static void q_order_window(struct query *q, const struct filter *f, long offset,
 	"SELECT a.id, a.version, rv.name, rv.board, f.ref, f.title, q.ref, q.text, ag.name, " response ", a.seq," \
 	" a.text, a.rag, a.rag_raw, a.target_date, a.target_raw, a.first_target_date, a.evidence, a.lead," \
 	" a.constraints, a.desired, a.created_at, a.updated_at," \
-	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key, a.review_id, a.extra"
+	" (SELECT count(*) FROM note n WHERE n.action_id = a.id), a.sort_key, a.review_id, a.extra, a.withdrawn"
 static const char COLUMNS_SQL[] = COLUMNS("rs.text");
 static const char COLUMNS_BRIEF_SQL[] = COLUMNS("NULL");
 #define COL_SORT_KEY 24
 #define COL_REVIEW_ID 25
 #define COL_EXTRA 26
+#define COL_WITHDRAWN 27
 
 /* ---- extra fields ------------------------------------------------------------------ */
 
@@ -498,6 +521,7 @@ static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
 	a->updated_at = COL(22);
 	a->nnotes = sqlite3_column_int(st, 23);
 	row_extras(s, st, a);
+	a->withdrawn = sqlite3_column_int(st, COL_WITHDRAWN);
 #undef COL
 }
 
@@ -747,7 +771,8 @@ enum status store_each_brief(struct store *s, const struct filter *f, long offse
 static int filter_summarised(const struct filter *f)
 {
 	return str_empty(f->search) && str_empty(f->finding) && str_empty(f->question) && str_empty(f->lead) &&
-	       str_empty(f->changed_since) && !f->overdue && f->due_within < 0 && f->stale < 0;
+	       str_empty(f->changed_since) && !f->overdue && f->due_within < 0 && f->stale < 0 &&
+	       f->withdrawn != FILTER_WITHDRAWN_ONLY;
 }
 
 /* Rows of (rag, count) into counts[], finalizing st. */
@@ -766,7 +791,13 @@ static void read_counts(sqlite3_stmt *st, long counts[RAG_COUNT])
 static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
 {
 	struct query q = {0};
-	buf_adds(&q.sql, "SELECT rag, sum(n) FROM rag_count c WHERE 1");
+	/* rag_count counts every action: the withdrawn are taken off (their own index) */
+	int subtract = f->withdrawn == FILTER_WITHDRAWN_OUT && has_withdrawn(s);
+	buf_adds(&q.sql, "SELECT rag, sum(n) FROM (SELECT review_id, agency_id, rag, n FROM rag_count");
+	if (subtract)
+		buf_adds(&q.sql, " UNION ALL SELECT review_id, ifnull(agency_id, 0), rag, -count(*) FROM action"
+		                 " WHERE withdrawn = 1 GROUP BY 1, 2, 3");
+	buf_adds(&q.sql, ") c WHERE 1");
 	if (!str_empty(f->review)) {
 		buf_adds(&q.sql, " AND c.review_id = (SELECT id FROM review WHERE name = ");
 		q_text(&q, f->review);
@@ -1048,11 +1079,12 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 /* ---- sorted and ranked reads: ids first, then rows --------------------------------- */
 
 /* A search and nothing else (no condition, no sort, no agency lens). */
-static int search_only(const struct store *s, const struct filter *f)
+static int search_only(struct store *s, const struct filter *f)
 {
 	struct filter rest = *f;       /* shallow: only read */
 	rest.search = NULL;
-	return !str_empty(f->search) && !s->lens_agency && f->nsort == 0 && !filter_active(&rest);
+	return !str_empty(f->search) && !s->lens_agency && f->nsort == 0 && !filter_active(&rest) &&
+	       !has_withdrawn(s);
 }
 
 /* The ids of rows [offset, offset+limit) in order (limit < 0: to the end), read with

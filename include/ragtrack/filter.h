@@ -25,6 +25,7 @@ enum sort_field {
 };
 
 #define FILTER_MAX_SORT 4
+enum { FILTER_WITHDRAWN_OUT, FILTER_WITHDRAWN_TOO, FILTER_WITHDRAWN_ONLY };
 #define RAG_BIT(r) (1u << (r))   /* bits of struct filter.rag_mask, RAG_UNSET included */
 
 struct filter {
@@ -40,6 +41,7 @@ struct filter {
 	int overdue;              /* target date passed and not Blue */
 	int due_within;           /* days, -1 = off */
 	int stale;                /* days without a change or note, -1 = off */
+	int withdrawn;            /* FILTER_WITHDRAWN_*: withdrawn actions left out (default), too, or only */
 	enum sort_field sort[FILTER_MAX_SORT];
 	size_t nsort;             /* 0 = default */
 	int as_agency_only;       /* reserved for the store's agency lens */

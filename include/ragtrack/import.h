@@ -12,11 +12,16 @@ struct import_opts {
 	int dry_run;              /* do everything, then roll back */
 	FILE *out;                /* summary and warnings (stdout); NULL = silent */
 	int max_examples;         /* line numbers listed per warning (default 8) */
+	int strict;               /* refuse the files when a row's match is in doubt */
+	int withdraw_missing;     /* --withdraw-missing: mark actions not in the files withdrawn */
+	const char *as_at;        /* --as-at: ISO date the spreadsheets reflect, NULL = today */
+	int warnings_all;         /* --warnings all: list warnings seen at the last import too */
 };
 
 struct import_summary {
 	long files, rows, blank_rows;
 	long added, updated, unchanged;
+	long missing, withdrawn;              /* actions not in the files (withdrawn when asked) */
 	long reviews, questions, agencies;   /* touched by this run */
 	long warnings;                        /* rows with a guess or a cleaning */
 };

@@ -81,6 +81,7 @@ struct action {
 	char *evidence, *lead, *constraints, *desired;
 	char *created_at, *updated_at;
 	long nnotes;
+	int withdrawn;                    /* 1: no longer in the plan (kept, never deleted) */
 	/* Extra fields, in the file's order.  For an import: the file's extra columns
 	 * (a column the file does not have is left alone).  Read from the store: every
 	 * extra field of the action's review, with this action's values.  One allocation
@@ -98,19 +99,82 @@ void action_set_extras(struct action *a, size_t n, const char *const *names, con
  * file repeats a header), or NULL when a has none. */
 const char *action_extra_value(const struct action *a, const char *name, int nth);
 
+struct change {
+	int64_t id, action_id;
+	const char *at, *user, *field, *old_value, *new_value, *source, *reason;
+	int64_t batch;            /* the changes of one edit share a batch */
+	int64_t undoes;           /* the batch an undo reversed, 0 when not an undo */
+};
+typedef int (*store_change_fn)(const struct change *c, void *ctx);
+
 /* ---- import -------------------------------------------------------------------- */
 enum row_result { ROW_ADDED, ROW_UPDATED, ROW_UNCHANGED };
 
+/* Percent alike (token-set Jaccard of the action texts) at which a changed row is the
+ * same action; a nearest action under it but at least IMPORT_NEAR_ALIKE is said. */
+#define IMPORT_MATCH_ALIKE 50
+#define IMPORT_NEAR_ALIKE 25
+
+/* What an import run says about its matching (src/store_import.c, docs/import.md). */
+enum import_event_kind {
+	IMPORT_EDITED,            /* line matched to id by similar text (alike: percent) */
+	IMPORT_AMBIGUOUS,         /* line could be id or other equally; matched to id */
+	IMPORT_TOO_DIFFERENT,     /* line is new: nearest was id, alike percent, under the threshold */
+	IMPORT_TOO_MANY,          /* line: too many changed rows in its group to compare; new */
+	IMPORT_MISSING,           /* id (text) not in this file */
+	IMPORT_WITHDRAWN,         /* id (text) withdrawn by --withdraw-missing */
+	IMPORT_REINSTATED         /* line matched id, which was withdrawn: no longer */
+};
+struct import_event {
+	enum import_event_kind kind;
+	long line;                /* in the file being imported; 0 for the missing */
+	int64_t id, other;
+	int alike;                /* percent */
+	const char *text;         /* the action's text as stored (missing) */
+};
+typedef void (*store_import_event_fn)(const struct import_event *ev, void *ctx);
+
+struct store_import_opts {
+	int withdraw_missing;     /* mark the missing withdrawn (logged, undoable) */
+	const char *at;           /* the time the rows reflect ("2016-03-31T00:00:00Z"), NULL = now */
+	store_import_event_fn on_event;
+	void *ctx;
+};
+
+/* What a run did, in rows of its files and actions it found missing. */
+struct import_counts {
+	long added, updated, unchanged, missing, withdrawn;
+};
+
 /* Begin an import run: one transaction for all files of the run. */
 enum status store_import_begin(struct store *s, struct err *err);
+/* Options and the event listener of the run begun (call after store_import_begin). */
+void store_import_configure(struct store *s, const struct store_import_opts *o);
+/* The file whose rows follow (its name goes into the change log of the actions it adds). */
+void store_import_file(struct store *s, const char *name);
 /* 1 when the run leaves the second core free for reading the files (0 while a first
  * import builds its search index there, and when RAGTRACK_THREADS=1). */
 int store_import_spare_core(const struct store *s);
-/* Add or update one row.  a->review, a->question/question_ref, a->agency identify it
- * together with its sequence under them, counted within this run; a->id and a->seq
- * are filled in.  Changed fields are logged with source import. */
-enum status store_import_row(struct store *s, struct action *a, enum row_result *res,
-                             struct err *err);
+/* One row of the file, from line.  Into a database with actions, the store takes a's
+ * strings (a is left empty; action_clear it as always) and holds the row until its question's rows are all in (store_import_flush at the end of
+ * a file): a row with an ID is that action; the others are aligned to the actions of
+ * their review, question and agency by text (docs/import.md).  Changed fields are
+ * logged with source import. */
+enum status store_import_row(struct store *s, struct action *a, long line, struct err *err);
+/* Decide and store the rows held: call at the end of each file. */
+enum status store_import_flush(struct store *s, struct err *err);
+/* End of the files: settle responses, name the missing (withdrawing them when asked).
+ * Called by store_import_commit when not called before; a dry run calls it, lists
+ * store_import_changes, then rolls back. */
+enum status store_import_finish(struct store *s, struct err *err);
+/* The run's counts so far. */
+void store_import_counts(const struct store *s, struct import_counts *c);
+/* The change-log entries the run wrote, in order (a dry run's listing). */
+enum status store_import_changes(struct store *s, store_change_fn fn, void *ctx, struct err *err);
+/* The warnings remembered from the last import of review (a line of hashes; "" when
+ * none), and remembering this import's.  The caller frees *value. */
+enum status store_import_warnings_get(struct store *s, const char *review, char **value, struct err *err);
+enum status store_import_warnings_set(struct store *s, const char *review, const char *value, struct err *err);
 /* Set a review's descriptive fields (board, kind, as-at date, source file). */
 enum status store_review_describe(struct store *s, const char *review, const char *board,
                                   const char *kind, const char *as_at, const char *source_file,
@@ -175,7 +239,8 @@ enum status store_get(struct store *s, int64_t id, struct action *a, struct err 
 	X(FIELD_TEXT,        "action",      "the action itself") \
 	X(FIELD_CONSTRAINTS, "constraints", "constraints / problems") \
 	X(FIELD_DESIRED,     "desired",     "desired outcome") \
-	X(FIELD_RESPONSE,    "response",    "the agency's response to the question")
+	X(FIELD_RESPONSE,    "response",    "the agency's response to the question") \
+	X(FIELD_WITHDRAWN,   "withdrawn",   "yes: no longer in the plan (kept, left out of lists); no: back in it")
 
 enum action_field {
 #define FIELD_ENUM(id, name, help) id,
@@ -214,13 +279,6 @@ typedef int (*store_note_fn)(const struct note *n, void *ctx);
 enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, void *ctx,
                         struct err *err);
 
-struct change {
-	int64_t id, action_id;
-	const char *at, *user, *field, *old_value, *new_value, *source, *reason;
-	int64_t batch;            /* the changes of one edit share a batch */
-	int64_t undoes;           /* the batch an undo reversed, 0 when not an undo */
-};
-typedef int (*store_change_fn)(const struct change *c, void *ctx);
 /* The change log, oldest first; action_id 0 = all actions; since NULL = all time. */
 enum status store_history(struct store *s, int64_t action_id, const char *since,
                           store_change_fn fn, void *ctx, struct err *err);

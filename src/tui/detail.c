@@ -70,6 +70,8 @@ static void detail_rag(struct detail *d, const struct action *a)
 	}
 	push_text(d, rag, a->rag == RAG_UNSET ? ROLE_NORMAL : ROLE_KEY, 0);
 	free(rag);
+	if (a->withdrawn)
+		push_text(d, "Withdrawn: no longer in the plan (kept, with its history and notes)", ROLE_KEY, 0);
 }
 
 /* The target as written and as a date, how overdue, and the first target if it slipped. */

@@ -58,6 +58,11 @@ static int window_add(const struct action *a, void *ctx)
 	r->target = visible_prefix(a->target_date ? a->target_date : a->target_raw, 100);
 	r->lead = visible_prefix(a->lead, 200);
 	r->text = visible_prefix(a->text, TEXT_BYTES);
+	if (a->withdrawn) {              /* shown only when the filter asks for withdrawn actions */
+		char *marked = xasprintf("[withdrawn] %s", r->text);
+		free(r->text);
+		r->text = marked;
+	}
 	return t->win.n >= t->win.cap;
 }
 

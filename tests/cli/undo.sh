@@ -67,7 +67,8 @@ CSV
 rt --user dora import --review Undo "$T/plan.csv" >/dev/null || fail "import"
 sed -i 's/Green/Amber/' "$T/plan.csv"
 rt --user dora import --review Undo "$T/plan.csv" >/dev/null || fail "re-import"
-check_eq "the re-import logged a change" "$(q "SELECT count(*) FROM change_log WHERE user = 'dora' AND source = 'import'")" 1
+check_eq "the re-import logged a change" "$(q "SELECT count(*) FROM change_log WHERE user = 'dora' AND source = 'import' AND field <> 'added'")" 1
+check_eq "the first import logged the action added" "$(q "SELECT field || ' ' || reason FROM change_log WHERE user = 'dora' AND field = 'added'")" "added $T/plan.csv:2"
 {
 	echo '# imports are not undone'
 	rt --user dora undo
