@@ -199,6 +199,36 @@ BEGIN
      WHERE review_id = old.review_id AND agency_id = ifnull(old.agency_id, 0) AND rag = old.rag;
 END;
 
+-- Board meetings: the state of every action when a meeting was recorded (ragtrack board
+-- record), so the paper for the next meeting can say what moved since.  A recording is
+-- a dated record like the change log (who and when are kept with it): the triggers
+-- refuse edits and deletes, so later imports and edits never change it.
+CREATE TABLE board (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    held_on     TEXT NOT NULL,                -- the meeting's date, ISO
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+);
+CREATE TABLE board_action (
+    board_id     INTEGER NOT NULL REFERENCES board(id),
+    action_id    INTEGER NOT NULL REFERENCES action(id),
+    rag          INTEGER NOT NULL,
+    target_date  TEXT,
+    target_raw   TEXT NOT NULL,
+    has_evidence INTEGER NOT NULL,
+    withdrawn    INTEGER NOT NULL,
+    PRIMARY KEY (board_id, action_id)
+) WITHOUT ROWID;
+CREATE TRIGGER board_no_update BEFORE UPDATE ON board
+BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be edited'); END;
+CREATE TRIGGER board_no_delete BEFORE DELETE ON board
+BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;
+CREATE TRIGGER board_action_no_update BEFORE UPDATE ON board_action
+BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be edited'); END;
+CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action
+BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;
+
 -- Full-text search over question, response, action, evidence, notes and the extra fields'
 -- values (the unit separators between them separate words); rowid = action.id.
 -- External content: the index reads its text from action_fts_source and stores none of

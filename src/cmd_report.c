@@ -1,5 +1,5 @@
-/* cmd_report: `ragtrack report`, the board paper: RAG counts per review and agency,
- * the actions that need the board's attention, and what changed since a date. */
+/* cmd_report: `ragtrack report`, the board paper: what changed since the last board,
+ * progress per review, agency and recommendation, and what is off track and why. */
 #include "ragtrack/cli.h"
 #include "ragtrack/output.h"
 #include "ragtrack/report.h"
@@ -15,9 +15,18 @@
 
 static const char REPORT_HELP[] =
 	"\nOptions:\n"
-	"  --format FMT        text (default), md (GitHub Markdown) or html (one self-contained file)\n"
+	"  --format FMT        text (default), md (GitHub Markdown), html (one self-contained file,\n"
+	"                      printed on A4) or json (every figure, for scripts)\n"
 	"  -o, --output FILE   write the report to FILE (atomically) instead of standard output\n"
-	"  --since DATE        changes and notes from DATE to today (default: 30 days ago)\n"
+	"  --board NAME        compare with this recorded board (default: the last one held on or\n"
+	"                      before the meeting); --board none compares with none\n"
+	"  --meeting DATE      the meeting the paper is for (default today)\n"
+	"  --next DATE         the next meeting: actions due before it are listed (default: 91 days on)\n"
+	"  --title TEXT        the paper's title\n"
+	"  --author TEXT       who wrote it\n"
+	"  --paper-no TEXT     its number on the agenda\n"
+	"  --since DATE        changes and notes from DATE to today (default: the board's date,\n"
+	"                      else 30 days ago)\n"
 	"  --stale-days N      stale = not Blue and no change or note for N days (default 90)\n"
 	"  --all               list every action (default: at most 50 per list)\n"
 	"Filters narrow every figure:\n";
@@ -25,10 +34,34 @@ static const char REPORT_HELP[] =
 struct report_args {
 	enum report_format format;
 	const char *output;
-	char since[11];
+	char since[11], meeting[11], next[11];
 	int stale_days;
 	int all;
+	const char *board, *title, *author, *paper_no;
 };
+
+/* A --since, --meeting or --next value: a day, as ISO.  0, or -1 after printing the
+ * usage error. */
+static int parse_day(const char *opt, const char *val, char out[11])
+{
+	size_t used = 0;
+	if (date_parse(val, out, &used) != GUESS_EXACT || used != strlen(val)) {
+		cli_usage("report", "%s: '%s' is not a date (2016-05-31 or 31.05.2016)", opt, val);
+		return -1;
+	}
+	return 0;
+}
+
+/* The options that take a value. */
+static int takes_value(const char *opt)
+{
+	static const char *const names[] = { "--format", "-o", "--output", "--since", "--stale-days", "--board",
+	                                     "--meeting", "--next", "--title", "--author", "--paper-no" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(opt, names[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static int report_usage(const char *fmt, const char *arg)
 {
@@ -52,25 +85,32 @@ static int report_parse_args(int argc, char **argv, struct report_args *a)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];
-		int takes_value = strcmp(opt, "--format") == 0 || strcmp(opt, "-o") == 0 ||
-		                  strcmp(opt, "--output") == 0 || strcmp(opt, "--since") == 0 ||
-		                  strcmp(opt, "--stale-days") == 0;
 		if (strcmp(opt, "--all") == 0) {
 			a->all = 1;
 			continue;
 		}
-		if (!takes_value)
+		if (!takes_value(opt))
 			return report_usage(opt[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", opt);
 		if (i + 1 >= argc)
 			return report_usage("%s needs a value", opt);
 		const char *val = argv[++i];
-		size_t used = 0;
 		if (strcmp(opt, "--format") == 0) {
 			if (report_format_from_name(val, &a->format) != 0)
-				return report_usage("--format: '%s' is not text, md or html", val);
-		} else if (strcmp(opt, "--since") == 0) {
-			if (date_parse(val, a->since, &used) != GUESS_EXACT || used != strlen(val))
-				return report_usage("--since: '%s' is not a date (2016-05-31 or 31.05.2016)", val);
+				return report_usage("--format: '%s' is not text, md, html or json", val);
+		} else if (strcmp(opt, "--since") == 0 || strcmp(opt, "--meeting") == 0 || strcmp(opt, "--next") == 0) {
+			char *day = opt[2] == 's' ? a->since : opt[2] == 'm' ? a->meeting : a->next;
+			if (parse_day(opt, val, day) != 0)
+				return status_exit(ERR_USAGE);
+		} else if (strcmp(opt, "--board") == 0) {
+			if (str_empty(val))
+				return report_usage("--board needs a board's name (or none)%s", "");
+			a->board = val;
+		} else if (strcmp(opt, "--title") == 0) {
+			a->title = val;
+		} else if (strcmp(opt, "--author") == 0) {
+			a->author = val;
+		} else if (strcmp(opt, "--paper-no") == 0) {
+			a->paper_no = val;
 		} else if (strcmp(opt, "--stale-days") == 0) {
 			if (parse_stale_days(val, &a->stale_days) != 0)
 				return report_usage("--stale-days: '%s' is not a number of days", val);
@@ -124,14 +164,18 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		status = c->status;
 		goto cleanup;
 	}
-	struct report_opts o = { .since = a.since, .stale_days = a.stale_days, .limit = a.all ? -1 : REPORT_LIST_LIMIT };
+	struct report_opts o = { .since = a.since, .stale_days = a.stale_days, .limit = a.all ? -1 : REPORT_LIST_LIMIT,
+		                 .board = a.board && strcmp(a.board, "none") ? a.board : NULL,
+		                 .no_board = a.board && strcmp(a.board, "none") == 0,
+		                 .meeting = a.meeting, .next = a.next };
 	if (writeguard_check(s, a.output, &e) != OK || store_filter_check(s, &f, &e) != OK ||
 	    store_report_gather(s, &f, &o, &d, &e) != OK) {
 		status = cli_fail(&e);
 		goto cleanup;
 	}
 	words = filter_describe(&f);
-	struct report_meta m = { .database = c->db, .filter = words, .lens = store_lens(s) };
+	struct report_meta m = { .filter = words, .lens = store_lens(s), .title = a.title, .author = a.author,
+		                 .paper_no = a.paper_no };
 	report_render(d, &m, a.format, &out);
 	if (report_emit(&a, &out, &e) != OK)
 		status = cli_fail(&e);

@@ -123,7 +123,7 @@ static void put(struct out *o, const char *s)
 
 /* ---- the table model ------------------------------------------------------------ */
 
-enum { COL_RIGHT = 1, COL_RAG = 2 };
+enum { COL_RIGHT = 1, COL_RAG = 2, COL_DATE = 4 };
 #define MAX_COLS 12
 
 struct column {
@@ -140,6 +140,9 @@ struct table {
 	size_t ncells, cap;
 	int total_row;            /* the last row sums the others */
 	const char *cls;          /* HTML class */
+	char **details;           /* per row: text in full under it (why it is off track), or NULL */
+	size_t ndetails;
+	const char *detail_head;  /* Markdown's column for the details */
 };
 
 static void table_col(struct table *t, const char *head, unsigned flags, int cap, int doc_cap)
@@ -164,11 +167,68 @@ static void table_addl(struct table *t, long v)
 	table_add(t, num);
 }
 
+/* Text in full under the row just added (visible text, line breaks kept). */
+static void table_detail(struct table *t, const char *s)
+{
+	size_t row = t->ncells / (size_t)t->ncols - 1;
+	if (row >= t->ndetails) {
+		t->details = xrealloc(t->details, (row + 1) * sizeof *t->details);
+		while (t->ndetails <= row)
+			t->details[t->ndetails++] = NULL;
+	}
+	free(t->details[row]);
+	t->details[row] = s ? text_visible(s, '\n') : NULL;
+}
+
+static const char *table_detail_of(const struct table *t, size_t row)
+{
+	return row < t->ndetails ? t->details[row] : NULL;
+}
+
 static void table_free(struct table *t)
 {
 	for (size_t i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	for (size_t i = 0; i < t->ndetails; i++)
+		free(t->details[i]);
+	free(t->details);
+}
+
+#define WRAP_WIDTH 100
+#define DETAIL_INDENT 6
+
+/* s wrapped at spaces to WRAP_WIDTH display columns, each line indented; nothing is
+ * cut (a word longer than a line gets a line of its own). */
+static void text_wrapped(struct out *o, const char *s, int indent)
+{
+	int w = 0;
+	for (const char *p = s; *p;) {
+		if (*p == '\n') {
+			buf_addc(o->b, '\n');
+			w = 0;
+			p++;
+			continue;
+		}
+		size_t n = strcspn(p, " \n");
+		char *word = xstrndup(p, n);
+		int ww = text_width(word);
+		if (w && w + 1 + ww > WRAP_WIDTH - indent) {
+			buf_addc(o->b, '\n');
+			w = 0;
+		}
+		if (!w)
+			buf_printf(o->b, "%*s", indent, "");
+		else
+			buf_addc(o->b, ' ');
+		buf_adds(o->b, word);
+		w += ww + (w ? 1 : 0);
+		free(word);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	buf_addc(o->b, '\n');
 }
 
 static void text_row(struct out *o, const struct table *t, char *const *cells, const int *width)
@@ -221,6 +281,8 @@ static void table_text(struct out *o, const struct table *t, char **fitted)
 		if (t->total_row && r + 1 == nrows)
 			text_rule(o, t, width);
 		text_row(o, t, fitted + r * (size_t)t->ncols, width);
+		if (table_detail_of(t, r))
+			text_wrapped(o, table_detail_of(t, r), DETAIL_INDENT);
 	}
 }
 
@@ -233,10 +295,15 @@ static void table_md(struct out *o, const struct table *t, char **fitted)
 		put(o, t->cols[c].head);
 		buf_adds(o->b, " |");
 	}
+	if (t->detail_head) {
+		buf_adds(o->b, " ");
+		put(o, t->detail_head);
+		buf_adds(o->b, " |");
+	}
 	buf_adds(o->b, "\n|");
 	for (int c = 0; c < t->ncols; c++)
 		buf_adds(o->b, t->cols[c].flags & COL_RIGHT ? " ---: |" : " --- |");
-	buf_addc(o->b, '\n');
+	buf_adds(o->b, t->detail_head ? " --- |\n" : "\n");
 	for (size_t r = 0; r < nrows; r++) {
 		int bold = t->total_row && r + 1 == nrows;
 		buf_adds(o->b, "|");
@@ -249,6 +316,13 @@ static void table_md(struct out *o, const struct table *t, char **fitted)
 				buf_adds(o->b, bold ? "**" : "");
 			}
 			buf_adds(o->b, " |");
+		}
+		if (t->detail_head) {
+			char *d = text_visible(table_detail_of(t, r) ? table_detail_of(t, r) : "", ' ');
+			buf_adds(o->b, " ");
+			put(o, d);
+			buf_adds(o->b, " |");
+			free(d);
 		}
 		buf_addc(o->b, '\n');
 	}
@@ -266,10 +340,28 @@ static void html_cell(struct out *o, const struct column *col, const char *tag, 
 		buf_printf(o->b, "<%s class=\"rag rag-%c\">", tag, rag_class(cell));
 	else if (col->flags & COL_RIGHT)
 		buf_printf(o->b, "<%s class=\"num\">", tag);
+	else if (col->flags & COL_DATE)
+		buf_printf(o->b, "<%s class=\"date\">", tag);
 	else
 		buf_printf(o->b, "<%s>", tag);
 	put(o, cell);
 	buf_printf(o->b, "</%s>", tag);
+}
+
+/* Visible text with its line breaks as <br/>. */
+static void html_lines(struct out *o, const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n);
+		put(o, line);
+		free(line);
+		p += n;
+		if (*p == '\n') {
+			buf_adds(o->b, "<br/>");
+			p++;
+		}
+	}
 }
 
 static void table_html(struct out *o, const struct table *t, char **fitted)
@@ -281,17 +373,33 @@ static void table_html(struct out *o, const struct table *t, char **fitted)
 		head.flags &= COL_RIGHT;
 		html_cell(o, &head, "th", head.head);
 	}
-	buf_adds(o->b, "</tr></thead>\n<tbody>\n");
+	buf_adds(o->b, "</tr></thead>\n");
+	/* With details, each row and its details are a body of their own, kept on one page. */
+	if (!t->ndetails)
+		buf_adds(o->b, "<tbody>\n");
 	for (size_t r = 0; r < nrows; r++) {
 		int total = t->total_row && r + 1 == nrows;
 		if (total)
 			buf_adds(o->b, "</tbody>\n<tfoot>\n");
+		if (t->ndetails)
+			buf_adds(o->b, "<tbody class=\"item\">\n");
 		buf_adds(o->b, total ? "<tr class=\"total\">" : "<tr>");
 		for (int c = 0; c < t->ncols; c++)
 			html_cell(o, &t->cols[c], "td", fitted[r * (size_t)t->ncols + (size_t)c]);
 		buf_adds(o->b, "</tr>\n");
+		if (table_detail_of(t, r)) {
+			buf_printf(o->b, "<tr class=\"why\"><td colspan=\"%d\">", t->ncols);
+			html_lines(o, table_detail_of(t, r));
+			buf_adds(o->b, "</td></tr>\n");
+		}
+		if (t->ndetails)
+			buf_adds(o->b, "</tbody>\n");
 	}
-	buf_adds(o->b, t->total_row && nrows ? "</tfoot>\n</table>\n" : "</tbody>\n</table>\n");
+	if (t->total_row && nrows)
+		buf_adds(o->b, "</tfoot>\n");
+	else if (!t->ndetails)
+		buf_adds(o->b, "</tbody>\n");
+	buf_adds(o->b, "</table>\n");
 }
 
 static void table_render(struct out *o, const struct table *t)
@@ -301,7 +409,8 @@ static void table_render(struct out *o, const struct table *t)
 	char **fitted = xcalloc(t->ncells + 1, sizeof *fitted);
 	for (size_t i = 0; i < t->ncells; i++) {
 		const struct column *col = &t->cols[i % (size_t)t->ncols];
-		fitted[i] = fit(t->cells[i], o->fmt == REPORT_TEXT ? col->cap : col->doc_cap);
+		/* HTML is printed: nothing is cut there, long text wraps */
+		fitted[i] = fit(t->cells[i], o->fmt == REPORT_TEXT ? col->cap : o->fmt == REPORT_MD ? col->doc_cap : 0);
 	}
 	if (o->fmt == REPORT_TEXT)
 		table_text(o, t, fitted);
@@ -324,10 +433,10 @@ static void heading(struct out *o, int level, const char *text)
 	if (o->fmt == REPORT_TEXT) {
 		buf_printf(o->b, "%s\n", v);
 		for (int i = text_width(v); i > 0; i--)
-			buf_addc(o->b, level > 1 ? '-' : '=');
+			buf_addc(o->b, level == 1 ? '=' : level == 2 ? '-' : '~');
 		buf_adds(o->b, "\n\n");
 	} else if (o->fmt == REPORT_MD) {
-		buf_adds(o->b, level > 1 ? "## " : "# ");
+		buf_adds(o->b, level == 1 ? "# " : level == 2 ? "## " : "### ");
 		put(o, v);
 		buf_adds(o->b, "\n\n");
 	} else {
@@ -338,6 +447,7 @@ static void heading(struct out *o, int level, const char *text)
 	free(v);
 }
 
+/* A paragraph; plain text wraps at WRAP_WIDTH columns. */
 static void para(struct out *o, const char *text)
 {
 	char *v = visible(text, 0);
@@ -345,6 +455,9 @@ static void para(struct out *o, const char *text)
 		buf_adds(o->b, "<p>");
 		put(o, v);
 		buf_adds(o->b, "</p>\n");
+	} else if (o->fmt == REPORT_TEXT) {
+		text_wrapped(o, v, 0);
+		buf_addc(o->b, '\n');
 	} else {
 		put(o, v);
 		buf_adds(o->b, "\n\n");
@@ -355,7 +468,7 @@ static void para(struct out *o, const char *text)
 static void paraf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void paraf(struct out *o, const char *fmt, ...)
 {
-	char line[512];
+	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
@@ -377,6 +490,18 @@ static void pct(char out[PCT_LEN], long part, long whole)
 	}
 	long tenths = (part * 1000 + whole / 2) / whole;
 	snprintf(out, PCT_LEN, "%ld.%ld%%", tenths / 10, tenths % 10);
+}
+
+static const char NO_RAG[] = "no RAG recorded";
+
+/* % complete, or "no RAG recorded" when nothing is rated: 0% would say the plan
+ * failed when it only never had a RAG column. */
+static void pct_complete(char out[PCT_LEN], long blue, long rated_n, long whole)
+{
+	if (whole > 0 && rated_n == 0)
+		snprintf(out, PCT_LEN, "%s", NO_RAG);
+	else
+		pct(out, blue, whole);
 }
 
 static const char *plural(long n, const char *one, const char *many)
@@ -404,24 +529,29 @@ static void counts_row(struct table *t, const char *name, const struct report_co
 	for (int i = 0; i < RAG_COUNT; i++)
 		table_addl(t, c->rag[RAG_ORDER[i]]);
 	table_addl(t, c->total);
-	pct(p, c->rag[RAG_BLUE], c->total);
+	pct_complete(p, c->rag[RAG_BLUE], rated(c), c->total);
 	table_add(t, p);
 	pct(p, c->rag[RAG_BLUE], rated(c));
 	table_add(t, p);
 	table_addl(t, c->overdue);
 }
 
+static void counts_cols(struct table *t, const char *what)
+{
+	table_col(t, what, 0, 36, 0);
+	for (int i = 0; i < RAG_COUNT; i++)
+		table_col(t, state_name(RAG_ORDER[i]), COL_RIGHT, 0, 0);
+	table_col(t, "Total", COL_RIGHT, 0, 0);
+	table_col(t, "% complete", COL_RIGHT, 0, 0);
+	table_col(t, "% of rated", COL_RIGHT, 0, 0);
+	table_col(t, "Overdue", COL_RIGHT, 0, 0);
+}
+
 static void counts_table(struct out *o, const char *what, const struct report_counts *rows, size_t n,
                          const struct report_counts *total)
 {
 	struct table t = { .cls = "counts" };
-	table_col(&t, what, 0, 36, 0);
-	for (int i = 0; i < RAG_COUNT; i++)
-		table_col(&t, state_name(RAG_ORDER[i]), COL_RIGHT, 0, 0);
-	table_col(&t, "Total", COL_RIGHT, 0, 0);
-	table_col(&t, "% complete", COL_RIGHT, 0, 0);
-	table_col(&t, "% of rated", COL_RIGHT, 0, 0);
-	table_col(&t, "Overdue", COL_RIGHT, 0, 0);
+	counts_cols(&t, what);
 	for (size_t i = 0; i < n; i++)
 		counts_row(&t, rows[i].name ? rows[i].name : "(no agency)", &rows[i]);
 	counts_row(&t, "Total", total);
@@ -432,14 +562,15 @@ static void counts_table(struct out *o, const char *what, const struct report_co
 
 /* ---- the SVG chart ---------------------------------------------------------------- */
 
-#define SVG_W 860
-#define SVG_NAME_X 206
-#define SVG_BAR_X 214
-#define SVG_BAR_W 380
-#define SVG_SUM_X 604
+#define SVG_W 680
+#define SVG_NAME_X 166
+#define SVG_BAR_X 172
+#define SVG_BAR_W 300
+#define SVG_SUM_X 478
 #define SVG_ROW_H 22
 #define SVG_BAR_H 16
 #define SVG_CHAR_W 6.6
+#define SVG_MIN_SEG 5.0           /* a single Red action stays visible in the longest bar */
 
 static const struct {
 	const char *fill, *ink;   /* readable in greyscale: Blue darkest, unset lightest */
@@ -475,30 +606,53 @@ static void svg_segment(struct out *o, const char *name, const struct report_cou
 		           x + w / 2, y + 12, SEG_STYLE[r].ink, label);
 }
 
+/* Segment widths: proportional, but none narrower than SVG_MIN_SEG; what the small
+ * ones gain comes off the widest, so the bar's length still compares. */
+static void seg_widths(const struct report_counts *c, long max, double w[RAG_COUNT])
+{
+	int widest = RAG_UNSET;
+	double gained = 0;
+	for (int r = 0; r < RAG_COUNT; r++) {
+		w[r] = c->rag[r] ? (double)c->rag[r] * SVG_BAR_W / (double)max : 0;
+		if (c->rag[r] > c->rag[widest])
+			widest = r;
+	}
+	for (int r = 0; r < RAG_COUNT; r++)
+		if (c->rag[r] && w[r] < SVG_MIN_SEG) {
+			gained += SVG_MIN_SEG - w[r];
+			w[r] = SVG_MIN_SEG;
+		}
+	if (w[widest] - gained >= SVG_MIN_SEG)
+		w[widest] -= gained;
+}
+
 static void svg_row(struct out *o, const struct report_counts *c, long max, int y)
 {
 	char *name = visible(c->name ? c->name : "(no agency)", 0);
-	char *short_name = fit(name, 30);
+	char *short_name = fit(name, 24);
 	buf_printf(o->b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", SVG_NAME_X, y + 12);
 	put(o, short_name);
 	buf_adds(o->b, "<title>");
 	put(o, name);
 	buf_adds(o->b, "</title></text>\n");
-	double x = SVG_BAR_X;
+	double x = SVG_BAR_X, w[RAG_COUNT];
+	seg_widths(c, max, w);
 	struct buf sum = {0};
 	for (int i = 0; i < RAG_COUNT; i++) {
 		enum rag r = RAG_ORDER[i];
 		if (!c->rag[r])
 			continue;
-		double w = (double)c->rag[r] * SVG_BAR_W / (double)max;
-		svg_segment(o, name, c, r, x, w, y);
-		x += w;
+		svg_segment(o, name, c, r, x, w[r], y);
+		x += w[r];
 		char label[40];
 		seg_label(label, r, c->rag[r]);
 		buf_printf(&sum, "%s%s", sum.len ? " \u00b7 " : "", label);
 	}
-	buf_printf(o->b, "<text x=\"%d\" y=\"%d\">%s \u00b7 total %ld</text>\n", SVG_SUM_X, y + 12, sum.s ? sum.s : "",
-	           c->total);
+	if (c->total && !rated(c))
+		buf_printf(o->b, "<text x=\"%d\" y=\"%d\">%s \u00b7 total %ld</text>\n", SVG_SUM_X, y + 12, NO_RAG, c->total);
+	else
+		buf_printf(o->b, "<text x=\"%d\" y=\"%d\">%s \u00b7 total %ld</text>\n", SVG_SUM_X, y + 12, sum.s ? sum.s : "",
+		           c->total);
 	buf_free(&sum);
 	free(short_name);
 	free(name);
@@ -526,42 +680,216 @@ static void svg_chart(struct out *o, const char *title, const struct report_coun
 	buf_adds(o->b, "</svg>\n");
 }
 
-/* ---- sections --------------------------------------------------------------------- */
+/* ---- the front page --------------------------------------------------------------- */
+
+static const char DEFAULT_TITLE[] = "Case review action plans: progress report";
+
+static void meta_line(struct out *o, const char *label, const char *value)
+{
+	char *v = visible(value, 0);
+	if (o->fmt == REPORT_TEXT)
+		buf_printf(o->b, "%-14s%s\n", label, v);
+	else if (o->fmt == REPORT_MD) {
+		buf_printf(o->b, "- **%s:** ", label);
+		put(o, v);
+		buf_addc(o->b, '\n');
+	} else {
+		buf_printf(o->b, "<tr><th>%s</th><td>", label);
+		put(o, v);
+		buf_adds(o->b, "</td></tr>\n");
+	}
+	free(v);
+}
 
 static void section_heading(struct out *o, const struct report_data *d, const struct report_meta *m)
 {
-	heading(o, 1, "Action plan report");
-	const char *labels[8];
-	char *values[8];
-	int n = 0;
-	labels[n] = "Database", values[n++] = xstrdup(m->database ? m->database : "");
-	labels[n] = "Date", values[n++] = xstrdup(d->today);
-	labels[n] = "Actions", values[n++] = xstrdup(m->filter ? m->filter : "all actions");
-	if (m->lens)
-		labels[n] = "Agency", values[n++] = xasprintf("only %s's actions (agency lens)", m->lens);
-	labels[n] = "Changes", values[n++] = xasprintf("since %s", d->since);
-	labels[n] = "Stale", values[n++] = xasprintf("no change or note for %d days", d->stale_days);
-	labels[n] = "Lists", values[n++] = d->limit < 0 ? xstrdup("every action")
-	                                                : xasprintf("at most %ld actions each (--all lists every one)", d->limit);
+	if (!str_empty(d->partnership)) {
+		char *p = visible(d->partnership, 0);
+		if (o->fmt == REPORT_HTML) {
+			buf_adds(o->b, "<p class=\"partnership\">");
+			put(o, p);
+			buf_adds(o->b, "</p>\n");
+		} else {
+			para(o, p);
+		}
+		free(p);
+	}
+	heading(o, 1, str_empty(m->title) ? DEFAULT_TITLE : m->title);
 	if (o->fmt == REPORT_HTML)
 		buf_adds(o->b, "<table class=\"meta\">\n");
-	for (int i = 0; i < n; i++) {
-		char *v = visible(values[i], 0);
-		if (o->fmt == REPORT_TEXT)
-			buf_printf(o->b, "%-10s%s\n", labels[i], v);
-		else if (o->fmt == REPORT_MD) {
-			buf_printf(o->b, "- **%s:** ", labels[i]);
-			put(o, v);
-			buf_addc(o->b, '\n');
-		} else {
-			buf_printf(o->b, "<tr><th>%s</th><td>", labels[i]);
-			put(o, v);
-			buf_adds(o->b, "</td></tr>\n");
-		}
+	meta_line(o, "Meeting", d->meeting);
+	if (!str_empty(m->paper_no))
+		meta_line(o, "Paper", m->paper_no);
+	if (!str_empty(m->author))
+		meta_line(o, "Author", m->author);
+	char *v = d->has_board ? xasprintf("the board of %s (%s)", d->board_date, d->board_name)
+	                       : xstrdup("no earlier board recorded");
+	meta_line(o, "Compared with", v);
+	free(v);
+	meta_line(o, "Actions", m->filter ? m->filter : "all actions");
+	if (m->lens) {
+		v = xasprintf("only %s's actions", m->lens);
+		meta_line(o, "Agency", v);
 		free(v);
-		free(values[i]);
 	}
+	meta_line(o, "Data as at", d->as_at ? d->as_at : d->today);
 	buf_adds(o->b, o->fmt == REPORT_HTML ? "</table>\n" : "\n");
+}
+
+/* "Amber → Green" */
+static char *move_words(int from, int to)
+{
+	return xasprintf("%s \u2192 %s", state_name((enum rag)from), state_name((enum rag)to));
+}
+
+/* How the movements split: improved, got worse, became Blue, newly rated, unrated. */
+struct move_kinds {
+	long moved, blue, better, worse, rated_now, unrated_now;
+};
+
+static struct move_kinds move_kinds(const struct report_moves *m)
+{
+	struct move_kinds k = {0};
+	for (int a = 0; a < RAG_COUNT; a++)
+		for (int b = 0; b < RAG_COUNT; b++) {
+			long n = m->move[a][b];
+			if (a == b || !n)
+				continue;
+			k.moved += n;
+			if (b == RAG_BLUE)
+				k.blue += n;
+			else if (a == RAG_UNSET)
+				k.rated_now += n;
+			else if (b == RAG_UNSET)
+				k.unrated_now += n;
+			else if (b > a)
+				k.better += n;
+			else
+				k.worse += n;
+		}
+	return k;
+}
+
+/* Append ", N words" to b when n is not 0. */
+static void words_part(struct buf *b, long n, const char *one, const char *many)
+{
+	if (n)
+		buf_printf(b, "%s%ld %s", b->len ? ", " : "", n, plural(n, one, many));
+}
+
+static void summary_now(struct out *o, const struct report_data *d)
+{
+	const struct report_counts *c = &d->total;
+	char p[PCT_LEN];
+	struct buf b = {0};
+	buf_printf(&b, "The plans hold %ld %s in %zu %s", c->total, plural(c->total, "action", "actions"), d->nreviews,
+	           plural((long)d->nreviews, "review", "reviews"));
+	if (d->withdrawn)
+		buf_printf(&b, " (and %ld withdrawn, not counted)", d->withdrawn);
+	pct(p, c->rag[RAG_BLUE], c->total);
+	buf_printf(&b, ". %ld %s Blue, completed and evidenced: %s complete", c->rag[RAG_BLUE],
+	           c->rag[RAG_BLUE] == 1 ? "is" : "are", p);
+	if (d->has_board && d->board_total.total) {
+		char then[PCT_LEN];
+		pct(then, d->board_total.rag[RAG_BLUE], d->board_total.total);
+		buf_printf(&b, ", against %s at the board of %s", then, d->board_date);
+	}
+	buf_adds(&b, ".");
+	long unrated_reviews = 0;
+	for (size_t i = 0; i < d->nreviews; i++)
+		unrated_reviews += d->reviews[i].total && !rated(&d->reviews[i]);
+	if (c->rag[RAG_UNSET]) {
+		pct(p, c->rag[RAG_UNSET], c->total);
+		buf_printf(&b, " %ld %s (%s) %s no RAG status recorded", c->rag[RAG_UNSET],
+		           plural(c->rag[RAG_UNSET], "action", "actions"), p, c->rag[RAG_UNSET] == 1 ? "has" : "have");
+		if (unrated_reviews)
+			buf_printf(&b, "; %ld %s no RAG at all", unrated_reviews,
+			           unrated_reviews == 1 ? "review's plan has" : "reviews' plans have");
+		buf_adds(&b, ".");
+	}
+	para(o, b.s);
+	buf_free(&b);
+}
+
+static void summary_moves(struct out *o, const struct report_data *d)
+{
+	if (!d->has_board) {
+		para(o, "No earlier board meeting is recorded, so this paper shows no movements since one.");
+		return;
+	}
+	struct move_kinds k = move_kinds(&d->moves);
+	struct buf b = {0}, parts = {0};
+	buf_printf(&b, "Since the board of %s, ", d->board_date);
+	if (k.moved) {
+		buf_printf(&b, "%ld %s changed RAG status", k.moved, plural(k.moved, "action", "actions"));
+		words_part(&parts, k.blue, "became Blue", "became Blue");
+		words_part(&parts, k.better, "improved", "improved");
+		words_part(&parts, k.worse, "got worse", "got worse");
+		words_part(&parts, k.rated_now, "was rated for the first time", "were rated for the first time");
+		words_part(&parts, k.unrated_now, "lost its RAG status", "lost their RAG status");
+		buf_printf(&b, " (%s)", parts.s);
+	} else {
+		buf_adds(&b, "no action changed RAG status");
+	}
+	buf_printf(&b, "; %ld %s new, %ld %s slipped", d->moves.added, d->moves.added == 1 ? "action is" : "actions are",
+	           d->moves.slipped, d->moves.slipped == 1 ? "target has" : "targets have");
+	if (d->moves.withdrawn)
+		buf_printf(&b, " and %ld %s withdrawn", d->moves.withdrawn, d->moves.withdrawn == 1 ? "action was" : "actions were");
+	buf_adds(&b, ".");
+	para(o, b.s);
+	buf_free(&b);
+	buf_free(&parts);
+}
+
+static void summary_off_track(struct out *o, const struct report_data *d)
+{
+	const struct report_list *l = d->lists;
+	struct buf b = {0};
+	buf_printf(&b, "Off track: %ld Red, %ld overdue, %ld Green past %s target and %ld Red or Amber with no target date.",
+	           l[LIST_RED].total, l[LIST_OVERDUE].total, l[LIST_GREEN_PAST].total,
+	           l[LIST_GREEN_PAST].total == 1 ? "its" : "their", l[LIST_NO_TARGET].total);
+	if (d->nsilent)
+		buf_printf(&b, " %zu %s no response to some questions.", d->nsilent,
+		           d->nsilent == 1 ? "agency gave" : "agencies gave");
+	buf_printf(&b, " %ld %s due before the next meeting (%s).", l[LIST_DUE_NEXT].total,
+	           l[LIST_DUE_NEXT].total == 1 ? "action is" : "actions are", d->next);
+	para(o, b.s);
+	buf_free(&b);
+}
+
+static void then_now_row(struct table *t, const char *what, const struct report_counts *c)
+{
+	char p[PCT_LEN];
+	table_add(t, what);
+	for (int i = 0; i < RAG_COUNT; i++)
+		table_addl(t, c->rag[RAG_ORDER[i]]);
+	table_addl(t, c->total);
+	pct_complete(p, c->rag[RAG_BLUE], rated(c), c->total);
+	table_add(t, p);
+}
+
+static void section_summary(struct out *o, const struct report_data *d)
+{
+	heading(o, 2, "Summary");
+	summary_now(o, d);
+	summary_moves(o, d);
+	summary_off_track(o, d);
+	struct table t = { .cls = "summary" };
+	table_col(&t, "", 0, 0, 0);
+	for (int i = 0; i < RAG_COUNT; i++)
+		table_col(&t, state_name(RAG_ORDER[i]), COL_RIGHT, 0, 0);
+	table_col(&t, "Total", COL_RIGHT, 0, 0);
+	table_col(&t, "% complete", COL_RIGHT, 0, 0);
+	if (d->has_board) {
+		char *what = xasprintf("At the board (%s)", d->board_date);
+		then_now_row(&t, what, &d->board_total);
+		free(what);
+	}
+	char *now = xasprintf("Now (%s)", d->today);
+	then_now_row(&t, now, &d->total);
+	free(now);
+	table_render(o, &t);
+	table_free(&t);
 }
 
 static void section_legend(struct out *o)
@@ -585,69 +913,146 @@ static void section_legend(struct out *o)
 	}
 	table_render(o, &t);
 	table_free(&t);
-	para(o, "% complete = Blue / all actions (unset included); % of rated = Blue / actions with a RAG status.");
+	para(o, "% complete = Blue / all actions (unset included); % of rated = Blue / actions with a RAG status. "
+	        "Withdrawn actions are left out of every figure and list.");
 }
 
-static const char *const LIST_TITLES[LIST_COUNT] = {
-	[LIST_OVERDUE] = "Overdue",
-	[LIST_SLIPPED] = "Target slipped",
-	[LIST_NO_EVIDENCE] = "Blue without evidence",
-	[LIST_GREEN_PAST] = "Green past its target",
-	[LIST_STALE] = "Stale",
-};
+/* ---- since the board -------------------------------------------------------------- */
 
-static void summary_row(struct table *t, const char *what, long n, const char *note)
+/* "Amber → Green 3, Green → Red 1", or "none".  Caller frees. */
+static char *moves_words(const struct report_moves *m)
 {
-	table_add(t, what);
-	table_addl(t, n);
-	table_add(t, note);
+	struct buf b = {0};
+	for (int i = 0; i < RAG_COUNT; i++)
+		for (int j = 0; j < RAG_COUNT; j++) {
+			int a = RAG_ORDER[i], z = RAG_ORDER[j];
+			if (a == z || !m->move[a][z])
+				continue;
+			char *w = move_words(a, z);
+			buf_printf(&b, "%s%s %ld", b.len ? ", " : "", w, m->move[a][z]);
+			free(w);
+		}
+	return b.s ? buf_steal(&b) : xstrdup("none");
 }
 
-static void section_summary(struct out *o, const struct report_data *d)
+static void moves_table(struct out *o, const char *what, const struct report_moves *rows, size_t n)
 {
-	heading(o, 2, "Summary");
-	const struct report_counts *c = &d->total;
-	char p[PCT_LEN], note[128];
-	struct table t = { .cls = "summary" };
-	table_col(&t, "Measure", 0, 0, 0);
-	table_col(&t, "Actions", COL_RIGHT, 0, 0);
-	table_col(&t, "", 0, 0, 0);
-	summary_row(&t, "All actions", c->total, "");
-	pct(p, c->rag[RAG_BLUE], c->total);
-	snprintf(note, sizeof note, "%s of all actions (%% complete)", p);
-	summary_row(&t, "Blue: completed and evidenced", c->rag[RAG_BLUE], note);
-	pct(p, c->rag[RAG_BLUE], rated(c));
-	snprintf(note, sizeof note, "Blue is %s of them", p);
-	summary_row(&t, "Rated (a RAG status recorded)", rated(c), note);
-	pct(p, c->rag[RAG_UNSET], c->total);
-	snprintf(note, sizeof note, "%s of all actions", p);
-	summary_row(&t, "Unset (no RAG status)", c->rag[RAG_UNSET], note);
-	for (int k = 0; k < LIST_COUNT; k++) {
-		note[0] = '\0';
-		if (k == LIST_STALE)
-			snprintf(note, sizeof note, "no change or note for %d days", d->stale_days);
-		summary_row(&t, LIST_TITLES[k], d->lists[k].total, note);
+	struct table t = { .cls = "moves" };
+	table_col(&t, what, 0, 30, 0);
+	table_col(&t, "RAG movements", 0, 0, 0);
+	table_col(&t, "New", COL_RIGHT, 0, 0);
+	table_col(&t, "Completed", COL_RIGHT, 0, 0);
+	table_col(&t, "Slipped", COL_RIGHT, 0, 0);
+	table_col(&t, "Withdrawn", COL_RIGHT, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		char *w = moves_words(&rows[i]);
+		table_add(&t, rows[i].name ? rows[i].name : "(no agency)");
+		table_add(&t, w);
+		table_addl(&t, rows[i].added);
+		table_addl(&t, rows[i].completed);
+		table_addl(&t, rows[i].slipped);
+		table_addl(&t, rows[i].withdrawn);
+		free(w);
 	}
-	snprintf(note, sizeof note, "%ld %s, %ld %s", d->changes.changes, plural(d->changes.changes, "change", "changes"),
-	         d->changes.notes, plural(d->changes.notes, "note", "notes"));
-	char *what = xasprintf("Changed since %s", d->since);
-	summary_row(&t, what, d->changes.total, note);
-	free(what);
 	table_render(o, &t);
 	table_free(&t);
 }
 
-static void section_counts(struct out *o, const struct report_data *d)
+static void section_since_board(struct out *o, const struct report_data *d)
 {
-	heading(o, 2, "RAG by review");
-	svg_chart(o, "RAG status by review", d->reviews, d->nreviews);
-	counts_table(o, "Review", d->reviews, d->nreviews, &d->total);
-	heading(o, 2, "RAG by agency");
-	svg_chart(o, "RAG status by agency", d->agencies, d->nagencies);
-	counts_table(o, "Agency", d->agencies, d->nagencies, &d->total);
+	heading(o, 2, "Since the last board");
+	if (!d->has_board) {
+		para(o, "No earlier board meeting is recorded to compare with.");
+		return;
+	}
+	paraf(o, "Each action's RAG status at the board of %s against its status now. An action changed and "
+	         "changed back in between has not moved.", d->board_date);
+	heading(o, 3, "RAG movements");
+	struct table t = { .cls = "movements" };
+	table_col(&t, "From", COL_RAG, 0, 0);
+	table_col(&t, "To", COL_RAG, 0, 0);
+	table_col(&t, "Actions", COL_RIGHT, 0, 0);
+	long same = 0;
+	for (int i = 0; i < RAG_COUNT; i++)
+		for (int j = 0; j < RAG_COUNT; j++) {
+			int a = RAG_ORDER[i], z = RAG_ORDER[j];
+			long n = d->moves.move[a][z];
+			if (a == z)
+				same += n;
+			if (a == z || !n)
+				continue;
+			table_add(&t, state_name((enum rag)a));
+			table_add(&t, state_name((enum rag)z));
+			table_addl(&t, n);
+		}
+	if (t.ncells)
+		table_render(o, &t);
+	else
+		para(o, "No action changed its RAG status.");
+	table_free(&t);
+	paraf(o, "%ld %s the same RAG status as at the board.", same, same == 1 ? "action has" : "actions have");
+	heading(o, 3, "Movements by review");
+	moves_table(o, "Review", d->review_moves, d->nreview_moves);
+	heading(o, 3, "Movements by agency");
+	moves_table(o, "Agency", d->agency_moves, d->nagency_moves);
+}
+
+/* ---- progress per recommendation ---------------------------------------------------- */
+
+static void section_questions(struct out *o, const struct report_data *d)
+{
+	heading(o, 2, "Progress by recommendation");
+	para(o, "Each recommendation or question: its actions, the most cautious RAG status among them, the share "
+	        "Blue and how many are overdue.");
+	if (!d->nquestions) {
+		para(o, "None.");
+		return;
+	}
+	struct table t = { .cls = "questions" };
+	table_col(&t, "Review", 0, 20, 0);
+	table_col(&t, "Ref", 0, 8, 0);
+	table_col(&t, "Recommendation", 0, 50, 160);
+	table_col(&t, "Actions", COL_RIGHT, 0, 0);
+	table_col(&t, "Worst", COL_RAG, 0, 0);
+	table_col(&t, "% Blue", COL_RIGHT, 0, 0);
+	table_col(&t, "Overdue", COL_RIGHT, 0, 0);
+	for (size_t i = 0; i < d->nquestions; i++) {
+		const struct report_question *q = &d->questions[i];
+		char p[PCT_LEN];
+		table_add(&t, q->review);
+		table_add(&t, q->ref);
+		table_add(&t, q->text);
+		table_addl(&t, q->actions);
+		table_add(&t, q->rated ? state_name(q->worst) : "unset");
+		pct_complete(p, q->blue, q->rated, q->actions);
+		table_add(&t, p);
+		table_addl(&t, q->overdue);
+	}
+	table_render(o, &t);
+	table_free(&t);
 }
 
 /* ---- lists of actions ------------------------------------------------------------- */
+
+static const char *const LIST_TITLES[LIST_COUNT] = {
+	[LIST_RED] = "Red",
+	[LIST_OVERDUE] = "Overdue",
+	[LIST_GREEN_PAST] = "Green past its target",
+	[LIST_NO_TARGET] = "Red or Amber with no target date",
+	[LIST_DUE_NEXT] = "Due before the next meeting",
+	[LIST_NEW] = "New since the board",
+	[LIST_COMPLETED] = "Completed since the board",
+	[LIST_SLIPPED_BOARD] = "Targets slipped since the board",
+	[LIST_SLIPPED] = "Target slipped",
+	[LIST_NO_EVIDENCE] = "Blue without evidence",
+	[LIST_STALE] = "Stale",
+};
+
+/* The lists that say why: the latest note and the constraints under each action. */
+static int list_says_why(enum report_list_kind k)
+{
+	return k == LIST_RED || k == LIST_OVERDUE || k == LIST_GREEN_PAST || k == LIST_NO_TARGET;
+}
 
 static void item_cols(struct table *t)
 {
@@ -676,17 +1081,38 @@ static void list_cols(struct table *t, enum report_list_kind k)
 {
 	item_cols(t);
 	table_col(t, "RAG", COL_RAG, 0, 0);
-	table_col(t, "Target", 0, 12, 24);
+	if (k == LIST_COMPLETED)
+		table_col(t, "At the board", COL_RAG, 0, 0);
+	table_col(t, "Target", COL_DATE, 12, 24);
 	if (k == LIST_OVERDUE || k == LIST_GREEN_PAST)
 		table_col(t, "Days late", COL_RIGHT, 0, 0);
 	if (k == LIST_SLIPPED) {
-		table_col(t, "First target", 0, 0, 0);
+		table_col(t, "First target", COL_DATE, 0, 0);
+		table_col(t, "Slip (days)", COL_RIGHT, 0, 0);
+	}
+	if (k == LIST_SLIPPED_BOARD) {
+		table_col(t, "At the board", COL_DATE, 0, 0);
 		table_col(t, "Slip (days)", COL_RIGHT, 0, 0);
 	}
 	if (k == LIST_STALE)
-		table_col(t, "Last change", 0, 0, 0);
+		table_col(t, "Last change", COL_DATE, 0, 0);
 	table_col(t, "Lead", 0, 18, 40);
 	table_col(t, "Action", 0, 40, 120);
+	if (list_says_why(k))
+		t->detail_head = "Latest note; constraints";
+}
+
+/* The latest note and the constraints, in full ("" when neither).  Caller frees. */
+static char *item_why(const struct report_item *it)
+{
+	struct buf b = {0};
+	if (!str_empty(it->note))
+		buf_printf(&b, "Latest note (%.10s): %s", it->note_at ? it->note_at : "", it->note);
+	if (!str_empty(it->constraints))
+		buf_printf(&b, "%sConstraints: %s", b.len ? "\n" : "", it->constraints);
+	if (!b.len)
+		buf_adds(&b, "No note or constraints recorded.");
+	return buf_steal(&b);
 }
 
 static void list_row(struct table *t, enum report_list_kind k, const struct report_item *it, const char *today)
@@ -694,12 +1120,20 @@ static void list_row(struct table *t, enum report_list_kind k, const struct repo
 	char letter[2] = { rag_letter(it->rag), '\0' };
 	item_cells(t, it);
 	table_add(t, letter);
+	if (k == LIST_COMPLETED) {
+		char then[2] = { rag_letter(it->board_rag), '\0' };
+		table_add(t, then);
+	}
 	table_add(t, it->target_date ? it->target_date : it->target_raw);
 	if (k == LIST_OVERDUE || k == LIST_GREEN_PAST)
 		table_addl(t, days_between(it->target_date, today));
 	if (k == LIST_SLIPPED) {
 		table_add(t, it->first_target_date);
 		table_addl(t, days_between(it->first_target_date, it->target_date));
+	}
+	if (k == LIST_SLIPPED_BOARD) {
+		table_add(t, it->board_target);
+		table_addl(t, days_between(it->board_target, it->target_date));
 	}
 	if (k == LIST_STALE) {
 		char day[11] = "";
@@ -709,23 +1143,46 @@ static void list_row(struct table *t, enum report_list_kind k, const struct repo
 	}
 	table_add(t, it->lead);
 	table_add(t, it->text);
+	if (list_says_why(k)) {
+		char *why = item_why(it);
+		table_detail(t, why);
+		free(why);
+	}
 }
 
 static void more(struct out *o, long shown, long total, const char *one, const char *many)
 {
 	if (total > shown)
-		paraf(o, "... and %ld more %s (--all lists every one).", total - shown, plural(total - shown, one, many));
+		paraf(o, "... and %ld more %s, not listed here.", total - shown, plural(total - shown, one, many));
 }
 
-static void section_list(struct out *o, const struct report_data *d, enum report_list_kind k)
+static void list_intro(struct out *o, const struct report_data *d, enum report_list_kind k)
 {
-	const struct report_list *l = &d->lists[k];
-	char *title = xasprintf("%s (%ld)", LIST_TITLES[k], l->total);
-	heading(o, 2, title);
-	free(title);
+	char day[11];
 	switch (k) {
+	case LIST_RED:
+		para(o, "Progress not on track: remedial action required.");
+		break;
 	case LIST_OVERDUE:
 		paraf(o, "Target date before today (%s) and not Blue.", d->today);
+		break;
+	case LIST_GREEN_PAST:
+		para(o, "Green (on track) but the target date has passed: needs a new date or a new status.");
+		break;
+	case LIST_NO_TARGET:
+		para(o, "Red or Amber, and no date by which the action should be done.");
+		break;
+	case LIST_DUE_NEXT:
+		paraf(o, "Not Blue, with a target from today (%s) to before the next meeting (%s).", d->today, d->next);
+		break;
+	case LIST_NEW:
+		paraf(o, "Actions that were not in the plans at the board of %s.", d->board_date);
+		break;
+	case LIST_COMPLETED:
+		paraf(o, "Blue now, and not Blue at the board of %s.", d->board_date);
+		break;
+	case LIST_SLIPPED_BOARD:
+		paraf(o, "The target date is later than it was at the board of %s.", d->board_date);
 		break;
 	case LIST_SLIPPED:
 		para(o, "The target date is later than the first target recorded for the action.");
@@ -733,18 +1190,22 @@ static void section_list(struct out *o, const struct report_data *d, enum report
 	case LIST_NO_EVIDENCE:
 		para(o, "Marked Blue (completed and evidenced) but no evidence is recorded.");
 		break;
-	case LIST_GREEN_PAST:
-		para(o, "Green (on track) but the target date has passed: needs a new date or a new status.");
-		break;
-	case LIST_STALE: {
-		char day[11];
+	case LIST_STALE:
 		date_add_days(d->today, -(long)d->stale_days, day);
 		paraf(o, "Not Blue, and last changed or noted before %s (more than %d days ago).", day, d->stale_days);
 		break;
-	}
 	default:
 		break;
 	}
+}
+
+static void section_list(struct out *o, const struct report_data *d, enum report_list_kind k, int level)
+{
+	const struct report_list *l = &d->lists[k];
+	char *title = xasprintf("%s (%ld)", LIST_TITLES[k], l->total);
+	heading(o, level, title);
+	free(title);
+	list_intro(o, d, k);
 	if (!l->total) {
 		para(o, "None.");
 		return;
@@ -756,6 +1217,54 @@ static void section_list(struct out *o, const struct report_data *d, enum report
 	table_render(o, &t);
 	table_free(&t);
 	more(o, (long)l->n, l->total, "action", "actions");
+}
+
+static void section_silent(struct out *o, const struct report_data *d)
+{
+	char *title = xasprintf("Agencies that gave no response (%zu)", d->nsilent);
+	heading(o, 3, title);
+	free(title);
+	para(o, "Questions an agency was asked where it recorded no response, action, evidence or RAG status.");
+	if (!d->nsilent) {
+		para(o, "None.");
+		return;
+	}
+	struct table t = { .cls = "silent" };
+	table_col(&t, "Agency", 0, 36, 0);
+	table_col(&t, "Questions", COL_RIGHT, 0, 0);
+	table_col(&t, "No response", COL_RIGHT, 0, 0);
+	table_col(&t, "Share", COL_RIGHT, 0, 0);
+	for (size_t i = 0; i < d->nsilent; i++) {
+		char p[PCT_LEN];
+		table_add(&t, d->silent[i].agency);
+		table_addl(&t, d->silent[i].questions);
+		table_addl(&t, d->silent[i].unanswered);
+		pct(p, d->silent[i].unanswered, d->silent[i].questions);
+		table_add(&t, p);
+	}
+	table_render(o, &t);
+	table_free(&t);
+}
+
+static void section_off_track(struct out *o, const struct report_data *d)
+{
+	heading(o, 2, "Off track and why");
+	para(o, "Each action below carries its latest progress note and its constraints, as recorded.");
+	section_list(o, d, LIST_RED, 3);
+	section_list(o, d, LIST_OVERDUE, 3);
+	section_list(o, d, LIST_GREEN_PAST, 3);
+	section_list(o, d, LIST_NO_TARGET, 3);
+	section_silent(o, d);
+	section_list(o, d, LIST_DUE_NEXT, 3);
+}
+
+static void section_board_lists(struct out *o, const struct report_data *d)
+{
+	if (!d->has_board)
+		return;
+	section_list(o, d, LIST_NEW, 3);
+	section_list(o, d, LIST_COMPLETED, 3);
+	section_list(o, d, LIST_SLIPPED_BOARD, 3);
 }
 
 /* ---- changes since ---------------------------------------------------------------- */
@@ -820,7 +1329,7 @@ static void section_changes(struct out *o, const struct report_data *d)
 	}
 	struct table t = { 0 };
 	item_cols(&t);
-	table_col(&t, "Date", 0, 0, 0);
+	table_col(&t, "Date", COL_DATE, 0, 0);
 	table_col(&t, "Who", 0, 16, 40);
 	table_col(&t, "Change", 0, 72, 0);
 	for (size_t i = 0; i < ch->n; i++) {
@@ -844,59 +1353,97 @@ static void section_changes(struct out *o, const struct report_data *d)
 
 static const char HTML_STYLE[] =
 	"body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 11pt; color: #111111;"
-	" margin: 2em auto; max-width: 80em; padding: 0 1em; }\n"
-	"h1 { font-size: 1.6em; margin-bottom: 0.3em; }\n"
-	"h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #999999; }\n"
-	"table { border-collapse: collapse; margin: 0.5em 0 1em; }\n"
-	"th, td { border: 1px solid #bbbbbb; padding: 2px 6px; text-align: left; vertical-align: top; }\n"
+	" margin: 2em auto; max-width: 60em; padding: 0 1em; }\n"
+	"h1 { font-size: 1.6em; margin: 0.2em 0 0.4em; }\n"
+	"h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #999999; }\n"
+	"h3 { font-size: 1.05em; margin-top: 1.2em; }\n"
+	"p.partnership { font-size: 1.1em; font-weight: bold; margin: 0; }\n"
+	"table { border-collapse: collapse; margin: 0.5em 0 1em; max-width: 100%; }\n"
+	"th, td { border: 1px solid #bbbbbb; padding: 2px 5px; text-align: left; vertical-align: top;"
+	" overflow-wrap: anywhere; white-space: normal; text-overflow: clip; }\n"
 	"thead th { background: #eeeeee; }\n"
 	"table.meta th, table.meta td { border: none; padding: 1px 8px 1px 0; }\n"
-	".num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }\n"
+	".num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }\n"
+	".date { white-space: nowrap; overflow-wrap: normal; }\n"
 	"tr.total td { font-weight: bold; border-top: 2px solid #333333; }\n"
-	"td.rag { text-align: center; font-weight: bold; color: #000000; }\n"
+	"tr.why td { font-size: 0.92em; color: #333333; border-top: none; padding-left: 2em; }\n"
+	"td.rag, th.rag { text-align: center; font-weight: bold; color: #000000; white-space: nowrap; overflow-wrap: normal; }\n"
 	".rag-R { background: #f4b6b6; } .rag-A { background: #ffe08a; } .rag-G { background: #bfe3c0; }\n"
 	".rag-B { background: #b3cdf0; } .rag-U { background: #ffffff; }\n"
 	"svg.chart { display: block; max-width: 100%; height: auto; margin: 0.5em 0; }\n"
+	"footer { margin-top: 2em; font-size: 0.9em; color: #333333; border-top: 1px solid #999999; }\n"
 	"* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
+	"@page { size: A4; margin: 18mm 14mm 20mm 14mm;"
+	" @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; } }\n"
 	"@media print {\n"
-	"  body { color: #000000; background: #ffffff; margin: 0; max-width: none; font-size: 9pt; }\n"
-	"  h1, h2 { color: #000000; page-break-after: avoid; break-after: avoid; }\n"
-	"  table, tr, svg { page-break-inside: avoid; break-inside: avoid; }\n"
+	"  body { color: #000000; background: #ffffff; margin: 0; max-width: none; padding: 0; font-size: 9pt; }\n"
+	"  h1, h2, h3, p.intro { color: #000000; page-break-after: avoid; break-after: avoid; }\n"
+	"  h2, h3 { page-break-inside: avoid; break-inside: avoid; }\n"
+	"  tr, tbody.item, svg, table.summary, table.legend, table.movements { page-break-inside: avoid; break-inside: avoid; }\n"
 	"  thead { display: table-header-group; }\n"
+	"  tfoot { display: table-row-group; }\n"
 	"  th, td { border-color: #000000; color: #000000; }\n"
 	"  thead th { background: #ffffff; }\n"
 	"}\n";
 
-static void document_begin(struct out *o, const struct report_data *d)
+static void document_begin(struct out *o, const struct report_data *d, const struct report_meta *m)
 {
 	if (o->fmt != REPORT_HTML)
 		return;
 	buf_adds(o->b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-	               "<meta name=\"generator\" content=\"ragtrack\"/>\n<title>Action plan report ");
-	put(o, d->today);
+	               "<meta name=\"generator\" content=\"ragtrack\"/>\n<title>");
+	char *t = visible(str_empty(m->title) ? DEFAULT_TITLE : m->title, 0);
+	put(o, t);
+	free(t);
+	buf_adds(o->b, " ");
+	put(o, d->meeting);
 	buf_adds(o->b, "</title>\n<style>\n");
 	buf_adds(o->b, HTML_STYLE);
 	buf_adds(o->b, "</style>\n</head>\n<body>\n");
 }
 
-static void document_end(struct out *o)
+static void document_end(struct out *o, const struct report_data *d)
 {
-	if (o->fmt == REPORT_HTML)
-		buf_adds(o->b, "</body>\n</html>\n");
-	else if (o->b->len >= 2 && o->b->s[o->b->len - 1] == '\n' && o->b->s[o->b->len - 2] == '\n')
-		o->b->s[--o->b->len] = '\0';
+	char *foot = xasprintf("Prepared on %s from the action plans' data as at %s.", d->today,
+	                       d->as_at ? d->as_at : d->today);
+	if (o->fmt == REPORT_HTML) {
+		buf_adds(o->b, "<footer><p>");
+		put(o, foot);
+		buf_adds(o->b, "</p></footer>\n</body>\n</html>\n");
+	} else {
+		if (o->fmt == REPORT_MD)
+			buf_adds(o->b, "---\n\n");
+		para(o, foot);
+		if (o->b->len >= 2 && o->b->s[o->b->len - 1] == '\n' && o->b->s[o->b->len - 2] == '\n')
+			o->b->s[--o->b->len] = '\0';
+	}
+	free(foot);
 }
 
 void report_render(const struct report_data *d, const struct report_meta *m, enum report_format fmt, struct buf *out)
 {
+	if (fmt == REPORT_JSON) {
+		report_render_json(d, m, out);
+		return;
+	}
 	struct out o = { out, fmt };
-	document_begin(&o, d);
+	document_begin(&o, d, m);
 	section_heading(&o, d, m);
-	section_legend(&o);
 	section_summary(&o, d);
-	section_counts(&o, d);
-	for (int k = 0; k < LIST_COUNT; k++)
-		section_list(&o, d, (enum report_list_kind)k);
+	section_legend(&o);
+	section_since_board(&o, d);
+	section_board_lists(&o, d);
+	heading(&o, 2, "RAG by review");
+	svg_chart(&o, "RAG status by review", d->reviews, d->nreviews);
+	counts_table(&o, "Review", d->reviews, d->nreviews, &d->total);
+	heading(&o, 2, "RAG by agency");
+	svg_chart(&o, "RAG status by agency", d->agencies, d->nagencies);
+	counts_table(&o, "Agency", d->agencies, d->nagencies, &d->total);
+	section_questions(&o, d);
+	section_off_track(&o, d);
+	section_list(&o, d, LIST_SLIPPED, 2);
+	section_list(&o, d, LIST_NO_EVIDENCE, 2);
+	section_list(&o, d, LIST_STALE, 2);
 	section_changes(&o, d);
-	document_end(&o);
+	document_end(&o, d);
 }

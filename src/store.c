@@ -41,6 +41,22 @@ static const struct migration {
 	{ 2, "ALTER TABLE action ADD COLUMN extra TEXT NOT NULL DEFAULT '';"
 	     "CREATE TABLE extra_field (review_id INTEGER NOT NULL REFERENCES review(id), pos INTEGER NOT NULL,"
 	     " name TEXT NOT NULL, PRIMARY KEY (review_id, pos)) WITHOUT ROWID;" },
+	/* 2: board meetings, each with the state of every action when it was recorded
+	 * (ragtrack board record; the report compares with the last one). */
+	{ 2, "CREATE TABLE board (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	     " held_on TEXT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL);"
+	     "CREATE TABLE board_action (board_id INTEGER NOT NULL REFERENCES board(id),"
+	     " action_id INTEGER NOT NULL REFERENCES action(id), rag INTEGER NOT NULL, target_date TEXT,"
+	     " target_raw TEXT NOT NULL, has_evidence INTEGER NOT NULL, withdrawn INTEGER NOT NULL,"
+	     " PRIMARY KEY (board_id, action_id)) WITHOUT ROWID;"
+	     "CREATE TRIGGER board_no_update BEFORE UPDATE ON board"
+	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be edited'); END;"
+	     "CREATE TRIGGER board_no_delete BEFORE DELETE ON board"
+	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;"
+	     "CREATE TRIGGER board_action_no_update BEFORE UPDATE ON board_action"
+	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be edited'); END;"
+	     "CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action"
+	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;" },
 	{ 2, FTS_FROM_SCHEMA },
 };
 

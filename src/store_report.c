@@ -13,17 +13,27 @@
 
 #define DEFAULT_STALE_DAYS 90
 #define DEFAULT_SINCE_DAYS 30
+#define DEFAULT_NEXT_DAYS 91     /* boards meet quarterly */
 
-/* What qualifies an action for a list, and the list's order.  :today and :stale are
- * bound by name. */
+/* What qualifies an action for a list, and the list's order.  :today, :stale and
+ * :next are bound by name; b is the action's row in the board compared with (NULL
+ * when it was not there, and always with no board). */
 static const struct {
 	const char *where, *order;
 } LIST_SQL[LIST_COUNT] = {
+	[LIST_RED] = { "a.rag = 1", "a.target_date IS NULL, a.target_date, a.sort_key, a.id" },
 	[LIST_OVERDUE] = { "a.target_date < :today AND a.rag <> 4", "a.target_date, a.sort_key, a.id" },
+	[LIST_GREEN_PAST] = { "a.rag = 3 AND a.target_date < :today", "a.target_date, a.sort_key, a.id" },
+	[LIST_NO_TARGET] = { "a.rag IN (1, 2) AND a.target_date IS NULL", "a.rag, a.sort_key, a.id" },
+	[LIST_DUE_NEXT] = { "a.rag <> 4 AND a.target_date >= :today AND a.target_date < :next",
+	                    "a.target_date, a.sort_key, a.id" },
+	[LIST_NEW] = { "(b.action_id IS NULL OR b.withdrawn = 1) AND :board > 0", "a.sort_key, a.id" },
+	[LIST_COMPLETED] = { "b.withdrawn = 0 AND b.rag <> 4 AND a.rag = 4", "a.sort_key, a.id" },
+	[LIST_SLIPPED_BOARD] = { "b.withdrawn = 0 AND a.target_date > b.target_date",
+	                         "julianday(a.target_date) - julianday(b.target_date) DESC, a.sort_key, a.id" },
 	[LIST_SLIPPED] = { "a.first_target_date IS NOT NULL AND a.target_date > a.first_target_date",
 	                   "julianday(a.target_date) - julianday(a.first_target_date) DESC, a.sort_key, a.id" },
 	[LIST_NO_EVIDENCE] = { "a.rag = 4 AND trim(a.evidence) = ''", "a.sort_key, a.id" },
-	[LIST_GREEN_PAST] = { "a.rag = 3 AND a.target_date < :today", "a.target_date, a.sort_key, a.id" },
 	[LIST_STALE] = { "a.rag <> 4 AND a.touched_at < :stale", "a.touched_at, a.sort_key, a.id" },
 };
 
@@ -32,10 +42,19 @@ static const char SEL_BEFORE[] = "WITH sel(id) AS (";
 /* The columns of a report_item, from the joins in ITEM_FROM. */
 static const char ITEM_COLS[] =
 	"a.id, rv.name, coalesce(nullif(q.ref, ''), f.ref, ''), ag.name, a.lead, a.text, a.rag,"
-	" a.target_date, a.target_raw, a.first_target_date, a.touched_at";
+	" a.target_date, a.target_raw, a.first_target_date, a.touched_at, a.constraints,"
+	" (SELECT n.text || char(31) || n.at FROM note n WHERE n.action_id = a.id ORDER BY n.id DESC LIMIT 1),"
+	" b.action_id IS NOT NULL AND b.withdrawn = 0, b.rag, b.target_date";
 static const char ITEM_FROM[] =
 	" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id"
-	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id";
+	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id"
+	" LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id";
+
+static enum rag rag_of(sqlite3_stmt *st, int col)
+{
+	int r = sqlite3_column_int(st, col);
+	return r >= 0 && r < RAG_COUNT ? (enum rag)r : RAG_UNSET;
+}
 
 static void item_read(sqlite3_stmt *st, int col, struct report_item *it)
 {
@@ -45,12 +64,22 @@ static void item_read(sqlite3_stmt *st, int col, struct report_item *it)
 	it->agency = store_col_dup(st, col + 3);
 	it->lead = store_col_dup(st, col + 4);
 	it->text = store_col_dup(st, col + 5);
-	int r = sqlite3_column_int(st, col + 6);
-	it->rag = r >= 0 && r < RAG_COUNT ? (enum rag)r : RAG_UNSET;
+	it->rag = rag_of(st, col + 6);
 	it->target_date = store_col_dup(st, col + 7);
 	it->target_raw = store_col_dup(st, col + 8);
 	it->first_target_date = store_col_dup(st, col + 9);
 	it->touched_at = store_col_dup(st, col + 10);
+	it->constraints = store_col_dup(st, col + 11);
+	char *note = store_col_dup(st, col + 12);
+	char *sep = note ? strrchr(note, '\x1f') : NULL;
+	if (sep) {
+		*sep = '\0';
+		it->note_at = xstrdup(sep + 1);
+	}
+	it->note = note;
+	it->at_board = sqlite3_column_int(st, col + 13);
+	it->board_rag = rag_of(st, col + 14);
+	it->board_target = store_col_dup(st, col + 15);
 }
 
 static void item_clear(struct report_item *it)
@@ -64,6 +93,10 @@ static void item_clear(struct report_item *it)
 	free(it->target_raw);
 	free(it->first_target_date);
 	free(it->touched_at);
+	free(it->constraints);
+	free(it->note);
+	free(it->note_at);
+	free(it->board_target);
 	memset(it, 0, sizeof *it);
 }
 
@@ -86,6 +119,10 @@ static enum status prepare(struct store *s, const struct filter *f, const struct
 	bind_named(*st, ":today", d->today);
 	bind_named(*st, ":since", d->since);
 	bind_named(*st, ":stale", stale);
+	bind_named(*st, ":next", d->next);
+	int i = sqlite3_bind_parameter_index(*st, ":board");
+	if (i > 0)
+		sqlite3_bind_int64(*st, i, d->board_id);
 	return OK;
 }
 
@@ -151,7 +188,7 @@ static void counts_sum(struct report_counts *total, const struct report_counts *
 static enum status gather_list(struct store *s, const struct filter *f, struct report_data *d,
                                enum report_list_kind k, struct err *err)
 {
-	char *after = xasprintf(") SELECT %s%s WHERE a.id IN sel AND %s ORDER BY %s", ITEM_COLS, ITEM_FROM,
+	char *after = xasprintf(") SELECT %s%s WHERE a.id IN sel AND a.withdrawn = 0 AND %s ORDER BY %s", ITEM_COLS, ITEM_FROM,
 	                        LIST_SQL[k].where, LIST_SQL[k].order);
 	sqlite3_stmt *st;
 	enum status rc = prepare(s, f, d, after, &st, err);
@@ -253,40 +290,289 @@ static enum status gather_changes(struct store *s, const struct filter *f, struc
 	return finish(s, st, step, "reading the change log", err);
 }
 
+/* ---- since the board ------------------------------------------------------------- */
+
+/* One row per group, state then (-1: not at the board), state now, withdrawn now and
+ * then: how many actions, and how many of them have a later target than then. */
+static const char MOVES_SQL[] =
+	") SELECT %s, ifnull(b.rag, -1), a.rag, a.withdrawn, ifnull(b.withdrawn, 1), count(*),"
+	" sum(a.target_date > b.target_date)%s";
+
+static void moves_add(struct report_moves *m, sqlite3_stmt *st)
+{
+	int then = sqlite3_column_int(st, 2), now = sqlite3_column_int(st, 3);
+	int gone = sqlite3_column_int(st, 4), was_gone = sqlite3_column_int(st, 5);
+	long n = (long)sqlite3_column_int64(st, 6);
+	if (now < 0 || now >= RAG_COUNT)
+		now = RAG_UNSET;
+	if (gone) {
+		if (!was_gone && then >= 0)
+			m->withdrawn += n;
+		return;
+	}
+	if (then < 0 || was_gone) {
+		m->added += n;
+		return;
+	}
+	if (then >= RAG_COUNT)
+		then = RAG_UNSET;
+	m->move[then][now] += n;
+	m->slipped += (long)sqlite3_column_int64(st, 7);
+	if (now == RAG_BLUE && then != RAG_BLUE)
+		m->completed += n;
+}
+
+static enum status gather_moves(struct store *s, const struct filter *f, struct report_data *d,
+                                const char *const group[2], struct report_moves **out, size_t *n, struct err *err)
+{
+	char *after = xasprintf(MOVES_SQL, group[0], group[1]);
+	sqlite3_stmt *st;
+	enum status rc = prepare(s, f, d, after, &st, err);
+	free(after);
+	if (rc != OK)
+		return rc;
+	size_t cap = 0;
+	int64_t last = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t key = sqlite3_column_int64(st, 0);
+		if (*n == 0 || key != last) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 16;
+				*out = xrealloc(*out, cap * sizeof **out);
+			}
+			memset(&(*out)[*n], 0, sizeof **out);
+			(*out)[(*n)++].name = store_col_dup(st, 1);
+			last = key;
+		}
+		moves_add(&(*out)[*n - 1], st);
+	}
+	return finish(s, st, step, "comparing with the board", err);
+}
+
+static void moves_sum(struct report_moves *total, const struct report_moves *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (int a = 0; a < RAG_COUNT; a++)
+			for (int b = 0; b < RAG_COUNT; b++)
+				total->move[a][b] += rows[i].move[a][b];
+		total->added += rows[i].added;
+		total->completed += rows[i].completed;
+		total->slipped += rows[i].slipped;
+		total->withdrawn += rows[i].withdrawn;
+	}
+}
+
+/* The board's counts then, of the actions matching the filter now. */
+static enum status gather_board_total(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
+{
+	sqlite3_stmt *st;
+	enum status rc = prepare(s, f, d, ") SELECT b.rag, count(*) FROM board_action b"
+	                                  " WHERE b.board_id = :board AND b.withdrawn = 0 AND b.action_id IN sel"
+	                                  " GROUP BY b.rag", &st, err);
+	if (rc != OK)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		long n = (long)sqlite3_column_int64(st, 1);
+		d->board_total.rag[rag_of(st, 0)] += n;
+		d->board_total.total += n;
+	}
+	return finish(s, st, step, "counting the board's actions", err);
+}
+
+/* ---- per question, silent agencies, withdrawn, as at ------------------------------- */
+
+static enum status gather_questions(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
+{
+	sqlite3_stmt *st;
+	enum status rc = prepare(s, f, d,
+		") SELECT rv.name, coalesce(nullif(q.ref, ''), f.ref, ''), coalesce(nullif(q.text, ''), nullif(f.title, ''), f.key, ''),"
+		" count(*), sum(a.rag = 4), sum(a.rag <> 0), sum(a.target_date < :today AND a.rag <> 4),"
+		" ifnull(min(nullif(a.rag, 0)), 0)"
+		" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id"
+		" LEFT JOIN finding f ON f.id = q.finding_id WHERE a.id IN sel AND a.withdrawn = 0"
+		" GROUP BY q.id ORDER BY rv.name, rv.id, q.sort_key, q.id", &st, err);
+	if (rc != OK)
+		return rc;
+	size_t cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d->nquestions == cap) {
+			cap = cap ? cap * 2 : 64;
+			d->questions = xrealloc(d->questions, cap * sizeof *d->questions);
+		}
+		struct report_question *q = &d->questions[d->nquestions++];
+		q->review = store_col_dup(st, 0);
+		q->ref = store_col_dup(st, 1);
+		q->text = store_col_dup(st, 2);
+		q->actions = (long)sqlite3_column_int64(st, 3);
+		q->blue = (long)sqlite3_column_int64(st, 4);
+		q->rated = (long)sqlite3_column_int64(st, 5);
+		q->overdue = (long)sqlite3_column_int64(st, 6);
+		q->worst = rag_of(st, 7);
+	}
+	return finish(s, st, step, "counting per question", err);
+}
+
+/* Agencies with questions where they recorded nothing: no response, action, evidence
+ * or RAG status on any of their rows for it. */
+static enum status gather_silent(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
+{
+	sqlite3_stmt *st;
+	enum status rc = prepare(s, f, d,
+		"), per(agency_id, question_id, said) AS (SELECT a.agency_id, a.question_id,"
+		"  max(trim(r.text) <> '' OR trim(a.text) <> '' OR trim(a.evidence) <> '' OR a.rag <> 0)"
+		"  FROM action a JOIN response r ON r.id = a.response_id"
+		"  WHERE a.id IN sel AND a.withdrawn = 0 AND a.agency_id IS NOT NULL GROUP BY 1, 2)"
+		" SELECT ag.name, count(*), sum(NOT said) FROM per JOIN agency ag ON ag.id = per.agency_id"
+		" GROUP BY ag.id HAVING sum(NOT said) > 0 ORDER BY 3 DESC, ag.name COLLATE NOCASE", &st, err);
+	if (rc != OK)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		d->silent = xrealloc(d->silent, (d->nsilent + 1) * sizeof *d->silent);
+		struct report_silent *x = &d->silent[d->nsilent++];
+		x->agency = store_col_dup(st, 0);
+		x->questions = (long)sqlite3_column_int64(st, 1);
+		x->unanswered = (long)sqlite3_column_int64(st, 2);
+	}
+	return finish(s, st, step, "finding agencies that gave no response", err);
+}
+
+/* How many matching actions are withdrawn, and the latest day anything was changed,
+ * noted or imported (capped at today: a report as at a past day is reproducible). */
+static enum status gather_totals(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
+{
+	sqlite3_stmt *st;
+	enum status rc = prepare(s, f, d, ") SELECT ifnull(sum(a.withdrawn), 0),"
+	                                  " min(max(substr(a.touched_at, 1, 10), substr(a.updated_at, 1, 10)), :today)"
+	                                  " FROM action a WHERE a.id IN sel", &st, err);
+	if (rc != OK)
+		return rc;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		d->withdrawn = (long)sqlite3_column_int64(st, 0);
+		d->as_at = store_col_dup(st, 1);
+		step = sqlite3_step(st);
+	}
+	return finish(s, st, step, "counting withdrawn actions", err);
+}
+
+/* The board to compare with, by name or the last one held by the meeting. */
+static enum status find_board(struct store *s, const struct report_opts *o, struct report_data *d, struct err *err)
+{
+	if (o && o->no_board)
+		return OK;
+	struct board_info b;
+	enum status rc = store_board_get(s, o ? o->board : NULL, d->meeting, &b, err);
+	if (rc == ERR_NOT_FOUND && !(o && o->board)) {
+		err_clear(err);
+		return OK;
+	}
+	if (rc != OK)
+		return rc;
+	d->has_board = 1;
+	d->board_id = b.id;
+	d->board_name = b.name;
+	d->board_date = b.held_on;
+	b.name = b.held_on = NULL;
+	board_info_clear(&b);
+	return OK;
+}
+
 /* ---- the whole report ------------------------------------------------------------- */
 
 static const char *const REVIEW_GROUP[2] = {
 	"rv.id, rv.name",
-	" FROM action a JOIN review rv ON rv.id = a.review_id WHERE a.id IN sel"
+	" FROM action a JOIN review rv ON rv.id = a.review_id WHERE a.id IN sel AND a.withdrawn = 0"
 	" GROUP BY rv.id, a.rag ORDER BY rv.name, rv.id, a.rag",
 };
 static const char *const AGENCY_GROUP[2] = {
 	"ifnull(ag.id, 0), ag.name",
-	" FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id WHERE a.id IN sel"
+	" FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id WHERE a.id IN sel AND a.withdrawn = 0"
 	" GROUP BY ag.id, a.rag ORDER BY ag.name IS NULL, ag.name COLLATE NOCASE, ag.id, a.rag",
 };
+
+static const char *const REVIEW_MOVES[2] = {
+	"rv.id, rv.name",
+	" FROM action a JOIN review rv ON rv.id = a.review_id"
+	" LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id WHERE a.id IN sel"
+	" GROUP BY rv.id, 3, 4, 5, 6 ORDER BY rv.name, rv.id",
+};
+static const char *const AGENCY_MOVES[2] = {
+	"ifnull(ag.id, 0), ag.name",
+	" FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id"
+	" LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id WHERE a.id IN sel"
+	" GROUP BY ag.id, 3, 4, 5, 6 ORDER BY ag.name IS NULL, ag.name COLLATE NOCASE, ag.id",
+};
+
+static void report_dates(struct report_data *d, const struct report_opts *o)
+{
+	char day[11];
+	d->today = xstrdup(util_today());
+	d->meeting = xstrdup(o && !str_empty(o->meeting) ? o->meeting : d->today);
+	if (o && !str_empty(o->next)) {
+		d->next = xstrdup(o->next);
+	} else {
+		date_add_days(d->meeting, DEFAULT_NEXT_DAYS, day);
+		d->next = xstrdup(day);
+	}
+	d->stale_days = o && o->stale_days >= 0 ? o->stale_days : DEFAULT_STALE_DAYS;
+	d->limit = o ? o->limit : -1;
+}
+
+static void report_since(struct report_data *d, const struct report_opts *o)
+{
+	char day[11];
+	if (o && !str_empty(o->since)) {
+		d->since = xstrdup(o->since);
+	} else if (d->has_board) {
+		d->since = xstrdup(d->board_date);
+	} else {
+		date_add_days(d->today, -DEFAULT_SINCE_DAYS, day);
+		d->since = xstrdup(day);
+	}
+}
+
+static enum status gather_board(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
+{
+	if (!d->has_board)
+		return OK;
+	enum status rc = gather_board_total(s, f, d, err);
+	if (rc == OK)
+		rc = gather_moves(s, f, d, REVIEW_MOVES, &d->review_moves, &d->nreview_moves, err);
+	if (rc == OK)
+		rc = gather_moves(s, f, d, AGENCY_MOVES, &d->agency_moves, &d->nagency_moves, err);
+	if (rc == OK)
+		moves_sum(&d->moves, d->review_moves, d->nreview_moves);
+	return rc;
+}
 
 enum status store_report_gather(struct store *s, const struct filter *f, const struct report_opts *o,
                                 struct report_data **out, struct err *err)
 {
 	struct report_data *d = xcalloc(1, sizeof *d);
-	char day[11];
-	d->today = xstrdup(util_today());
-	d->stale_days = o && o->stale_days >= 0 ? o->stale_days : DEFAULT_STALE_DAYS;
-	d->limit = o ? o->limit : -1;
-	if (o && !str_empty(o->since)) {
-		d->since = xstrdup(o->since);
-	} else {
-		date_add_days(d->today, -DEFAULT_SINCE_DAYS, day);
-		d->since = xstrdup(day);
-	}
-	enum status rc = gather_counts(s, f, d, REVIEW_GROUP, &d->reviews, &d->nreviews, err);
+	report_dates(d, o);
+	d->partnership = store_partnership(s);
+	enum status rc = find_board(s, o, d, err);
+	report_since(d, o);
+	if (rc == OK)
+		rc = gather_counts(s, f, d, REVIEW_GROUP, &d->reviews, &d->nreviews, err);
 	if (rc == OK)
 		rc = gather_counts(s, f, d, AGENCY_GROUP, &d->agencies, &d->nagencies, err);
 	for (int k = 0; rc == OK && k < LIST_COUNT; k++)
 		rc = gather_list(s, f, d, (enum report_list_kind)k, err);
 	if (rc == OK)
 		rc = gather_changes(s, f, d, err);
+	if (rc == OK)
+		rc = gather_board(s, f, d, err);
+	if (rc == OK)
+		rc = gather_questions(s, f, d, err);
+	if (rc == OK)
+		rc = gather_silent(s, f, d, err);
+	if (rc == OK)
+		rc = gather_totals(s, f, d, err);
 	if (rc != OK) {
 		report_data_free(d);
 		return rc;
@@ -294,6 +580,13 @@ enum status store_report_gather(struct store *s, const struct filter *f, const s
 	counts_sum(&d->total, d->reviews, d->nreviews);
 	*out = d;
 	return OK;
+}
+
+static void moves_free(struct report_moves *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].name);
+	free(m);
 }
 
 void report_data_free(struct report_data *d)
@@ -319,7 +612,24 @@ void report_data_free(struct report_data *d)
 		free(c->events);
 	}
 	free(d->changes.actions);
+	moves_free(d->review_moves, d->nreview_moves);
+	moves_free(d->agency_moves, d->nagency_moves);
+	for (size_t i = 0; i < d->nquestions; i++) {
+		free(d->questions[i].review);
+		free(d->questions[i].ref);
+		free(d->questions[i].text);
+	}
+	free(d->questions);
+	for (size_t i = 0; i < d->nsilent; i++)
+		free(d->silent[i].agency);
+	free(d->silent);
 	free(d->today);
 	free(d->since);
+	free(d->meeting);
+	free(d->next);
+	free(d->as_at);
+	free(d->partnership);
+	free(d->board_name);
+	free(d->board_date);
 	free(d);
 }
