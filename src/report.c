@@ -121,9 +121,12 @@ static void put(struct out *o, const char *s)
 		buf_adds(o->b, s);
 }
 
+/* What a percentage of completion says when nothing is rated. */
+static const char NO_RAG[] = "no RAG recorded";
+
 /* ---- the table model ------------------------------------------------------------ */
 
-enum { COL_RIGHT = 1, COL_RAG = 2, COL_DATE = 4 };
+enum { COL_RIGHT = 1, COL_RAG = 2, COL_DATE = 4, COL_WRAP = 8 };   /* WRAP: long text, broken anywhere in print */
 #define MAX_COLS 12
 
 struct column {
@@ -339,9 +342,11 @@ static void html_cell(struct out *o, const struct column *col, const char *tag, 
 	if (col->flags & COL_RAG)
 		buf_printf(o->b, "<%s class=\"rag rag-%c\">", tag, rag_class(cell));
 	else if (col->flags & COL_RIGHT)
-		buf_printf(o->b, "<%s class=\"num\">", tag);
+		buf_printf(o->b, "<%s class=\"num%s\">", tag, strcmp(cell, NO_RAG) ? "" : " norag");
 	else if (col->flags & COL_DATE)
 		buf_printf(o->b, "<%s class=\"date\">", tag);
+	else if (col->flags & COL_WRAP)
+		buf_printf(o->b, "<%s class=\"wrap\">", tag);
 	else
 		buf_printf(o->b, "<%s>", tag);
 	put(o, cell);
@@ -492,8 +497,6 @@ static void pct(char out[PCT_LEN], long part, long whole)
 	snprintf(out, PCT_LEN, "%ld.%ld%%", tenths / 10, tenths % 10);
 }
 
-static const char NO_RAG[] = "no RAG recorded";
-
 /* % complete, or "no RAG recorded" when nothing is rated: 0% would say the plan
  * failed when it only never had a RAG column. */
 static void pct_complete(char out[PCT_LEN], long blue, long rated_n, long whole)
@@ -626,15 +629,77 @@ static void seg_widths(const struct report_counts *c, long max, double w[RAG_COU
 		w[widest] -= gained;
 }
 
-static void svg_row(struct out *o, const struct report_counts *c, long max, int y)
+#define SVG_NAME_COLS 26        /* a name's line in the chart, in characters */
+#define SVG_LINE_H 11
+
+/* A name broken at spaces into lines of at most SVG_NAME_COLS columns (a longer word
+ * has a line of its own): nothing is cut.  Returns the number of lines; *out (the
+ * lines, '\n' between) is freed by the caller. */
+static int name_lines(const char *name, char **out)
 {
+	struct buf b = {0};
+	int lines = 1, w = 0;
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, " ");
+		char *word = xstrndup(p, n);
+		int ww = text_width(word);
+		if (w && w + 1 + ww > SVG_NAME_COLS) {
+			buf_addc(&b, '\n');
+			lines++;
+			w = 0;
+		} else if (w) {
+			buf_addc(&b, ' ');
+			w++;
+		}
+		buf_adds(&b, word);
+		w += ww;
+		free(word);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	*out = b.s ? buf_steal(&b) : xstrdup("");
+	return lines;
+}
+
+static int svg_row_height(const struct report_counts *c)
+{
+	char *lines;
 	char *name = visible(c->name ? c->name : "(no agency)", 0);
-	char *short_name = fit(name, 24);
-	buf_printf(o->b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", SVG_NAME_X, y + 12);
-	put(o, short_name);
+	int n = name_lines(name, &lines);
+	free(lines);
+	free(name);
+	int h = n * SVG_LINE_H + 4;
+	return h > SVG_ROW_H ? h : SVG_ROW_H;
+}
+
+static void svg_name(struct out *o, const char *name, int y, int h)
+{
+	char *lines;
+	int n = name_lines(name, &lines);
+	int top = y + h / 2 - (n * SVG_LINE_H) / 2 + SVG_LINE_H - 2;
+	buf_printf(o->b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", SVG_NAME_X, top);
+	int i = 0;
+	for (const char *p = lines; *p; i++) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+		buf_printf(o->b, "<tspan x=\"%d\" y=\"%d\">", SVG_NAME_X, top + i * SVG_LINE_H);
+		put(o, line);
+		buf_adds(o->b, "</tspan>");
+		free(line);
+		p += len + (p[len] == '\n');
+	}
 	buf_adds(o->b, "<title>");
 	put(o, name);
 	buf_adds(o->b, "</title></text>\n");
+	free(lines);
+}
+
+static void svg_row(struct out *o, const struct report_counts *c, long max, int y, int h)
+{
+	char *name = visible(c->name ? c->name : "(no agency)", 0);
+	svg_name(o, name, y, h);
+	y += (h - SVG_ROW_H) / 2;
 	double x = SVG_BAR_X, w[RAG_COUNT];
 	seg_widths(c, max, w);
 	struct buf sum = {0};
@@ -654,29 +719,35 @@ static void svg_row(struct out *o, const struct report_counts *c, long max, int 
 		buf_printf(o->b, "<text x=\"%d\" y=\"%d\">%s \u00b7 total %ld</text>\n", SVG_SUM_X, y + 12, sum.s ? sum.s : "",
 		           c->total);
 	buf_free(&sum);
-	free(short_name);
 	free(name);
 }
 
 /* Horizontal stacked bars, one per row, scaled to the largest row so bar lengths
  * compare; every segment has a tooltip and, room allowing, its letter and count,
- * and the counts are repeated in words at the end of the bar. */
+ * and the counts are repeated in words at the end of the bar.  Long names take
+ * more than one line. */
 static void svg_chart(struct out *o, const char *title, const struct report_counts *rows, size_t n)
 {
 	if (o->fmt != REPORT_HTML || !n)
 		return;
 	long max = 1;
-	for (size_t i = 0; i < n; i++)
+	int h = 6;
+	for (size_t i = 0; i < n; i++) {
 		if (rows[i].total > max)
 			max = rows[i].total;
-	int h = (int)n * SVG_ROW_H + 6;
+		h += svg_row_height(&rows[i]);
+	}
 	buf_printf(o->b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\""
-	           " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">\n<title>",
+	           " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"10\" role=\"img\">\n<title>",
 	           SVG_W, h, SVG_W, h);
 	put(o, title);
 	buf_adds(o->b, "</title>\n");
-	for (size_t i = 0; i < n; i++)
-		svg_row(o, &rows[i], max, 3 + (int)i * SVG_ROW_H);
+	int y = 3;
+	for (size_t i = 0; i < n; i++) {
+		int rh = svg_row_height(&rows[i]);
+		svg_row(o, &rows[i], max, y, rh);
+		y += rh;
+	}
 	buf_adds(o->b, "</svg>\n");
 }
 
@@ -935,16 +1006,39 @@ static char *moves_words(const struct report_moves *m)
 	return b.s ? buf_steal(&b) : xstrdup("none");
 }
 
+/* Nothing changed in the group since the board. */
+static int moves_none(const struct report_moves *m)
+{
+	for (int a = 0; a < RAG_COUNT; a++)
+		for (int z = 0; z < RAG_COUNT; z++)
+			if (a != z && m->move[a][z])
+				return 0;
+	return !m->added && !m->completed && !m->slipped && !m->withdrawn;
+}
+
+/* "review" / "reviews", "agency" / "agencies" for a column heading. */
+static const char *what_plural(const char *what, size_t n)
+{
+	if (strcmp(what, "Review") == 0)
+		return n == 1 ? "review" : "reviews";
+	return n == 1 ? "agency" : "agencies";
+}
+
 static void moves_table(struct out *o, const char *what, const struct report_moves *rows, size_t n)
 {
 	struct table t = { .cls = "moves" };
 	table_col(&t, what, 0, 30, 0);
-	table_col(&t, "RAG movements", 0, 0, 0);
+	table_col(&t, "RAG movements", COL_WRAP, 0, 0);
 	table_col(&t, "New", COL_RIGHT, 0, 0);
 	table_col(&t, "Completed", COL_RIGHT, 0, 0);
 	table_col(&t, "Slipped", COL_RIGHT, 0, 0);
 	table_col(&t, "Withdrawn", COL_RIGHT, 0, 0);
+	size_t still = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (moves_none(&rows[i])) {
+			still++;
+			continue;
+		}
 		char *w = moves_words(&rows[i]);
 		table_add(&t, rows[i].name ? rows[i].name : "(no agency)");
 		table_add(&t, w);
@@ -954,8 +1048,12 @@ static void moves_table(struct out *o, const char *what, const struct report_mov
 		table_addl(&t, rows[i].withdrawn);
 		free(w);
 	}
-	table_render(o, &t);
+	if (t.ncells)
+		table_render(o, &t);
 	table_free(&t);
+	if (still)
+		paraf(o, "%s%zu %s: no movement, nothing new, completed, slipped or withdrawn.", t.ncells ? "Not listed, " : "",
+		      still, what_plural(what, still));
 }
 
 static void section_since_board(struct out *o, const struct report_data *d)
@@ -1011,7 +1109,7 @@ static void section_questions(struct out *o, const struct report_data *d)
 	struct table t = { .cls = "questions" };
 	table_col(&t, "Review", 0, 20, 0);
 	table_col(&t, "Ref", 0, 8, 0);
-	table_col(&t, "Recommendation", 0, 50, 160);
+	table_col(&t, "Recommendation", COL_WRAP, 50, 160);
 	table_col(&t, "Actions", COL_RIGHT, 0, 0);
 	table_col(&t, "Worst", COL_RAG, 0, 0);
 	table_col(&t, "% Blue", COL_RIGHT, 0, 0);
@@ -1096,8 +1194,8 @@ static void list_cols(struct table *t, enum report_list_kind k)
 	}
 	if (k == LIST_STALE)
 		table_col(t, "Last change", COL_DATE, 0, 0);
-	table_col(t, "Lead", 0, 18, 40);
-	table_col(t, "Action", 0, 40, 120);
+	table_col(t, "Lead", COL_WRAP, 18, 40);
+	table_col(t, "Action", COL_WRAP, 40, 120);
 	if (list_says_why(k))
 		t->detail_head = "Latest note; constraints";
 }
@@ -1331,7 +1429,7 @@ static void section_changes(struct out *o, const struct report_data *d)
 	item_cols(&t);
 	table_col(&t, "Date", COL_DATE, 0, 0);
 	table_col(&t, "Who", 0, 16, 40);
-	table_col(&t, "Change", 0, 72, 0);
+	table_col(&t, "Change", COL_WRAP, 72, 0);
 	for (size_t i = 0; i < ch->n; i++) {
 		const struct report_changed *c = &ch->actions[i];
 		for (size_t j = 0; j < c->nevents; j++) {
@@ -1360,7 +1458,10 @@ static const char HTML_STYLE[] =
 	"p.partnership { font-size: 1.1em; font-weight: bold; margin: 0; }\n"
 	"table { border-collapse: collapse; margin: 0.5em 0 1em; max-width: 100%; }\n"
 	"th, td { border: 1px solid #bbbbbb; padding: 2px 5px; text-align: left; vertical-align: top;"
-	" overflow-wrap: anywhere; white-space: normal; text-overflow: clip; }\n"
+	" overflow-wrap: break-word; white-space: normal; text-overflow: clip; }\n"
+	"td.wrap { overflow-wrap: anywhere; min-width: 7em; }\n"
+	"td.norag { white-space: normal; min-width: 5em; }\n"
+	"table.list, table.questions, table.moves { width: 100%; }\n"
 	"thead th { background: #eeeeee; }\n"
 	"table.meta th, table.meta td { border: none; padding: 1px 8px 1px 0; }\n"
 	".num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }\n"
@@ -1377,7 +1478,7 @@ static const char HTML_STYLE[] =
 	" @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; } }\n"
 	"@media print {\n"
 	"  body { color: #000000; background: #ffffff; margin: 0; max-width: none; padding: 0; font-size: 9pt; }\n"
-	"  h1, h2, h3, p.intro { color: #000000; page-break-after: avoid; break-after: avoid; }\n"
+	"  h1, h2, h3, h2 + p, h3 + p { color: #000000; page-break-after: avoid; break-after: avoid; }\n"
 	"  h2, h3 { page-break-inside: avoid; break-inside: avoid; }\n"
 	"  tr, tbody.item, svg, table.summary, table.legend, table.movements { page-break-inside: avoid; break-inside: avoid; }\n"
 	"  thead { display: table-header-group; }\n"

@@ -72,6 +72,7 @@ static void item_read(sqlite3_stmt *st, int col, struct report_item *it)
 	it->constraints = store_col_dup(st, col + 11);
 	char *note = store_col_dup(st, col + 12);
 	char *sep = note ? strrchr(note, '\x1f') : NULL;
+	it->note_at = NULL;
 	if (sep) {
 		*sep = '\0';
 		it->note_at = xstrdup(sep + 1);

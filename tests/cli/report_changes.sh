@@ -42,7 +42,8 @@ check_contains "grouped under #3" "$changes" "#3  Megan   1    NELFT         201
 check_not_contains "before --since left out" "$changes" "Named Nurse"
 check_not_contains "after today left out" "$changes" "Someone Later"
 check_eq "one row per event, action named once each" "$(printf '%s\n' "$changes" | grep -c '^ *#[0-9]')" "2"
-check_contains "summary" "$r" "Changed since 2016-05-31             2  2 changes, 1 note"
+check_status "json" 0 "$RT" --db db report --format json
+check_contains "json: changes counted" "$(cat "$T/out")" '"changes":{"since":"2016-05-31","actions":2,"changes":2,"notes":1}'
 
 check_status "--since 01.04.2016" 0 "$RT" --db db report --since 01.04.2016
 check_contains "--since: earlier change" "$(cat "$T/out")" "lead: 0 → Named Nurse"
@@ -58,7 +59,7 @@ check_contains "slipped row" "$slipped" "#3  Megan   1    NELFT   G    2016-09-3
 check_contains "overdue one fewer" "$r" "Overdue (16)"
 # #36 is now Green with its date gone; #3 has a new date.
 check_contains "green past its target" "$r" "Green past its target (9)"
-green=$(printf '%s\n' "$r" | sed -n '/^Green past/,/^Stale/p')
+green=$(printf '%s\n' "$r" | sed -n '/^Green past/,/^Red or Amber/p')
 check_contains "green past row" "$green" "#36  Megan   5    Thurrock CCG"
 check_not_contains "new date: not past" "$green" " #3  Megan"
 
@@ -73,7 +74,7 @@ check_contains "stale row" "$stale" "#10  Megan   2    Children's Social C…  A
 check_not_contains "Blue is never stale" "$stale" "#7 "
 check_status "--stale-days 200" 0 "$RT" --db db report --stale-days 200
 check_contains "--stale-days 200" "$(cat "$T/out")" "Stale (0)"
-check_contains "--stale-days in the heading" "$(cat "$T/out")" "Stale     no change or note for 200 days"
+check_contains "--stale-days in the list's words" "$(cat "$T/out")" "(more than 200 days ago)."
 
 # Lists stop at 50 rows; --all lifts the limit.
 sql db "UPDATE action SET touched_at = '2015-01-01T00:00:00Z'"
@@ -82,7 +83,7 @@ check_status "long list" 0 "$RT" --db db report
 stale=$(sed -n '/^Stale (/,/^Changes since/p' "$T/out")
 check_contains "long list: count" "$stale" "Stale ($open)"
 check_eq "long list: 50 rows" "$(printf '%s\n' "$stale" | grep -c '^ *#[0-9]')" "50"
-check_contains "long list: and N more" "$stale" "... and $((open - 50)) more actions (--all lists every one)."
+check_contains "long list: and N more" "$stale" "... and $((open - 50)) more actions, not listed here."
 check_status "--all" 0 "$RT" --db db report --all
 stale=$(sed -n '/^Stale (/,/^Changes since/p' "$T/out")
 check_eq "--all: every row" "$(printf '%s\n' "$stale" | grep -c '^ *#[0-9]')" "$open"

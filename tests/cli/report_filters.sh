@@ -7,8 +7,8 @@ cd "$T" || exit 1
 
 # Rows of a Markdown table section as "name cells...", bold and padding dropped.
 rows() { # rows FILE SECTION
-	awk -v sec="## $2" '
-		/^## / { insec = ($0 == sec) }
+	awk -v sec="$2" '
+		/^##+ / { t = $0; sub(/^#+ /, "", t); insec = (t == sec) }
 		insec && /^\| / && !/^\| (Review|Agency|ID|-+:?) \|/ {
 			n = split($0, c, "|"); out = ""
 			for (i = 2; i < n; i++) { gsub(/^ +| +$|\*/, "", c[i]); out = out (out == "" ? "" : " ") c[i] }
@@ -18,9 +18,9 @@ rows() { # rows FILE SECTION
 check_status "--agency Police" 0 "$RT" --db db report --format md --agency Police
 cp "$T/out" police.md
 check_contains "heading names the filter" "$(cat police.md)" "- **Actions:** agency Police"
-check_eq "reviews with Police actions" "$(rows police.md "RAG by review")" "Child L 0 0 0 0 1 1 0.0% - 0
+check_eq "reviews with Police actions" "$(rows police.md "RAG by review")" "Child L 0 0 0 0 1 1 no RAG recorded - 0
 Julia 0 5 9 12 9 35 34.3% 46.2% 1
-Megan 0 0 0 0 19 19 0.0% - 0
+Megan 0 0 0 0 19 19 no RAG recorded - 0
 Total 0 5 9 12 29 55 21.8% 46.2% 1"
 check_eq "only Police among agencies" "$(rows police.md "RAG by agency")" "Police 0 5 9 12 29 55 21.8% 46.2% 1
 Total 0 5 9 12 29 55 21.8% 46.2% 1"
@@ -40,10 +40,10 @@ Megan 0 4 2 0 0 6 0.0% 0.0% 6
 Total 0 8 9 0 0 17 0.0% 0.0% 17"
 
 check_status "agency lens" 0 "$RT" --db db --as-agency Police report
-check_contains "lens in the heading" "$(cat "$T/out")" "Agency    only Police's actions (agency lens)"
+check_contains "lens in the heading" "$(cat "$T/out")" "Agency        only Police's actions"
 check_eq "lens narrows the counts" "$(grep '^Total' "$T/out" | tr -s ' ' | sort -u)" "Total 0 5 9 12 29 55 21.8% 46.2% 1"
 check_status "read-only" 0 "$RT" --db db --read-only report --agency NELFT
-check_contains "read-only report" "$(cat "$T/out")" "Actions   agency NELFT"
+check_contains "read-only report" "$(cat "$T/out")" "Actions       agency NELFT"
 
 check_status "mistyped agency" 6 "$RT" --db db report --agency Polce
 check_contains "suggestion" "$(cat "$T/err")" "did you mean 'Police'?"

@@ -65,8 +65,16 @@ check_contains "segment label inside the bar" "$html" '>B 174</text>'
 check_eq "review total row" "$(cells '(//table[@class="counts"])[1]/tfoot/tr')" "Total 0 27 76 201 325 629 32.0% 66.1% 17"
 check_eq "agency total row" "$(cells '(//table[@class="counts"])[2]/tfoot/tr')" "Total 0 27 76 201 325 629 32.0% 66.1% 17"
 check_eq "Megan row" "$(cells '(//table[@class="counts"])[1]/tbody/tr[td[1]="Megan"]')" "Megan 0 16 26 27 94 163 16.6% 39.1% 6"
-check_eq "overdue in the summary" "$(x 'normalize-space(//table[@class="summary"]/tbody/tr[td[1]="Overdue"]/td[2])')" "17"
-check_eq "RAG cells carry their letter" "$(x 'count(//td[contains(@class,"rag-B")][.="B"])')" \
+check_eq "overdue heading" "$(x 'normalize-space(//h3[starts-with(., "Overdue (")])')" "Overdue (17)"
+check_eq "no RAG: said in the table" "$(x 'string(//table[@class="counts"][1]/tbody/tr[td[1]="Child L"]/td[8])')" "no RAG recorded"
+check_contains "no RAG: said by the bar" "$html" ">no RAG recorded · total 37</text>"
+check_contains "A4" "$html" "size: A4"
+check_contains "page numbers" "$html" "counter(page)"
+check_contains "dates unbroken" "$html" ".date { white-space: nowrap"
+check_not_contains "nothing cut" "$html" "…"
+check_not_contains "no ellipsis style" "$html" "text-overflow: ellipsis"
+check_not_contains "no database path" "$html" ">db<"
+check_eq "RAG cells carry their letter" "$(x 'count(//td[contains(@class,"rag-B")][starts-with(.,"B")])')" \
 	"$(x 'count(//td[contains(@class,"rag-B")])')"
 check_eq "legend" "$(cells '//table[@class="legend"]/tbody/tr[3]')" \
 	"G Green on track, no additional action (on track is not done)"

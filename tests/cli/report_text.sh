@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ragtrack report on the real plans in data/ (as at 2016-06-30): the text and Markdown
-# reports match the expected files; the RAG counts per review match the documents;
-# the per-review and per-agency rows add up to the totals; lists and headings hold
-# the numbers the database holds.
+# papers match the expected files; the RAG counts per review match the documents;
+# the per-review and per-agency rows add up to the totals; plans with no RAG at all
+# say "no RAG recorded", not 0% complete; lists and headings hold the numbers the
+# database holds; no database path or command-line hint is on the paper.
 . "$(dirname "$0")/../lib.sh"
 EXP=$ROOT/tests/cli/expected
 cp "$ROOT/build/data.db" "$T/db"
@@ -30,13 +31,13 @@ row() { # row SECTION NAME -> the cells of that row, space separated
 }
 check_eq "Megan" "$(row "RAG by review" Megan)" "0 16 26 27 94 163 16.6% 39.1% 6"
 check_eq "Julia" "$(row "RAG by review" Julia)" "0 11 50 174 98 333 52.3% 74.0% 11"
-check_eq "Children of Family Y" "$(row "RAG by review" "Children of Family Y")" "0 0 0 0 51 51 0.0% - 0"
-check_eq "Child L" "$(row "RAG by review" "Child L")" "0 0 0 0 37 37 0.0% - 0"
-check_eq "Thurrock priorities" "$(row "RAG by review" "Thurrock LSCB priorities 2017-18")" "0 0 0 0 45 45 0.0% - 0"
+check_eq "Children of Family Y" "$(row "RAG by review" "Children of Family Y")" "0 0 0 0 51 51 no RAG recorded - 0"
+check_eq "Child L" "$(row "RAG by review" "Child L")" "0 0 0 0 37 37 no RAG recorded - 0"
+check_eq "Thurrock priorities" "$(row "RAG by review" "Thurrock LSCB priorities 2017-18")" "0 0 0 0 45 45 no RAG recorded - 0"
 check_eq "review total" "$(row "RAG by review" "**Total**")" "0 27 76 201 325 629 32.0% 66.1% 17"
 check_eq "agency total" "$(row "RAG by agency" "**Total**")" "0 27 76 201 325 629 32.0% 66.1% 17"
 check_eq "Police" "$(row "RAG by agency" Police)" "0 5 9 12 29 55 21.8% 46.2% 1"
-check_eq "no agency" "$(row "RAG by agency" "(no agency)")" "0 0 0 0 55 55 0.0% - 0"
+check_eq "no agency" "$(row "RAG by agency" "(no agency)")" "0 0 0 0 55 55 no RAG recorded - 0"
 
 # Every row adds up, and the rows add up to the total (the counts: Red to Total, Overdue).
 sums() {
@@ -62,11 +63,20 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	check_contains "overdue heading" "$(cat report.txt)" "Overdue ($overdue)"
 	check_contains "no-evidence heading" "$(cat report.txt)" "Blue without evidence ($noev)"
 	check_contains "green-past heading" "$(cat report.txt)" "Green past its target ($greenpast)"
-	check_eq "overdue rows listed" "$(sed -n '/^Overdue (/,/^Target slipped/p' report.txt | grep -c '^ *#[0-9]')" "$overdue"
+	check_eq "overdue rows listed" "$(sed -n '/^Overdue (/,/^Green past/p' report.txt | grep -c '^ *#[0-9]')" "$overdue"
 fi
-check_contains "heading: date" "$(cat report.txt)" "Date      2016-06-30"
-check_contains "heading: filter" "$(cat report.txt)" "Actions   all actions"
-check_contains "heading: since" "$(cat report.txt)" "Changes   since 2016-05-31"
+check_contains "heading: meeting" "$(cat report.txt)" "Meeting       2016-06-30"
+check_contains "heading: filter" "$(cat report.txt)" "Actions       all actions"
+check_contains "heading: no board" "$(cat report.txt)" "Compared with no earlier board recorded"
+check_contains "changes since" "$(cat report.txt)" "Changes since 2016-05-31 (0)"
+check_contains "footer: as at" "$(cat report.txt)" "Prepared on 2016-06-30 from the action plans' data as at 2016-06-30."
+for f in report.txt report.md; do
+	check_not_contains "$f: no database path" "$(cat $f)" "Database"
+	check_not_contains "$f: no database file" "$(cat $f)" " db"
+	check_not_contains "$f: no command-line hint" "$(cat $f)" "--all"
+	check_not_contains "$f: no command named" "$(cat $f)" "ragtrack"
+done
+check_contains "no RAG at all: said" "$(cat report.txt)" "3 reviews' plans have no RAG at all."
 check_contains "legend: Green is not done" "$(cat report.txt)" "G  Green  on track, no additional action (on track is not done)"
 check_contains "legend: Blue" "$(cat report.txt)" "B  Blue   completed and evidenced"
 check_contains "% complete explained" "$(cat report.txt)" "% complete = Blue / all actions"

@@ -10,13 +10,13 @@ for opt in "--format FMT" "--output FILE" "--since DATE" "--stale-days N" "--all
 	check_contains "--help lists $opt" "$(cat "$T/out")" "$opt"
 done
 check_status "bad --format" 2 "$RT" --db db report --format pdf
-check_contains "bad --format named" "$(cat "$T/err")" "--format: 'pdf' is not text, md or html"
+check_contains "bad --format named" "$(cat "$T/err")" "--format: 'pdf' is not text, md, html or json"
 check_status "bad --since" 2 "$RT" --db db report --since yesterday
 check_contains "bad --since named" "$(cat "$T/err")" "--since: 'yesterday' is not a date"
 check_status "--since needs a day" 2 "$RT" --db db report --since "June 2016"
 check_status "--since trailing text" 2 "$RT" --db db report --since "2016-06-01x"
 check_status "--since 31.05.2016" 0 "$RT" --db db report --since 31.05.2016
-check_contains "--since UK date" "$(cat "$T/out")" "Changes   since 2016-05-31"
+check_contains "--since UK date" "$(cat "$T/out")" "Changes since 2016-05-31 ("
 check_status "bad --stale-days" 2 "$RT" --db db report --stale-days -3
 check_contains "bad --stale-days named" "$(cat "$T/err")" "--stale-days: '-3' is not a number of days"
 check_status "--format without value" 2 "$RT" --db db report --format
@@ -31,5 +31,5 @@ check_status "missing database" 6 "$RT" --db nothing.db report
 check_contains "missing database named" "$(cat "$T/err")" "nothing.db"
 [ -e nothing.db ] && fail "report created a database"
 check_status "-o - is standard output" 0 "$RT" --db db report -o -
-check_contains "-o -" "$(cat "$T/out")" "Action plan report"
+check_contains "-o -" "$(cat "$T/out")" "Case review action plans: progress report"
 finish
