@@ -1367,28 +1367,30 @@ static void section_board_lists(struct out *o, const struct report_data *d)
 
 /* ---- changes since ---------------------------------------------------------------- */
 
-/* A logged value for people: RAG codes as names, nothing as "(empty)".  Caller frees. */
-static char *change_value(const char *field, const char *v)
+/* A logged value for people: RAG codes as names, nothing as "(empty)", cut to cap
+ * columns (0: whole).  Caller frees. */
+static char *change_value(const char *field, const char *v, int cap)
 {
 	if (str_empty(v))
 		return xstrdup("(empty)");
 	if (str_eq(field, "rag") && v[0] >= '0' && v[0] <= '4' && !v[1])
 		return xstrdup(v[0] == '0' ? "unset" : rag_name((enum rag)(v[0] - '0')));
-	return visible(v, 40);
+	return visible(v, cap);
 }
 
-static char *event_what(const struct report_event *e)
+/* What an event did, in words; cap 0 (print) keeps every value whole. */
+static char *event_what(const struct report_event *e, int cap)
 {
 	if (!e->field) {
-		char *text = visible(e->new_value, 80);
+		char *text = visible(e->new_value, cap * 2);
 		char *s = xasprintf("note: %s", text);
 		free(text);
 		return s;
 	}
-	char *from = change_value(e->field, e->old_value), *to = change_value(e->field, e->new_value);
+	char *from = change_value(e->field, e->old_value, cap), *to = change_value(e->field, e->new_value, cap);
 	char *s = xasprintf("%s: %s \u2192 %s", e->field, from, to);
 	if (!str_empty(e->reason)) {
-		char *why = visible(e->reason, 40), *with = xasprintf("%s (reason: %s)", s, why);
+		char *why = visible(e->reason, cap), *with = xasprintf("%s (reason: %s)", s, why);
 		free(why);
 		free(s);
 		s = with;
@@ -1398,7 +1400,7 @@ static char *event_what(const struct report_event *e)
 	return s;
 }
 
-static void event_cells(struct table *t, const struct report_event *e)
+static void event_cells(struct table *t, const struct report_event *e, int cap)
 {
 	char day[11] = "";
 	if (e->at)
@@ -1408,7 +1410,7 @@ static void event_cells(struct table *t, const struct report_event *e)
 	                                        : xstrdup(e->user ? e->user : "");
 	table_add(t, who);
 	free(who);
-	char *what = event_what(e);
+	char *what = event_what(e, cap);
 	table_add(t, what);
 	free(what);
 }
@@ -1439,7 +1441,7 @@ static void section_changes(struct out *o, const struct report_data *d)
 				for (int k = 0; k < 4; k++)
 					table_add(&t, "");
 			}
-			event_cells(&t, &c->events[j]);
+			event_cells(&t, &c->events[j], o->fmt == REPORT_HTML ? 0 : 40);
 		}
 	}
 	table_render(o, &t);
@@ -1475,7 +1477,7 @@ static const char HTML_STYLE[] =
 	"footer { margin-top: 2em; font-size: 0.9em; color: #333333; border-top: 1px solid #999999; }\n"
 	"* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
 	"@page { size: A4; margin: 18mm 14mm 20mm 14mm;"
-	" @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font-size: 8pt; } }\n"
+	" @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font-family: sans-serif; font-size: 8pt; } }\n"
 	"@media print {\n"
 	"  body { color: #000000; background: #ffffff; margin: 0; max-width: none; padding: 0; font-size: 9pt; }\n"
 	"  h1, h2, h3, h2 + p, h3 + p { color: #000000; page-break-after: avoid; break-after: avoid; }\n"
