@@ -118,6 +118,8 @@ static int report_parse_args(int argc, char **argv, struct report_args *a)
 			a->output = val;
 		}
 	}
+	if (a->next[0] && strcmp(a->next, a->meeting[0] ? a->meeting : util_today()) <= 0)
+		return report_usage("--next: '%s' is not after the meeting", a->next);
 	return -1;
 }
 

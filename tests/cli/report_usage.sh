@@ -6,7 +6,8 @@ cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1
 
 check_status "--help" 0 "$RT" report --help
-for opt in "--format FMT" "--output FILE" "--since DATE" "--stale-days N" "--all" "--agency NAME" "--overdue"; do
+for opt in "--format FMT" "--output FILE" "--since DATE" "--stale-days N" "--all" "--agency NAME" "--overdue" \
+           "--board NAME" "--meeting DATE" "--next DATE" "--title TEXT" "--author TEXT" "--paper-no TEXT" "json"; do
 	check_contains "--help lists $opt" "$(cat "$T/out")" "$opt"
 done
 check_status "bad --format" 2 "$RT" --db db report --format pdf
@@ -30,6 +31,10 @@ check_contains "bad filter value named" "$(cat "$T/err")" "--rag: 'purple' is no
 check_status "missing database" 6 "$RT" --db nothing.db report
 check_contains "missing database named" "$(cat "$T/err")" "nothing.db"
 [ -e nothing.db ] && fail "report created a database"
+check_status "--next before the meeting" 2 "$RT" --db db report --meeting 2016-07-14 --next 2016-07-01
+check_contains "--next before the meeting said" "$(cat "$T/err")" "--next: '2016-07-01' is not after the meeting"
+check_status "--board without a name" 2 "$RT" --db db report --board ""
+check_status "--board none, no board recorded" 0 "$RT" --db db report --board none
 check_status "-o - is standard output" 0 "$RT" --db db report -o -
 check_contains "-o -" "$(cat "$T/out")" "Case review action plans: progress report"
 finish
