@@ -853,6 +853,10 @@ static void summary_now(struct out *o, const struct report_data *d)
 	const struct report_counts *c = &d->total;
 	char p[PCT_LEN];
 	struct buf b = {0};
+	if (!c->total) {
+		para(o, d->withdrawn ? "No action is counted: every matching action is withdrawn." : "No action matches.");
+		return;
+	}
 	buf_printf(&b, "The plans hold %ld %s in %zu %s", c->total, plural(c->total, "action", "actions"), d->nreviews,
 	           plural((long)d->nreviews, "review", "reviews"));
 	if (d->withdrawn)
