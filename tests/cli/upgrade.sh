@@ -28,6 +28,8 @@ check_eq "read-only left it untouched" "$(sum_file "$DB")" "$sum"
 rt list --rag red >/dev/null || fail "list on a version-1 database"
 check_eq "upgraded" "$(q "pragma user_version")" "$("$RT" --version | sed 's/.*schema \([0-9]*\).*/\1/')"
 check_eq "withdrawn column added" "$(q "select count(*) from action where withdrawn = 0")" "$(q "select count(*) from action")"
+check_eq "board tables and their guards added" "$(q "select group_concat(name, ' ') from (select name from sqlite_master where name like 'board%' order by name)")" \
+	"board board_action board_action_no_delete board_action_no_update board_no_delete board_no_update"
 check_eq "actions kept" "$(q "select id, text, rag, evidence from action order by id" | sha256sum)" "$before"
 check_eq "sound after the upgrade" "$(rt check >/dev/null 2>&1; echo $?)" "0"
 check_eq "extra fields table added" "$(q "select count(*) from extra_field")" "0"
