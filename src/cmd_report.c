@@ -103,7 +103,7 @@ static int report_parse_args(int argc, char **argv, struct report_args *a)
 				return status_exit(ERR_USAGE);
 		} else if (strcmp(opt, "--board") == 0) {
 			if (str_empty(val))
-				return report_usage("--board needs a board's name (or none)%s", "");
+				return cli_usage("report", "--board needs a board's name (or none)");
 			a->board = val;
 		} else if (strcmp(opt, "--title") == 0) {
 			a->title = val;

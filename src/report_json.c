@@ -257,7 +257,7 @@ static void j_header(struct json *j, const struct report_data *d, const struct r
 	kv_str(j, "author", str_empty(m->author) ? NULL : m->author);
 	kv_str(j, "today", d->today);
 	kv_str(j, "as_at", d->as_at);
-	kv_str(j, "actions", m->filter ? m->filter : "all actions");
+	kv_str(j, "filter", m->filter ? m->filter : "all actions");
 	kv_str(j, "agency_lens", m->lens);
 	kv_str(j, "board", d->has_board ? d->board_name : NULL);
 	kv_str(j, "board_date", d->has_board ? d->board_date : NULL);
