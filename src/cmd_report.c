@@ -161,6 +161,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 	if ((status = report_parse_args(argc, argv, &a)) >= 0)
 		goto cleanup;
+	if (f.withdrawn != FILTER_WITHDRAWN_OUT) {
+		status = report_usage("%s: the paper leaves withdrawn actions out and counts them",
+		                      f.withdrawn == FILTER_WITHDRAWN_ONLY ? "--withdrawn" : "--include-withdrawn");
+		goto cleanup;
+	}
 	status = 0;
 	if (!(s = cli_open(c, 0, SOURCE_CLI))) {
 		status = c->status;

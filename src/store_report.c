@@ -132,7 +132,9 @@ static char *without_sel(const char *after)
 static enum status prepare(struct store *s, const struct filter *f, const struct report_data *d, const char *after,
                            sqlite3_stmt **st, struct err *err)
 {
-	char *all = !filter_active(f) && !s->lens_agency ? without_sel(after) : NULL;
+	struct filter plain = *f;      /* shallow: only read */
+	plain.withdrawn = FILTER_WITHDRAWN_OUT;
+	char *all = !filter_active(&plain) && !s->lens_agency ? without_sel(after) : NULL;
 	enum status rc = store_prepare_matching(s, f, SEL_BEFORE, all ? all : after, st, err);
 	free(all);
 	if (rc != OK)
@@ -600,6 +602,11 @@ static enum status gather_board(struct store *s, const struct filter *f, struct 
 enum status store_report_gather(struct store *s, const struct filter *f, const struct report_opts *o,
                                 struct report_data **out, struct err *err)
 {
+	/* Withdrawn actions are matched too: the paper counts them, and those withdrawn
+	 * since the board, and leaves them out of everything else itself. */
+	struct filter with = *f;       /* shallow: only read */
+	with.withdrawn = FILTER_WITHDRAWN_TOO;
+	f = &with;
 	struct report_data *d = xcalloc(1, sizeof *d);
 	report_dates(d, o);
 	d->partnership = store_partnership(s);

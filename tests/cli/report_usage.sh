@@ -35,6 +35,9 @@ check_status "--next before the meeting" 2 "$RT" --db db report --meeting 2016-0
 check_contains "--next before the meeting said" "$(cat "$T/err")" "--next: '2016-07-01' is not after the meeting"
 check_status "--board without a name" 2 "$RT" --db db report --board ""
 check_status "--board none, no board recorded" 0 "$RT" --db db report --board none
+check_status "--withdrawn refused" 2 "$RT" --db db report --withdrawn
+check_contains "--withdrawn refused said" "$(cat "$T/err")" "--withdrawn: the paper leaves withdrawn actions out and counts them"
+check_status "--include-withdrawn refused" 2 "$RT" --db db report --include-withdrawn
 check_status "-o - is standard output" 0 "$RT" --db db report -o -
 check_contains "-o -" "$(cat "$T/out")" "Case review action plans: progress report"
 finish
