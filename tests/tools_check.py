@@ -143,6 +143,23 @@ def scan(text):
                 cut("`")
             i += 1
             continue
+        if c == "(" and re.search(r"(^|\s)[A-Za-z_][A-Za-z0-9_]*\+?=$", "".join(cur)):
+            j, d = i, 0            # an array: NAME=( words ), no commands in it
+            while j < n:
+                if text[j] in "'\"":
+                    q = text.find(text[j], j + 1)
+                    j = n if q < 0 else q
+                elif text[j] == "(":
+                    d += 1
+                elif text[j] == ")":
+                    d -= 1
+                    if d == 0:
+                        break
+                j += 1
+            line += text.count("\n", i, j)
+            cur.append("A")
+            i = j + 1
+            continue
         if c == "(":
             depth[-1] += 1
             cut("(")
