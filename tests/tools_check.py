@@ -19,7 +19,7 @@ BASE = set("""
 dirname du echo env expand expr false find fold getent grep gzip head hostname iconv id
 install join kill ln locale ls md5sum mkdir mkfifo mktemp mv nice nl nohup od paste perl
 printf readlink realpath rm rmdir sed seq sh sha1sum sha256sum shuf sleep sort split stat
-stty sync tac tail tar tee test timeout touch tput tr true truncate tty uname uniq wc
+stty sync tac tail tar tee test timeout touch tput tr true truncate tty uname uniq unshare wc
 which xargs yes
 cc gcc make git ar ld
 """.split())
