@@ -44,16 +44,31 @@ help:
 	@echo "make man      regenerate docs/ragtrack.1 (its KEYS section comes from the key table)"
 	@echo "make install  install to \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
 
-# Missing build dependencies: install them when root, else stop with the command to run.
+# Missing packages: `make deps`, `make run` and `make test` install them when root (with
+# apt-get); plain `make` only says what is missing.  Else each stops with the command to run.
+deps run test test-deps: INSTALL := yes
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0
+# how a stop message says to install: with sudo only where there is one
+RUN_APT := $(if $(filter 0,$(shell id -u)),run: ,$(if $(shell command -v sudo 2>/dev/null),run: sudo ,run as root: ))apt-get install
+# $(call apt_install,PACKAGES,LOG): install, with an update of the package lists first if
+# the lists are too old to find them; the output goes to LOG.
+apt_install = { $(APT_GET) install --no-install-recommends $(1) || { $(APT_GET) update && \
+	$(APT_GET) install --no-install-recommends $(1); }; } </dev/null >$(2) 2>&1
+# $(call can_install): true when this make may install packages (root, apt-get, INSTALL)
+can_install = [ -n "$(INSTALL)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null
+DEPS_OK := pkg-config --exists $(PKGS) 2>/dev/null && [ -f /usr/include/csv.h ]
+
 deps: build/.deps-ok
 build/.deps-ok:
 	$(Q)mkdir -p build
-	$(Q)if pkg-config --exists $(PKGS) 2>/dev/null && [ -f /usr/include/csv.h ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	$(Q)if $(DEPS_OK); then :; \
+	elif $(can_install); then \
 	  echo "installing build dependencies: $(DEBS)"; \
-	  (apt-get install -y -q $(DEBS) || (apt-get update -q && apt-get install -y -q $(DEBS))) >build/deps.log 2>&1 \
-	    || { cat build/deps.log; echo "ragtrack: could not install dependencies; run: apt-get install $(DEBS)"; exit 1; }; \
-	else echo "ragtrack: missing build dependencies; run: sudo apt-get install $(DEBS)"; exit 1; fi
+	  $(call apt_install,$(DEBS),build/deps.log) && $(DEPS_OK) \
+	    || { tail -n 20 build/deps.log; echo "ragtrack: could not install the build dependencies (build/deps.log); $(RUN_APT) $(DEBS)"; exit 1; }; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "ragtrack: missing build dependencies; run: make deps (or: apt-get install $(DEBS))"; exit 1; \
+	else echo "ragtrack: missing build dependencies; $(RUN_APT) $(DEBS)"; exit 1; fi
 	$(Q)touch $@
 
 ragtrack: build/.deps-ok $(GEN) $(OBJ)
@@ -85,25 +100,34 @@ build/data.db: ragtrack $(wildcard data/*.csv)
 	$(Q)rm -f $@ $@-wal $@-shm
 	$(Q)RAGTRACK_NOW=2016-06-30T12:00:00Z ./ragtrack --db $@ import $(IMPORT_DATA) > build/data-import.log
 
+# The first run imports data/ into ragtrack.db; the import's warnings (one per kind of
+# guess) go to RUN_LOG and only its summary line shows, naming the log.
+RUN_DB  ?= ragtrack.db
+RUN_LOG ?= $(RUN_DB:.db=)-import.log
 run: ragtrack
-	$(Q)if [ ! -f ragtrack.db ]; then rm -f ragtrack.db.tmp; ./ragtrack --db ragtrack.db.tmp import $(IMPORT_DATA) \
-	  && mv ragtrack.db.tmp ragtrack.db; fi
-	./ragtrack --db ragtrack.db
+	$(Q)if [ ! -f $(RUN_DB) ]; then rm -f $(RUN_DB).tmp; \
+	  if ./ragtrack --db $(RUN_DB).tmp import $(IMPORT_DATA) >$(RUN_LOG); then \
+	    mv $(RUN_DB).tmp $(RUN_DB); echo "$(RUN_DB): $$(tail -n 1 $(RUN_LOG)) (listed in $(RUN_LOG))"; \
+	  else echo "ragtrack: the import of data/ failed; its output is in $(RUN_LOG)"; exit 1; fi; fi
+	$(Q)./ragtrack --db $(RUN_DB)
 
 # ---- tests -------------------------------------------------------------
-# Tools the tests drive (a test whose tool is missing says SKIP): installed when root.
-TEST_TOOLS := tmux:tmux sqlite3:sqlite3 valgrind:valgrind xmllint:libxml2-utils python3:python3 setpriv:util-linux
+# Tools the tests drive (tests/tools.txt: command and Debian package), installed when
+# root; a test whose tool is missing says SKIP.  The stamp is written only once every
+# tool is there, so a run that could not install them says so again next time.
+TEST_TOOLS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' -e 's/[[:space:]][[:space:]]*/:/' tests/tools.txt)
+TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t\#*:}"; done
 test-deps: build/.test-deps-ok
-build/.test-deps-ok:
+build/.test-deps-ok: tests/tools.txt
 	$(Q)mkdir -p build
-	$(Q)missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
-	if [ -z "$$missing" ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	$(Q)$(TOOLS_MISSING); \
+	if [ -n "$$missing" ] && $(can_install); then \
 	  echo "installing test tools:$$missing"; \
-	  (apt-get install -y -q $$missing || (apt-get update -q && apt-get install -y -q $$missing)) >build/test-deps.log 2>&1 \
-	    || echo "ragtrack: could not install$$missing; the tests that need them will say SKIP"; \
-	else echo "ragtrack: tests that need$$missing will say SKIP; to run them: sudo apt-get install$$missing"; fi
-	$(Q)touch $@
+	  $(call apt_install,$$missing,build/test-deps.log) || { tail -n 20 build/test-deps.log; echo "ragtrack: apt-get failed (build/test-deps.log)"; }; \
+	  $(TOOLS_MISSING); \
+	fi; \
+	if [ -z "$$missing" ]; then touch $@; \
+	else echo "ragtrack: tests that need$$missing will say SKIP; to run them, $(RUN_APT)$$missing"; fi
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)

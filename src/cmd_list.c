@@ -457,12 +457,16 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = list_parse_columns(&l, s, &f)) != 0)
 		goto cleanup;
+	output_charset_init();
 	enum status st = store_filter_check(s, &f, &e);
 	if (st == OK)
 		st = l.format == OUTPUT_TABLE ? list_table(&l, s, &f, &e) : list_records(&l, s, &f, &e);
 	if (st == OK && (fflush(stdout) != 0 || ferror(stdout)))
 		st = err_set(&e, ERR_IO, "standard output: write error");
 	rc = st == OK ? 0 : cli_fail(&e);
+	if (st == OK && output_ascii_used())
+		fprintf(stderr, "ragtrack: this terminal shows no UTF-8: other characters are shown as ASCII "
+		        "stand-ins (--format csv or json keeps them)\n");
 cleanup:
 	for (size_t i = 0; i < l.ncols; i++) {
 		free(l.extra[i]);

@@ -4,6 +4,7 @@
  *   --keys-man   the key table as the man page's KEYS section (roff)
  *   --keys       the key table as plain text */
 #include "ragtrack/cli.h"
+#include "ragtrack/output.h"
 #include "ragtrack/tui.h"
 #include "ragtrack/util.h"
 
@@ -32,6 +33,7 @@ int cmd_tui(struct cli *c, int argc, char **argv)
 			return 0;
 		}
 	}
+	output_charset_init();      /* C.UTF-8 when the locale has no UTF-8, else ASCII */
 	struct filter f;
 	filter_init(&f);
 	struct store *s = NULL;

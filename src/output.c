@@ -9,7 +9,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,9 +241,70 @@ void output_rows_finish(struct output_rows *w)
 
 /* ---- text for a terminal ------------------------------------------------------------ */
 
+static int ascii_shown, ascii_used;
+
+static int charset_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0);
+}
+
+/* The C library's name for the plain ASCII of the C locale, and its other spellings. */
+static int charset_is_ascii(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "ANSI_X3.4-1968") == 0 || strcasecmp(cs, "ASCII") == 0 ||
+	              strcasecmp(cs, "US-ASCII") == 0);
+}
+
+/* Terminal types that predate UTF-8: an ASCII locale there means ASCII. */
+static int term_lacks_utf8(void)
+{
+	const char *t = getenv("TERM");
+	return t && (strncmp(t, "vt", 2) == 0 || strncmp(t, "ansi", 4) == 0 || strcmp(t, "dumb") == 0);
+}
+
+int output_charset_init(void)
+{
+	ascii_shown = 0;
+	if (charset_is_utf8())
+		return 1;
+	/* An explicit 8-bit locale (ISO-8859-1, say) describes its terminal: kept. */
+	if (charset_is_ascii() && !term_lacks_utf8() &&
+	    (setlocale(LC_CTYPE, "C.UTF-8") || setlocale(LC_CTYPE, "C.utf8")) && charset_is_utf8())
+		return 1;
+	ascii_shown = 1;
+	return 0;
+}
+
+int output_ascii(void)
+{
+	return ascii_shown;
+}
+
+int output_ascii_used(void)
+{
+	return ascii_used;
+}
+
+/* text_ascii of v when showing ASCII (v is freed then).  Returns what to use. */
+static char *shown_charset(char *v)
+{
+	if (!ascii_shown)
+		return v;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p >= 0x80) {
+			char *a = text_ascii(v);
+			free(v);
+			ascii_used = 1;
+			return a;
+		}
+	return v;
+}
+
 char *output_oneline(const char *s)
 {
-	char *v = text_visible(s, ' ');
+	char *v = shown_charset(text_visible(s, ' '));
 	char *o = v;
 	for (const char *p = v; *p; p++) {
 		if (*p == ' ' && (o == v || o[-1] == ' '))
@@ -290,8 +353,9 @@ void output_fit(struct buf *b, const char *line, int width, int right)
 		add_spaces(b, right ? 0 : width - w);
 		return;
 	}
-	const char *ellipsis = MB_CUR_MAX > 1 ? "\xE2\x80\xA6" : "...";   /* … */
-	int ellipsis_width = MB_CUR_MAX > 1 ? 1 : 3;
+	int utf8 = MB_CUR_MAX > 1 && !ascii_shown;
+	const char *ellipsis = utf8 ? "\xE2\x80\xA6" : "...";   /* … */
+	int ellipsis_width = utf8 ? 1 : 3;
 	if (width < ellipsis_width)
 		ellipsis = "", ellipsis_width = 0;
 	int room = width - ellipsis_width, used = 0;
@@ -352,7 +416,7 @@ void output_wrap(struct buf *b, const char *s, int indent, int width)
 {
 	if (str_empty(s))
 		return;
-	char *v = text_visible(s, 0);
+	char *v = shown_charset(text_visible(s, 0));
 	int avail = width - indent < 20 ? 20 : width - indent;
 	for (char *line = v, *next; line; line = next) {
 		next = strchr(line, '\n');

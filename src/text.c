@@ -1,7 +1,8 @@
 /* text: the normalisers that turn what boards write into clean values.
  *
  * Everything here is a pure function over bytes: no locale dependence except
- * text_width (wcwidth), no I/O.  Character classes are ASCII-only on purpose, so
+ * text_width (wcwidth), no I/O; text_ascii is a table, not the C library's
+ * transliteration, so it shows the same in every locale.  Character classes are ASCII-only on purpose, so
  * the results never change with LC_CTYPE. */
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
@@ -95,6 +96,18 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 static size_t utf8_decode_str(const char *s, uint32_t *cp)
 {
 	return utf8_decode((const unsigned char *)s, 4, cp);
+}
+
+static size_t utf8_encode(uint32_t cp, char out[4]);
+
+size_t utf8_char(const char *s, uint32_t *cp)
+{
+	return *s ? utf8_decode_str(s, cp) : 0;
+}
+
+size_t utf8_put(uint32_t cp, char out[4])
+{
+	return utf8_encode(cp, out);
 }
 
 /* Encode cp (a valid scalar value) into out; returns the byte count. */
@@ -1257,4 +1270,90 @@ int text_width(const char *s)
 		}
 	}
 	return w > 0x7FFFFFFF ? 0x7FFFFFFF : (int)w;
+}
+
+/* ---- ASCII for a terminal without UTF-8 ------------------------------------------ */
+
+/* U+00C0 to U+017F: the letters without their marks (NFKD's base, ligatures spelt out). */
+static const char *const ASCII_LATIN[] = {
+	"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D", "N", "O",
+	"O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "Th", "ss", "a", "a", "a", "a", "a", "a",
+	"ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "/", "o",
+	"u", "u", "u", "u", "y", "th", "y", "A", "a", "A", "a", "A", "a", "C", "c", "C", "c", "C", "c",
+	"C", "c", "D", "d", "D", "d", "E", "e", "E", "e", "E", "e", "E", "e", "E", "e", "G", "g", "G",
+	"g", "G", "g", "G", "g", "H", "h", "H", "h", "I", "i", "I", "i", "I", "i", "I", "i", "I", "i",
+	"IJ", "ij", "J", "j", "K", "k", "q", "L", "l", "L", "l", "L", "l", "L", "l", "L", "l", "N", "n",
+	"N", "n", "N", "n", "'n", "N", "n", "O", "o", "O", "o", "O", "o", "OE", "oe", "R", "r", "R",
+	"r", "R", "r", "S", "s", "S", "s", "S", "s", "S", "s", "T", "t", "T", "t", "T", "t", "U", "u",
+	"U", "u", "U", "u", "U", "u", "U", "u", "U", "u", "W", "w", "Y", "y", "Y", "Z", "z", "Z", "z",
+	"Z", "z", "s",
+};
+
+/* Other characters boards' text and the screens use, by code point (sorted). */
+static const struct ascii_sub {
+	uint32_t cp;
+	const char *ascii;
+} ASCII_SUBS[] = {
+	{ 0x00A0, " " }, { 0x00A3, "GBP" }, { 0x00A9, "(c)" }, { 0x00AB, "<<" }, { 0x00AD, "" },
+	{ 0x00AE, "(R)" }, { 0x00B1, "+/-" }, { 0x00B7, "-" }, { 0x00BB, ">>" },
+	{ 0x00BC, "1/4" }, { 0x00BD, "1/2" }, { 0x00BE, "3/4" },
+	{ 0x2002, " " }, { 0x2003, " " }, { 0x2009, " " }, { 0x200A, " " }, { 0x200B, "" },
+	{ 0x200C, "" }, { 0x200D, "" }, { 0x2010, "-" }, { 0x2011, "-" }, { 0x2012, "-" },
+	{ 0x2013, "-" }, { 0x2014, "-" }, { 0x2015, "-" }, { 0x2018, "'" }, { 0x2019, "'" },
+	{ 0x201A, "'" }, { 0x201B, "'" }, { 0x201C, "\"" }, { 0x201D, "\"" }, { 0x201E, "\"" },
+	{ 0x2022, "*" }, { 0x2026, "..." }, { 0x202F, " " }, { 0x2032, "'" }, { 0x2033, "\"" },
+	{ 0x2039, "<" }, { 0x203A, ">" }, { 0x2044, "/" }, { 0x20AC, "EUR" }, { 0x2122, "(TM)" },
+	{ 0x2190, "<-" }, { 0x2191, "^" }, { 0x2192, "->" }, { 0x2193, "v" }, { 0x2194, "<->" },
+	{ 0x21D2, "=>" }, { 0x2212, "-" }, { 0x2260, "!=" }, { 0x2264, "<=" }, { 0x2265, ">=" },
+	{ 0x2500, "-" }, { 0x2502, "|" }, { 0x250C, "+" }, { 0x2510, "+" }, { 0x2514, "+" },
+	{ 0x2518, "+" }, { 0x251C, "+" }, { 0x2524, "+" }, { 0x252C, "+" }, { 0x2534, "+" },
+	{ 0x253C, "+" }, { 0x2588, "#" }, { 0x25A0, "*" }, { 0x25AA, "*" }, { 0x25B6, ">" },
+	{ 0x25C6, "*" }, { 0x25CF, "*" }, { 0x25E6, "o" }, { 0x2713, "v" }, { 0x2714, "v" },
+	{ 0x2717, "x" }, { 0xF0A7, "*" }, { 0xF0B7, "*" }, { 0xFEFF, "" },
+};
+
+static int ascii_sub_cmp(const void *key, const void *elem)
+{
+	uint32_t cp = *(const uint32_t *)key, e = ((const struct ascii_sub *)elem)->cp;
+	return cp < e ? -1 : cp > e;
+}
+
+size_t text_ascii_next(const char *s, char out[TEXT_ASCII_MAX])
+{
+	uint32_t cp;
+	out[0] = '\0';
+	if (!*s)
+		return 0;
+	size_t n = utf8_decode_str(s, &cp);
+	if (n == 0) {
+		snprintf(out, TEXT_ASCII_MAX, "\\x%02x", (unsigned char)*s);
+		return 1;
+	}
+	const struct ascii_sub *sub;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		out[1] = '\0';
+	} else if (cp >= 0xC0 && cp < 0x180) {
+		snprintf(out, TEXT_ASCII_MAX, "%s", ASCII_LATIN[cp - 0xC0]);
+	} else if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0xFE00 && cp <= 0xFE0F)) {
+		;                             /* combining marks and variation selectors */
+	} else if ((sub = bsearch(&cp, ASCII_SUBS, sizeof ASCII_SUBS / sizeof *ASCII_SUBS, sizeof *ASCII_SUBS,
+	                          ascii_sub_cmp))) {
+		snprintf(out, TEXT_ASCII_MAX, "%s", sub->ascii);
+	} else {
+		snprintf(out, TEXT_ASCII_MAX, "\\u%04x", (unsigned)cp);
+	}
+	return n;
+}
+
+char *text_ascii(const char *s)
+{
+	struct buf b = {0};
+	buf_add(&b, "", 0);
+	char one[TEXT_ASCII_MAX];
+	for (const char *p = s ? s : ""; *p;) {
+		p += text_ascii_next(p, one);
+		buf_adds(&b, one);
+	}
+	return buf_steal(&b);
 }

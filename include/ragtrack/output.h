@@ -61,11 +61,25 @@ void output_json_string(FILE *out, const char *s);
 
 /* ---- text for a terminal ----------------------------------------------------------- */
 
+/* Call after setlocale(LC_ALL, ""), before showing text.  When LC_CTYPE's character set
+ * is not UTF-8 but plain ASCII (LANG and LC_ALL unset, C or POSIX, or a locale this
+ * machine lacks), and TERM is not a terminal known to lack UTF-8 (vt*, ansi*, dumb),
+ * LC_CTYPE becomes C.UTF-8 when the machine has it.  Otherwise text for the terminal
+ * is shown in ASCII from then on (text_ascii: "..." for an ellipsis, "-" for a dash,
+ * never "?"): by output_oneline and output_fit, and by the browser.  Returns 1 when
+ * text is shown as UTF-8, 0 when as ASCII. */
+int output_charset_init(void);
+/* 1 when output_charset_init chose ASCII. */
+int output_ascii(void);
+/* 1 when output_oneline has replaced a character by its ASCII stand-in (so the
+ * command can say so once). */
+int output_ascii_used(void);
+
 /* s as one line of a table: text_visible, every run of white space (line breaks too)
- * one space, trimmed.  Returns a new string. */
+ * one space, trimmed; in ASCII (output_ascii) through text_ascii.  Returns a new string. */
 char *output_oneline(const char *s);
 /* Append line (one line, already visible: from output_oneline) to b filling exactly
- * width display columns: padded with spaces (before it when right), or cut with "…". */
+ * width display columns: padded with spaces (before it when right), or cut with "…" ("..." in ASCII). */
 void output_fit(struct buf *b, const char *line, int width, int right);
 /* Append s to b wrapped at width display columns, every line indented by indent
  * spaces and ended with a newline.  Line breaks in s are kept; controls shown as

@@ -4,6 +4,7 @@
 #define RAGTRACK_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* RAG states in order of caution: a mixed value takes the lowest non-unset one. */
 enum rag { RAG_UNSET = 0, RAG_RED, RAG_AMBER, RAG_GREEN, RAG_BLUE, RAG_COUNT };
@@ -54,6 +55,11 @@ char *text_clean(const char *in, int *changed);
 /* Validate UTF-8.  Returns 1 when valid; else 0 and *bad_at (may be NULL) is the offset
  * of the first invalid byte.  Overlong forms, surrogates and > U+10FFFF are invalid. */
 int utf8_valid(const char *s, size_t len, size_t *bad_at);
+/* The UTF-8 character at s: its length and code point (*cp), or 0 when s is at its end
+ * or does not start a valid sequence. */
+size_t utf8_char(const char *s, uint32_t *cp);
+/* cp (a Unicode scalar value) in UTF-8 at out; returns the byte count (1 to 4). */
+size_t utf8_put(uint32_t cp, char out[4]);
 /* Windows-1252 to UTF-8.  Returns a new string, or NULL when s holds a byte that
  * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D); *bad_at then says where. */
 char *cp1252_to_utf8(const char *s, size_t len, size_t *bad_at);
@@ -76,5 +82,17 @@ int text_width(const char *s);
  * nl_as and a space when nl_as is not 0, else are kept.  Invalid UTF-8 bytes become
  * \xNN.  Returns a new string. */
 char *text_visible(const char *s, char nl_as);
+
+/* ---- text for a terminal without UTF-8 ---- */
+#define TEXT_ASCII_MAX 16
+/* The ASCII a terminal without UTF-8 shows for the character at s: "..." for an
+ * ellipsis, "-" for dashes and the middle dot, "|" and "+" for box lines, plain quotes
+ * for curly ones, "*" for bullets, Latin letters without their accents, nothing for
+ * zero-width marks; any other character as \uXXXX and an invalid byte as \xNN, never
+ * "?".  Writes it, NUL-terminated, to out; returns the bytes of s it covers (0 at the
+ * end of s). */
+size_t text_ascii_next(const char *s, char out[TEXT_ASCII_MAX]);
+/* s with every character as text_ascii_next shows it.  Returns a new string. */
+char *text_ascii(const char *s);
 
 #endif

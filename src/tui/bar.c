@@ -21,7 +21,7 @@ static int chips_width(const struct tui *t)
 	int w = 0;
 	for (int i = 0; i < RAG_COUNT; i++) {
 		char *c = chip_text(t, CHIP_ORDER[i]);
-		w += text_width(c) + (i ? 1 : 0);
+		w += draw_width(c) + (i ? 1 : 0);
 		free(c);
 	}
 	return w;
@@ -38,11 +38,11 @@ static void chips_draw(const struct tui *t, int y, int x)
 		if (i)
 			x += draw_text(y, x, 1, " ", bar, NULL, 1);
 		if (sel) {
-			x += draw_text(y, x, text_width(c), c, colors_mono() ? rag | A_REVERSE : rag, NULL, 1);
+			x += draw_text(y, x, draw_width(c), c, colors_mono() ? rag | A_REVERSE : rag, NULL, 1);
 		} else {
 			char letter[4] = { c[0], c[1], ' ', '\0' };
 			x += draw_text(y, x, 3, letter, colors_mono() ? bar | A_BOLD : rag, NULL, 1);
-			x += draw_text(y, x, text_width(c + 3), c + 3, bar, NULL, 1);
+			x += draw_text(y, x, draw_width(c + 3), c + 3, bar, NULL, 1);
 		}
 		free(c);
 	}
@@ -130,7 +130,7 @@ static void hints_draw(struct tui *t, int w)
 	int x = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *keys = h[i].keys ? h[i].keys : keys_name(keys_for(t->screen, h[i].action));
-		int need = text_width(keys) + 1 + text_width(h[i].label) + 2;
+		int need = draw_width(keys) + 1 + draw_width(h[i].label) + 2;
 		if (x + need - 2 > w)
 			break;
 		x += draw_text(t->rows - 1, x, w - x, keys, colors_attr(ROLE_KEY), NULL, 0);
@@ -165,7 +165,7 @@ void bar_draw_bottom(struct tui *t)
 {
 	int y = t->rows - 1;
 	char *pos = position_text(t);
-	int pw = text_width(pos);
+	int pw = draw_width(pos);
 	int w = t->cols - pw - 2;       /* the bottom-right cell stays empty */
 	draw_fill(y, 0, t->cols, A_NORMAL);
 	if (t->msg[0]) {

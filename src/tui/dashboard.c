@@ -156,8 +156,8 @@ void dash_draw(struct tui *t)
 	for (int i = 0; i < t->ndash; i++)
 		if (t->dash[i].name) {
 			char *s = dash_stats(&t->dash[i], digits);
-			if (text_width(s) > statw)
-				statw = text_width(s);
+			if (draw_width(s) > statw)
+				statw = draw_width(s);
 			free(s);
 		}
 	int namew = t->cols / 4 < 12 ? 12 : t->cols / 4 > 32 ? 32 : t->cols / 4;

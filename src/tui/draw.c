@@ -1,7 +1,10 @@
 /* draw: putting UTF-8 text on the screen by display width (wcwidth, never strlen),
  * cutting, wrapping and highlighting it.  The strings drawn have been through
- * text_visible, so no control character reaches the terminal. */
+ * text_visible, so no control character reaches the terminal.  On a terminal without
+ * UTF-8 (output_ascii) every other character is drawn, measured and cut as its ASCII
+ * stand-in (text_ascii), here and nowhere else, so the text itself stays as it is. */
 #include "tui_int.h"
+#include "ragtrack/output.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
@@ -13,6 +16,13 @@
  * Anything undecodable or unprintable is shown as '?' (width 1), as text_width counts it. */
 static size_t next_char(const char *s, wchar_t *wc, int *width)
 {
+	if (output_ascii()) {             /* the stand-in: its first character, its width */
+		char one[TEXT_ASCII_MAX];
+		size_t n = text_ascii_next(s, one);
+		*wc = (wchar_t)(unsigned char)one[0];
+		*width = (int)strlen(one);
+		return n ? n : 1;
+	}
 	mbstate_t ps;
 	memset(&ps, 0, sizeof ps);
 	size_t n = mbrtowc(wc, s, MB_CUR_MAX, &ps);
@@ -35,7 +45,7 @@ struct hl *hl_new(const char *search)
 	if (str_empty(search))
 		return NULL;
 	struct hl *h = xcalloc(1, sizeof *h);
-	char *copy = xstrdup(search);
+	char *copy = output_ascii() ? text_ascii(search) : xstrdup(search);
 	for (char *save = NULL, *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
 		size_t len = strlen(w);
 		wchar_t *ww = xcalloc(len + 1, sizeof *ww);
@@ -101,6 +111,9 @@ int draw_text(int y, int x, int w, const char *s, attr_t attr, const struct hl *
 	if (w <= 0)
 		return 0;
 	s = s ? s : "";
+	char *ascii = output_ascii() ? text_ascii(s) : NULL;   /* one stand-in per character */
+	if (ascii)
+		s = ascii;
 	size_t len = strlen(s);
 	wchar_t *wc = xcalloc(len + 1, sizeof *wc);
 	int *cw = xcalloc(len + 1, sizeof *cw);
@@ -133,7 +146,65 @@ int draw_text(int y, int x, int w, const char *s, attr_t attr, const struct hl *
 	free(wc);
 	free(cw);
 	free(mark);
+	free(ascii);
 	return col;
+}
+
+int draw_width(const char *s)
+{
+	if (!output_ascii())
+		return text_width(s);
+	int w = 0;
+	char one[TEXT_ASCII_MAX];
+	for (const char *p = s ? s : ""; *p;) {
+		p += text_ascii_next(p, one);
+		w += (int)strlen(one);
+	}
+	return w;
+}
+
+/* c as the terminal shows it: itself, or its ASCII stand-in (in out). */
+static const char *wc_ascii(wchar_t c, char out[TEXT_ASCII_MAX])
+{
+	char u[5] = { 0 };
+	uint32_t cp = (uint32_t)c;
+	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	u[utf8_put(cp, u)] = '\0';
+	text_ascii_next(u, out);
+	return out;
+}
+
+int draw_wc_width(wchar_t c)
+{
+	if (output_ascii()) {
+		char one[TEXT_ASCII_MAX];
+		return (int)strlen(wc_ascii(c, one));
+	}
+	int w = wcwidth(c);
+	return w < 0 ? 1 : w;
+}
+
+void draw_wc(wchar_t c)
+{
+	if (output_ascii()) {
+		char one[TEXT_ASCII_MAX];
+		addstr(wc_ascii(c, one));
+		return;
+	}
+	if (wcwidth(c) < 0)
+		c = L'?';
+	addnwstr(&c, 1);
+}
+
+char *draw_visible(const char *s, char nl_as)
+{
+	char *v = text_visible(s, nl_as);
+	if (!output_ascii())
+		return v;
+	char *a = text_ascii(v);
+	free(v);
+	return a;
 }
 
 size_t text_fit(const char *s, int w, int *cols)
@@ -159,10 +230,14 @@ char *text_cut(const char *s, int w)
 	s = s ? s : "";
 	if (w <= 0)
 		return xstrdup("");
-	if (text_width(s) <= w)
+	if (draw_width(s) <= w)
 		return xstrdup(s);
-	size_t n = text_fit(s, w - 1, NULL);
-	char *out = xasprintf("%.*s…", (int)n, s);
+	const char *ellipsis = output_ascii() ? "..." : "…";
+	int ew = output_ascii() ? 3 : 1;
+	if (w < ew)
+		return xstrndup(s, text_fit(s, w, NULL));
+	size_t n = text_fit(s, w - ew, NULL);
+	char *out = xasprintf("%.*s%s", (int)n, s, ellipsis);
 	return out;
 }
 

@@ -117,8 +117,7 @@ struct ed {
 
 static int ch_width(wchar_t c)
 {
-	int w = wcwidth(c);
-	return c == L'\n' ? 0 : w < 0 ? 1 : w;
+	return c == L'\n' ? 0 : draw_wc_width(c);
 }
 
 /* Wrap the text into rows of width columns. */
@@ -199,9 +198,7 @@ static void ed_draw(struct tui *t, struct ed *e, const char *title)
 			wchar_t c = e->le.w[k];
 			if (c == L'\n')
 				break;
-			if (wcwidth(c) < 0)
-				c = L'?';
-			addnwstr(&c, 1);
+			draw_wc(c);
 		}
 	}
 	draw_text(y + h - 2, x + 2, w - 4, "Ctrl-S or F2 saves · Esc cancels · Enter new line",
@@ -262,8 +259,7 @@ static void ed_load(struct ed *e, const char *text)
 		lineed_init(&part, line);
 		for (size_t i = 0; i < part.len; i++) {
 			e->le.pos = e->le.len;
-			if (!lineed_key(&e->le, part.w[i]))
-				lineed_key(&e->le, '?');
+			lineed_insert(&e->le, part.w[i]);   /* loaded as it is, not as typed keys */
 		}
 		lineed_free(&part);
 		if (!nl)

@@ -28,7 +28,7 @@ static int pick_add(const struct group_counts *g, void *ctx)
 {
 	struct picker *p = ctx;
 	p->items = xrealloc(p->items, (size_t)(p->n + 1) * sizeof *p->items);
-	p->items[p->n++] = (struct pick_item){ xstrdup(g->name), text_visible(g->name, ' '), g->total, 0 };
+	p->items[p->n++] = (struct pick_item){ xstrdup(g->name), draw_visible(g->name, ' '), g->total, 0 };
 	return 0;
 }
 
@@ -127,7 +127,7 @@ static void picker_draw(struct tui *t, struct picker *p)
 		char *label = it->name ? xasprintf("%s %s", multi ? (it->marked ? "[x]" : "[ ]") : "  ", it->shown)
 		                       : xstrdup(multi ? "    (all agencies)" : "   (all reviews)");
 		char *count = it->name ? xasprintf("%ld", it->total) : xstrdup("");
-		int cw = text_width(count);
+		int cw = draw_width(count);
 		char *cut = text_cut(label, w - cw - 5);
 		draw_text(ly, x + 1, w - 2, cut, a, NULL, 1);
 		draw_text(ly, x + w - cw - 2, cw, count, a, NULL, 0);

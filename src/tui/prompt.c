@@ -12,7 +12,7 @@
 
 /* ---- a line being edited -------------------------------------------------------------- */
 
-static void lineed_insert(struct lineed *le, wchar_t c)
+void lineed_insert(struct lineed *le, wchar_t c)
 {
 	if (le->len + 2 > le->cap) {
 		le->cap = le->cap ? le->cap * 2 : 64;
@@ -34,24 +34,28 @@ static void lineed_delete(struct lineed *le, size_t from, size_t to)
 	le->pos = from;
 }
 
+/* What a line editor keeps of the text it is given: all but control characters.
+ * (iswprint would drop every non-ASCII character in a locale without UTF-8, and the
+ * text would lose them when saved.) */
+static int lineed_keeps(wchar_t c)
+{
+	return c >= 0x20 && c != 0x7F && !(c >= 0x80 && c <= 0x9F);
+}
+
 void lineed_init(struct lineed *le, const char *utf8)
 {
 	memset(le, 0, sizeof *le);
 	le->cap = 64;
 	le->w = xcalloc(le->cap, sizeof *le->w);
-	mbstate_t ps;
-	memset(&ps, 0, sizeof ps);
 	for (const char *p = utf8 ? utf8 : ""; *p;) {
-		wchar_t c;
-		size_t n = mbrtowc(&c, p, MB_CUR_MAX, &ps);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&ps, 0, sizeof ps);
-			c = L'?';
+		uint32_t cp;
+		size_t n = utf8_char(p, &cp);     /* the text is UTF-8 whatever the locale */
+		wchar_t c = n ? (wchar_t)cp : L'?';
+		if (!n)
 			n = 1;
-		}
 		if (c == L'\n' || c == L'\t')
 			c = L' ';
-		if (iswprint((wint_t)c))
+		if (lineed_keeps(c))
 			lineed_insert(le, c);
 		p += n;
 	}
@@ -68,12 +72,10 @@ char *lineed_text(const struct lineed *le)
 	struct buf b = {0};
 	buf_add(&b, "", 0);
 	for (size_t i = 0; i < le->len; i++) {
-		char mb[MB_LEN_MAX];
-		mbstate_t ps;
-		memset(&ps, 0, sizeof ps);
-		size_t n = wcrtomb(mb, le->w[i], &ps);
-		if (n != (size_t)-1)
-			buf_add(&b, mb, n);
+		uint32_t cp = (uint32_t)le->w[i];
+		char mb[4];
+		if (cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF))
+			buf_add(&b, mb, utf8_put(cp, mb));
 	}
 	return buf_steal(&b);
 }
@@ -130,12 +132,6 @@ int lineed_key(struct lineed *le, int key)
 	return 0;
 }
 
-static int wc_width(wchar_t c)
-{
-	int w = wcwidth(c);
-	return w < 0 ? 1 : w;
-}
-
 int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr)
 {
 	if (w < 2)
@@ -145,7 +141,7 @@ int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr)
 	for (;;) {
 		int cols = 0;
 		for (size_t i = le->scroll; i < le->pos; i++)
-			cols += wc_width(le->w[i]);
+			cols += draw_wc_width(le->w[i]);
 		if (cols < w || le->scroll >= le->pos)
 			break;
 		le->scroll++;
@@ -159,11 +155,10 @@ int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr)
 			cursor = col;
 		if (i == le->len)
 			break;
-		int cw = wc_width(le->w[i]);
+		int cw = draw_wc_width(le->w[i]);
 		if (col + cw > w)
 			break;
-		wchar_t c = wcwidth(le->w[i]) < 0 ? L'?' : le->w[i];
-		addnwstr(&c, 1);
+		draw_wc(le->w[i]);
 		col += cw;
 	}
 	attrset(A_NORMAL);
@@ -188,7 +183,7 @@ char *prompt_line(struct tui *t, const char *label, const char *initial, prompt_
 		int y = t->rows - 1;
 		draw_fill(y, 0, t->cols, A_NORMAL);
 		int lw = draw_text(y, 0, t->cols / 2, label, colors_attr(ROLE_KEY), NULL, 0);
-		int hw = text_width(hint);
+		int hw = draw_width(hint);
 		if (hw > t->cols / 3)
 			hw = t->cols / 3;
 		int ew = t->cols - lw - 1 - (hw ? hw + 2 : 0);
@@ -235,8 +230,10 @@ static int ascii_fold(int c)
  * set, so a screen read back as text (tmux capture-pane, the screen tests) shows them. */
 static void line_chars(int y, int x, int n, const wchar_t *c, int vertical)
 {
-	for (int i = 0; i < n; i++)
-		mvaddnwstr(vertical ? y + i : y, vertical ? x : x + i, c, 1);
+	for (int i = 0; i < n; i++) {
+		move(vertical ? y + i : y, vertical ? x : x + i);
+		draw_wc(*c);                  /* ASCII | - + without UTF-8 */
+	}
 }
 
 void draw_vline(int y, int x, int n, attr_t attr)
@@ -274,10 +271,10 @@ int prompt_menu(struct tui *t, const char *title, const struct menu_item *items,
 {
 	int cur = initial >= 0 && initial < n ? initial : 0;
 	for (;;) {
-		int w = text_width(title) + 6;
+		int w = draw_width(title) + 6;
 		for (int i = 0; i < n; i++)
-			if (text_width(items[i].label) + 8 > w)
-				w = text_width(items[i].label) + 8;
+			if (draw_width(items[i].label) + 8 > w)
+				w = draw_width(items[i].label) + 8;
 		if (w > t->cols)
 			w = t->cols;
 		int h = n + 2 > t->rows - 2 ? t->rows - 2 : n + 2;

@@ -4,6 +4,7 @@
  * sees) and fatal signals (a precomputed reset written with write(2): no curses call
  * in a signal handler). */
 #include "tui_int.h"
+#include "ragtrack/output.h"
 #include "ragtrack/util.h"
 
 #include <signal.h>
@@ -318,6 +319,8 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 	}
 	state_load(&t, o ? o->filter : NULL);
 	t.hl = hl_new(t.f.search);
+	if (output_ascii())
+		tui_message(&t, 0, "This terminal shows no UTF-8: other characters appear as ASCII stand-ins");
 	tui_loop(&t);
 	state_save(&t);
 	screen_end();

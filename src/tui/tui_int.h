@@ -94,9 +94,19 @@ void hl_free(struct hl *h);           /* hl_new returns NULL for no words */
  * pad to w with spaces when pad.  Matches of hl (may be NULL) take ROLE_MATCH.
  * Returns the columns used. */
 int draw_text(int y, int x, int w, const char *s, attr_t attr, const struct hl *hl, int pad);
+/* Columns s takes on the screen (text_width, or the width of its ASCII stand-ins on a
+ * terminal without UTF-8). */
+int draw_width(const char *s);
+/* Columns the character c takes, as draw_wc draws it (1 for one it cannot print). */
+int draw_wc_width(wchar_t c);
+/* Draw c at the cursor: itself, its ASCII stand-in, or '?' for what is unprintable. */
+void draw_wc(wchar_t c);
+/* text_visible(s, nl_as), in ASCII stand-ins on a terminal without UTF-8: for text
+ * that is matched against what is typed (the pickers).  Caller frees. */
+char *draw_visible(const char *s, char nl_as);
 /* Fill w columns at y,x with spaces in attr. */
 void draw_fill(int y, int x, int w, attr_t attr);
-/* A copy of s cut to at most w columns, with "…" when cut.  Caller frees. */
+/* A copy of s cut to at most w columns, with "…" ("..." in ASCII) when cut.  Caller frees. */
 char *text_cut(const char *s, int w);
 /* Word-wrap s (safe to print; newlines break lines) to width w.  Returns lines the
  * caller frees (each, and the array); *n is their number (at least 1). */
@@ -270,6 +280,8 @@ struct lineed {
 /* Start editing utf8 (newlines and tabs become spaces, controls are dropped). */
 void lineed_init(struct lineed *le, const char *utf8);
 void lineed_free(struct lineed *le);
+/* Insert c at the cursor, whatever it is (text being loaded, not typed). */
+void lineed_insert(struct lineed *le, wchar_t c);
 /* Apply an editing key; 1 when used. */
 int lineed_key(struct lineed *le, int key);
 /* The text as UTF-8; caller frees. */

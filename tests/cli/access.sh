@@ -82,14 +82,15 @@ done
 check_eq "backup under umask 077" "$(stat -c %a "$T/copy077.db")" 660
 # while the database is open, its -wal and -shm files share its mode
 coproc HOLD { sqlite3 "$T/new077.db" 2>&1; }
-hold_pid=$HOLD_PID     # bash unsets HOLD_PID once the coprocess has exited
-echo "BEGIN IMMEDIATE; UPDATE action SET lead = lead WHERE id = 1; SELECT 'held';" >&"${HOLD[1]}"
-read -r -t 60 held <&"${HOLD[0]}"
+# bash unsets HOLD and HOLD_PID once it has reaped the coprocess: keep them now
+hold_pid=$HOLD_PID hold_in=${HOLD[0]} hold_out=${HOLD[1]}
+echo "BEGIN IMMEDIATE; UPDATE action SET lead = lead WHERE id = 1; SELECT 'held';" >&"$hold_out"
+read -r -t 60 held <&"$hold_in"
 check_eq "held" "$held" held
 check_eq "-wal mode" "$(stat -c %a "$T/new077.db-wal")" 660
 check_eq "-shm mode" "$(stat -c %a "$T/new077.db-shm")" 660
-echo "ROLLBACK; SELECT 'done';" >&"${HOLD[1]}"
-read -r -t 60 done <&"${HOLD[0]}"
-eval "exec ${HOLD[1]}>&-"
+echo "ROLLBACK; SELECT 'done';" >&"$hold_out"
+read -r -t 60 done <&"$hold_in"
+eval "exec $hold_out>&-"
 wait "$hold_pid" 2>/dev/null
 finish

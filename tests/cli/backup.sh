@@ -17,13 +17,14 @@ check_status "ragtrack check on the copy" 0 "$RT" --db "$T/copy.db" check
 # ---- while another process holds a write transaction open --------------------------------------
 rt --user alice set 3 lead="Committed lead" >/dev/null || fail "set"
 coproc HOLD { sqlite3 "$DB" 2>&1; }
-hold_pid=$HOLD_PID     # bash unsets HOLD_PID once the coprocess has exited
+# bash unsets HOLD and HOLD_PID once it has reaped the coprocess: keep them now
+hold_pid=$HOLD_PID hold_in=${HOLD[0]} hold_out=${HOLD[1]}
 echo "BEGIN IMMEDIATE; UPDATE action SET lead = 'Uncommitted lead' WHERE id = 3;
       INSERT INTO note(action_id, at, user, source, text) VALUES (3, 'now', 'x', 'cli', 'uncommitted note');
-      SELECT 'held';" >&"${HOLD[1]}"
+      SELECT 'held';" >&"$hold_out"
 # The shell answers once the statements ran: the transaction is then open.  (The
 # timeout only stops a broken run from hanging.)
-read -r -t 60 held <&"${HOLD[0]}"
+read -r -t 60 held <&"$hold_in"
 check_eq "the other transaction is open" "$held" held
 check_status "backup during the write" 0 rt backup "$T/during.db"
 check_eq "copy integrity" "$(sqlite3 "$T/during.db" "PRAGMA integrity_check")" ok
@@ -32,10 +33,10 @@ check_eq "copy: the committed lead" "$(sqlite3 "$T/during.db" "SELECT lead FROM 
 check_eq "copy: no uncommitted note" "$(sqlite3 "$T/during.db" "SELECT count(*) FROM note")" 0
 check_eq "copy: change log" "$(sqlite3 "$T/during.db" "SELECT count(*) FROM change_log")" 1
 check_status "not onto the open database's -wal" 5 rt backup "$DB-wal"
-echo "COMMIT; SELECT 'done';" >&"${HOLD[1]}"
-read -r -t 60 done <&"${HOLD[0]}"
+echo "COMMIT; SELECT 'done';" >&"$hold_out"
+read -r -t 60 done <&"$hold_in"
 check_eq "the other transaction committed" "$done" done
-eval "exec ${HOLD[1]}>&-"
+eval "exec $hold_out>&-"
 wait "$hold_pid" 2>/dev/null
 check_eq "the database has the late change" "$(q "SELECT lead FROM action WHERE id = 3")" "Uncommitted lead"
 

@@ -16,8 +16,11 @@ done
 for field in $("$RT" set --help | sed -n 's/^  \([a-z]*\)  .*/\1/p'); do
 	check_contains "man page has field $field" "$page" "\\fB$field\\fR"
 done
-if command -v man >/dev/null; then
-	warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$MAN" 2>&1 >/dev/null)
-	check_eq "man page renders without warnings" "$warnings" ""
+# the render check needs man: without it the checks above still count, then SKIP
+if ! command -v man >/dev/null 2>&1; then
+	[ "$FAILED" = 0 ] || finish
+	skip "man is not installed (apt-get install man-db): the page's render check did not run"
 fi
+warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$MAN" 2>&1 >/dev/null)
+check_eq "man page renders without warnings" "$warnings" ""
 finish

@@ -4,13 +4,7 @@
 # tooltips and labels, no script and no URL but the SVG namespace; -o writes it
 # atomically with mode 0660.
 . "$(dirname "$0")/../lib.sh"
-if ! command -v xmllint >/dev/null 2>&1; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		apt-get install -y -q libxml2-utils >/dev/null 2>&1 ||
-			{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libxml2-utils >/dev/null 2>&1; }
-	fi
-	command -v xmllint >/dev/null 2>&1 || skip "xmllint is not installed (apt-get install libxml2-utils)"
-fi
+need xmllint     # make test installs it (libxml2-utils)
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1
 H=$T/report.html

@@ -35,7 +35,7 @@ check_eq "state keys" "$(sql "$T/db" "SELECT key FROM ui_state WHERE user = 'tes
 	"tui.cursor@Police
 tui.filter@Police"
 # an unknown agency is an error before the screen opens
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 check_status "unknown agency" 6 "$RT" --db "$T/db" --as-agency Polce
 check_contains "message" "$(cat "$T/err")" "no agency 'Polce'"
 finish

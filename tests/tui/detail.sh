@@ -26,7 +26,7 @@ wait_for "Enter open"
 wait_for "4/163"
 
 # wide: list and detail side by side, the detail following the cursor
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 COLS=160 ROWS=40 tui_start --review Julia
 wait_for "1/333"
 keys j

@@ -18,7 +18,7 @@ check_eq "evidence" "$(sql "$T/db" "SELECT evidence FROM action WHERE id = 551")
 second line"
 check_eq "logged" "$(sql "$T/db" "SELECT field, source FROM change_log WHERE action_id = 551")" "evidence|tui"
 # the editor's own failure changes nothing
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 TUI_ENV="VISUAL=$T/bad.sh EDITOR=$T/ed.sh" tui_start
 wait_for "1/629"
 keys E c
@@ -26,7 +26,7 @@ wait_for "the editor ($T/bad.sh) failed with status 3: nothing changed"
 check_eq "constraints" "$(sql "$T/db" "SELECT constraints FROM action WHERE id = 551")" ""
 
 # the built-in editor
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start
 wait_for "1/629"
 keys E d

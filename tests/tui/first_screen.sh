@@ -16,7 +16,7 @@ check_eq "stderr" "$(cat "$T/stderr")" ""
 check_eq "screen after quit" "$(screen_after_exit | grep -c .)" 0
 
 # ragtrack with no command opens it too, and tui takes filters
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start tui --review Megan --rag green
 wait_for "review Megan"
 wait_for "[G 26]"

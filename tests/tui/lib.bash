@@ -8,7 +8,11 @@
 # $TUI_TIMEOUT seconds) for what the test expects, never by sleeping.
 #
 #   tui_start [RAGTRACK ARGS...]   start "$RT --db $T/db ARGS" (COLS, ROWS: 100x30;
-#                                  TUI_ENV: extra VAR=value words for its environment)
+#                                  TUI_ENV: extra VAR=value words for its environment;
+#                                  TUI_UNSET: variables to remove from it, e.g. "LC_ALL LANG")
+#                                  on a tmux server of its own (a new socket each time)
+#   tui_stop                       kill the server and wait until the program is gone
+#   app_pid                        the program's process id
 #   keys KEY...                    tmux key names: j Enter Escape C-u "1" ...
 #   type_text TEXT                 literal text
 #   screen                         the screen as text, trailing blanks trimmed
@@ -21,23 +25,41 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 need tmux
-TUI_SOCK=ragtrack-test-$$
+# Every tui_start gets a server on a new socket: a new server on the socket of one just
+# killed can meet it still exiting ("server exited unexpectedly").
+TUI_SOCK=ragtrack-test-$$-0
+TUI_SERVERS=0
 export TMUX_TMPDIR=$T                 # the server's socket goes with the test's files
 TUI_TIMEOUT=${TUI_TIMEOUT:-10}
 EXPECTED=$ROOT/tests/tui/expected
-trap 'tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+tui_kill_all() {
+	local i
+	for ((i = 0; i <= TUI_SERVERS; i++)); do
+		tmux -L "ragtrack-test-$$-$i" kill-server >/dev/null 2>&1
+	done
+}
+trap 'tui_kill_all; rm -rf "$T"' EXIT
 
 printf 'set -g status off\nset -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g history-limit 0\n' \
 	>"$T/tmux.conf"
 
 tui_start() {
 	local cols=${COLS:-100} rows=${ROWS:-30} cmd word
-	rm -f "$T/exit"
+	[ -z "$(tui_running)" ] || tui_stop
+	rm -f "$T/exit" "$T/pid"
+	TUI_SERVERS=$((TUI_SERVERS + 1))
+	TUI_SOCK=ragtrack-test-$$-$TUI_SERVERS
 	cmd="cd $(printf %q "${TUI_CWD:-$T}") && env -u NO_COLOR -u VISUAL -u EDITOR -u RAGTRACK_DB"
+	for word in ${TUI_UNSET:-}; do
+		cmd="$cmd -u $(printf %q "$word")"
+	done
 	for word in LC_ALL=C.UTF-8 TERM=tmux-256color "USER=$USER" "RAGTRACK_TODAY=$RAGTRACK_TODAY" \
 		"RAGTRACK_NOW=$RAGTRACK_NOW" "TMPDIR=$T" ${TUI_ENV:-}; do
+		case " ${TUI_UNSET:-} " in *" ${word%%=*} "*) continue;; esac
 		cmd="$cmd $(printf %q "$word")"
 	done
+	# sh writes its process id, which exec hands to the program
+	cmd="$cmd sh -c $(printf %q 'echo $$ >"$0"; exec "$@"') $(printf %q "$T/pid")"
 	cmd="$cmd $(printf %q "$RT") --db $(printf %q "$T/db")"
 	for word in "$@"; do
 		cmd="$cmd $(printf %q "$word")"
@@ -45,6 +67,23 @@ tui_start() {
 	# the shell records the exit status itself (tmux is sometimes slow to reap the pane)
 	tmux -L "$TUI_SOCK" -f "$T/tmux.conf" new-session -d -x "$cols" -y "$rows" \
 		"$cmd 2>>$(printf %q "$T/stderr"); echo \$? >$(printf %q "$T/exit")"
+}
+
+# The program's process id while it runs (empty before it started and after it ended).
+tui_running() {
+	local pid state
+	[ -s "$T/pid" ] || return 0
+	pid=$(cat "$T/pid")
+	[ -r "/proc/$pid/stat" ] || { kill -0 "$pid" 2>/dev/null && echo "$pid"; return 0; }
+	state=$(sed -n 's/^.*) \(.\).*/\1/p' "/proc/$pid/stat" 2>/dev/null)
+	[ -z "$state" ] || [ "$state" = Z ] || echo "$pid"   # a zombie has ended
+}
+app_pid() { poll test -s "$T/pid" && cat "$T/pid"; }
+tui_gone() { [ -z "$(tui_running)" ]; }
+
+tui_stop() {
+	tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1
+	poll tui_gone || fail "the program did not end after its terminal closed"
 }
 
 keys() { tmux -L "$TUI_SOCK" send-keys "$@"; }

@@ -19,7 +19,7 @@ keys d
 wait_for "By agency"
 wait_for "BTUH                      AAGGGGGGGGGGGBBBBBB------------------ R 0"
 no_colour "NO_COLOR dashboard"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 
 # a monochrome terminal type: the same without NO_COLOR
 copy_db
@@ -27,7 +27,7 @@ TUI_ENV="TERM=xterm-mono" tui_start
 expect_screen first_screen
 no_colour "xterm-mono"
 # with colours, colour is used (so the checks above can fail)
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start
 expect_screen first_screen
 raw=$(tmux -L "$TUI_SOCK" capture-pane -p -e)

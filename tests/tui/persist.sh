@@ -13,24 +13,24 @@ keys j j j j j
 expect_screen persist
 keys q
 check_eq "exit" "$(wait_exit)" 0
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start
 expect_screen persist
 # killed rather than quit (a closed terminal): the filter was saved when it changed
 keys 4
 wait_for "Amber or Green or Blue"
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start
 wait_for "Amber or Green or Blue · sorted by target"
 keys 4
 wait_for "1/103"
 # another user starts from nothing
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 USER=maria tui_start
 wait_for " · all 629 actions "
 wait_for "1/629"
 # filters on the command line win
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start --review Julia
 wait_for " · 333 actions · review Julia "
 wait_for "1/333"

@@ -4,7 +4,6 @@
 # screen and restores the terminal modes before the default action.
 . "$(dirname "$0")/lib.bash"
 copy_db
-app_pid() { pgrep -P "$(tmux -L "$TUI_SOCK" display -p '#{pane_pid}')" | head -1; }
 tui_start
 wait_for "1/629"
 keys 2
@@ -14,7 +13,7 @@ check_eq "SIGTERM exit" "$(wait_exit)" 0
 check_eq "SIGTERM screen" "$(screen_after_exit | grep -c .)" 0
 check_eq "state saved" "$(sql "$T/db" "SELECT count(*) FROM ui_state WHERE user = 'tester' AND key = 'tui.cursor'")" 1
 
-tmux -L "$TUI_SOCK" kill-server
+tui_stop
 tui_start
 wait_for "27 actions · Amber"
 kill -SEGV "$(app_pid)"

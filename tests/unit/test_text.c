@@ -1077,6 +1077,79 @@ static void test_text_width(void)
 	setlocale(LC_ALL, "C");
 }
 
+static void test_text_ascii(void)
+{
+	static const struct {
+		const char *in, *out;
+	} CASES[] = {
+		{ "", "" },
+		{ "plain ASCII, kept: 1-2 | x", "plain ASCII, kept: 1-2 | x" },
+		{ "data.db \xc2\xb7 all 629 actions", "data.db - all 629 actions" },
+		{ "cut\xe2\x80\xa6", "cut..." },
+		{ "2015\xe2\x80\x93" "2016 \xe2\x80\x94 done", "2015-2016 - done" },
+		{ "\xe2\x94\x82", "|" },
+		{ "\xe2\x94\x8c\xe2\x94\x80\xe2\x94\x90", "+-+" },
+		{ "\xe2\x80\x9cno exceptions\xe2\x80\x9d, the board\xe2\x80\x99s", "\"no exceptions\", the board's" },
+		{ "\xe2\x97\x86 Traffic Light", "* Traffic Light" },       /* julia.csv's bullets */
+		{ "\xef\x82\xb7 Word's symbol bullet", "* Word's symbol bullet" },
+		{ "Zo\xc3\xab, Soci\xc3\xa9" "t\xc3\xa9, \xc5\x81\xc3\xb3" "d\xc5\xba, Stra\xc3\x9f" "e", "Zoe, Societe, Lodz, Strasse" },
+		{ "e\xcc\x81", "e" },                                         /* a combining accent */
+		{ "\xc2\xa3" "5\xc2\xa0" "000", "GBP5 000" },
+		{ "\xe6\x97\xa5", "\\u65e5" },
+		{ "\xf0\x9f\x98\x80", "\\u1f600" },
+		{ "a\xff" "b", "a\\xff" "b" },
+		{ "\xe2\x80\x8bzero\xef\xbb\xbf", "zero" },
+	};
+	for (size_t i = 0; i < N_OF(CASES); i++) {
+		char *out = text_ascii(CASES[i].in);
+		CHECK_STR(out, CASES[i].out);
+		free(out);
+	}
+	/* never a '?' that was not there, always ASCII, whatever the bytes */
+	int bad = 0;
+	char s[3] = { 0 }, one[TEXT_ASCII_MAX];
+	for (uint32_t cp = 0x80; cp < 0x30000; cp++) {
+		char u[5] = { 0 };
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		u[utf8_put(cp, u)] = '\0';
+		size_t n = text_ascii_next(u, one);
+		bad += n != strlen(u) || strchr(one, '?') != NULL;
+		for (const char *p = one; *p; p++)
+			bad += (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f;
+	}
+	for (int c = 0x80; c < 0x100; c++) {
+		s[0] = (char)c;
+		bad += text_ascii_next(s, one) != 1 || strchr(one, '?') != NULL;
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(text_ascii_next("", one), 0);
+	char *out = text_ascii(NULL);
+	CHECK_STR(out, "");
+	free(out);
+}
+
+static void test_utf8_char_put(void)
+{
+	uint32_t cp = 0;
+	char out[4];
+	CHECK_INT(utf8_char("\xe2\x80\x93x", &cp), 3);
+	CHECK_INT(cp, 0x2013);
+	CHECK_INT(utf8_char("", &cp), 0);
+	CHECK_INT(utf8_char("\xc0\xaf", &cp), 0);
+	int bad = 0;
+	for (uint32_t c = 1; c < 0x110000; c += 7) {
+		if (c >= 0xD800 && c <= 0xDFFF)
+			continue;
+		char buf[5] = { 0 };
+		size_t n = utf8_put(c, buf);
+		bad += utf8_char(buf, &cp) != n || cp != c;
+	}
+	CHECK_INT(bad, 0);
+	CHECK_INT(utf8_put(0x20AC, out), 3);
+	CHECK(memcmp(out, "\xe2\x82\xac", 3) == 0);
+}
+
 /* Random bytes through every function: no crash (ASan/UBSan watch), and the
  * promises each one makes hold. */
 static int hostile_one(const char *s)
@@ -1152,6 +1225,8 @@ int main(void)
 	test_ref_sort_key();
 	test_text_visible();
 	test_text_width();
+	test_text_ascii();
+	test_utf8_char_put();
 	test_hostile_random();
 	return check_report();
 }
