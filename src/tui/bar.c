@@ -96,25 +96,26 @@ struct hint {
 	enum action_id action;
 	const char *keys;         /* NULL: the first key bound to action */
 	const char *label;
+	int always;               /* shown at any width: the others make room for it */
 };
 
 static const struct hint LIST_HINTS[] = {
-	{ ACT_OPEN, NULL, "open" }, { ACT_TOGGLE_RED, "1-4 0", "RAG" }, { ACT_PICK_AGENCY, NULL, "agency" },
-	{ ACT_PICK_REVIEW, NULL, "review" }, { ACT_TOGGLE_OVERDUE, NULL, "overdue" }, { ACT_SEARCH, NULL, "search" },
-	{ ACT_CLEAR_FILTERS, NULL, "clear" }, { ACT_CYCLE_SORT, NULL, "sort" }, { ACT_SET_RAG, NULL, "set RAG" },
-	{ ACT_EDIT_FORM, NULL, "edit" }, { ACT_EXPORT, NULL, "export" }, { ACT_DASHBOARD, NULL, "dashboard" },
-	{ ACT_HELP, NULL, "help" }, { ACT_QUIT, NULL, "quit" },
+	{ ACT_OPEN, NULL, "open", 0 }, { ACT_TOGGLE_RED, "1-4 0", "RAG", 0 }, { ACT_PICK_AGENCY, NULL, "agency", 0 },
+	{ ACT_PICK_REVIEW, NULL, "review", 0 }, { ACT_TOGGLE_OVERDUE, NULL, "overdue", 0 }, { ACT_SEARCH, NULL, "search", 0 },
+	{ ACT_CLEAR_FILTERS, NULL, "clear", 0 }, { ACT_CYCLE_SORT, NULL, "sort", 0 }, { ACT_SET_RAG, NULL, "set RAG", 0 },
+	{ ACT_EDIT_FORM, NULL, "edit", 0 }, { ACT_EXPORT, NULL, "export", 0 }, { ACT_DASHBOARD, NULL, "dashboard", 0 },
+	{ ACT_HELP, NULL, "help", 1 }, { ACT_QUIT, NULL, "quit", 1 },
 };
 static const struct hint DETAIL_HINTS[] = {
-	{ ACT_BACK, NULL, "back" }, { ACT_NEXT_ITEM, "J K", "next/prev" }, { ACT_SET_RED, "R A G B", "set RAG" },
-	{ ACT_EDIT_FORM, NULL, "edit" }, { ACT_EDIT_LONG, NULL, "edit text" }, { ACT_ADD_NOTE, NULL, "note" },
-	{ ACT_UNDO, NULL, "undo" }, { ACT_HELP, NULL, "help" },
+	{ ACT_BACK, NULL, "back", 1 }, { ACT_NEXT_ITEM, "J K", "next/prev", 0 }, { ACT_SET_RAG, NULL, "set RAG", 0 },
+	{ ACT_EDIT_FORM, NULL, "edit", 0 }, { ACT_EDIT_LONG, NULL, "edit text", 0 }, { ACT_ADD_NOTE, NULL, "note", 0 },
+	{ ACT_UNDO, NULL, "undo", 0 }, { ACT_HELP, NULL, "help", 1 },
 };
 static const struct hint DASH_HINTS[] = {
-	{ ACT_OPEN, NULL, "list its actions" }, { ACT_BACK, NULL, "back" }, { ACT_HELP, NULL, "help" },
+	{ ACT_OPEN, NULL, "list its actions", 0 }, { ACT_BACK, NULL, "back", 1 }, { ACT_HELP, NULL, "help", 1 },
 };
 static const struct hint HELP_HINTS[] = {
-	{ ACT_BACK, NULL, "back" }, { ACT_PAGE_DOWN, NULL, "more" },
+	{ ACT_BACK, NULL, "back", 0 }, { ACT_PAGE_DOWN, NULL, "more", 0 },
 };
 
 static void hints_draw(struct tui *t, int w)
@@ -127,11 +128,22 @@ static void hints_draw(struct tui *t, int w)
 		h = DASH_HINTS, n = sizeof DASH_HINTS / sizeof *DASH_HINTS;
 	else if (t->screen == SCREEN_HELP)
 		h = HELP_HINTS, n = sizeof HELP_HINTS / sizeof *HELP_HINTS;
-	int x = 0;
+	int x = 0, full = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *keys = h[i].keys ? h[i].keys : keys_name(keys_for(t->screen, h[i].action));
 		int need = draw_width(keys) + 1 + draw_width(h[i].label) + 2;
-		if (x + need - 2 > w)
+		int reserved = 0;          /* what the hints that must show still need after this one */
+		for (size_t k = i + 1; k < n; k++)
+			if (h[k].always) {
+				const char *kk = h[k].keys ? h[k].keys : keys_name(keys_for(t->screen, h[k].action));
+				reserved += draw_width(kk) + 1 + draw_width(h[k].label) + 2;
+			}
+		keys = h[i].keys ? h[i].keys : keys_name(keys_for(t->screen, h[i].action));   /* keys_name reuses its buffer */
+		if (!h[i].always && (full || x + need + reserved - 2 > w)) {
+			full = 1;              /* the rest of the optional ones give way, in order */
+			continue;
+		}
+		if (h[i].always && x + need - 2 > w)
 			break;
 		x += draw_text(t->rows - 1, x, w - x, keys, colors_attr(ROLE_KEY), NULL, 0);
 		x += draw_text(t->rows - 1, x, w - x, " ", A_NORMAL, NULL, 0);

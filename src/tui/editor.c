@@ -120,26 +120,39 @@ static int ch_width(wchar_t c)
 	return c == L'\n' ? 0 : draw_wc_width(c);
 }
 
-/* Wrap the text into rows of width columns. */
+/* Wrap the text into rows of width columns, breaking after the last space that fits
+ * (a word longer than a row is cut where the row ends). */
 static void ed_layout(struct ed *e)
 {
 	free(e->starts);
 	e->starts = xcalloc(e->le.len + 2, sizeof *e->starts);
 	e->nrows = 1;
 	int col = 0;
+	size_t row_start = 0, after_space = 0;     /* after_space: a break point in the row, 0 = none */
 	for (size_t i = 0; i < e->le.len; i++) {
 		wchar_t c = e->le.w[i];
 		if (c == L'\n') {
-			e->starts[e->nrows++] = i + 1;
+			e->starts[e->nrows++] = row_start = i + 1;
 			col = 0;
+			after_space = 0;
 			continue;
 		}
 		int cw = ch_width(c);
+		if (col + cw > e->width && c == L' ') {
+			after_space = i + 1;       /* hangs past the edge (not drawn): the break point */
+			continue;
+		}
 		if (col + cw > e->width) {
-			e->starts[e->nrows++] = i;
+			size_t brk = after_space > row_start ? after_space : i;
+			e->starts[e->nrows++] = row_start = brk;
 			col = 0;
+			for (size_t k = brk; k < i; k++)
+				col += ch_width(e->le.w[k]);
+			after_space = 0;
 		}
 		col += cw;
+		if (c == L' ')
+			after_space = i + 1;
 	}
 }
 
@@ -194,16 +207,18 @@ static void ed_draw(struct tui *t, struct ed *e, const char *title)
 		if (r >= e->nrows)
 			continue;
 		size_t end = r + 1 < e->nrows ? e->starts[r + 1] : e->le.len;
+		int col = 0;
 		for (size_t k = e->starts[r]; k < end; k++) {
 			wchar_t c = e->le.w[k];
-			if (c == L'\n')
+			if (c == L'\n' || (col += ch_width(c)) > e->width)
 				break;
 			draw_wc(c);
 		}
 	}
 	draw_text(y + h - 2, x + 2, w - 4, "Ctrl-S or F2 saves · Esc cancels · Enter new line",
 	          colors_attr(ROLE_DIM), NULL, 0);
-	move(y + 1 + crow - e->top, x + 2 + ed_col_of(e, crow, e->le.pos));
+	int ccol = ed_col_of(e, crow, e->le.pos);
+	move(y + 1 + crow - e->top, x + 2 + (ccol > e->width ? e->width : ccol));
 	refresh();
 }
 
@@ -211,14 +226,14 @@ static void ed_draw(struct tui *t, struct ed *e, const char *title)
 static int ed_key(struct ed *e, int key, int page)
 {
 	int row = ed_row_of(e, e->le.pos);
-	int delta = key == KEY_FN(KEY_UP) ? -1 : key == KEY_FN(KEY_DOWN) ? 1 :
-	            key == KEY_FN(KEY_PPAGE) ? -page : key == KEY_FN(KEY_NPAGE) ? page : 0;
+	enum action_id a = keys_lookup_in(SCOPE_EDITOR, key);
+	int delta = a == ACT_MOVE_UP ? -1 : a == ACT_MOVE_DOWN ? 1 : a == ACT_PAGE_UP ? -page : a == ACT_PAGE_DOWN ? page : 0;
 	if (delta) {
 		int to = row + delta < 0 ? 0 : row + delta >= e->nrows ? e->nrows - 1 : row + delta;
 		e->le.pos = ed_pos_at(e, to, e->want_col);
 		return 1;
 	}
-	if (key == '\r' || key == '\n' || key == KEY_FN(KEY_ENTER)) {
+	if (a == ACT_NEW_LINE) {
 		wchar_t nl = L'\n';
 		if (e->le.len + 2 > e->le.cap) {
 			e->le.cap *= 2;
@@ -230,12 +245,16 @@ static int ed_key(struct ed *e, int key, int page)
 		e->dirty = 1;
 		return 1;
 	}
-	if (key == KEY_FN(KEY_HOME) || key == KEY_CTRL('a')) {
+	if (a == ACT_LINE_START) {
 		e->le.pos = e->starts[row];
 		return 1;
 	}
-	if (key == KEY_FN(KEY_END) || key == KEY_CTRL('e')) {
+	if (a == ACT_LINE_END) {
 		e->le.pos = ed_pos_at(e, row, 1 << 20);
+		return 1;
+	}
+	if (a == ACT_TEXT_START || a == ACT_TEXT_END) {
+		e->le.pos = a == ACT_TEXT_START ? 0 : e->le.len;
 		return 1;
 	}
 	size_t len = e->le.len;
@@ -265,7 +284,7 @@ static void ed_load(struct ed *e, const char *text)
 		if (!nl)
 			break;
 		e->le.pos = e->le.len;
-		ed_key(e, '\n', 1);
+		ed_key(e, keys_for_in(SCOPE_EDITOR, ACT_NEW_LINE), 1);
 		line = nl + 1;
 	}
 	free(copy);
@@ -296,18 +315,18 @@ static char *editor_builtin(struct tui *t, const char *title, const char *text)
 			tui_draw(t, DRAW_ALL);
 			continue;
 		}
-		if (key == KEY_CTRL('s') || key == KEY_FN(KEY_F(2))) {
+		enum action_id a = keys_lookup_in(SCOPE_EDITOR, key);
+		if (a == ACT_SAVE) {
 			result = lineed_text(&e.le);
 			break;
 		}
-		if (key == KEY_ESC || t->quit) {
+		if (a == ACT_CANCEL || t->quit) {
 			if (!e.dirty || t->quit || ed_confirm_discard(t))
 				break;
 			tui_draw(t, DRAW_ALL);
 			continue;
 		}
-		int vertical = key == KEY_FN(KEY_UP) || key == KEY_FN(KEY_DOWN) || key == KEY_FN(KEY_PPAGE) ||
-		               key == KEY_FN(KEY_NPAGE);
+		int vertical = a == ACT_MOVE_UP || a == ACT_MOVE_DOWN || a == ACT_PAGE_UP || a == ACT_PAGE_DOWN;
 		if (ed_key(&e, key, t->rows - 6 > 1 ? t->rows - 6 : 1)) {
 			ed_layout(&e);
 			if (!vertical)

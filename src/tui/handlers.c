@@ -154,6 +154,12 @@ static int search_step(struct tui *t, int dir)
 		return DRAW_BOTTOM;
 	long pos = (t->cursor + dir + t->count) % t->count;
 	int bits = list_goto(t, pos) | DRAW_BOTTOM;
+	struct row *r = t->screen == SCREEN_DETAIL ? list_row(t, t->cursor) : NULL;
+	if (r) {                       /* the detail pane follows to the result */
+		t->detail_id = r->id;
+		t->detail_scroll = 0;
+		bits |= DRAW_ALL;
+	}
 	tui_message(t, 0, "result %ld of %ld%s", t->cursor + 1, t->count,
 	            (dir > 0 && pos == 0) ? " (from the top)" : (dir < 0 && pos == t->count - 1) ? " (from the end)" : "");
 	return bits;
@@ -236,6 +242,45 @@ static int edit_failed(struct tui *t, enum status st, const struct err *e)
 	return RELOAD_ALL;
 }
 
+static int evidence_check(const char *text, char *hint, size_t n, void *ctx)
+{
+	(void)ctx;
+	char *v = str_trim(xstrdup(text));
+	int ok = *v != '\0';
+	snprintf(hint, n, ok ? "Enter: next, an optional reason" : "Blue needs evidence");
+	free(v);
+	return ok;
+}
+
+/* Blue = completed and evidenced: the evidence (what is there, to confirm or add to)
+ * and an optional reason are asked for first; Esc at either changes nothing.  The
+ * changes go in ch[1] (evidence, when it changed) and *reason; returns 0 when cancelled. */
+static int ask_blue(struct tui *t, int64_t id, int64_t version, struct field_change *ch, size_t *n,
+                    char **evidence, char **reason)
+{
+	struct action a;
+	if (tui_fetch_shown(t, id, version, &a) != OK)
+		return 0;
+	char *label = xasprintf("Evidence for Blue on #%lld: ", (long long)id);
+	*evidence = prompt_line(t, label, a.evidence, evidence_check, NULL);
+	free(label);
+	if (*evidence) {
+		str_trim(*evidence);
+		if (!str_eq(*evidence, a.evidence ? a.evidence : "")) {
+			ch[1] = (struct field_change){ FIELD_EVIDENCE, *evidence };
+			*n = 2;
+		}
+		*reason = prompt_line(t, "Reason (optional, Enter for none): ", NULL, NULL, NULL);
+	}
+	action_clear(&a);
+	if (!*evidence || !*reason) {
+		tui_message(t, 0, "not changed: Blue was cancelled");
+		return 0;
+	}
+	str_trim(*reason);
+	return 1;
+}
+
 static int set_rag(struct tui *t, enum rag r)
 {
 	int64_t id, version;
@@ -243,25 +288,17 @@ static int set_rag(struct tui *t, enum rag r)
 		return DRAW_BOTTOM;
 	struct field_change ch[2] = { { FIELD_RAG, r == RAG_UNSET ? "unset" : rag_name(r) }, { FIELD_EVIDENCE, NULL } };
 	size_t n = 1;
+	char *evidence = NULL, *reason = NULL;
+	if (r == RAG_BLUE && !ask_blue(t, id, version, ch, &n, &evidence, &reason)) {
+		free(evidence);
+		free(reason);
+		return RELOAD_ALL;
+	}
 	struct err e = {0};
 	int changed = 0;
-	enum status st = store_set(t->s, id, version, ch, n, NULL, &changed, &e);
-	char *evidence = NULL;
-	if (st == ERR_INVALID && r == RAG_BLUE) {
-		/* Blue = completed and evidenced: ask for the evidence, save both at once */
-		evidence = prompt_line(t, "Blue needs evidence: ", NULL, NULL, NULL);
-		if (evidence && *str_trim(evidence)) {
-			ch[1].value = evidence;
-			n = 2;
-			err_clear(&e);
-			st = store_set(t->s, id, version, ch, n, NULL, &changed, &e);
-		} else {
-			free(evidence);
-			tui_message(t, 0, "not changed: Blue needs evidence");
-			return DRAW_ALL;
-		}
-	}
+	enum status st = store_set(t->s, id, version, ch, n, str_empty(reason) ? NULL : reason, &changed, &e);
 	free(evidence);
+	free(reason);
 	if (st != OK)
 		return edit_failed(t, st, &e);
 	if (changed)
@@ -272,16 +309,19 @@ static int set_rag(struct tui *t, enum rag r)
 	return RELOAD_ALL;
 }
 
+/* r, then the letter: the menu's letters are the RAG scope's keys in the key table. */
 static int rag_menu(struct tui *t)
 {
-	static const struct menu_item items[] = {
-		{ 'r', "Red: not on track, remedial action required", ROLE_RED },
-		{ 'a', "Amber: needs monitoring", ROLE_AMBER },
-		{ 'g', "Green: on track (not done)", ROLE_GREEN },
-		{ 'b', "Blue: completed and evidenced", ROLE_BLUE },
-		{ '-', "not set", ROLE_UNSET },
-	};
+	static const enum action_id acts[] = { ACT_SET_RED, ACT_SET_AMBER, ACT_SET_GREEN, ACT_SET_BLUE, ACT_SET_UNSET };
 	static const enum rag rags[] = { RAG_RED, RAG_AMBER, RAG_GREEN, RAG_BLUE, RAG_UNSET };
+	static const char *const labels[] = {
+		"Red: not on track, remedial action required", "Amber: needs monitoring", "Green: on track (not done)",
+		"Blue: completed and evidenced", "not set",
+	};
+	static const enum role roles[] = { ROLE_RED, ROLE_AMBER, ROLE_GREEN, ROLE_BLUE, ROLE_UNSET };
+	struct menu_item items[5];
+	for (int i = 0; i < 5; i++)
+		items[i] = (struct menu_item){ keys_for_in(SCOPE_RAG, acts[i]), labels[i], roles[i] };
 	int64_t id, version;
 	if (!writable(t) || !current(t, &id, &version))
 		return DRAW_BOTTOM;
@@ -498,10 +538,6 @@ int handle_action(struct tui *t, enum action_id a, int key)
 	case ACT_SEARCH_PREV: return search_step(t, -1);
 	case ACT_CYCLE_SORT: return cycle_sort(t);
 	case ACT_SET_RAG: return rag_menu(t);
-	case ACT_SET_RED: return set_rag(t, RAG_RED);
-	case ACT_SET_AMBER: return set_rag(t, RAG_AMBER);
-	case ACT_SET_GREEN: return set_rag(t, RAG_GREEN);
-	case ACT_SET_BLUE: return set_rag(t, RAG_BLUE);
 	case ACT_EDIT_FORM: return edit_form(t);
 	case ACT_EDIT_LONG: return edit_long(t);
 	case ACT_ADD_NOTE: return add_note(t);
@@ -511,8 +547,7 @@ int handle_action(struct tui *t, enum action_id a, int key)
 	case ACT_RELOAD: clearok(curscr, TRUE); return RELOAD_ALL;
 	case ACT_HELP: return help(t);
 	case ACT_QUIT: return DO_QUIT;
-	case ACT_COUNT:
-	case ACT_NONE: break;
+	default: break;          /* the RAG menu's, the prompts' and the editor's own */
 	}
 	return 0;
 }

@@ -34,9 +34,7 @@ static const struct keybind KEYS[] = {
 	{ KEY_FN(KEY_HOME),  ACT_MOVE_FIRST,     SCOPE_GLOBAL },
 	{ 'g',               ACT_MOVE_FIRST,     SCOPE_GLOBAL },
 	{ KEY_FN(KEY_END),   ACT_MOVE_LAST,      SCOPE_GLOBAL },
-	{ 'G',               ACT_MOVE_LAST,      SCOPE_LIST },
-	{ 'G',               ACT_MOVE_LAST,      SCOPE_DASH },
-	{ 'G',               ACT_MOVE_LAST,      SCOPE_HELP },
+	{ 'G',               ACT_MOVE_LAST,      SCOPE_GLOBAL },
 	{ KEY_FN(KEY_MOUSE), ACT_MOUSE,          SCOPE_GLOBAL },
 	{ '\r',              ACT_OPEN,           SCOPE_LIST },
 	{ '\n',              ACT_OPEN,           SCOPE_LIST },
@@ -59,17 +57,13 @@ static const struct keybind KEYS[] = {
 	{ 'v',               ACT_PICK_REVIEW,    SCOPE_LIST },
 	{ 'o',               ACT_TOGGLE_OVERDUE, SCOPE_LIST },
 	{ '/',               ACT_SEARCH,         SCOPE_LIST },
-	{ 'n',               ACT_SEARCH_NEXT,    SCOPE_LIST },
-	{ 'N',               ACT_SEARCH_PREV,    SCOPE_LIST },
+	{ 'n',               ACT_SEARCH_NEXT,    SCOPE_ITEM },
+	{ 'N',               ACT_SEARCH_PREV,    SCOPE_ITEM },
 	{ 's',               ACT_CYCLE_SORT,     SCOPE_LIST },
 	{ 'r',               ACT_SET_RAG,        SCOPE_ITEM },
-	{ 'R',               ACT_SET_RED,        SCOPE_DETAIL },
-	{ 'A',               ACT_SET_AMBER,      SCOPE_DETAIL },
-	{ 'G',               ACT_SET_GREEN,      SCOPE_DETAIL },
-	{ 'B',               ACT_SET_BLUE,       SCOPE_DETAIL },
 	{ 'e',               ACT_EDIT_FORM,      SCOPE_ITEM },
 	{ 'E',               ACT_EDIT_LONG,      SCOPE_ITEM },
-	{ 'n',               ACT_ADD_NOTE,       SCOPE_DETAIL },
+	{ 'm',               ACT_ADD_NOTE,       SCOPE_ITEM },
 	{ 'u',               ACT_UNDO,           SCOPE_ITEM },
 	{ 'x',               ACT_EXPORT,         SCOPE_LIST },
 	{ 'd',               ACT_DASHBOARD,      SCOPE_GLOBAL },
@@ -79,6 +73,83 @@ static const struct keybind KEYS[] = {
 	{ KEY_FN(KEY_F(1)),  ACT_HELP,           SCOPE_GLOBAL },
 	{ 'q',               ACT_QUIT,           SCOPE_LIST },
 	{ KEY_CTRL('c'),     ACT_QUIT,           SCOPE_GLOBAL },
+	/* the RAG menu: r, then the letter (the menu is built from these) */
+	{ 'r',               ACT_SET_RED,        SCOPE_RAG },
+	{ 'a',               ACT_SET_AMBER,      SCOPE_RAG },
+	{ 'g',               ACT_SET_GREEN,      SCOPE_RAG },
+	{ 'b',               ACT_SET_BLUE,       SCOPE_RAG },
+	{ '-',               ACT_SET_UNSET,      SCOPE_RAG },
+	/* menus (RAG, which text to edit, export form, yes/no) */
+	{ KEY_FN(KEY_UP),    ACT_MENU_UP,        SCOPE_MENU },
+	{ 'k',               ACT_MENU_UP,        SCOPE_MENU },
+	{ KEY_FN(KEY_DOWN),  ACT_MENU_DOWN,      SCOPE_MENU },
+	{ 'j',               ACT_MENU_DOWN,      SCOPE_MENU },
+	{ '\r',              ACT_ACCEPT,         SCOPE_MENU },
+	{ '\n',              ACT_ACCEPT,         SCOPE_MENU },
+	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_MENU },
+	{ KEY_ESC,           ACT_CANCEL,         SCOPE_MENU },
+	{ 'q',               ACT_CANCEL,         SCOPE_MENU },
+	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_MENU },
+	/* the one-line prompt (search, export file, evidence, note) */
+	{ '\r',              ACT_ACCEPT,         SCOPE_PROMPT },
+	{ '\n',              ACT_ACCEPT,         SCOPE_PROMPT },
+	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_PROMPT },
+	{ KEY_ESC,           ACT_CANCEL,         SCOPE_PROMPT },
+	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_PROMPT },
+	{ KEY_CTRL('g'),     ACT_CANCEL,         SCOPE_PROMPT },
+	/* the form (e) */
+	{ '\t',              ACT_NEXT_FIELD,     SCOPE_FORM },
+	{ KEY_FN(KEY_DOWN),  ACT_NEXT_FIELD,     SCOPE_FORM },
+	{ KEY_FN(KEY_UP),    ACT_NEXT_FIELD,     SCOPE_FORM },
+	{ KEY_FN(KEY_BTAB),  ACT_NEXT_FIELD,     SCOPE_FORM },
+	{ '\r',              ACT_ACCEPT,         SCOPE_FORM },
+	{ '\n',              ACT_ACCEPT,         SCOPE_FORM },
+	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_FORM },
+	{ KEY_ESC,           ACT_CANCEL,         SCOPE_FORM },
+	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_FORM },
+	/* the pickers (a, v) */
+	{ KEY_FN(KEY_UP),    ACT_MOVE_UP,        SCOPE_PICKER },
+	{ KEY_FN(KEY_DOWN),  ACT_MOVE_DOWN,      SCOPE_PICKER },
+	{ KEY_FN(KEY_PPAGE), ACT_PAGE_UP,        SCOPE_PICKER },
+	{ KEY_FN(KEY_NPAGE), ACT_PAGE_DOWN,      SCOPE_PICKER },
+	{ '\t',              ACT_MARK,           SCOPE_PICKER },
+	{ '\r',              ACT_ACCEPT,         SCOPE_PICKER },
+	{ '\n',              ACT_ACCEPT,         SCOPE_PICKER },
+	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_PICKER },
+	{ KEY_ESC,           ACT_CANCEL,         SCOPE_PICKER },
+	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_PICKER },
+	/* the built-in editor (E when neither $VISUAL nor $EDITOR is set) */
+	{ KEY_FN(KEY_UP),    ACT_MOVE_UP,        SCOPE_EDITOR },
+	{ KEY_FN(KEY_DOWN),  ACT_MOVE_DOWN,      SCOPE_EDITOR },
+	{ KEY_FN(KEY_PPAGE), ACT_PAGE_UP,        SCOPE_EDITOR },
+	{ KEY_FN(KEY_NPAGE), ACT_PAGE_DOWN,      SCOPE_EDITOR },
+	{ KEY_FN(KEY_HOME),  ACT_LINE_START,     SCOPE_EDITOR },
+	{ KEY_CTRL('a'),     ACT_LINE_START,     SCOPE_EDITOR },
+	{ KEY_FN(KEY_END),   ACT_LINE_END,       SCOPE_EDITOR },
+	{ KEY_CTRL('e'),     ACT_LINE_END,       SCOPE_EDITOR },
+	{ KEY_CTRL_HOME,     ACT_TEXT_START,     SCOPE_EDITOR },
+	{ KEY_CTRL_END,      ACT_TEXT_END,       SCOPE_EDITOR },
+	{ '\r',              ACT_NEW_LINE,       SCOPE_EDITOR },
+	{ '\n',              ACT_NEW_LINE,       SCOPE_EDITOR },
+	{ KEY_FN(KEY_ENTER), ACT_NEW_LINE,       SCOPE_EDITOR },
+	{ KEY_CTRL('s'),     ACT_SAVE,           SCOPE_EDITOR },
+	{ KEY_FN(KEY_F(2)),  ACT_SAVE,           SCOPE_EDITOR },
+	{ KEY_ESC,           ACT_CANCEL,         SCOPE_EDITOR },
+	/* typing in a prompt, a form field or the editor */
+	{ KEY_FN(KEY_LEFT),  ACT_CHAR_LEFT,      SCOPE_LINE },
+	{ KEY_FN(KEY_RIGHT), ACT_CHAR_RIGHT,     SCOPE_LINE },
+	{ KEY_FN(KEY_HOME),  ACT_LINE_START,     SCOPE_LINE },
+	{ KEY_CTRL('a'),     ACT_LINE_START,     SCOPE_LINE },
+	{ KEY_FN(KEY_END),   ACT_LINE_END,       SCOPE_LINE },
+	{ KEY_CTRL('e'),     ACT_LINE_END,       SCOPE_LINE },
+	{ KEY_FN(KEY_BACKSPACE), ACT_DELETE_BACK, SCOPE_LINE },
+	{ 127,               ACT_DELETE_BACK,    SCOPE_LINE },
+	{ KEY_CTRL('h'),     ACT_DELETE_BACK,    SCOPE_LINE },
+	{ KEY_FN(KEY_DC),    ACT_DELETE_CHAR,    SCOPE_LINE },
+	{ KEY_CTRL('d'),     ACT_DELETE_CHAR,    SCOPE_LINE },
+	{ KEY_CTRL('w'),     ACT_DELETE_WORD,    SCOPE_LINE },
+	{ KEY_CTRL('u'),     ACT_DELETE_TO_START, SCOPE_LINE },
+	{ KEY_CTRL('k'),     ACT_DELETE_TO_END,  SCOPE_LINE },
 };
 #define NKEYS (sizeof KEYS / sizeof *KEYS)
 
@@ -89,6 +160,13 @@ static const char *const SCOPE_TITLES[SCOPE_COUNT] = {
 	[SCOPE_DETAIL] = "The detail pane",
 	[SCOPE_DASH] = "The dashboard",
 	[SCOPE_HELP] = "This help",
+	[SCOPE_RAG] = "The RAG menu (r, then the letter)",
+	[SCOPE_MENU] = "Menus (the RAG, the text to edit, the export form, yes or no)",
+	[SCOPE_PROMPT] = "The prompt on the bottom line (search, export file, evidence, note)",
+	[SCOPE_FORM] = "The edit form (e)",
+	[SCOPE_PICKER] = "The agency and review pickers (a, v): typing narrows the list",
+	[SCOPE_EDITOR] = "The built-in editor (E, when neither $VISUAL nor $EDITOR is set)",
+	[SCOPE_LINE] = "Typing in a prompt, a form field, a picker or the editor",
 };
 
 const char *action_name(enum action_id a)
@@ -126,6 +204,22 @@ enum action_id keys_lookup(enum view screen, int key)
 	return ACT_NONE;
 }
 
+enum action_id keys_lookup_in(enum scope scope, int key)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (KEYS[i].key == key && KEYS[i].scope == scope)
+			return KEYS[i].action;
+	return ACT_NONE;
+}
+
+int keys_for_in(enum scope scope, enum action_id action)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (KEYS[i].action == action && KEYS[i].scope == scope)
+			return KEYS[i].key;
+	return 0;
+}
+
 int keys_for(enum view screen, enum action_id action)
 {
 	for (size_t i = 0; i < NKEYS; i++)
@@ -144,6 +238,9 @@ const char *keys_name(int key)
 		{ KEY_FN(KEY_RIGHT), "Right" }, { KEY_FN(KEY_PPAGE), "PgUp" }, { KEY_FN(KEY_NPAGE), "PgDn" },
 		{ KEY_FN(KEY_HOME), "Home" }, { KEY_FN(KEY_END), "End" }, { KEY_FN(KEY_ENTER), "Enter" },
 		{ KEY_FN(KEY_MOUSE), "Mouse" }, { KEY_FN(KEY_F(1)), "F1" }, { KEY_FN(KEY_F(5)), "F5" },
+		{ KEY_FN(KEY_F(2)), "F2" }, { KEY_FN(KEY_BTAB), "Shift-Tab" }, { KEY_FN(KEY_BACKSPACE), "Backspace" },
+		{ KEY_FN(KEY_DC), "Delete" }, { KEY_CTRL_HOME, "Ctrl-Home" }, { KEY_CTRL_END, "Ctrl-End" },
+		{ '\t', "Tab" }, { 127, "Backspace" },
 		{ '\r', "Enter" }, { '\n', "Enter" }, { KEY_ESC, "Esc" }, { ' ', "Space" },
 	};
 	for (size_t i = 0; i < sizeof NAMES / sizeof *NAMES; i++)

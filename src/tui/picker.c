@@ -206,11 +206,12 @@ int picker_run(struct tui *t, enum store_group by)
 	for (;;) {
 		picker_draw(t, &p);
 		int key = tui_getkey(t);
+		enum action_id a = keys_lookup_in(SCOPE_PICKER, key);
 		if (key == KEY_FN(KEY_RESIZE)) {
 			tui_draw(t, DRAW_ALL);
-		} else if (key == KEY_ESC || key == KEY_CTRL('c') || t->quit) {
+		} else if (a == ACT_CANCEL || t->quit) {
 			break;
-		} else if (key == '\r' || key == '\n' || key == KEY_FN(KEY_ENTER)) {
+		} else if (a == ACT_ACCEPT) {
 			if (!p.nmatch && !picker_marked(&p))
 				continue;
 			if (by == GROUP_AGENCY)
@@ -219,22 +220,24 @@ int picker_run(struct tui *t, enum store_group by)
 				set_review(t, &p);
 			result = RELOAD_ALL | FILTER_CHANGED;
 			break;
-		} else if (key == KEY_FN(KEY_UP)) {
+		} else if (a == ACT_MOVE_UP) {
 			if (p.cur > 0)
 				p.cur--;
-		} else if (key == KEY_FN(KEY_DOWN)) {
+		} else if (a == ACT_MOVE_DOWN) {
 			if (p.cur + 1 < p.nmatch)
 				p.cur++;
-		} else if (key == KEY_FN(KEY_PPAGE)) {
+		} else if (a == ACT_PAGE_UP) {
 			p.cur = p.cur > 10 ? p.cur - 10 : 0;
-		} else if (key == KEY_FN(KEY_NPAGE)) {
+		} else if (a == ACT_PAGE_DOWN) {
 			p.cur = p.cur + 10 < p.nmatch ? p.cur + 10 : (p.nmatch ? p.nmatch - 1 : 0);
-		} else if (key == '\t' && by == GROUP_AGENCY && p.nmatch) {
-			struct pick_item *it = &p.items[p.match[p.cur]];
-			if (it->name)
-				it->marked = !it->marked;
-			if (p.cur + 1 < p.nmatch)
-				p.cur++;
+		} else if (a == ACT_MARK) {
+			if (by == GROUP_AGENCY && p.nmatch) {
+				struct pick_item *it = &p.items[p.match[p.cur]];
+				if (it->name)
+					it->marked = !it->marked;
+				if (p.cur + 1 < p.nmatch)
+					p.cur++;
+			}
 		} else if (lineed_key(&p.typed, key)) {
 			picker_narrow(&p);
 			p.cur = p.nmatch > 1 && !p.items[p.match[0]].name ? 1 : 0;

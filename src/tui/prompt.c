@@ -82,40 +82,35 @@ char *lineed_text(const struct lineed *le)
 
 int lineed_key(struct lineed *le, int key)
 {
-	switch (key) {
-	case KEY_FN(KEY_LEFT):
+	switch (keys_lookup_in(SCOPE_LINE, key)) {
+	case ACT_CHAR_LEFT:
 		if (le->pos)
 			le->pos--;
 		return 1;
-	case KEY_FN(KEY_RIGHT):
+	case ACT_CHAR_RIGHT:
 		if (le->pos < le->len)
 			le->pos++;
 		return 1;
-	case KEY_FN(KEY_HOME):
-	case KEY_CTRL('a'):
+	case ACT_LINE_START:
 		le->pos = 0;
 		return 1;
-	case KEY_FN(KEY_END):
-	case KEY_CTRL('e'):
+	case ACT_LINE_END:
 		le->pos = le->len;
 		return 1;
-	case KEY_FN(KEY_BACKSPACE):
-	case 127:
-	case KEY_CTRL('h'):
+	case ACT_DELETE_BACK:
 		if (le->pos)
 			lineed_delete(le, le->pos - 1, le->pos);
 		return 1;
-	case KEY_FN(KEY_DC):
-	case KEY_CTRL('d'):
+	case ACT_DELETE_CHAR:
 		lineed_delete(le, le->pos, le->pos + 1);
 		return 1;
-	case KEY_CTRL('u'):
+	case ACT_DELETE_TO_START:
 		lineed_delete(le, 0, le->pos);
 		return 1;
-	case KEY_CTRL('k'):
+	case ACT_DELETE_TO_END:
 		lineed_delete(le, le->pos, le->len);
 		return 1;
-	case KEY_CTRL('w'): {
+	case ACT_DELETE_WORD: {
 		size_t p = le->pos;
 		while (p && le->w[p - 1] == L' ')
 			p--;
@@ -124,6 +119,8 @@ int lineed_key(struct lineed *le, int key)
 		lineed_delete(le, p, le->pos);
 		return 1;
 	}
+	default:
+		break;
 	}
 	if (key >= 32 && key < 0x110000 && key != 127 && iswprint((wint_t)key)) {
 		lineed_insert(le, (wchar_t)key);
@@ -196,12 +193,13 @@ char *prompt_line(struct tui *t, const char *label, const char *initial, prompt_
 		move(y, cx);
 		refresh();
 		int key = tui_getkey(t);
+		enum action_id a = keys_lookup_in(SCOPE_PROMPT, key);
 		if (key == KEY_FN(KEY_RESIZE)) {
 			tui_draw(t, DRAW_ALL);
-		} else if (key == KEY_ESC || key == KEY_CTRL('c') || key == KEY_CTRL('g') || t->quit) {
+		} else if (a == ACT_CANCEL || t->quit) {
 			free(text);
 			break;
-		} else if (key == '\r' || key == '\n' || key == KEY_FN(KEY_ENTER)) {
+		} else if (a == ACT_ACCEPT) {
 			if (ok) {
 				result = text;
 				break;
@@ -298,17 +296,17 @@ int prompt_menu(struct tui *t, const char *title, const struct menu_item *items,
 			tui_draw(t, DRAW_ALL);
 			continue;
 		}
-		if (key == KEY_ESC || key == 'q' || key == KEY_CTRL('c') || t->quit)
+		if (t->quit)
 			return -1;
-		if (key == '\r' || key == '\n' || key == KEY_FN(KEY_ENTER))
-			return cur;
-		if (key == KEY_FN(KEY_UP) || key == 'k')
-			cur = cur > 0 ? cur - 1 : n - 1;
-		else if (key == KEY_FN(KEY_DOWN) || key == 'j')
-			cur = cur < n - 1 ? cur + 1 : 0;
-		else
-			for (int i = 0; i < n; i++)
-				if (items[i].key && ascii_fold(key) == ascii_fold(items[i].key))
-					return i;
+		for (int i = 0; i < n; i++)
+			if (items[i].key && ascii_fold(key) == ascii_fold(items[i].key))
+				return i;
+		switch (keys_lookup_in(SCOPE_MENU, key)) {
+		case ACT_CANCEL: return -1;
+		case ACT_ACCEPT: return cur;
+		case ACT_MENU_UP: cur = cur > 0 ? cur - 1 : n - 1; break;
+		case ACT_MENU_DOWN: cur = cur < n - 1 ? cur + 1 : 0; break;
+		default: break;
+		}
 	}
 }

@@ -68,6 +68,32 @@ void tui_message(struct tui *t, int error, const char *fmt, ...)
 	t->msg_error = error;
 }
 
+/* The code curses gives a key it knows only by its terminfo name ("kEND5" is
+ * Ctrl-End), or -1 when the terminal has no such key. */
+static int extended_key(const char *name)
+{
+	char *seq = tigetstr(name);
+	if (!seq || seq == (char *)-1)
+		return -1;
+	int code = key_defined(seq);
+	return code > 0 ? code : -1;
+}
+
+static int map_extended(int code)
+{
+	static int ctrl_end, ctrl_home, known;
+	if (!known) {
+		ctrl_end = extended_key("kEND5");
+		ctrl_home = extended_key("kHOM5");
+		known = 1;
+	}
+	if (code == ctrl_end)
+		return KEY_CTRL_END;
+	if (code == ctrl_home)
+		return KEY_CTRL_HOME;
+	return KEY_FN(code);
+}
+
 int tui_getkey(struct tui *t)
 {
 	for (int errors = 0;;) {
@@ -87,7 +113,7 @@ int tui_getkey(struct tui *t)
 		if (rc == KEY_CODE_YES) {
 			if (wc == KEY_RESIZE)
 				getmaxyx(stdscr, t->rows, t->cols);
-			return KEY_FN((int)wc);
+			return map_extended((int)wc);
 		}
 		return (int)wc;
 	}

@@ -22,8 +22,14 @@ enum action_id {
 };
 
 /* Where a binding applies.  A key is looked up in the screen's own scope, then ITEM
- * (list and detail: an action is selected), then GLOBAL. */
-enum scope { SCOPE_GLOBAL, SCOPE_ITEM, SCOPE_LIST, SCOPE_DETAIL, SCOPE_DASH, SCOPE_HELP, SCOPE_COUNT };
+ * (list and detail: an action is selected), then GLOBAL.  The modal scopes (a prompt,
+ * a menu, ...) are looked up on their own (keys_lookup_in); their line editing is
+ * SCOPE_LINE's. */
+enum scope {
+	SCOPE_GLOBAL, SCOPE_ITEM, SCOPE_LIST, SCOPE_DETAIL, SCOPE_DASH, SCOPE_HELP,
+	SCOPE_RAG, SCOPE_MENU, SCOPE_PROMPT, SCOPE_FORM, SCOPE_PICKER, SCOPE_EDITOR, SCOPE_LINE,
+	SCOPE_COUNT
+};
 
 enum view { SCREEN_LIST, SCREEN_DETAIL, SCREEN_DASH, SCREEN_HELP };
 
@@ -31,9 +37,16 @@ enum view { SCREEN_LIST, SCREEN_DETAIL, SCREEN_DASH, SCREEN_HELP };
 #define KEY_FN(k) (0x200000 | (k))
 #define KEY_CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27
+/* Keys curses knows only by name (ncurses' extended keys): tui_getkey maps them here. */
+#define KEY_CTRL_HOME 0x300001
+#define KEY_CTRL_END  0x300002
 
 /* The action bound to key on screen, or ACT_NONE. */
 enum action_id keys_lookup(enum view screen, int key);
+/* The action bound to key in scope alone (a modal prompt, menu or form), or ACT_NONE. */
+enum action_id keys_lookup_in(enum scope scope, int key);
+/* The first key bound to action in scope alone, 0 when none. */
+int keys_for_in(enum scope scope, enum action_id action);
 /* "Enter", "Ctrl-L", "PgDn", "a": the name of a key for help and hints. */
 const char *keys_name(int key);
 /* The first key bound to action on screen (for hints), 0 when none. */
