@@ -231,6 +231,8 @@ BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;
 
 -- Full-text search over question, response, action, evidence, notes and the extra fields'
 -- values (the unit separators between them separate words); rowid = action.id.
+-- English word forms: porter stems over unicode61, so "audit" finds "audits" and
+-- "safeguard" "safeguarding"; diacritics are ignored ("cafe" finds "café").
 -- External content: the index reads its text from action_fts_source and stores none of
 -- its own (half the database size).  The price: an entry must be deleted with exactly the
 -- values it was indexed with, so every trigger deletes BEFORE a change and re-inserts
@@ -247,7 +249,7 @@ SELECT a.id AS id, q.text AS question, r.text AS response, a.text AS action,
 CREATE VIRTUAL TABLE action_fts USING fts5(
     question, response, action, evidence, notes, extra,
     content = 'action_fts_source', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER action_fts_insert AFTER INSERT ON action

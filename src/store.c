@@ -37,7 +37,8 @@ static const struct migration {
 	     " CHECK (withdrawn IN (0, 1));" },
 	{ 2, "CREATE INDEX action_withdrawn ON action(review_id, agency_id, rag) WHERE withdrawn = 1;" },
 	/* 2: extra fields (columns that map to no field, kept under their header), and
-	 * their values in the full-text index. */
+	 * their values in the full-text index; the index is made again from schema.sql, so
+	 * it also takes English word forms (porter) and prefixes. */
 	{ 2, "ALTER TABLE action ADD COLUMN extra TEXT NOT NULL DEFAULT '';"
 	     "CREATE TABLE extra_field (review_id INTEGER NOT NULL REFERENCES review(id), pos INTEGER NOT NULL,"
 	     " name TEXT NOT NULL, PRIMARY KEY (review_id, pos)) WITHOUT ROWID;" },
@@ -282,6 +283,16 @@ static enum status fts_from_schema(struct store *s, struct err *err)
 	return rc;
 }
 
+/* The index rebuild (the one long step: every text is read again) says so first,
+ * with how many actions it reads.  On stderr: the browser's screen is not up yet
+ * when a database is opened. */
+static void store_upgrade_notice(struct store *s)
+{
+	const char *notice = "rebuilding the search index for word forms and prefixes";
+	int64_t n = store_scalar(s, "SELECT count(*) FROM action", 0, 0);
+	fprintf(stderr, "ragtrack: %s: upgrading: %s (%lld action%s)...\n", s->path, notice, (long long)n, n == 1 ? "" : "s");
+}
+
 static enum status store_upgrade(struct store *s, struct err *err)
 {
 	int64_t version = store_scalar(s, "PRAGMA user_version", 0, 0);
@@ -305,8 +316,10 @@ static enum status store_upgrade(struct store *s, struct err *err)
 				fts = 1;
 			else if (MIGRATIONS[i].to > version)
 				st = store_exec(s, MIGRATIONS[i].sql, err);
-		if (st == OK && fts)
+		if (st == OK && fts) {
+			store_upgrade_notice(s);
 			st = fts_from_schema(s, err);
+		}
 	}
 	if (st == OK) {
 		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);

@@ -110,8 +110,11 @@ static size_t search_word_count(const char *words)
 }
 
 /* FTS5 query from what a user typed: every different word (up to SEARCH_MAX_WORDS)
- * becomes a quoted string, so quotes, NEAR, AND, * and column filters in user text are
- * searched for, never interpreted. */
+ * becomes a quoted string, so quotes, NEAR, AND, column filters and the like in user
+ * text are searched for, never interpreted.  The one operator kept: a word ending in *
+ * is a prefix ("miss*" finds missing and missed), written as FTS5's "miss" * outside
+ * the quotes; a word of stars alone adds nothing.  The tokenizer stems the words
+ * (porter), so "safeguard" finds "safeguarding" too. */
 static char *fts_phrase(const char *all)
 {
 	struct buf b = {0};
@@ -119,16 +122,19 @@ static char *fts_phrase(const char *all)
 	const char *p = words, *start;
 	size_t n, count = 0;
 	while (count < SEARCH_MAX_WORDS && (start = search_word(&p, &n)) != NULL) {
-		if (search_word_repeated(words, start, n))
+		const char *end = start + n;
+		while (end > start && end[-1] == '*')
+			end--;
+		if (end == start || search_word_repeated(words, start, n))
 			continue;
 		count++;
 		buf_adds(&b, b.len ? " \"" : "\"");
-		for (const char *c = start; c < start + n; c++) {
+		for (const char *c = start; c < end; c++) {
 			if (*c == '"')
 				buf_addc(&b, '"');
 			buf_addc(&b, *c);
 		}
-		buf_addc(&b, '"');
+		buf_adds(&b, end < p ? "\" *" : "\"");
 	}
 	free(words);
 	return b.s ? buf_steal(&b) : xstrdup("\"\"");
@@ -917,6 +923,54 @@ static enum status position_by_key(struct store *s, const struct filter *f, int6
 			*pos = n;
 	}
 	return OK;
+}
+
+/* Add the marked stretches (between \x01 and \x02) of marked to words, once each. */
+static void words_add_marked(const char *marked, char ***words, size_t *n)
+{
+	for (const char *p = marked ? strchr(marked, '\x01') : NULL; p; p = strchr(p, '\x01')) {
+		const char *end = strchr(++p, '\x02');
+		if (!end)
+			break;
+		char *w = xstrndup(p, (size_t)(end - p));
+		int seen = 0;
+		for (size_t i = 0; i < *n && !seen; i++)
+			seen = str_casecmp((*words)[i], w) == 0;
+		if (seen || !*w) {
+			free(w);
+		} else {
+			*words = xrealloc(*words, (*n + 1) * sizeof **words);
+			(*words)[(*n)++] = w;
+		}
+		p = end + 1;
+	}
+}
+
+enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
+                               struct err *err)
+{
+	*words = NULL;
+	*n = 0;
+	if (str_empty(search))
+		return OK;
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st,
+	                  "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
+	                  " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
+	                  " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
+	                  " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err))
+		return ERR_DB;
+	char *phrase = fts_phrase(search);
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	free(phrase);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (int c = 0; c < 6; c++)
+			words_add_marked((const char *)sqlite3_column_text(st, c), words, n);
+	enum status result = rc == SQLITE_ROW || rc == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
+	sqlite3_finalize(st);
+	return result;
 }
 
 enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos, struct err *err)

@@ -225,6 +225,12 @@ enum status store_position(struct store *s, const struct filter *f, int64_t id, 
 typedef int (*store_extra_fn)(const char *name, int nth, void *ctx);
 enum status store_extra_fields(struct store *s, const struct filter *f, store_extra_fn fn, void *ctx,
                                struct err *err);
+/* The words of action id's searched texts (question, response, action, evidence,
+ * notes and extra fields) that search matches, word forms and prefixes included
+ * ("audits" for a search of "audit"), each once, as written.  *words gets *n strings the caller frees (each,
+ * and the array; NULL when none). */
+enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
+                               struct err *err);
 /* One action in full (ERR_NOT_FOUND when missing or outside the agency lens).
  * Caller clears a with action_clear. */
 enum status store_get(struct store *s, int64_t id, struct action *a, struct err *err);

@@ -20,6 +20,7 @@ void detail_free(struct detail *d)
 		free(d->lines[i].s);
 	free(d->lines);
 	free(d->agency);
+	hl_free(d->hl);
 	free(d);
 }
 
@@ -184,6 +185,7 @@ static struct detail *detail_build(struct tui *t, int64_t id, int width)
 	d->version = a.version;
 	d->rag = a.rag;
 	d->agency = xstrdup(a.agency);
+	d->hl = hl_for_action(t, id);
 	detail_head(d, &a);
 	if (!str_empty(a.finding) || !str_empty(a.finding_ref))
 		section(d, str_empty(a.finding_ref) ? "Finding" : "Finding (theme)", a.finding);
@@ -247,7 +249,7 @@ void detail_draw(struct tui *t, int y, int x, int h, int w)
 		if (k >= d->n)
 			continue;
 		const struct dline *l = &d->lines[k];
-		draw_text(y + i, x + l->indent, w - l->indent, l->s, colors_attr(l->role), t->hl, 0);
+		draw_text(y + i, x + l->indent, w - l->indent, l->s, colors_attr(l->role), d->hl, 0);
 	}
 }
 

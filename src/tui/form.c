@@ -143,15 +143,15 @@ int form_edit(struct tui *t, int64_t id, int64_t version)
 	for (;;) {
 		form_draw(t, &f);
 		int key = tui_getkey(t);
-		enum action_id a = keys_lookup_in(SCOPE_FORM, key);
+		enum action_id act = keys_lookup_in(SCOPE_FORM, key);
 		if (key == KEY_FN(KEY_RESIZE)) {
 			tui_draw(t, DRAW_ALL);
-		} else if (a == ACT_CANCEL || t->quit) {
+		} else if (act == ACT_CANCEL || t->quit) {
 			tui_message(t, 0, "edit cancelled");
 			break;
-		} else if (a == ACT_NEXT_FIELD) {
+		} else if (act == ACT_NEXT_FIELD) {
 			f.cur = (f.cur + 1) % F_COUNT;
-		} else if (a == ACT_ACCEPT) {
+		} else if (act == ACT_ACCEPT) {
 			if (form_save(t, &f, &bits))
 				break;
 		} else {

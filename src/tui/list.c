@@ -18,6 +18,7 @@ static void row_free(struct row *r)
 	free(r->target);
 	free(r->lead);
 	free(r->text);
+	hl_free(r->hl);
 	memset(r, 0, sizeof *r);
 }
 
@@ -63,6 +64,7 @@ static int window_add(const struct action *a, void *ctx)
 		free(r->text);
 		r->text = marked;
 	}
+	r->hl = hl_for_action(t, a->id);
 	return t->win.n >= t->win.cap;
 }
 
@@ -223,15 +225,15 @@ static void list_draw_row(struct tui *t, int y, long pos, const struct columns *
 	if (c->review)
 		x = cell(y, x, c->review, new_review ? r->review : "", group, NULL);
 	x = cell(y, x, c->q, new_question ? r->qref : "", group, NULL);
-	x = cell(y, x, c->agency, r->agency, base, t->hl);
+	x = cell(y, x, c->agency, r->agency, base, NULL);
 	char *target = r->overdue ? xasprintf("%s!", r->target) : xstrdup(r->target);
 	x = cell(y, x, c->target, target, r->overdue && !selected ? colors_attr(ROLE_OVERDUE) : base, NULL);
 	free(target);
 	if (c->lead)
-		x = cell(y, x, c->lead, r->lead, base, t->hl);
+		x = cell(y, x, c->lead, r->lead, base, NULL);
 	if (w > x) {
 		char *cut = text_cut(r->text, w - x);
-		draw_text(y, x, w - x, cut, base, t->hl, 1);
+		draw_text(y, x, w - x, cut, base, r->hl, 1);
 		free(cut);
 	}
 }

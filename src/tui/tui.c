@@ -276,7 +276,6 @@ static void tui_free(struct tui *t)
 	detail_free(t->detail);
 	dash_free(t);
 	help_free(t);
-	hl_free(t->hl);
 	filter_free(&t->f);
 }
 
@@ -286,8 +285,6 @@ static void reload(struct tui *t, int bits)
 	if (bits & FILTER_CHANGED) {
 		t->cursor = 0;
 		t->top = 0;
-		hl_free(t->hl);
-		t->hl = hl_new(t->f.search);
 	}
 	if (bits & RELOAD_ROWS)
 		list_clear(t);
@@ -344,7 +341,6 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 		return st;
 	}
 	state_load(&t, o ? o->filter : NULL);
-	t.hl = hl_new(t.f.search);
 	if (output_ascii())
 		tui_message(&t, 0, "This terminal shows no UTF-8: other characters appear as ASCII stand-ins");
 	tui_loop(&t);

@@ -95,12 +95,16 @@ enum role colors_rag(enum rag r);
 int colors_mono(void);
 
 /* ---- drawing text (draw.c) ---------------------------------------------------------- */
+struct tui;
 /* Words to highlight (the search), case-insensitive. */
 struct hl {
 	wchar_t **words;
 	int n;
 };
 struct hl *hl_new(const char *search);
+/* The words a search matched in action id (the store's word forms and prefixes), or
+ * NULL when none or when there is no search.  Caller frees with hl_free. */
+struct hl *hl_for_action(struct tui *t, int64_t id);
 void hl_free(struct hl *h);           /* hl_new returns NULL for no words */
 
 /* Draw s (already safe to print: text_visible) at y,x in at most w columns with attr;
@@ -135,6 +139,7 @@ struct row {
 	enum rag rag;
 	int overdue;
 	char *review, *qref, *agency, *target, *lead, *text;
+	struct hl *hl;            /* the words the search matched in it, or NULL */
 };
 
 /* A window of rows around the cursor: the list is never read whole. */
@@ -155,6 +160,7 @@ struct detail {
 	int64_t id, version;      /* the action shown, and the version displayed */
 	enum rag rag;
 	char *agency;
+	struct hl *hl;            /* the words the search matched in it, or NULL */
 	int width;                /* the lines are wrapped to it */
 	struct dline *lines;
 	int n, cap;
@@ -179,7 +185,6 @@ struct tui {
 	long rag_counts[RAG_COUNT];
 	long cursor, top;
 	struct window win;
-	struct hl *hl;
 	/* detail pane */
 	struct detail *detail;
 	int64_t detail_id;        /* the detail screen's action (kept when an edit drops it from the list) */

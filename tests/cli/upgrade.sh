@@ -7,16 +7,19 @@ DB=$T/old.db
 make_db "$DB" || finish
 before=$(q "select id, text, rag, evidence from action order by id" | sha256sum)
 # Make it a version-1 database: the schema as it was before version 2.  Its full-text
-# index had no column for the extra fields: made from the current one without it.
+# index had no column for the extra fields and no English stems (unicode61 alone): made
+# from the current one without them.
 FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
 fts_v1=$(q "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY type = 'trigger', type = 'view'" |
-	sed -z 's/,\n *a\.extra AS extra//; s/, extra//g')
+	sed -z 's/,\n *a\.extra AS extra//; s/, extra//g; s/porter unicode61/unicode61/')
 fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
 q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
    INSERT INTO action_fts(action_fts) VALUES ('rebuild');
    DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board;
    PRAGMA user_version = 1;"
 check_eq "version 1 has no extra fields" "$(q "select count(*) from sqlite_schema where sql like '%extra%'")" "0"
+check_contains "version 1 has no stems" "$(q "select sql from sqlite_schema where name = 'action_fts'")" "tokenize = 'unicode61"
+stems_before=$(q "select count(*) from action_fts where action_fts match 'safeguard'")
 check_eq "made version 1" "$(q "pragma user_version")" "1"
 
 # read-only opening does not upgrade, and says why it cannot open
@@ -25,7 +28,13 @@ rt --read-only list >/dev/null 2>"$T/err" && fail "read-only opened an old schem
 check_contains "read-only message" "$(cat "$T/err")" "schema upgrade (version 1 to"
 check_eq "read-only left it untouched" "$(sum_file "$DB")" "$sum"
 
-rt list --rag red >/dev/null || fail "list on a version-1 database"
+rt list --rag red >/dev/null 2>"$T/err" || fail "list on a version-1 database"
+check_contains "the rebuild is announced" "$(cat "$T/err")" "upgrading: rebuilding the search index for word forms and prefixes ("
+check_contains "the tokenizer is English" "$(q "select sql from sqlite_master where name = 'action_fts'")" "porter unicode61 remove_diacritics 2"
+stems_after=$(q "select count(*) from action_fts where action_fts match 'safeguard'")
+[ "$stems_after" -gt "$stems_before" ] || fail "safeguard finds $stems_after after the upgrade, $stems_before before: no word forms"
+rt list --rag red >/dev/null 2>"$T/err"
+check_eq "said once, on the upgrade only" "$(cat "$T/err")" ""
 check_eq "upgraded" "$(q "pragma user_version")" "$("$RT" --version | sed 's/.*schema \([0-9]*\).*/\1/')"
 check_eq "withdrawn column added" "$(q "select count(*) from action where withdrawn = 0")" "$(q "select count(*) from action")"
 check_eq "board tables and their guards added" "$(q "select group_concat(name, ' ') from (select name from sqlite_master where name like 'board%' order by name)")" \
