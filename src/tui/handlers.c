@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- moving ------------------------------------------------------------------------------ */
 
@@ -448,6 +449,38 @@ static int export_check(const char *text, char *hint, size_t n, void *ctx)
 	return ok;
 }
 
+/* Excel form or plain: Excel is what a meeting's spreadsheet wants, so it comes first.
+ * Returns 1 for Excel, 0 for plain, -1 when cancelled. */
+static int export_form(struct tui *t)
+{
+	static const struct menu_item items[] = {
+		{ 'x', "Excel form: BOM, CRLF, formulas guarded (for a meeting)", ROLE_NORMAL },
+		{ 'p', "Plain CSV: UTF-8 as stored, LF line ends", ROLE_NORMAL },
+	};
+	int k = prompt_menu(t, "Export as", items, 2, 0);
+	return k < 0 ? -1 : k == 0;
+}
+
+/* Ask before replacing a file; 1 when it may be written. */
+static int export_may_write(struct tui *t, const char *path)
+{
+	if (access(path, F_OK) != 0)
+		return 1;
+	static const struct menu_item items[] = {
+		{ 'n', "No, keep it", ROLE_NORMAL },
+		{ 'y', "Yes, replace it", ROLE_NORMAL },
+	};
+	tui_draw(t, DRAW_ALL);        /* the form's menu goes before this one is drawn */
+	char *shown = text_visible(path, ' ');
+	char *title = xasprintf("%s exists: replace it?", shown);
+	int k = prompt_menu(t, title, items, 2, 0);
+	free(title);
+	if (k != 1)
+		tui_message(t, 0, "not exported: %s kept as it was", shown);
+	free(shown);
+	return k == 1;
+}
+
 static int export(struct tui *t)
 {
 	if (store_read_only(t->s)) {       /* --read-only writes only files named on the command line */
@@ -462,13 +495,21 @@ static int export(struct tui *t)
 	if (!path)
 		return DRAW_ALL;
 	str_trim(path);
+	int excel = export_form(t);
+	if (excel < 0 || !export_may_write(t, path)) {
+		if (excel < 0)
+			tui_message(t, 0, "not exported");
+		free(path);
+		return DRAW_ALL;
+	}
 	struct err e = {0};
 	long n = 0;
-	if (cli_export_file(t->s, &t->f, path, 0, &n, &e) != OK)
+	if (cli_export_file(t->s, &t->f, path, excel, &n, &e) != OK)
 		tui_message(t, 1, "%s", e.msg);
 	else {
 		char *shown = text_visible(path, ' ');
-		tui_message(t, 0, "%ld action%s exported to %s", n, n == 1 ? "" : "s", shown);
+		tui_message(t, 0, "%ld action%s exported to %s%s", n, n == 1 ? "" : "s", shown,
+		            excel ? " (Excel form)" : " (plain CSV)");
 		free(shown);
 	}
 	free(path);
