@@ -83,6 +83,10 @@ static enum status store_sqlite_status(struct store *s, const char **words)
 		*words = "disk is full (free some space and try again; nothing was changed)";
 		return ERR_FULL;
 	}
+	if (code == SQLITE_INTERRUPT) {          /* the cancel callback stopped it (store_set_cancel) */
+		*words = "cancelled";
+		return ERR_CANCELLED;
+	}
 	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
 		*words = "the database is damaged (ragtrack check says where; restore it from a backup)";
 		return ERR_DB;
@@ -555,6 +559,7 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	s->user = xstrdup(util_user(o->user));
 	s->source = o->source;
 	s->bulk = o->bulk;
+	s->seen_version = -1;
 	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)

@@ -52,6 +52,10 @@ struct store {
 	struct extra_import *xf;   /* during an import: the current review's extra fields */
 	struct extra_read *xread;  /* extra field names per review, for reading actions */
 	int brief;                 /* during store_each_brief: rows without the response text */
+	store_cancel_fn cancel;    /* store_set_cancel's, with its context */
+	void *cancel_ctx;
+	int hold_match;            /* RAGTRACK_TEST_HOLD_MATCH: full-text queries wait for a cancel */
+	int64_t seen_version;      /* data_version at the last store_changed_by_others, -1 = none */
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key, *question_sort;
 		char *question_text, *response_text;     /* as the database holds them */

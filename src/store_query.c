@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 struct query {
 	struct buf sql;
@@ -1282,5 +1283,61 @@ enum status store_extra_fields(struct store *s, const struct filter *f, store_ex
 	free(seen.name);
 	free(seen.nth);
 	free(used);
+	return rc;
+}
+
+/* ---- long queries and other writers ------------------------------------------------ */
+
+/* A statement of the full-text index is running (the test hook holds those). */
+static int match_running(sqlite3 *db)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st)) {
+		const char *sql = sqlite3_sql(st);
+		if (sql && sqlite3_stmt_busy(st) && strstr(sql, " MATCH "))
+			return 1;
+	}
+	return 0;
+}
+
+/* SQLite's progress handler: non-zero interrupts the running statement. */
+static int store_progress(void *ctx)
+{
+	struct store *s = ctx;
+	if (!s->cancel)
+		return 0;
+	if (s->hold_match && match_running(s->db)) {
+		/* a query made slow on purpose (screen tests): it runs until cancelled */
+		while (!s->cancel(s->cancel_ctx)) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		return 1;
+	}
+	return s->cancel(s->cancel_ctx);
+}
+
+void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx)
+{
+	s->cancel = fn;
+	s->cancel_ctx = ctx;
+	s->hold_match = fn && !str_empty(getenv("RAGTRACK_TEST_HOLD_MATCH"));
+	sqlite3_progress_handler(s->db, !fn ? 0 : s->hold_match ? 50 : 4000, fn ? store_progress : NULL, s);
+}
+
+enum status store_changed_by_others(struct store *s, int *changed, struct err *err)
+{
+	*changed = 0;
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "PRAGMA data_version", err))
+		return ERR_DB;
+	enum status rc = OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t v = sqlite3_column_int64(st, 0);
+		*changed = s->seen_version >= 0 && v != s->seen_version;
+		s->seen_version = v;
+	} else {
+		rc = store_fail(s, err, "reading data_version");
+	}
+	sqlite3_finalize(st);
 	return rc;
 }

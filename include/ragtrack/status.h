@@ -17,7 +17,8 @@
 	X(ERR_READ_ONLY,8, "read-only") \
 	X(ERR_FORBIDDEN,8, "not allowed") \
 	X(ERR_DB,       9, "database error") \
-	X(ERR_SCHEMA,   9, "unsupported database")
+	X(ERR_SCHEMA,   9, "unsupported database") \
+	X(ERR_CANCELLED,9, "cancelled")
 
 enum status {
 #define STATUS_ENUM(code, exit, text) code,

@@ -311,6 +311,16 @@ struct agency_info {
 typedef int (*store_agency_fn)(const struct agency_info *a, void *ctx);
 enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err);
 
+/* ---- long queries and other writers ------------------------------------------------ */
+/* Called now and then (every few thousand SQLite steps) while a query runs: returning
+ * non-zero stops it, and the store call fails with ERR_CANCELLED.  fn NULL: never. */
+typedef int (*store_cancel_fn)(void *ctx);
+void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx);
+/* *changed = 1 when another connection (another process) committed a change since the
+ * last call (SQLite's data_version; this handle's own writes do not count).  The first
+ * call only notes where the database stands. */
+enum status store_changed_by_others(struct store *s, int *changed, struct err *err);
+
 /* ---- maintenance --------------------------------------------------------------- */
 /* Online consistent copy to path (SQLite backup API), checked, then renamed over path.
  * Callers first ask writeguard_check_backup whether path may be replaced; the store's

@@ -153,7 +153,7 @@ static void detail_log(struct tui *t, struct detail *d, const struct action *a)
 	if (store_notes(t->s, a->id, note_line, d, &e) != OK)
 		push_text(d, e.msg, ROLE_OVERDUE, 2);
 	else if (a->nnotes == 0)
-		push(d, xstrdup("(none: n adds one)"), ROLE_DIM, 2);
+		push(d, xasprintf("(none: %s adds one)", keys_name(keys_for(SCREEN_DETAIL, ACT_ADD_NOTE))), ROLE_DIM, 2);
 	struct recent r = {0};
 	err_clear(&e);
 	enum status st = store_history(t->s, a->id, NULL, change_line, &r, &e);

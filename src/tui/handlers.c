@@ -212,7 +212,11 @@ static int writable(struct tui *t)
 /* The action the keys act on and the version on screen. */
 static int current(struct tui *t, int64_t *id, int64_t *version)
 {
-	if (t->screen == SCREEN_DETAIL && t->detail && t->detail->id == t->detail_id && t->detail->version) {
+	if (t->screen == SCREEN_DETAIL && t->detail && t->detail->id == t->detail_id) {
+		if (!t->detail->version) {     /* it could not be read: never act on another row */
+			tui_message(t, 1, "#%lld cannot be read now: nothing changed", (long long)t->detail->id);
+			return 0;
+		}
 		*id = t->detail->id;
 		*version = t->detail->version;
 		return 1;

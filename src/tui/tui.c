@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MIN_COLS 60
@@ -94,29 +95,93 @@ static int map_extended(int code)
 	return KEY_FN(code);
 }
 
-int tui_getkey(struct tui *t)
+static long long now_ms(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int tui_getkey_idle(struct tui *t, int ms)
+{
+	if (t->npending) {
+		int k = t->pending[0];
+		memmove(t->pending, t->pending + 1, (size_t)--t->npending * sizeof *t->pending);
+		t->busy_since = now_ms();
+		return k;
+	}
+	timeout(ms > 0 ? ms : -1);
+	int key = KEY_ESC;
 	for (int errors = 0;;) {
 		wint_t wc;
+		long long start = now_ms();
 		int rc = get_wch(&wc);
 		if (got_signal) {
 			t->quit = 1;
-			return KEY_ESC;
+			break;
 		}
 		if (rc == ERR) {
+			if (ms > 0 && now_ms() - start >= ms / 2) {   /* the time ran out: no key */
+				key = KEY_IDLE;
+				break;
+			}
 			if (++errors > 100) {      /* the terminal is gone */
 				t->quit = 1;
-				return KEY_ESC;
+				break;
 			}
 			continue;
 		}
 		if (rc == KEY_CODE_YES) {
 			if (wc == KEY_RESIZE)
 				getmaxyx(stdscr, t->rows, t->cols);
-			return map_extended((int)wc);
+			key = map_extended((int)wc);
+		} else {
+			key = (int)wc;
 		}
-		return (int)wc;
+		break;
 	}
+	timeout(-1);
+	t->busy_since = now_ms();
+	return key;
+}
+
+int tui_getkey(struct tui *t)
+{
+	return tui_getkey_idle(t, 0);
+}
+
+/* The store's cancel callback: past 100 ms a query says how to stop it, and a typed
+ * Esc or Ctrl-C stops it; other keys wait for the next reads. */
+static int query_cancel(void *ctx)
+{
+	struct tui *t = ctx;
+	if (t->cancelled)
+		return 1;
+	if (now_ms() - t->busy_since < 100)
+		return 0;
+	if (!t->busy_shown) {
+		t->busy_shown = 1;
+		int y = t->rows - 1;
+		attrset(colors_attr(ROLE_KEY));
+		mvhline(y, 0, ' ', t->cols - 1);
+		mvaddnstr(y, 0, "working... Esc or Ctrl-C cancels", t->cols - 1);
+		attrset(A_NORMAL);
+		refresh();
+	}
+	nodelay(stdscr, TRUE);
+	wint_t wc;
+	int rc = get_wch(&wc);
+	nodelay(stdscr, FALSE);
+	if (rc == ERR)
+		return 0;
+	int key = rc == KEY_CODE_YES ? map_extended((int)wc) : (int)wc;
+	if (key == KEY_ESC || key == KEY_CTRL('c')) {
+		t->cancelled = 1;
+		return 1;
+	}
+	if (t->npending < (int)(sizeof t->pending / sizeof *t->pending))
+		t->pending[t->npending++] = key;   /* beyond 16 keys typed ahead, the rest are dropped */
+	return 0;
 }
 
 static void draw_too_small(struct tui *t)
@@ -300,16 +365,75 @@ static void reload(struct tui *t, int bits)
 		state_save(t);
 }
 
+/* Another process changed the database: read it again, the cursor kept on its action
+ * (when it is still listed). */
+static int others_changed(struct tui *t)
+{
+	int changed = 0;
+	struct err e = {0};
+	if (store_changed_by_others(t->s, &changed, &e) != OK || !changed)
+		return 0;
+	struct row *r = list_row(t, t->cursor);
+	int64_t id = r ? r->id : 0;
+	list_clear(t);
+	list_reload_counts(t);
+	long pos = -1;
+	if (id && t->count <= 200000 && store_position(t->s, &t->f, id, &pos, &e) == OK && pos >= 0) {
+		t->cursor = pos;
+		list_clamp(t);
+	}
+	tui_message(t, 0, "updated by others");
+	return DRAW_ALL | RELOAD_DETAIL | RELOAD_DASH;
+}
+
+struct before {
+	struct filter f;
+	long cursor, top;
+	enum view screen;
+};
+
+/* A query was cancelled: back to the screen before the key, with a message. */
+static int restore_before(struct tui *t, struct before *b)
+{
+	t->cancelled = 0;
+	filter_free(&t->f);
+	filter_copy(&t->f, &b->f);
+	t->cursor = b->cursor;
+	t->top = b->top;
+	t->screen = b->screen;
+	list_clear(t);
+	list_reload_counts(t);
+	state_save(t);
+	tui_message(t, 1, "cancelled: the query took too long; the screen is as it was");
+	return RELOAD_ALL & ~RELOAD_COUNTS;
+}
+
 static void tui_loop(struct tui *t)
 {
 	int bits = DRAW_ALL;
+	struct before b = {0};
+	filter_init(&b.f);
+	int have_before = 0;
 	while (!t->quit) {
 		reload(t, bits);
 		if (bits & DRAW_ALL)
 			tui_draw(t, bits & DRAW_ALL);
-		int key = tui_getkey(t);
+		if (t->cancelled) {
+			bits = have_before ? restore_before(t, &b) : (t->cancelled = 0, DRAW_ALL);
+			continue;
+		}
+		if (t->busy_shown) {
+			t->busy_shown = 0;
+			bar_draw_bottom(t);
+			refresh();
+		}
+		int key = tui_getkey_idle(t, t->refresh_ms);
 		if (t->quit)
 			break;
+		if (key == KEY_IDLE) {
+			bits = others_changed(t);
+			continue;
+		}
 		int had_message = t->msg[0] != '\0';
 		t->msg[0] = '\0';
 		if (key == KEY_FN(KEY_RESIZE)) {
@@ -317,6 +441,12 @@ static void tui_loop(struct tui *t)
 			bits = DRAW_ALL;
 			continue;
 		}
+		filter_free(&b.f);
+		filter_copy(&b.f, &t->f);
+		b.cursor = t->cursor;
+		b.top = t->top;
+		b.screen = t->screen;
+		have_before = 1;
 		if (too_small(t)) {
 			bits = key == 'q' || key == KEY_CTRL('c') ? DO_QUIT : 0;
 		} else {
@@ -328,6 +458,7 @@ static void tui_loop(struct tui *t)
 		if (had_message || t->msg[0])
 			bits |= DRAW_BOTTOM;
 	}
+	filter_free(&b.f);
 }
 
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
@@ -340,10 +471,15 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 		filter_free(&t.f);
 		return st;
 	}
+	const char *refresh = getenv("RAGTRACK_REFRESH");
+	t.refresh_ms = refresh && *refresh ? atoi(refresh) * 1000 : 1000;
+	store_set_cancel(s, query_cancel, &t);
+	store_changed_by_others(s, &(int){0}, NULL);
 	state_load(&t, o ? o->filter : NULL);
 	if (output_ascii())
 		tui_message(&t, 0, "This terminal shows no UTF-8: other characters appear as ASCII stand-ins");
 	tui_loop(&t);
+	store_set_cancel(s, NULL, NULL);
 	state_save(&t);
 	screen_end();
 	tui_free(&t);

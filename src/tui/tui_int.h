@@ -199,8 +199,14 @@ struct tui {
 	/* the bottom line's message until the next key */
 	char msg[512];
 	int msg_error;
-	int64_t restore_id;       /* keep the cursor on this action after a reload */
 	volatile int quit;
+	/* a query that runs long: Esc or Ctrl-C cancels it (tui.c) */
+	long long busy_since;     /* ms: when the last key was read */
+	int busy_shown;           /* the "Esc cancels" line is up */
+	int cancelled;            /* a query was cancelled since the last key */
+	int pending[16];          /* keys typed during a query, for the next tui_getkey calls */
+	int npending;
+	int refresh_ms;           /* how long idle before looking for others' changes (0: never) */
 };
 
 /* Layout: first and last body rows, and the list's width. */
@@ -218,6 +224,9 @@ enum status tui_fetch_shown(struct tui *t, int64_t id, int64_t version, struct a
 void tui_draw(struct tui *t, int bits);
 /* Read the next key: a character, or KEY_FN(curses key); KEY_FN(KEY_RESIZE) after a resize. */
 int tui_getkey(struct tui *t);
+/* As tui_getkey, but KEY_IDLE when no key came in ms milliseconds (ms <= 0: wait). */
+#define KEY_IDLE 0x300010
+int tui_getkey_idle(struct tui *t, int ms);
 
 /* ---- what handlers return (htop's Htop_Reaction) ------------------------------------ */
 enum {

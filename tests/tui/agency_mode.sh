@@ -4,7 +4,9 @@
 # an edit to another agency's action is refused by the store, not just hidden.
 . "$(dirname "$0")/lib.bash"
 copy_db
-tui_start --as-agency police
+# no automatic re-read (RAGTRACK_REFRESH=0): the move behind its back below must meet
+# the store's refusal, not a refreshed screen
+TUI_ENV=RAGTRACK_REFRESH=0 tui_start --as-agency police
 expect_screen agency_mode
 keys a
 wait_for "Agencies: type to narrow"
@@ -19,13 +21,13 @@ keys Escape
 id=$(sql "$T/db" "SELECT a.id FROM action a WHERE agency_id = (SELECT id FROM agency WHERE name = 'Police') ORDER BY sort_key LIMIT 1")
 keys Enter
 wait_for "#$id ·"
-keys A
+keys r a
 wait_for "#$id is now Amber"
 check_eq "own action saved" "$(sql "$T/db" "SELECT rag FROM action WHERE id = $id")" 2
 # the action is moved to another agency behind the TUI's back (no version change):
 # the store refuses the edit, whatever the screen shows
 sql "$T/db" "UPDATE action SET agency_id = (SELECT id FROM agency WHERE name = 'NELFT') WHERE id = $id"
-keys G
+keys r g
 wait_for "no action $id for Police"
 check_eq "refused" "$(sql "$T/db" "SELECT rag FROM action WHERE id = $id")" 2
 keys q q

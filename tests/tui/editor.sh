@@ -57,7 +57,7 @@ on the same day – “no exceptions”"
 # a progress note from the detail pane
 keys Enter End
 wait_for "Notes (0)"
-keys Home n
+keys Home m
 wait_for "Note for #551:"
 type_text "Update 6.6.16 audit booked"
 keys Enter
