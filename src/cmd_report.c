@@ -166,6 +166,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		                      f.withdrawn == FILTER_WITHDRAWN_ONLY ? "--withdrawn" : "--include-withdrawn");
 		goto cleanup;
 	}
+	if (f.nsort) {                 /* refused rather than ignored: the lists keep their own order */
+		status = report_usage("%s: the report's lists have their own order; 'ragtrack list --sort' sorts",
+		                      "--sort");
+		goto cleanup;
+	}
 	status = 0;
 	if (!(s = cli_open(c, 0, SOURCE_CLI))) {
 		status = c->status;

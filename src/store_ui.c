@@ -94,11 +94,44 @@ static void group_filter(struct filter *g, const struct filter *f, enum store_gr
 	}
 }
 
+/* The counts of the actions with no agency: all of f's (its agencies left out) less
+ * those of the agencies, each action having one agency at most. */
+static enum status group_none(struct store *s, const struct filter *f, const long sum[RAG_COUNT],
+                              store_group_fn fn, void *ctx, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM action WHERE agency_id IS NULL)", err))
+		return ERR_DB;
+	int any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!any)
+		return OK;
+	struct filter g;
+	filter_copy(&g, f);
+	for (size_t i = 0; i < g.nagencies; i++)
+		free(g.agencies[i]);
+	free(g.agencies);
+	g.agencies = NULL;
+	g.nagencies = 0;
+	struct group_counts gc = { .name = "(no agency)", .none = 1 };
+	enum status rc = store_rag_counts(s, &g, gc.counts, err);
+	filter_free(&g);
+	for (int r = 0; r < RAG_COUNT; r++) {
+		gc.counts[r] -= sum[r];
+		gc.total += gc.counts[r];
+	}
+	if (rc == OK)
+		fn(&gc, ctx);
+	return rc;
+}
+
 enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
                                store_group_fn fn, void *ctx, struct err *err)
 {
 	char **names;
 	size_t n;
+	long sum[RAG_COUNT] = {0};
+	int stopped = 0;
 	enum status rc = group_names(s, by, &names, &n, err);
 	for (size_t i = 0; i < n && rc == OK; i++) {
 		struct filter g;
@@ -106,11 +139,17 @@ enum status store_group_counts(struct store *s, const struct filter *f, enum sto
 		group_filter(&g, f, by, names[i]);
 		rc = store_rag_counts(s, &g, gc.counts, err);
 		filter_free(&g);
-		for (int r = 0; r < RAG_COUNT; r++)
+		for (int r = 0; r < RAG_COUNT; r++) {
 			gc.total += gc.counts[r];
-		if (rc == OK && fn(&gc, ctx))
+			sum[r] += gc.counts[r];
+		}
+		if (rc == OK && fn(&gc, ctx)) {
+			stopped = 1;
 			break;
+		}
 	}
+	if (rc == OK && !stopped && by == GROUP_AGENCY && !s->lens_agency)
+		rc = group_none(s, f, sum, fn, ctx, err);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

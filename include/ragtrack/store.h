@@ -340,7 +340,8 @@ enum status store_ui_set(struct store *s, const char *key, const char *value, st
 
 enum store_group { GROUP_AGENCY, GROUP_REVIEW };
 struct group_counts {
-	const char *name;         /* agency or review name */
+	const char *name;         /* agency or review name; "(no agency)" for the actions of none */
+	int none;                 /* the actions with no agency: not a name a filter can take */
 	long counts[RAG_COUNT];   /* matching actions per RAG state */
 	long total;
 };
@@ -348,7 +349,9 @@ typedef int (*store_group_fn)(const struct group_counts *g, void *ctx);
 /* Call fn for every agency (inside the agency lens) or every review, by name, with the
  * RAG counts of the actions matching f, leaving out f's RAG condition and its own
  * condition on the grouping (agency or review).  Groups with no match are passed too
- * (total 0).  fn returns non-zero to stop. */
+ * (total 0).  By agency and outside a lens, the actions with no agency come last as
+ * one more group (none = 1), when there are any, so the groups add up to the whole.
+ * fn returns non-zero to stop. */
 enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
                                store_group_fn fn, void *ctx, struct err *err);
 

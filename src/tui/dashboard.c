@@ -34,7 +34,7 @@ static int dash_group(const struct group_counts *g, void *ctx)
 	struct load_ctx *c = ctx;
 	if (!g->total)
 		return 0;
-	struct dash_row r = { .name = xstrdup(g->name), .by = c->by, .total = g->total };
+	struct dash_row r = { .name = xstrdup(g->name), .by = c->by, .total = g->total, .none = g->none };
 	memcpy(r.counts, g->counts, sizeof r.counts);
 	dash_push(c->t, &r);
 	return 0;
@@ -216,6 +216,10 @@ int dash_open(struct tui *t)
 	if (t->dash_cursor >= t->ndash || !t->dash[t->dash_cursor].name)
 		return 0;
 	const struct dash_row *r = &t->dash[t->dash_cursor];
+	if (r->none) {
+		tui_message(t, 0, "(no agency): these actions name no agency, so no agency filter lists them");
+		return DRAW_BOTTOM;
+	}
 	if (r->by == GROUP_AGENCY) {
 		for (size_t i = 0; i < t->f.nagencies; i++)
 			free(t->f.agencies[i]);

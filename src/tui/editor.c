@@ -308,6 +308,8 @@ static char *editor_builtin(struct tui *t, const char *title, const char *text)
 	char *result = NULL;
 	curs_set(1);
 	for (;;) {
+		while (tui_wait_size(t) < 0 && !t->quit)
+			;                 /* Esc while too small: the text is kept, never dropped unasked */
 		ed_draw(t, &e, title);
 		int row = ed_row_of(&e, e.le.pos);
 		int key = tui_getkey(t);

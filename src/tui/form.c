@@ -141,6 +141,10 @@ int form_edit(struct tui *t, int64_t id, int64_t version)
 	int bits = DRAW_ALL;
 	curs_set(1);
 	for (;;) {
+		if (tui_wait_size(t) < 0) {
+			tui_message(t, 0, "edit cancelled");
+			break;
+		}
 		form_draw(t, &f);
 		int key = tui_getkey(t);
 		enum action_id act = keys_lookup_in(SCOPE_FORM, key);

@@ -17,6 +17,7 @@ struct pick_item {
 
 struct picker {
 	enum store_group by;
+	unsigned rag_mask;        /* the list's RAG filter (0: every state) */
 	struct pick_item *items;
 	int n;
 	int *match;               /* indices of the items the typed words match */
@@ -24,11 +25,19 @@ struct picker {
 	struct lineed typed;
 };
 
+/* An item, with the count the list would show: the group's actions in the states the
+ * RAG filter selects (all of them when it selects none). */
 static int pick_add(const struct group_counts *g, void *ctx)
 {
 	struct picker *p = ctx;
+	if (g->none)                  /* no agency: not something to filter by */
+		return 0;
+	long total = 0;
+	for (int r = 0; r < RAG_COUNT; r++)
+		if (!p->rag_mask || (p->rag_mask & RAG_BIT(r)))
+			total += g->counts[r];
 	p->items = xrealloc(p->items, (size_t)(p->n + 1) * sizeof *p->items);
-	p->items[p->n++] = (struct pick_item){ xstrdup(g->name), draw_visible(g->name, ' '), g->total, 0 };
+	p->items[p->n++] = (struct pick_item){ xstrdup(g->name), draw_visible(g->name, ' '), total, 0 };
 	return 0;
 }
 
@@ -192,7 +201,7 @@ static enum status picker_load(struct tui *t, struct picker *p, struct err *e)
 
 int picker_run(struct tui *t, enum store_group by)
 {
-	struct picker p = { .by = by };
+	struct picker p = { .by = by, .rag_mask = t->f.rag_mask };
 	struct err e = {0};
 	if (picker_load(t, &p, &e) != OK) {
 		picker_free(&p);
@@ -204,6 +213,8 @@ int picker_run(struct tui *t, enum store_group by)
 	bar_draw_bottom(t);
 	curs_set(1);
 	for (;;) {
+		if (tui_wait_size(t) < 0)
+			break;
 		picker_draw(t, &p);
 		int key = tui_getkey(t);
 		enum action_id a = keys_lookup_in(SCOPE_PICKER, key);

@@ -174,6 +174,8 @@ char *prompt_line(struct tui *t, const char *label, const char *initial, prompt_
 	int ok = 1, refused = 0;
 	curs_set(1);
 	for (;;) {
+		if (tui_wait_size(t) < 0)
+			break;
 		char *text = lineed_text(&le);
 		hint[0] = '\0';
 		ok = check ? check(text, hint, sizeof hint, ctx) : 1;
@@ -269,6 +271,8 @@ int prompt_menu(struct tui *t, const char *title, const struct menu_item *items,
 {
 	int cur = initial >= 0 && initial < n ? initial : 0;
 	for (;;) {
+		if (tui_wait_size(t) < 0)
+			return -1;
 		int w = draw_width(title) + 6;
 		for (int i = 0; i < n; i++)
 			if (draw_width(items[i].label) + 8 > w)

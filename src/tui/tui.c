@@ -193,6 +193,21 @@ static void draw_too_small(struct tui *t)
 	refresh();
 }
 
+int tui_wait_size(struct tui *t)
+{
+	int waited = 0;
+	while (too_small(t) && !t->quit) {
+		draw_too_small(t);
+		int key = tui_getkey(t);
+		if (key == KEY_ESC || key == KEY_CTRL('c'))
+			return -1;
+		waited = 1;
+	}
+	if (waited)
+		tui_draw(t, DRAW_ALL);
+	return t->quit ? -1 : 0;
+}
+
 void tui_draw(struct tui *t, int bits)
 {
 	if (too_small(t)) {

@@ -170,6 +170,7 @@ struct dash_row {
 	char *name;               /* NULL: a heading */
 	const char *heading;
 	enum store_group by;
+	int none;                 /* the actions with no agency */
 	long counts[RAG_COUNT];
 	long total;
 };
@@ -222,6 +223,9 @@ void tui_message(struct tui *t, int error, const char *fmt, ...) __attribute__((
 enum status tui_fetch_shown(struct tui *t, int64_t id, int64_t version, struct action *a);
 /* Draw what bits asks for (DRAW_*); the main loop and modal prompts call it. */
 void tui_draw(struct tui *t, int bits);
+/* While the terminal is too small: the "needs at least" message alone (no box over
+ * it), until it is big enough (0, the screen redrawn) or Esc / Ctrl-C (-1). */
+int tui_wait_size(struct tui *t);
 /* Read the next key: a character, or KEY_FN(curses key); KEY_FN(KEY_RESIZE) after a resize. */
 int tui_getkey(struct tui *t);
 /* As tui_getkey, but KEY_IDLE when no key came in ms milliseconds (ms <= 0: wait). */

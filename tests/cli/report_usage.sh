@@ -28,6 +28,10 @@ check_status "unknown option" 2 "$RT" --db db report --colour
 check_contains "unknown option named" "$(cat "$T/err")" "unknown option '--colour'"
 check_status "bad filter value" 2 "$RT" --db db report --rag purple
 check_contains "bad filter value named" "$(cat "$T/err")" "--rag: 'purple' is not Red, Amber, Green, Blue or unset"
+# --sort is refused, not silently ignored: the report's lists keep their own order
+check_status "--sort refused" 2 "$RT" --db db report --sort target
+check_contains "--sort refusal says why" "$(cat "$T/err")" "--sort: the report's lists have their own order"
+check_eq "--sort: nothing on stdout" "$(cat "$T/out")" ""
 check_status "missing database" 6 "$RT" --db nothing.db report
 check_contains "missing database named" "$(cat "$T/err")" "nothing.db"
 [ -e nothing.db ] && fail "report created a database"
