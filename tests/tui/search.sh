@@ -21,15 +21,18 @@ colour=$(tmux -L "$TUI_SOCK" capture-pane -p -e)
 case "$colour" in *$'m'Chronology*) ;; *) fail "match not highlighted";; esac
 case "$colour" in *$'m'Template*) fail "a word that does not match is highlighted";; esac
 keys n
-wait_for "result 2 of 7"
+wait_for "result 2 of 9"
 keys N N
-wait_for "result 7 of 7 (from the end)"
+wait_for "result 9 of 9 (from the end)"
 keys n
-wait_for "result 1 of 7 (from the top)"
+wait_for "result 1 of 9 (from the top)"
 keys Enter
-wait_for "recorded within the child's chronology."
+wait_for "4. Multi-Agency Chronologies"
 colour=$(tmux -L "$TUI_SOCK" capture-pane -p -e)
-case "$colour" in *$'m'chronology*) ;; *) fail "match not highlighted in the detail pane";; esac
+case "$colour" in *$'m'Chronology$'\e'*) ;; *) fail "match not highlighted in the detail pane";; esac
+# word forms are matches too: the plural the stem found is highlighted
+case "$colour" in *$'m'Chronologies*) ;; *) fail "the word form (Chronologies) not highlighted";; esac
+case "$colour" in *$'m'Template*) fail "a word that does not match is highlighted in the detail pane";; esac
 keys Escape
 # the search is remembered in the prompt; clearing it shows everything again
 keys /
@@ -39,6 +42,22 @@ wait_for " · all 629 actions "
 wait_for "1/629"
 keys n
 wait_for "no search: / searches"
+# a prefix: miss* finds and highlights the words it starts
+keys /
+type_text "miss*"
+keys Enter
+wait_for 'search "miss*"'
+keys Enter
+wait_for "Esc back"
+colour=$(tmux -L "$TUI_SOCK" capture-pane -p -e -S 0 -E -1)
+keys End
+wait_for "Recent changes"
+colour="$colour$(tmux -L "$TUI_SOCK" capture-pane -p -e)"
+case "$colour" in *$'m'[Mm]iss[a-z]*$'\e'*) ;; *) fail "miss* highlighted no word starting with miss";; esac
+keys Escape
+keys /
+keys C-u Enter
+wait_for " · all 629 actions "
 # words are searched for, never interpreted: quotes, NEAR, * and column filters
 keys /
 type_text 'evidence: "NEAR(* AND'
