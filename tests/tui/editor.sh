@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Long text: E asks which field, then opens $VISUAL/$EDITOR on it (the screen comes
 # back after) or, with neither set, the built-in multi-line editor (Ctrl-S saves, Esc
-# asks before discarding).  n in the detail pane adds a dated progress note.
+# asks before discarding; lines wrap between words; Ctrl-Home and Ctrl-End go to the
+# start and end of the text).  m adds a dated progress note.
 . "$(dirname "$0")/lib.bash"
 copy_db
 printf '#!/bin/sh\nprintf "Evidence written in the editor\\nsecond line\\n" > "$1"\n' >"$T/ed.sh"
@@ -53,6 +54,22 @@ keys y
 wait_for "Enter open"
 check_eq "discarded" "$(sql "$T/db" "SELECT desired FROM action WHERE id = 551")" "Every school records concerns
 on the same day – “no exceptions”"
+
+# the action's long text: wrapped between words, Ctrl-End reaches its end
+text=$(sql "$T/db" "SELECT text FROM action WHERE id = 551")
+keys E a
+wait_for "#551 Action"
+rows=$(screen | sed -n 's/^│ \(.*[^ ]\) *│$/\1/p' | grep -v "Ctrl-S or F2 saves")
+check_eq "wrapped between words: the rows joined are the text" "$(printf '%s\n' "$rows" | paste -sd ' ')" "$(printf '%s' "$text" | tr -s ' \n' '  ')"
+[ "$(printf '%s\n' "$rows" | wc -l)" -gt 2 ] || fail "the action text did not wrap at all"
+keys C-End
+type_text " [end]"
+keys C-Home
+type_text "[start] "
+wait_for "#551 Action (modified)"
+keys C-s
+wait_for "#551: action saved"
+check_eq "Ctrl-Home and Ctrl-End" "$(sql "$T/db" "SELECT text FROM action WHERE id = 551")" "[start] $text [end]"
 
 # a progress note from the detail pane
 keys Enter End

@@ -25,4 +25,34 @@ keys Enter
 wait_for 'search "CSE"'
 resize 120 40
 expect_screen resize_120x40
+# a popup (the agency picker) while the terminal becomes too small: the message alone,
+# no box drawn over it; big enough again, the picker is back
+keys c a
+wait_for "Agencies: type to narrow"
+resize 45 10
+wait_for "ragtrack needs at least 60x15 (now 45x10)"
+check_not_contains "no picker over the message" "$(screen)" "Agencies"
+check_not_contains "no box over the message" "$(screen)" "┌"
+resize 100 30
+wait_for "Agencies: type to narrow"
+keys Escape
+wait_gone "Agencies: type to narrow"
+# the same for a menu and the prompt
+keys r
+wait_for "RAG of #"
+resize 45 10
+wait_for "ragtrack needs at least 60x15 (now 45x10)"
+check_not_contains "no menu over the message" "$(screen)" "RAG of"
+resize 100 30
+wait_for "RAG of #"
+keys Escape
+keys /
+wait_for "Search:"
+resize 45 10
+wait_for "ragtrack needs at least 60x15 (now 45x10)"
+check_not_contains "no prompt over the message" "$(screen)" "Search:"
+resize 100 30
+wait_for "Search:"
+keys Escape
+wait_for "Enter open"
 finish
