@@ -11,7 +11,7 @@ expect_screen help
 keys PageDown
 wait_for "The detail pane"
 keys End
-wait_for "The dashboard"
+wait_for "Typing in a prompt, a form field, a picker or the editor"
 wait_for "100%"
 keys Escape
 wait_for "Enter open"

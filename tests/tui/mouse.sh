@@ -35,7 +35,7 @@ check_contains "still the list" "$(screen)" "Enter open"
 keys c d
 wait_for "By agency"
 click 5 5
-wait_for "4/35"
+wait_for "4/36"
 click 5 5
 wait_for "1 action · agency Children's Health Provision"
 finish

@@ -12,7 +12,7 @@ keys 2
 wait_for "[A 27]"
 keys Enter
 wait_for "Esc back"
-for k in R A G B e E n u; do
+for k in r e E m u; do
 	keys Escape Enter
 	wait_for "Esc back"
 	keys "$k"
