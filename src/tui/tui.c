@@ -434,7 +434,13 @@ static void tui_loop(struct tui *t)
 		if (bits & DRAW_ALL)
 			tui_draw(t, bits & DRAW_ALL);
 		if (t->cancelled) {
-			bits = have_before ? restore_before(t, &b) : (t->cancelled = 0, DRAW_ALL);
+			if (!have_before) {          /* the first screen's (last session's) filters */
+				filter_free(&b.f);
+				filter_init(&b.f);
+				b.screen = SCREEN_LIST;
+			}
+			bits = restore_before(t, &b);
+			have_before = 1;
 			continue;
 		}
 		if (t->busy_shown) {

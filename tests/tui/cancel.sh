@@ -44,4 +44,14 @@ wait_for "4/629"
 wait_for "all 629 actions"
 keys q
 check_eq "exit" "$(wait_exit)" 0
+# a slow first screen (a search given on the command line): cancelled, the browser
+# opens without the filters rather than not at all
+tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1
+TUI_ENV=RAGTRACK_TEST_HOLD_MATCH=1 tui_start --search audit
+wait_for "working... Esc or Ctrl-C cancels"
+keys Escape
+wait_for "cancelled: the query took too long"
+wait_for "all 629 actions"
+keys q
+check_eq "exit after a cancelled first screen" "$(wait_exit)" 0
 finish
