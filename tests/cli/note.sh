@@ -26,7 +26,7 @@ check_eq "version unchanged" "$(q "SELECT version FROM action WHERE id = 3")" "$
 rt --user carol set 3 lead="Named Nurse" --if-version "$version" >>"$T/note.txt" 2>&1
 check_file "note output" "$T/note.txt" "$EXP/note.out"
 check_eq "a note is not in the change log" "$(q "SELECT count(*) FROM change_log WHERE field NOT IN ('lead')")" 0
-check_eq "notes are searchable" "$(q "SELECT rowid FROM action_fts WHERE action_fts MATCH 'collated'")" 3
+check_eq "notes are searchable" "$(q "SELECT rowid FROM action_fts WHERE action_fts MATCH '\"being collated\"'")" 3   # a phrase: 'collated' alone also finds #18's 'collate' (English stems)
 
 : >"$T/errors.txt"
 before=$(sum_file "$DB")
