@@ -5,6 +5,7 @@
 #include "ragtrack/cli.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
+#include "ragtrack/writeguard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -499,6 +500,12 @@ static int export(struct tui *t)
 	if (!path)
 		return DRAW_ALL;
 	str_trim(path);
+	struct err e = {0};
+	if (writeguard_check(t->s, path, &e) != OK) {      /* refused before any question about it */
+		tui_message(t, 1, "%s", e.msg);
+		free(path);
+		return DRAW_ALL;
+	}
 	int excel = export_form(t);
 	if (excel < 0 || !export_may_write(t, path)) {
 		if (excel < 0)
@@ -506,7 +513,6 @@ static int export(struct tui *t)
 		free(path);
 		return DRAW_ALL;
 	}
-	struct err e = {0};
 	long n = 0;
 	if (cli_export_file(t->s, &t->f, path, excel, &n, &e) != OK)
 		tui_message(t, 1, "%s", e.msg);
