@@ -1276,6 +1276,57 @@ static void align_similar(struct store *s, struct held_row **rows, size_t n, str
 	free(p);
 }
 
+/* How many of a blank-text row's other fields (RAG, target, evidence, lead, constraints,
+ * desired outcome, extra fields) the spreadsheet said the same as last time for c. */
+static size_t blank_score(const struct held_row *r, const struct cand *c)
+{
+	if (!c->sig || strlen(c->sig) < SIG_KNOWN)
+		return 0;
+	char sig[SIG_BYTES + 1];
+	sig_make(&r->a, c->sig, sig);
+	size_t same = 0, len = strlen(sig);
+	for (size_t f = SIG_RAG; f <= SIG_COUNT; f++)
+		same += (f + 1) * 8 <= len && strlen(c->sig) >= (f + 1) * 8 && memcmp(sig + f * 8, c->sig + f * 8, 8) == 0;
+	return same;
+}
+
+/* Rows with no action text, to the blank actions whose other fields they share most
+ * (ties by order): a deleted blank row never hands its neighbour's evidence on. */
+static void align_blank(struct held_row **rows, size_t n, struct cand *c, size_t m)
+{
+	size_t nr = 0, nc = 0;
+	for (size_t i = 0; i < n; i++)
+		nr += rows[i]->match < 0 && row_blank_text(rows[i]);
+	for (size_t j = 0; j < m; j++)
+		nc += !c[j].taken;
+	if (!nr || !nc || nr * nc > PAIR_LIMIT)
+		return;
+	struct pair *p = xcalloc(nr * nc + 1, sizeof *p);
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct held_row *r = rows[i];
+		if (r->match >= 0 || !row_blank_text(r))
+			continue;
+		for (size_t j = 0; j < m; j++) {
+			if (c[j].taken || (r->a.text && !str_empty(c[j].text)))
+				continue;
+			struct pair x = { i, j, blank_score(r, &c[j]), 1 };
+			if (x.inter)
+				p[np++] = x;
+		}
+	}
+	qsort(p, np, sizeof *p, pair_cmp);
+	for (size_t k = 0; k < np; k++) {
+		struct held_row *r = rows[p[k].row];
+		if (r->match >= 0 || c[p[k].cand].taken)
+			continue;
+		c[p[k].cand].taken = 1;
+		r->match = (long)p[k].cand;
+		r->alike = 100;
+	}
+	free(p);
+}
+
 /* Rows blank on both sides, in order; a file with no action column at all has no text
  * to move, so its rows take the group's actions in order. */
 static void align_position(struct held_row **rows, size_t n, struct cand *c, size_t m)
@@ -1307,6 +1358,7 @@ static void align(struct store *s, struct held_row **rows, size_t n, struct cand
 	align_ids(rows, n, c, m);
 	align_identical(s, rows, n, c, m);
 	align_similar(s, rows, n, c, m);
+	align_blank(rows, n, c, m);
 	align_position(rows, n, c, m);
 }
 

@@ -245,8 +245,10 @@ def clean(t):
 
 def snapshot(db, out):
     con = sqlite3.connect(db)
-    acts = {str(i): {"text": t, "agency": g} for i, t, g in con.execute(
-        "SELECT a.id, a.text, ag.name FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id")}
+    acts = {str(i): {"text": t, "agency": g, "content": c} for i, t, g, c in con.execute(
+        "SELECT a.id, a.text, ag.name, json_array(a.question_id, a.agency_id, a.text, a.rag_raw, a.target_raw,"
+        " a.evidence, a.lead, a.constraints, a.desired, a.extra)"
+        " FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id")}
     log = {}
     for i, f, o, n in con.execute("SELECT action_id, field, old_value, new_value FROM change_log ORDER BY id"):
         log.setdefault(str(i), []).append([f, o, n])
@@ -306,8 +308,10 @@ def check(before_json, db, expect_json, import_out, dry_out):
         if not hit:
             fails.append("moved row of #%s not a new action of %s" % (origin, agency))
     # 4. the missing are named; nothing else is
+    # Of two actions alike in every field, either may be the one named: no text moves.
     named = sorted(int(m) for m in re.findall(r"^not in this file: #(\d+)", out, re.M))
-    if named != expect["missing"]:
+    content = lambda ids: sorted(before["actions"].get(str(k), {}).get("content", str(k)) for k in ids)
+    if named != expect["missing"] and content(named) != content(expect["missing"]):
         fails.append("named missing %r, want %r" % (named, expect["missing"]))
     # 5. the dry run listed exactly what the run wrote
     batch = before["batch"]

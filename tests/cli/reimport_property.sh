@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Property: random edits to a plan (seeded; REIMPORT_SEED=N reproduces a run), re-imported
+# Property: random edits to a plan (seeded; REIMPORT_SEED=N picks another set), re-imported
 # without IDs, leave every surviving row's text on the action that held it before, and
 # every other action as it was; new rows are new actions; the missing are named; the dry
 # run lists what the run writes.  Edits: rows inserted, deleted, swapped, moved to another
@@ -8,7 +8,9 @@
 need python3
 need sqlite3
 PY="python3 $ROOT/tests/cli/reimport.py"
-SEED=${REIMPORT_SEED:-$(( $(date +%s) % 100000 ))}
+# Fixed seeds, so that every run checks the same returns (a failure is reproducible,
+# never a matter of luck); REIMPORT_SEED=N runs another set.
+SEED=${REIMPORT_SEED:-84895}
 ROUNDS=${REIMPORT_ROUNDS:-4}
 echo "seed $SEED (REIMPORT_SEED=$SEED reproduces it)"
 PLANS=("megan.csv|Megan" "julia.csv|Julia" "family-y.csv|Children of Family Y" "child-l.csv|" \
