@@ -4,6 +4,7 @@
 #define RAGTRACK_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* RAG states in order of caution: a mixed value takes the lowest non-unset one. */
 enum rag { RAG_UNSET = 0, RAG_RED, RAG_AMBER, RAG_GREEN, RAG_BLUE, RAG_COUNT };
@@ -76,5 +77,15 @@ int text_width(const char *s);
  * nl_as and a space when nl_as is not 0, else are kept.  Invalid UTF-8 bytes become
  * \xNN.  Returns a new string. */
 char *text_visible(const char *s, char nl_as);
+/* One character as text_visible shows it: returns 1 and writes its escape ("\x1b",
+ * "\u202e") to esc when cp must not reach a terminal raw (newline and tab included),
+ * else 0 and esc "".  For editors, which keep the text and show it character by
+ * character. */
+int text_char_escape(uint32_t cp, char esc[16]);
+/* The valid UTF-8 sequence at s (NUL-terminated): its length and code point in *cp, or
+ * 0 when s[0] does not start one (strict, as utf8_valid). */
+size_t utf8_char_next(const char *s, uint32_t *cp);
+/* Encode a Unicode scalar value as UTF-8 into out; returns the byte count (1 to 4). */
+size_t utf8_char_put(uint32_t cp, char out[4]);
 
 #endif

@@ -1,5 +1,7 @@
 /* editor: long text in $VISUAL or $EDITOR on a private temporary file, or in the
- * built-in multi-line editor when neither is set. */
+ * built-in multi-line editor when neither is set.  The built-in editor keeps every
+ * character of the text in any locale (tabs, non-ASCII, bidi controls) and shows the
+ * ones that must not reach the terminal raw as escapes (lineed_glyph). */
 #include "tui_int.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
@@ -115,10 +117,12 @@ struct ed {
 	int dirty;
 };
 
+/* Columns of one character as shown (lineed_glyph); a newline ends the row. */
 static int ch_width(wchar_t c)
 {
-	int w = wcwidth(c);
-	return c == L'\n' ? 0 : w < 0 ? 1 : w;
+	wchar_t g[16];
+	int special;
+	return c == L'\n' ? 0 : lineed_glyph(c, g, &special);
 }
 
 /* Wrap the text into rows of width columns. */
@@ -196,13 +200,15 @@ static void ed_draw(struct tui *t, struct ed *e, const char *title)
 			continue;
 		size_t end = r + 1 < e->nrows ? e->starts[r + 1] : e->le.len;
 		for (size_t k = e->starts[r]; k < end; k++) {
-			wchar_t c = e->le.w[k];
-			if (c == L'\n')
+			wchar_t g[16];
+			int special;
+			if (e->le.w[k] == L'\n')
 				break;
-			if (wcwidth(c) < 0)
-				c = L'?';
-			addnwstr(&c, 1);
+			lineed_glyph(e->le.w[k], g, &special);
+			attrset(special ? A_DIM : A_NORMAL);
+			addnwstr(g, (int)wcslen(g));
 		}
+		attrset(A_NORMAL);
 	}
 	draw_text(y + h - 2, x + 2, w - 4, "Ctrl-S or F2 saves · Esc cancels · Enter new line",
 	          colors_attr(ROLE_DIM), NULL, 0);
@@ -248,31 +254,10 @@ static int ed_key(struct ed *e, int key, int page)
 	return used;
 }
 
-/* Load text, newlines kept (lineed_init would turn them into spaces). */
+/* Load text: every byte kept (lineed_init), so what is not edited is saved unchanged. */
 static void ed_load(struct ed *e, const char *text)
 {
-	lineed_init(&e->le, "");
-	char *copy = xstrdup(text ? text : "");
-	char *line = copy;
-	for (;;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		struct lineed part;
-		lineed_init(&part, line);
-		for (size_t i = 0; i < part.len; i++) {
-			e->le.pos = e->le.len;
-			if (!lineed_key(&e->le, part.w[i]))
-				lineed_key(&e->le, '?');
-		}
-		lineed_free(&part);
-		if (!nl)
-			break;
-		e->le.pos = e->le.len;
-		ed_key(e, '\n', 1);
-		line = nl + 1;
-	}
-	free(copy);
+	lineed_init(&e->le, text);
 	e->le.pos = 0;
 	e->dirty = 0;
 }

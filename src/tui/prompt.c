@@ -6,8 +6,11 @@
 #include "ragtrack/util.h"
 
 #include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <wctype.h>
 
 /* ---- a line being edited -------------------------------------------------------------- */
@@ -34,26 +37,28 @@ static void lineed_delete(struct lineed *le, size_t from, size_t to)
 	le->pos = from;
 }
 
+/* A byte that is not valid UTF-8 is kept as itself: stored as a lone surrogate
+ * (never a decoded character), written back as the same byte. */
+#define RAW_BYTE(b) ((wchar_t)(0xDC00 | (b)))
+#define IS_RAW_BYTE(c) ((c) >= 0xDC80 && (c) <= 0xDCFF)
+
 void lineed_init(struct lineed *le, const char *utf8)
 {
 	memset(le, 0, sizeof *le);
 	le->cap = 64;
 	le->w = xcalloc(le->cap, sizeof *le->w);
-	mbstate_t ps;
-	memset(&ps, 0, sizeof ps);
+	/* Decoded as UTF-8 whatever the locale, every character kept (newlines, tabs,
+	 * controls): what is not edited is written back byte for byte. */
 	for (const char *p = utf8 ? utf8 : ""; *p;) {
-		wchar_t c;
-		size_t n = mbrtowc(&c, p, MB_CUR_MAX, &ps);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&ps, 0, sizeof ps);
-			c = L'?';
-			n = 1;
+		uint32_t cp;
+		size_t n = utf8_char_next(p, &cp);
+		if (n == 0) {
+			lineed_insert(le, RAW_BYTE((unsigned char)*p));
+			p++;
+		} else {
+			lineed_insert(le, (wchar_t)cp);
+			p += n;
 		}
-		if (c == L'\n' || c == L'\t')
-			c = L' ';
-		if (iswprint((wint_t)c))
-			lineed_insert(le, c);
-		p += n;
 	}
 }
 
@@ -68,14 +73,43 @@ char *lineed_text(const struct lineed *le)
 	struct buf b = {0};
 	buf_add(&b, "", 0);
 	for (size_t i = 0; i < le->len; i++) {
-		char mb[MB_LEN_MAX];
-		mbstate_t ps;
-		memset(&ps, 0, sizeof ps);
-		size_t n = wcrtomb(mb, le->w[i], &ps);
-		if (n != (size_t)-1)
-			buf_add(&b, mb, n);
+		wchar_t c = le->w[i];
+		char mb[4];
+		if (IS_RAW_BYTE(c))
+			buf_addc(&b, (char)(c & 0xFF));
+		else if (c > 0 && (uint32_t)c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF))
+			buf_add(&b, mb, utf8_char_put((uint32_t)c, mb));
 	}
 	return buf_steal(&b);
+}
+
+int lineed_same(const struct lineed *a, const struct lineed *b)
+{
+	return a->len == b->len && (a->len == 0 || wmemcmp(a->w, b->w, a->len) == 0);
+}
+
+int lineed_glyph(wchar_t c, wchar_t out[16], int *special)
+{
+	char esc[16] = "";
+	*special = 1;
+	if (c == L'\n')
+		snprintf(esc, sizeof esc, "\\n");
+	else if (c == L'\t')
+		snprintf(esc, sizeof esc, "\\t");
+	else if (IS_RAW_BYTE(c))
+		snprintf(esc, sizeof esc, "\\x%02x", (unsigned)(c & 0xFF));
+	else if (!text_char_escape((uint32_t)c, esc)) {
+		int w = wcwidth(c);
+		*special = w < 0;
+		out[0] = w < 0 ? L'?' : c;     /* what this locale cannot show (the text keeps it) */
+		out[1] = L'\0';
+		return w < 0 ? 1 : w;
+	}
+	int n = 0;
+	for (; esc[n]; n++)
+		out[n] = (wchar_t)esc[n];
+	out[n] = L'\0';
+	return n;
 }
 
 int lineed_key(struct lineed *le, int key)
@@ -132,8 +166,9 @@ int lineed_key(struct lineed *le, int key)
 
 static int wc_width(wchar_t c)
 {
-	int w = wcwidth(c);
-	return w < 0 ? 1 : w;
+	wchar_t g[16];
+	int special;
+	return lineed_glyph(c, g, &special);
 }
 
 int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr)
@@ -159,11 +194,13 @@ int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr)
 			cursor = col;
 		if (i == le->len)
 			break;
-		int cw = wc_width(le->w[i]);
+		wchar_t g[16];
+		int special;
+		int cw = lineed_glyph(le->w[i], g, &special);
 		if (col + cw > w)
 			break;
-		wchar_t c = wcwidth(le->w[i]) < 0 ? L'?' : le->w[i];
-		addnwstr(&c, 1);
+		attrset(special ? attr | A_DIM : attr);
+		addnwstr(g, (int)wcslen(g));
 		col += cw;
 	}
 	attrset(A_NORMAL);

@@ -267,13 +267,21 @@ struct lineed {
 	size_t len, cap, pos;
 	size_t scroll;            /* first character shown */
 };
-/* Start editing utf8 (newlines and tabs become spaces, controls are dropped). */
+/* Start editing utf8.  Every character is kept, in any locale (newlines, tabs, controls
+ * and bytes that are not UTF-8 included): lineed_text gives back the same bytes. */
 void lineed_init(struct lineed *le, const char *utf8);
 void lineed_free(struct lineed *le);
 /* Apply an editing key; 1 when used. */
 int lineed_key(struct lineed *le, int key);
 /* The text as UTF-8; caller frees. */
 char *lineed_text(const struct lineed *le);
+/* Do two editors hold the same text? */
+int lineed_same(const struct lineed *a, const struct lineed *b);
+/* How an edited character is shown: out gets the wide characters, the return value is
+ * their columns.  Newline, tab, controls, bidi controls and bytes that are not UTF-8
+ * appear as escapes (\n, \t, \u202e, \xff) as text_visible writes them, and *special
+ * is 1 (drawn dim); what the locale cannot show is '?'.  The text itself is unchanged. */
+int lineed_glyph(wchar_t c, wchar_t out[16], int *special);
 /* Draw in w columns at y,x; returns the cursor's column. */
 int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr);
 

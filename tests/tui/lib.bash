@@ -8,7 +8,9 @@
 # $TUI_TIMEOUT seconds) for what the test expects, never by sleeping.
 #
 #   tui_start [RAGTRACK ARGS...]   start "$RT --db $T/db ARGS" (COLS, ROWS: 100x30;
-#                                  TUI_ENV: extra VAR=value words for its environment)
+#                                  TUI_ENV: extra VAR=value words for its environment;
+#                                  TUI_LOCALE: the locale word, LC_ALL=C.UTF-8 unless set
+#                                  (empty: none); TUI_UNSET: variables to remove)
 #   keys KEY...                    tmux key names: j Enter Escape C-u "1" ...
 #   type_text TEXT                 literal text
 #   screen                         the screen as text, trailing blanks trimmed
@@ -34,7 +36,10 @@ tui_start() {
 	local cols=${COLS:-100} rows=${ROWS:-30} cmd word
 	rm -f "$T/exit"
 	cmd="cd $(printf %q "${TUI_CWD:-$T}") && env -u NO_COLOR -u VISUAL -u EDITOR -u RAGTRACK_DB"
-	for word in LC_ALL=C.UTF-8 TERM=tmux-256color "USER=$USER" "RAGTRACK_TODAY=$RAGTRACK_TODAY" \
+	for word in ${TUI_UNSET:-}; do        # variables the program must not see (no locale)
+		cmd="$cmd -u $(printf %q "$word")"
+	done
+	for word in ${TUI_LOCALE-LC_ALL=C.UTF-8} TERM=tmux-256color "USER=$USER" "RAGTRACK_TODAY=$RAGTRACK_TODAY" \
 		"RAGTRACK_NOW=$RAGTRACK_NOW" "TMPDIR=$T" ${TUI_ENV:-}; do
 		cmd="$cmd $(printf %q "$word")"
 	done
