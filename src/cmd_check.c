@@ -9,8 +9,12 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	if (cli_help_requested(argc, argv)) {
 		printf("\nRuns SQLite's integrity check, the foreign-key check, and ragtrack's own:\n"
 		       "the search index against the actions, every action's response against its\n"
-		       "question and agency, and the guards that keep the change log append-only.\n"
-		       "Prints one line per check; exits 0 when the database is sound.\n");
+		       "question and agency, the guards that keep the change log append-only, and\n"
+		       "the change log's hash chain: a row rewritten, removed or moved is named by its\n"
+		       "number.  The last line gives the last row and its hash: note them (in the\n"
+		       "board's minutes, say), since rows removed from the end are seen only\n"
+		       "against that note.  Prints one line per check; exits 0 when the database is\n"
+		       "sound.\n");
 		return 0;
 	}
 	if (argc > 1) {

@@ -58,6 +58,13 @@ static const struct migration {
 	     "CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action"
 	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;" },
 	{ 2, FTS_FROM_SCHEMA },
+	/* 2: the change log records the account beside the name given, single-change
+	 * undo, and a hash chain (rows written before it are chained by the upgrade:
+	 * store_chain_unhashed). */
+	{ 2, "ALTER TABLE change_log ADD COLUMN os_user TEXT;"
+	     " ALTER TABLE change_log ADD COLUMN undoes_change INTEGER;"
+	     " ALTER TABLE change_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';"
+	     " ALTER TABLE change_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';" },
 };
 
 int store_schema_version(void)
@@ -189,27 +196,57 @@ int64_t store_next_batch(struct store *s)
 	return store_scalar(s, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", 0, 1);
 }
 
+/* The hash of the change log's last row ("" when empty) in prev. */
+static enum status log_last_hash(struct store *s, char prev[65], struct err *err)
+{
+	sqlite3_stmt *st;
+	prev[0] = '\0';
+	if (store_prepare(s, &st, "SELECT hash FROM change_log ORDER BY id DESC LIMIT 1", err))
+		return ERR_DB;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(prev, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
+}
+
+/* The only code that adds to the change log: every row gets the account that ran the
+ * command beside the name given, and its link in the hash chain (store_chain.c). */
 enum status store_log(struct store *s, int64_t action_id, int64_t batch, const char *field,
                       const char *old_value, const char *new_value, const char *reason,
                       int64_t undoes, struct err *err)
 {
+	char prev[65], hash[65], action_s[24], batch_s[24], undoes_s[24], change_s[24];
+	enum status rc = log_last_hash(s, prev, err);
+	if (rc != OK)
+		return rc;
+	const char *now = util_now();
+	snprintf(action_s, sizeof action_s, "%lld", (long long)action_id);
+	snprintf(batch_s, sizeof batch_s, "%lld", (long long)batch);
+	snprintf(undoes_s, sizeof undoes_s, "%lld", (long long)undoes);
+	snprintf(change_s, sizeof change_s, "%lld", (long long)s->log_undoes_change);
+	const char *v[CHAIN_COLUMNS] = {
+		action_s, now, s->user, s->os_user, field, old_value, new_value, store_source_name(s->source), reason,
+		batch_s, undoes ? undoes_s : NULL, s->log_undoes_change ? change_s : NULL,
+	};
+	store_chain_hash(prev, v, hash);
 	sqlite3_stmt *st;
 	if (store_prepare(s, &st,
-	                  "INSERT INTO change_log(action_id, at, user, field, old_value, new_value, source, reason, batch, undoes)"
-	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))
+	                  "INSERT INTO change_log(action_id, at, user, os_user, field, old_value, new_value, source, reason,"
+	                  " batch, undoes, undoes_change, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                  err))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, action_id);
-	store_bind_text(st, 2, util_now());
-	store_bind_text(st, 3, s->user);
-	store_bind_text(st, 4, field);
-	store_bind_text(st, 5, old_value);
-	store_bind_text(st, 6, new_value);
-	store_bind_text(st, 7, store_source_name(s->source));
-	store_bind_text(st, 8, reason);
-	sqlite3_bind_int64(st, 9, batch);
+	for (int i = 1; i < 9; i++)
+		store_bind_text(st, i + 1, v[i]);
+	sqlite3_bind_int64(st, 10, batch);
 	if (undoes)
-		sqlite3_bind_int64(st, 10, undoes);
-	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "writing the change log");
+		sqlite3_bind_int64(st, 11, undoes);
+	if (s->log_undoes_change)
+		sqlite3_bind_int64(st, 12, s->log_undoes_change);
+	store_bind_text(st, 13, prev);
+	store_bind_text(st, 14, hash);
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "writing the change log");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -308,6 +345,8 @@ static enum status store_upgrade(struct store *s, struct err *err)
 		if (st == OK && fts)
 			st = fts_from_schema(s, err);
 	}
+	if (st == OK && version > 0 && version < 2)
+		st = store_chain_unhashed(s, err);
 	if (st == OK) {
 		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);
 		st = store_exec(s, sql, err);
@@ -540,6 +579,7 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	s->path = xstrdup(path);
 	s->read_only = o->read_only;
 	s->user = xstrdup(util_user(o->user));
+	s->os_user = xstrdup(util_os_user());
 	s->source = o->source;
 	s->bulk = o->bulk;
 	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -594,6 +634,7 @@ void store_close(struct store *s)
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s->user);
+	free(s->os_user);
 	free(s->lens_name);
 	free(s->notice);
 	free(s);
@@ -917,6 +958,7 @@ enum status store_check(struct store *s, char **report, struct err *err)
 	                 " (SELECT 'change_log_no_update' AS name UNION ALL SELECT 'change_log_no_delete') t"
 	                 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name)",
 	              "change log", &b, &problems);
+	store_chain_check(s, &b, &problems);
 	buf_printf(&b, problems ? "%d problem(s) found\n" : "database is sound\n", problems);
 	*report = buf_steal(&b);
 	return problems ? err_set(err, ERR_DB, "%s: %d problem(s) found", s->path, problems) : OK;
