@@ -104,6 +104,7 @@ struct change {
 	const char *at, *user, *field, *old_value, *new_value, *source, *reason;
 	int64_t batch;            /* the changes of one edit share a batch */
 	int64_t undoes;           /* the batch an undo reversed, 0 when not an undo */
+	const char *os_user;      /* the account that ran the command (NULL: not recorded) */
 };
 typedef int (*store_change_fn)(const struct change *c, void *ctx);
 
@@ -267,9 +268,18 @@ enum status store_set(struct store *s, int64_t id, int64_t expected_version,
                       int *changed, struct err *err);
 /* Add a dated progress note. */
 enum status store_note_add(struct store *s, int64_t id, const char *text, struct err *err);
-/* Reverse the last change made by this store's user (logged as a change itself).
- * *what (may be NULL) gets a description the caller frees. */
+/* Reverse the last change made by this store's user from this operating-system
+ * account (logged as a change itself).  *what (may be NULL) gets a description the
+ * caller frees.  ERR_NOT_FOUND when there is none (naming one made from another
+ * account), ERR_CONFLICT when a field changed since. */
 enum status store_undo(struct store *s, char **what, struct err *err);
+/* store_undo with choices: change > 0 reverses that one change (its number in the
+ * change log) alone, refused with ERR_CONFLICT naming the later change when a later
+ * one to the same field still stands, or when it was undone already.  force lets it
+ * reverse a change made from another account (plain undo: this user's latest from any
+ * account); the undo's reason records that.  Without force, another account's change
+ * is ERR_FORBIDDEN. */
+enum status store_undo_change(struct store *s, int64_t change, int force, char **what, struct err *err);
 
 struct note {
 	int64_t id, action_id;
