@@ -150,12 +150,69 @@ enum status store_begin(struct store *s, struct err *err)
 		if (st != OK)
 			return st;
 	}
-	return store_exec(s, "BEGIN IMMEDIATE", err);
+	s->wait_cancelled = 0;
+	enum status st = store_exec(s, "BEGIN IMMEDIATE", err);
+	if (st != OK && s->wait_cancelled)
+		st = err_set(err, ERR_DB, "%s: not saved: you stopped waiting for the database (an import or another"
+		             " program was writing to it)", s->path);
+	return st;
+}
+
+/* A test hook that makes "an import holds the write lock" a state a test can wait
+ * for instead of a race: with RAGTRACK_TEST_HOLD_IMPORT=PATH, an import about to
+ * commit creates PATH.held and waits (at most ten minutes) until PATH exists. */
+static void store_test_hold(struct store *s)
+{
+	const char *path = getenv("RAGTRACK_TEST_HOLD_IMPORT");
+	if (str_empty(path) || s->source != SOURCE_IMPORT || !s->run)
+		return;
+	char *held = xasprintf("%s.held", path);
+	int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++)
+		sqlite3_sleep(20);
+	free(held);
 }
 
 enum status store_commit(struct store *s, struct err *err)
 {
+	store_test_hold(s);
 	return store_exec(s, "COMMIT", err);
+}
+
+/* ---- waiting for the write lock ---------------------------------------------------- */
+
+/* About a second of quiet waiting (another edit takes milliseconds), then say why. */
+#define BUSY_QUIET 50
+
+/* SQLite's busy handler: wait for the write lock as long as it takes (an import holds
+ * it until its one transaction commits), telling the user once, and letting them give
+ * up through the wait callback.  Returns 0 to stop waiting (SQLITE_BUSY). */
+static int store_busy(void *p, int count)
+{
+	struct store *s = p;
+	if (count < BUSY_QUIET) {
+		sqlite3_sleep(20);
+		return 1;
+	}
+	const char *msg = s->source == SOURCE_IMPORT
+	                      ? "waiting for the database: another import (or another program) is writing to it;"
+	                        " this import starts when it ends"
+	                      : "waiting for the database: an import (or another program) is writing to it;"
+	                        " your edit will be saved when it ends";
+	if (s->on_wait && s->on_wait(s->wait_ctx, msg, count == BUSY_QUIET)) {
+		s->wait_cancelled = 1;
+		return 0;
+	}
+	sqlite3_sleep(50);
+	return 1;
+}
+
+void store_on_wait(struct store *s, store_wait_fn fn, void *ctx)
+{
+	s->on_wait = fn;
+	s->wait_ctx = ctx;
 }
 
 void store_rollback(struct store *s)
@@ -361,7 +418,7 @@ static enum status store_upgrade(struct store *s, struct err *err)
 
 static enum status store_configure(struct store *s, int bulk, struct err *err)
 {
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, store_busy, s);
 	enum status st = store_exec(s, "PRAGMA foreign_keys = ON", err);
 	if (st == OK && bulk)
 		st = store_exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
@@ -582,6 +639,8 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	s->os_user = xstrdup(util_os_user());
 	s->source = o->source;
 	s->bulk = o->bulk;
+	s->on_wait = o->on_wait;
+	s->wait_ctx = o->wait_ctx;
 	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)

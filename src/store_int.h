@@ -35,6 +35,9 @@ struct store {
 	char *user;
 	char *os_user;             /* the account running the program (util_os_user) */
 	int64_t log_undoes_change; /* while undo --change logs: the change it reverses */
+	store_wait_fn on_wait;     /* told while waiting for the write lock (store_busy) */
+	void *wait_ctx;
+	int wait_cancelled;        /* the user stopped waiting: store_begin says so */
 	enum store_source source;
 	int64_t lens_agency;       /* agency lens: its id, 0 = none */
 	char *lens_name;

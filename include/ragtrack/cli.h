@@ -44,6 +44,9 @@ CLI_COMMANDS(CLI_DECLARE)
  * --as-agency.  Prints the error and returns NULL on failure, c->status then holding
  * the exit status to return. */
 struct store *cli_open(struct cli *c, int create, enum store_source source);
+/* The store's wait callback for commands: says once on stderr why the command is
+ * waiting for the database (an import is running) and waits on; Ctrl-C gives up. */
+int cli_wait_message(void *ctx, const char *message, int first);
 /* Print "ragtrack: MESSAGE" on stderr and return the exit status for e. */
 int cli_fail(const struct err *e);
 /* Print a usage error for a command and return the usage exit status. */

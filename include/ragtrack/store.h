@@ -14,6 +14,13 @@ struct store;
 /* Where a change came from, as the change log records it. */
 enum store_source { SOURCE_IMPORT, SOURCE_CLI, SOURCE_TUI };
 
+/* Called while an edit or import waits for the database's write lock, which another
+ * process holds (an import holds it for its whole transaction): first is 1 on the
+ * first call, about a second into the wait, then it is called every 50 ms or so.
+ * message says what is happening.  Return nonzero to stop waiting: the edit then
+ * fails with "not saved: you stopped waiting".  Without one, the store waits silently. */
+typedef int (*store_wait_fn)(void *ctx, const char *message, int first);
+
 struct store_opts {
 	int read_only;            /* open read-only: every write is refused */
 	const char *as_agency;    /* agency lens: only this agency's actions, edits elsewhere refused */
@@ -23,6 +30,8 @@ struct store_opts {
 	                           * existing empty file is then made one (mode 0660) */
 	int adopt;                /* add ragtrack's tables to another program's database (an
 	                           * explicit import); otherwise such a file is refused */
+	store_wait_fn on_wait;    /* told while waiting for the write lock (may be NULL) */
+	void *wait_ctx;
 	int bulk;                 /* a brand-new file no one else sees yet: no journal and no
 	                           * syncs while it fills; store_bulk_finish makes it a normal
 	                           * database.  On failure the caller deletes the file. */
@@ -35,6 +44,8 @@ struct store_opts {
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err);
 void store_close(struct store *s);
+/* Replace the wait callback of store_opts (the browser shows the message itself). */
+void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
 /* End bulk mode: switch the file to WAL and sync it, so it can be renamed into place. */
 enum status store_bulk_finish(struct store *s, struct err *err);
 /* The schema version this program writes (PRAGMA user_version). */

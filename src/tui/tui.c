@@ -306,6 +306,27 @@ static void tui_loop(struct tui *t)
 	}
 }
 
+/* While an edit waits for the database (an import holds it): say so on the bottom
+ * line, and stop waiting on Esc or Ctrl-C.  Draws without the store: the store is in
+ * the middle of a call. */
+static int tui_wait(void *ctx, const char *message, int first)
+{
+	struct tui *t = ctx;
+	if (first) {
+		char *line = xasprintf("%s · Esc stops waiting (not saved then)", message);
+		char *cut = text_cut(line, t->cols);
+		draw_fill(t->rows - 1, 0, t->cols, A_NORMAL);
+		draw_text(t->rows - 1, 0, t->cols, cut, colors_attr(ROLE_ERROR), NULL, 0);
+		refresh();
+		free(cut);
+		free(line);
+	}
+	nodelay(stdscr, TRUE);
+	int key = getch();
+	nodelay(stdscr, FALSE);
+	return key == KEY_ESC || key == KEY_CTRL('c') || got_signal;
+}
+
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 {
 	struct tui t = { .s = s };
@@ -316,10 +337,12 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 		filter_free(&t.f);
 		return st;
 	}
+	store_on_wait(s, tui_wait, &t);
 	state_load(&t, o ? o->filter : NULL);
 	t.hl = hl_new(t.f.search);
 	tui_loop(&t);
 	state_save(&t);
+	store_on_wait(s, NULL, NULL);
 	screen_end();
 	tui_free(&t);
 	return OK;
