@@ -197,10 +197,10 @@ static int store_busy(void *p, int count)
 		return 1;
 	}
 	const char *msg = s->source == SOURCE_IMPORT
-	                      ? "waiting for the database: another import (or another program) is writing to it;"
-	                        " this import starts when it ends"
-	                      : "waiting for the database: an import (or another program) is writing to it;"
-	                        " your edit will be saved when it ends";
+	                      ? "another import or another program is writing to the database; this import starts"
+	                        " when it ends"
+	                      : "an import or another program is writing to the database; your edit will be saved"
+	                        " when it ends";
 	if (s->on_wait && s->on_wait(s->wait_ctx, msg, count == BUSY_QUIET)) {
 		s->wait_cancelled = 1;
 		return 0;

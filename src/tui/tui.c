@@ -306,20 +306,28 @@ static void tui_loop(struct tui *t)
 	}
 }
 
-/* While an edit waits for the database (an import holds it): say so on the bottom
- * line, and stop waiting on Esc or Ctrl-C.  Draws without the store: the store is in
- * the middle of a call. */
+/* While an edit waits for the database (an import holds it): say so in a box, its
+ * message on two lines (split at "; "), and stop waiting on Esc or Ctrl-C.  Draws
+ * without the store: the store is in the middle of a call. */
 static int tui_wait(void *ctx, const char *message, int first)
 {
 	struct tui *t = ctx;
 	if (first) {
-		char *line = xasprintf("%s · Esc stops waiting (not saved then)", message);
-		char *cut = text_cut(line, t->cols);
-		draw_fill(t->rows - 1, 0, t->cols, A_NORMAL);
-		draw_text(t->rows - 1, 0, t->cols, cut, colors_attr(ROLE_ERROR), NULL, 0);
+		const char *semi = strstr(message, "; ");
+		char *one = semi ? xstrndup(message, (size_t)(semi - message)) : xstrdup(message);
+		const char *two = semi ? semi + 2 : "";
+		const char *hint = "Esc stops waiting (the edit is then not saved)";
+		int w = text_width(one) > text_width(two) ? text_width(one) : text_width(two);
+		w = (w > text_width(hint) ? w : text_width(hint)) + 4;
+		if (w > t->cols)
+			w = t->cols;
+		int y = (t->rows - 6) / 2, x = (t->cols - w) / 2;
+		box_draw(y, x, 6, w, "Waiting for the database");
+		draw_text(y + 1, x + 2, w - 4, one, A_NORMAL, NULL, 0);
+		draw_text(y + 2, x + 2, w - 4, two, A_NORMAL, NULL, 0);
+		draw_text(y + 4, x + 2, w - 4, hint, colors_attr(ROLE_DIM), NULL, 0);
 		refresh();
-		free(cut);
-		free(line);
+		free(one);
 	}
 	nodelay(stdscr, TRUE);
 	int key = getch();
