@@ -13,7 +13,7 @@ int cmd_undo(struct cli *c, int argc, char **argv)
 		       "step further back.  Refused when someone changed the same field since.\n"
 		       "Imports, notes and agency merges are not undone.\n\n"
 		       "Options:\n"
-		       "  --change N   reverse change N alone (its number in ragtrack history --csv);\n"
+		       "  --change N   reverse change N alone (its NO in ragtrack history);\n"
 		       "               refused, naming the later change, when a later change to the\n"
 		       "               same field still stands\n"
 		       "  --force      also reverse a change made from another account (the system\n"

@@ -830,7 +830,7 @@ static enum status one_change_read(struct store *s, int64_t id, struct one_chang
 		c->account = store_col_dup(st, 6);
 		c->field = field_from_name(c->field_name);
 	} else {
-		rc = err_set(err, ERR_NOT_FOUND, "no change %lld (ragtrack history lists the changes with their numbers)",
+		rc = err_set(err, ERR_NOT_FOUND, "no change %lld (ragtrack history lists the changes with their numbers, NO)",
 		             (long long)id);
 	}
 	sqlite3_finalize(st);
