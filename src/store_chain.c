@@ -239,11 +239,12 @@ void store_chain_check(struct store *s, struct buf *b, int *problems)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *linked = (const char *)sqlite3_column_text(st, 1);
+		linked = linked ? linked : "";     /* NOT NULL, unless the table was remade */
 		const char *stored = (const char *)sqlite3_column_text(st, 2);
 		const char *v[CHAIN_COLUMNS];
 		char hex[65];
 		row_values(st, v);
-		store_chain_hash(linked ? linked : "", v, hex);
+		store_chain_hash(linked, v, hex);
 		int bad = 1;
 		if (!stored || strcmp(stored, hex) != 0) {
 			if (found < 20)
