@@ -134,13 +134,13 @@ static int history_csv_row(const struct change *c, struct history *h)
 {
 	char id[24], action[24], batch[24], undoes[24];
 	if (!h->rows++)
-		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
+		printf("id,at,user,source,action,field,old,new,reason,batch,undoes,account\n");
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
 	snprintf(action, sizeof action, "%lld", (long long)c->action_id);
 	snprintf(batch, sizeof batch, "%lld", (long long)c->batch);
 	snprintf(undoes, sizeof undoes, "%lld", (long long)c->undoes);
 	const char *cells[] = { id, c->at, c->user, c->source, action, c->field, c->old_value, c->new_value, c->reason,
-	                        batch, c->undoes ? undoes : "" };
+	                        batch, c->undoes ? undoes : "", c->os_user };
 	size_t n = sizeof cells / sizeof *cells;
 	for (size_t i = 0; i < n; i++)
 		csv_field(cells[i], i + 1 == n);
@@ -253,7 +253,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if (!rc && !h.rows && !h.csv)
 		printf("no changes\n");
 	else if (!rc && !h.rows)
-		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
+		printf("id,at,user,source,action,field,old,new,reason,batch,undoes,account\n");
 	store_close(s);
 	return rc;
 }
