@@ -253,18 +253,35 @@ int64_t store_next_batch(struct store *s)
 	return store_scalar(s, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", 0, 1);
 }
 
+/* One of the change log's two statements, prepared once per handle (an import logs a
+ * row per changed field) and reset for reuse; store_close finalizes them. */
+static sqlite3_stmt *log_stmt(struct store *s, int which, struct err *err)
+{
+	static const char *const SQL[2] = {
+		"SELECT hash FROM change_log ORDER BY id DESC LIMIT 1",
+		"INSERT INTO change_log(action_id, at, user, os_user, field, old_value, new_value, source, reason,"
+		" batch, undoes, undoes_change, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	};
+	if (!s->log_stmt[which] && store_prepare(s, &s->log_stmt[which], SQL[which], err))
+		return NULL;
+	sqlite3_reset(s->log_stmt[which]);
+	sqlite3_clear_bindings(s->log_stmt[which]);
+	return s->log_stmt[which];
+}
+
 /* The hash of the change log's last row ("" when empty) in prev. */
 static enum status log_last_hash(struct store *s, char prev[65], struct err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = log_stmt(s, 0, err);
 	prev[0] = '\0';
-	if (store_prepare(s, &st, "SELECT hash FROM change_log ORDER BY id DESC LIMIT 1", err))
+	if (!st)
 		return ERR_DB;
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(prev, 65, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
+	enum status rc = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* The only code that adds to the change log: every row gets the account that ran the
@@ -287,11 +304,8 @@ enum status store_log(struct store *s, int64_t action_id, int64_t batch, const c
 		batch_s, undoes ? undoes_s : NULL, s->log_undoes_change ? change_s : NULL,
 	};
 	store_chain_hash(prev, v, hash);
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "INSERT INTO change_log(action_id, at, user, os_user, field, old_value, new_value, source, reason,"
-	                  " batch, undoes, undoes_change, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                  err))
+	sqlite3_stmt *st = log_stmt(s, 1, err);
+	if (!st)
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, action_id);
 	for (int i = 1; i < 9; i++)
@@ -304,7 +318,7 @@ enum status store_log(struct store *s, int64_t action_id, int64_t batch, const c
 	store_bind_text(st, 13, prev);
 	store_bind_text(st, 14, hash);
 	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "writing the change log");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -690,6 +704,8 @@ void store_close(struct store *s)
 	store_rollback(s);
 	store_cache_clear(s);
 	store_window_free(s);
+	for (int i = 0; i < 2; i++)
+		sqlite3_finalize(s->log_stmt[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s->user);

@@ -35,6 +35,7 @@ struct store {
 	char *user;
 	char *os_user;             /* the account running the program (util_os_user) */
 	int64_t log_undoes_change; /* while undo --change logs: the change it reverses */
+	sqlite3_stmt *log_stmt[2]; /* store_log's last-hash query and insert, kept prepared */
 	store_wait_fn on_wait;     /* told while waiting for the write lock (store_busy) */
 	void *wait_ctx;
 	int wait_cancelled;        /* the user stopped waiting: store_begin says so */
