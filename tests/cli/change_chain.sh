@@ -8,15 +8,19 @@ need sqlite3
 need sha256sum
 DB=$T/db
 cp "$ROOT/build/data.db" "$DB"
+# row numbers as they come after what the database holds already (imports may log too)
+B=$(q "SELECT ifnull(max(id), 0) FROM change_log")
+r() { echo $((B + $1)); }
 rt --user alice set 3 rag=red >/dev/null || fail "set 1"
 rt --user bob set 5 lead="DI Smith" target=31.03.2017 >/dev/null || fail "set 2"
 rt --user alice set 7 evidence=$'Audit \u2013 40 referrals\nsecond line' >/dev/null || fail "set 3"
 rt --user alice set 9 rag=amber >/dev/null || fail "set 4"
-check_eq "rows" "$(q "SELECT count(*) FROM change_log")" 5
+check_eq "rows" "$(q "SELECT count(*) FROM change_log WHERE id > $B")" 5
 check_eq "the account is recorded beside the name" \
-	"$(q "SELECT DISTINCT os_user FROM change_log")" "$(id -un)"
+	"$(q "SELECT DISTINCT user || '|' || os_user FROM change_log WHERE id > $B ORDER BY 1")" "alice|$(id -un)
+bob|$(id -un)"
 check_status "check on an untouched log" 0 rt check
-check_contains "chain ok" "$(cat "$T/out")" "change log chain: ok, 5 rows; the last is row 5, hash $(q "SELECT substr(hash, 1, 16) FROM change_log WHERE id = 5")"
+check_contains "chain ok" "$(cat "$T/out")" "change log chain: ok, $(r 5) rows; the last is row $(r 5), hash $(q "SELECT substr(hash, 1, 16) FROM change_log WHERE id = $(r 5)")"
 
 # the hash is SHA-256 of the previous hash and "|LEN:value" (or "|-" for NULL) per column
 col() { printf "'|' || ifnull(length(CAST(%s AS BLOB)) || ':' || %s, '-')" "$1" "$1"; }
@@ -24,13 +28,13 @@ expr="prev_hash"
 for c in action_id at user os_user field old_value new_value source reason batch undoes undoes_change; do
 	expr="$expr || $(col $c)"
 done
-for id in 1 4; do
+for id in $(r 1) $(r 4); do
 	printf '%s' "$(q "SELECT $expr FROM change_log WHERE id = $id")" | sha256sum | cut -d' ' -f1 >"$T/want"
 	check_eq "row $id's hash, computed by sha256sum" "$(q "SELECT hash FROM change_log WHERE id = $id")" "$(cat "$T/want")"
 done
 check_eq "each row links to the one before" \
-	"$(q "SELECT count(*) FROM change_log c JOIN change_log p ON p.id = c.id - 1 WHERE c.prev_hash = p.hash")" 4
-check_eq "the first links to nothing" "$(q "SELECT prev_hash FROM change_log WHERE id = 1")" ""
+	"$(q "SELECT count(*) FROM change_log c JOIN change_log p ON p.id = c.id - 1 WHERE c.prev_hash = p.hash")" $(($(r 5) - 1))
+check_eq "the first links to nothing" "$(q "SELECT prev_hash FROM change_log ORDER BY id LIMIT 1")" ""
 
 UPD="DROP TRIGGER change_log_no_update;"
 UPD_BACK="CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log BEGIN SELECT RAISE(ABORT, 'the change log cannot be edited'); END;"
@@ -44,30 +48,30 @@ tampered() {      # NAME SQL: a copy of the database with SQL run on it, then ch
 }
 
 # rewritten: who and why changed, triggers recreated
-tampered rewrite "$UPD UPDATE change_log SET user = 'bob', reason = 'as agreed' WHERE id = 2; $UPD_BACK"
+tampered rewrite "$UPD UPDATE change_log SET user = 'bob', reason = 'as agreed' WHERE id = $(r 2); $UPD_BACK"
 check_eq "rewrite: check fails" "$(cat "$T/rewrite.rc")" 9
-check_contains "rewrite: the row named" "$(cat "$T/rewrite.out")" "change log: row 2 was rewritten: its content does not match its hash"
+check_contains "rewrite: the row named" "$(cat "$T/rewrite.out")" "change log: row $(r 2) was rewritten: its content does not match its hash"
 check_contains "rewrite: triggers back, so only the chain saw it" "$(cat "$T/rewrite.out")" "change log: ok"
 
 # rewritten with that row's hash recomputed: the next row no longer follows it
-new=$(printf '%s' "$(sqlite3 "$T/rewrite.db" "SELECT $expr FROM change_log WHERE id = 2")" | sha256sum | cut -d' ' -f1)
-tampered rehash "$UPD UPDATE change_log SET user = 'bob', reason = 'as agreed', hash = '$new' WHERE id = 2; $UPD_BACK"
-check_contains "rehash: the row after it named" "$(cat "$T/rehash.out")" "change log: row 3 does not follow row 2: row 2 was rewritten"
-check_not_contains "rehash: row 2 itself looks sound" "$(cat "$T/rehash.out")" "row 2 was rewritten: its content"
+new=$(printf '%s' "$(sqlite3 "$T/rewrite.db" "SELECT $expr FROM change_log WHERE id = $(r 2)")" | sha256sum | cut -d' ' -f1)
+tampered rehash "$UPD UPDATE change_log SET user = 'bob', reason = 'as agreed', hash = '$new' WHERE id = $(r 2); $UPD_BACK"
+check_contains "rehash: the row after it named" "$(cat "$T/rehash.out")" "change log: row $(r 3) does not follow row $(r 2): row $(r 2) was rewritten"
+check_not_contains "rehash: row 2 itself looks sound" "$(cat "$T/rehash.out")" "row $(r 2) was rewritten: its content"
 
 # removed
-tampered delete "$DEL DELETE FROM change_log WHERE id = 3; $DEL_BACK"
+tampered delete "$DEL DELETE FROM change_log WHERE id = $(r 3); $DEL_BACK"
 check_eq "delete: check fails" "$(cat "$T/delete.rc")" 9
-check_contains "delete: the row named" "$(cat "$T/delete.out")" "change log: row 3 was removed (row 4 does not follow row 2)"
+check_contains "delete: the row named" "$(cat "$T/delete.out")" "change log: row $(r 3) was removed (row $(r 4) does not follow row $(r 2))"
 tampered delete_first "$DEL DELETE FROM change_log WHERE id = 1; $DEL_BACK"
 check_contains "delete the first" "$(cat "$T/delete_first.out")" "change log: row 2: the rows before it were removed"
 
 # reordered: two rows swap places
-tampered swap "$UPD UPDATE change_log SET id = -id WHERE id = 4; UPDATE change_log SET id = 4 WHERE id = 3;
-	UPDATE change_log SET id = 3 WHERE id = -4; $UPD_BACK"
+tampered swap "$UPD UPDATE change_log SET id = -id WHERE id = $(r 4); UPDATE change_log SET id = $(r 4) WHERE id = $(r 3);
+	UPDATE change_log SET id = $(r 3) WHERE id = -$(r 4); $UPD_BACK"
 check_eq "swap: check fails" "$(cat "$T/swap.rc")" 9
-check_contains "swap: row 3" "$(cat "$T/swap.out")" "change log: row 3 is out of order: it was written after row 4"
-check_contains "swap: row 4" "$(cat "$T/swap.out")" "change log: row 4 is out of order: it was written after row 2"
+check_contains "swap: row 3" "$(cat "$T/swap.out")" "change log: row $(r 3) is out of order: it was written after row $(r 4)"
+check_contains "swap: row 4" "$(cat "$T/swap.out")" "change log: row $(r 4) is out of order: it was written after row $(r 2)"
 
 # the untouched original is still sound, and new rows go on from it
 check_status "original still sound" 0 rt check

@@ -44,8 +44,9 @@ rt import --review Upgraded "$T/extra.csv" >/dev/null || fail "import with an ex
 check_eq "search finds an extra field's word" "$(rt list --search subcommittee --format tsv --columns review | sed 1d | cut -f2)" "Upgraded"
 check_eq "still sound" "$(rt check >/dev/null 2>&1; echo $?)" "0"
 check_eq "change log kept" "$(q "select id, action_id, at, user, field, old_value, new_value, source, batch from change_log order by id")" "$log_before"
-check_eq "the old rows chained by the upgrade" "$(q "select count(*) from change_log where length(hash) = 64")" 3
-check_eq "their account is not known" "$(q "select count(*) from change_log where os_user is null")" 3
+rows=$(q "select count(*) from change_log")
+check_eq "the old rows chained by the upgrade" "$(q "select count(*) from change_log where length(hash) = 64")" "$rows"
+check_eq "their account is not known" "$(q "select count(*) from change_log where os_user is null")" "$rows"
 rt --user alice set 7 rag=amber >/dev/null || fail "set after the upgrade"
-check_contains "new rows go on from the chain" "$(rt check 2>&1)" "change log chain: ok, 4 rows"
+check_contains "new rows go on from the chain" "$(rt check 2>&1)" "change log chain: ok, $((rows + 1)) rows"
 finish
