@@ -271,3 +271,30 @@ void store_chain_check(struct store *s, struct buf *b, int *problems)
 		buf_printf(b, "change log chain: ok, %lld rows; the last is row %lld, hash %.16s\n", (long long)rows,
 		           (long long)prev_id, prev);
 }
+
+enum status store_check_head(struct store *s, int64_t row, const char *hash, char **report, struct err *err)
+{
+	sqlite3_stmt *st;
+	*report = NULL;
+	if (store_prepare(s, &st, "SELECT hash FROM change_log WHERE id = ?", err))
+		return ERR_DB;
+	sqlite3_bind_int64(st, 1, row);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	char *stored = found ? store_col_dup(st, 0) : NULL;
+	sqlite3_finalize(st);
+	size_t n = strlen(hash);
+	enum status rc = OK;
+	if (!found) {
+		*report = xasprintf("change log head: row %lld, noted as the last, is not there: rows were removed from"
+		                    " the end\n", (long long)row);
+		rc = err_set(err, ERR_DB, "%s: the change log lost rows since row %lld was noted", s->path, (long long)row);
+	} else if (n < 8 || !stored || strncmp(stored, hash, n) != 0) {
+		*report = xasprintf("change log head: row %lld is not the row noted (its hash is %.16s, not %s): the log was"
+		                    " rewritten there or before\n", (long long)row, stored ? stored : "", hash);
+		rc = err_set(err, ERR_DB, "%s: the change log was rewritten at or before row %lld", s->path, (long long)row);
+	} else {
+		*report = xasprintf("change log head: row %lld as noted\n", (long long)row);
+	}
+	free(stored);
+	return rc;
+}

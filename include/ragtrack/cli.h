@@ -33,7 +33,7 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 	X("board",   cmd_board,   "record NAME [--date DATE] | list | show NAME | partnership [NAME]", "record board meetings (what the report compares with)") \
 	X("agency",  cmd_agency,  "list | alias NAME ALIAS", "list agencies, merge spellings") \
 	X("backup",  cmd_backup,  "FILE", "consistent copy of the database while in use") \
-	X("check",   cmd_check,   "", "integrity, foreign-key and change-log chain checks") \
+	X("check",   cmd_check,   "[--head ROW:HASH]", "integrity, foreign-key and change-log chain checks") \
 	X("tui",     cmd_tui,     "[FILTERS]", "open the browser (the default with no command)")
 
 #define CLI_DECLARE(name, fn, args, help) int fn(struct cli *c, int argc, char **argv);

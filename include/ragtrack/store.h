@@ -334,6 +334,11 @@ enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struc
 enum status store_backup(struct store *s, const char *path, struct err *err);
 /* Integrity and foreign-key checks; report gets a readable summary the caller frees. */
 enum status store_check(struct store *s, char **report, struct err *err);
+/* Compare the change log with a head noted earlier (check's chain line: row and hash,
+ * at least 8 hex digits of it): row must still be there with that hash.  Finds rows
+ * removed from the end and a chain recomputed from an earlier row, which the chain
+ * alone cannot.  *report gets one line the caller frees; ERR_DB when it differs. */
+enum status store_check_head(struct store *s, int64_t row, const char *hash, char **report, struct err *err);
 
 /* ---- screen state and group counts, for the TUI (src/store_ui.c) ----------------- */
 /* The value saved under key for this store's user, in *value (NULL when there is

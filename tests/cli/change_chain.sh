@@ -2,7 +2,9 @@
 # The change log is what it claims: each row records the account that ran the command
 # beside the name given, and is chained to the row before by SHA-256 (of the previous
 # row's hash and its own content), so check reports a row rewritten, removed or
-# reordered with the sqlite3 shell (guard triggers dropped and recreated) by its number.
+# reordered with the sqlite3 shell (guard triggers dropped and recreated) by its number;
+# with the head noted from an earlier check (--head ROW:HASH), rows cut from the end and
+# a chain recomputed from an earlier row are found too.
 . "$(dirname "$0")/../lib.sh"
 need sqlite3
 need sha256sum
@@ -72,6 +74,32 @@ tampered swap "$UPD UPDATE change_log SET id = -id WHERE id = $(r 4); UPDATE cha
 check_eq "swap: check fails" "$(cat "$T/swap.rc")" 9
 check_contains "swap: row 3" "$(cat "$T/swap.out")" "change log: row $(r 3) is out of order: it was written after row $(r 4)"
 check_contains "swap: row 4" "$(cat "$T/swap.out")" "change log: row $(r 4) is out of order: it was written after row $(r 2)"
+
+# the head noted from check's chain line finds what the chain alone cannot
+head="$(r 5):$(q "SELECT substr(hash, 1, 16) FROM change_log WHERE id = $(r 5)")"
+check_status "head as noted" 0 rt check --head "$head"
+check_contains "head line" "$(cat "$T/out")" "change log head: row $(r 5) as noted"
+tampered cut_end "$DEL DELETE FROM change_log WHERE id >= $(r 4); $DEL_BACK"
+check_contains "rows cut from the end: the chain alone sees nothing" "$(cat "$T/cut_end.out")" "change log chain: ok"
+"$RT" --db "$T/cut_end.db" check --head "$head" >"$T/cut_end.out" 2>&1
+check_eq "rows cut from the end: with the head" "$?" 9
+check_contains "rows cut from the end: said" "$(cat "$T/cut_end.out")" \
+	"change log head: row $(r 5), noted as the last, is not there: rows were removed from the end"
+# the whole chain recomputed after rewriting row 2 (as someone who knows the rule could)
+cp "$DB" "$T/recomputed.db"
+sqlite3 "$T/recomputed.db" "$UPD UPDATE change_log SET user = 'mallory' WHERE id = $(r 2); $UPD_BACK"
+prev=$(sqlite3 "$T/recomputed.db" "SELECT hash FROM change_log WHERE id = $(r 1)")
+for id in $(r 2) $(r 3) $(r 4) $(r 5); do
+	sqlite3 "$T/recomputed.db" "$UPD UPDATE change_log SET prev_hash = '$prev' WHERE id = $id; $UPD_BACK"
+	prev=$(printf '%s' "$(sqlite3 "$T/recomputed.db" "SELECT $expr FROM change_log WHERE id = $id")" | sha256sum | cut -d' ' -f1)
+	sqlite3 "$T/recomputed.db" "$UPD UPDATE change_log SET hash = '$prev' WHERE id = $id; $UPD_BACK"
+done
+"$RT" --db "$T/recomputed.db" check >"$T/recomputed.out" 2>&1
+check_eq "a recomputed chain passes the chain check (what SQLite cannot prevent)" "$?" 0
+"$RT" --db "$T/recomputed.db" check --head "$head" >"$T/recomputed.out" 2>&1
+check_eq "but not the head" "$?" 9
+check_contains "recomputed: said" "$(cat "$T/recomputed.out")" "change log head: row $(r 5) is not the row noted"
+check_status "a bad head" 2 rt check --head "5:xyz"
 
 # the untouched original is still sound, and new rows go on from it
 check_status "original still sound" 0 rt check
