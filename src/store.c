@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "schema_sql.h"
@@ -141,6 +143,7 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 }
 
 static enum status store_check_for_writes(struct store *s, struct err *err);
+static void import_flock(struct store *s, int on);
 
 enum status store_begin(struct store *s, struct err *err)
 {
@@ -155,6 +158,8 @@ enum status store_begin(struct store *s, struct err *err)
 	if (st != OK && s->wait_cancelled)
 		st = err_set(err, ERR_DB, "%s: not saved: you stopped waiting for the database (an import or another"
 		             " program was writing to it)", s->path);
+	if (st == OK)
+		import_flock(s, 1);
 	return st;
 }
 
@@ -178,34 +183,96 @@ static void store_test_hold(struct store *s)
 enum status store_commit(struct store *s, struct err *err)
 {
 	store_test_hold(s);
-	return store_exec(s, "COMMIT", err);
+	enum status st = store_exec(s, "COMMIT", err);
+	if (st == OK)
+		import_flock(s, 0);
+	return st;
 }
 
 /* ---- waiting for the write lock ---------------------------------------------------- */
 
-/* About a second of quiet waiting (another edit takes milliseconds), then say why. */
-#define BUSY_QUIET 50
+/* Whether an import holds the write lock: an import flocks the database file itself
+ * for the length of its transaction, and a waiter tries the same flock.  flock is not
+ * SQLite's kind of lock (SQLite uses POSIX byte-range locks, which flock does not touch
+ * on Linux), but closing any descriptor of the file would drop the POSIX locks SQLite
+ * holds on it for this process: so each file gets one descriptor for the whole
+ * process, never closed.  -1 when the file cannot be opened (no hint then). */
+static int import_lock_fd(const char *path)
+{
+	static struct lock_file { dev_t dev; ino_t ino; int fd; } open_files[8];
+	static int n;
+	struct stat st;
+	if (strcmp(path, ":memory:") == 0 || stat(path, &st) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (open_files[i].dev == st.st_dev && open_files[i].ino == st.st_ino)
+			return open_files[i].fd;
+	if (n == (int)(sizeof open_files / sizeof *open_files))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		open_files[n++] = (struct lock_file){ st.st_dev, st.st_ino, fd };
+	return fd;
+}
 
-/* SQLite's busy handler: wait for the write lock as long as it takes (an import holds
- * it until its one transaction commits), telling the user once, and letting them give
- * up through the wait callback.  Returns 0 to stop waiting (SQLITE_BUSY). */
+/* The import's side: hold (on 1) or let go of (on 0) the import flock. */
+static void import_flock(struct store *s, int on)
+{
+	if (s->source != SOURCE_IMPORT || s->bulk)
+		return;
+	int fd = import_lock_fd(s->path);
+	if (fd >= 0)
+		flock(fd, on ? LOCK_EX | LOCK_NB : LOCK_UN);
+}
+
+/* The waiter's side: is an import holding the database now? */
+static int import_running(struct store *s)
+{
+	int fd = import_lock_fd(s->path);
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		if (fd >= 0)
+			flock(fd, LOCK_UN);
+		return 0;
+	}
+	return errno == EWOULDBLOCK;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: wait for the write lock as long as it takes.  An import holds
+ * it for its whole transaction: say so at once ("an import is running; your edit will
+ * be saved when it ends").  Any other writer (an edit takes milliseconds) is waited for
+ * quietly, and named only after 10 s, as long as the old busy timeout.  Once told, the
+ * wait callback is asked every 50 ms whether to give up (returns 0: SQLITE_BUSY). */
 static int store_busy(void *p, int count)
 {
 	struct store *s = p;
-	if (count < BUSY_QUIET) {
-		sqlite3_sleep(20);
-		return 1;
+	if (count == 0) {
+		s->wait_since = now_seconds();
+		s->wait_told = 0;
 	}
-	const char *msg = s->source == SOURCE_IMPORT
-	                      ? "another import or another program is writing to the database; this import starts"
-	                        " when it ends"
-	                      : "an import or another program is writing to the database; your edit will be saved"
-	                        " when it ends";
-	if (s->on_wait && s->on_wait(s->wait_ctx, msg, count == BUSY_QUIET)) {
+	const char *msg = NULL;
+	if (!s->wait_told && count % 5 == 0 && import_running(s))
+		msg = s->source == SOURCE_IMPORT ? "another import is running; this import starts when it ends"
+		                                 : "an import is running; your edit will be saved when it ends";
+	else if (!s->wait_told && now_seconds() - s->wait_since >= 10)
+		msg = s->source == SOURCE_IMPORT ? "another program is writing to the database; this import starts"
+		                                   " when it ends"
+		                                 : "another program is writing to the database; your edit will be"
+		                                   " saved when it ends";
+	int first = msg != NULL;
+	if (first)
+		s->wait_told = 1;
+	if (s->wait_told && s->on_wait && s->on_wait(s->wait_ctx, msg ? msg : "", first)) {
 		s->wait_cancelled = 1;
 		return 0;
 	}
-	sqlite3_sleep(50);
+	sqlite3_sleep(s->wait_told ? 50 : 20);
 	return 1;
 }
 
@@ -219,6 +286,7 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	import_flock(s, 0);
 }
 
 enum status store_check_writable(struct store *s, struct err *err)

@@ -39,6 +39,8 @@ struct store {
 	store_wait_fn on_wait;     /* told while waiting for the write lock (store_busy) */
 	void *wait_ctx;
 	int wait_cancelled;        /* the user stopped waiting: store_begin says so */
+	int wait_told;             /* store_busy: the wait callback has been told why */
+	double wait_since;         /* store_busy: when this wait began */
 	enum store_source source;
 	int64_t lens_agency;       /* agency lens: its id, 0 = none */
 	char *lens_name;

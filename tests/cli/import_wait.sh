@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # "database is locked" never reaches users: while a long import into an existing
-# database holds the write lock, set and note wait (saying so: "an import or another
-# program is writing to the database; your edit will be saved when it ends") and are then saved, and a
+# database holds the write lock, set and note wait (saying so: "an import is running;
+# your edit will be saved when it ends") and are then saved, and a
 # second import waits its turn with a message.  Deterministic: the test hook
 # RAGTRACK_TEST_HOLD_IMPORT keeps the import at its commit, holding the lock, until
 # the test has seen every waiter say it is waiting; no sleeps decide anything.
@@ -50,7 +50,9 @@ wait_until says "$T/import2.err" "this import starts when it ends" || fail "the 
 check_eq "set is still waiting" "$(kill -0 "$set_pid" 2>/dev/null && echo waiting)" waiting
 check_eq "nothing of theirs written yet" "$(q "SELECT count(*) FROM change_log") $(q "SELECT count(*) FROM note")" "$logged 0"
 check_contains "plain words" "$(cat "$T/set.err")" \
-	"ragtrack: an import or another program is writing to the database; your edit will be saved when it ends (Ctrl-C gives up; nothing is written then)"
+	"ragtrack: an import is running; your edit will be saved when it ends (Ctrl-C gives up; nothing is written then)"
+check_contains "the second import's words" "$(cat "$T/import2.err")" \
+	"ragtrack: another import is running; this import starts when it ends"
 
 touch "$T/release"
 wait "$import1"; check_eq "first import" "$?" 0

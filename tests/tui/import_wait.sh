@@ -24,7 +24,7 @@ poll held || fail "the import never reached its commit"
 
 keys r g
 wait_for "Waiting for the database"
-wait_for "an import or another program is writing to the database"
+wait_for "an import is running"
 wait_for "your edit will be saved when it ends"
 wait_for "Esc stops waiting (the edit is then not saved)"
 keys Escape
