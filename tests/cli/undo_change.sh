@@ -60,7 +60,8 @@ fts_v1=$(q "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY typ
 fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
 q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
    INSERT INTO action_fts(action_fts) VALUES ('rebuild');
-   ALTER TABLE action DROP COLUMN withdrawn; ALTER TABLE change_log DROP COLUMN os_user;
+   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board;
+   ALTER TABLE change_log DROP COLUMN os_user;
    ALTER TABLE change_log DROP COLUMN undoes_change; ALTER TABLE change_log DROP COLUMN prev_hash;
    ALTER TABLE change_log DROP COLUMN hash; PRAGMA user_version = 1;" || fail "make version 1"
 check_status "plain undo refused" 6 rt --user carol undo
