@@ -122,7 +122,8 @@ CREATE TABLE extra_field (
     PRIMARY KEY (review_id, pos)
 ) WITHOUT ROWID;
 
--- Every change to an action: append-only (the triggers refuse edits and deletes).
+-- Every change to an action: append-only (the triggers refuse edits and deletes), each
+-- row chained to the one before by a hash (check reports a row rewritten, removed or moved).
 CREATE TABLE change_log (
     id        INTEGER PRIMARY KEY,
     action_id INTEGER NOT NULL REFERENCES action(id),
@@ -134,7 +135,11 @@ CREATE TABLE change_log (
     source    TEXT NOT NULL CHECK (source IN ('import', 'cli', 'tui')),
     reason    TEXT,
     batch     INTEGER NOT NULL,               -- the changes of one edit share a batch (undo)
-    undoes    INTEGER                         -- batch this one reversed
+    undoes    INTEGER,                        -- batch this one reversed
+    os_user   TEXT,                           -- the account that ran the command (NULL: before v2)
+    undoes_change INTEGER,                    -- the one change undo --change reversed
+    prev_hash TEXT NOT NULL DEFAULT '',       -- the hash chain (src/store_chain.c): the row
+    hash      TEXT NOT NULL DEFAULT ''        -- before's hash; SHA-256 of it and this row
 );
 CREATE INDEX change_log_action ON change_log(action_id, id);
 CREATE INDEX change_log_user   ON change_log(user, batch);

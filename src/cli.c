@@ -54,11 +54,22 @@ int cli_help_requested(int argc, char **argv)
 	return 0;
 }
 
+int cli_wait_message(void *ctx, const char *message, int first)
+{
+	(void)ctx;
+	if (first) {
+		char *shown = text_visible(message, ' ');
+		fprintf(stderr, "ragtrack: %s (Ctrl-C gives up; nothing is written then)\n", shown);
+		free(shown);
+	}
+	return 0;
+}
+
 struct store *cli_open(struct cli *c, int create, enum store_source source)
 {
 	struct store_opts o = {
 		.read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
-		.source = source, .create = create,
+		.source = source, .create = create, .on_wait = cli_wait_message,
 	};
 	struct store *s;
 	struct err e = {0};

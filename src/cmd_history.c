@@ -9,9 +9,9 @@
 
 /* Fixed columns of the table; the change gets what is left of the line.  WHEN shows
  * the time too when the line has room (100 columns), else the date alone, so 80
- * columns leave the change 25: room for "2016-03-31 -> 2016-12-31".  ID has room for
- * "#1000000". */
-enum { W_DATE = 10, W_DATE_TIME = 16, W_USER = 10, W_SOURCE = 6, W_ID = 8, W_FIELD = 11, GAP = 2, W_CHANGE_MIN = 16,
+ * columns leave the change 18.  NO is the change's number (undo --change N); ID, the
+ * action's, has room for "#1000000". */
+enum { W_NO = 5, W_DATE = 10, W_DATE_TIME = 16, W_USER = 10, W_SOURCE = 6, W_ID = 8, W_FIELD = 11, GAP = 2, W_CHANGE_MIN = 16,
        W_REASON_MIN = 8 };
 
 struct history {
@@ -44,7 +44,7 @@ static void put_cell(const char *s, int w)
 
 static void history_header(const struct history *h)
 {
-	printf("%-*s%-*s%-*s%-*s%-*sCHANGE\n", h->when + GAP, "WHEN", W_USER + GAP, "USER", W_SOURCE + GAP, "SOURCE",
+	printf("%-*s%-*s%-*s%-*s%-*s%-*sCHANGE\n", W_NO + GAP, "NO", h->when + GAP, "WHEN", W_USER + GAP, "USER", W_SOURCE + GAP, "SOURCE",
 	       W_ID + GAP, "ID", W_FIELD + GAP, "FIELD");
 }
 
@@ -101,13 +101,15 @@ static char *change_text(const struct change *c, int w)
 
 static int history_row(const struct change *c, struct history *h)
 {
-	char when[32], id[24];
+	char when[32], id[24], no[24];
+	snprintf(no, sizeof no, "%lld", (long long)c->id);
 	snprintf(when, sizeof when, "%.10s %.5s", c->at, strlen(c->at) > 11 ? c->at + 11 : "");
 	when[h->when] = '\0';
 	snprintf(id, sizeof id, "#%lld", (long long)c->action_id);
 	if (!h->rows++)
 		history_header(h);
 	char *user = fit(c->user, W_USER), *field = fit(c->field, W_FIELD), *change = change_text(c, h->width);
+	put_cell(no, W_NO);
 	put_cell(when, h->when);
 	put_cell(user, W_USER);
 	put_cell(c->source, W_SOURCE);
@@ -132,13 +134,13 @@ static int history_csv_row(const struct change *c, struct history *h)
 {
 	char id[24], action[24], batch[24], undoes[24];
 	if (!h->rows++)
-		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
+		printf("id,at,user,source,action,field,old,new,reason,batch,undoes,account\n");
 	snprintf(id, sizeof id, "%lld", (long long)c->id);
 	snprintf(action, sizeof action, "%lld", (long long)c->action_id);
 	snprintf(batch, sizeof batch, "%lld", (long long)c->batch);
 	snprintf(undoes, sizeof undoes, "%lld", (long long)c->undoes);
 	const char *cells[] = { id, c->at, c->user, c->source, action, c->field, c->old_value, c->new_value, c->reason,
-	                        batch, c->undoes ? undoes : "" };
+	                        batch, c->undoes ? undoes : "", c->os_user };
 	size_t n = sizeof cells / sizeof *cells;
 	for (size_t i = 0; i < n; i++)
 		csv_field(cells[i], i + 1 == n);
@@ -238,7 +240,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		return c->status;
 	int columns = output_width(stdout, 120);
 	struct history h = { .csv = a.csv, .when = columns >= 100 ? W_DATE_TIME : W_DATE };
-	h.width = columns - (h.when + W_USER + W_SOURCE + W_ID + W_FIELD + 5 * GAP);
+	h.width = columns - (W_NO + h.when + W_USER + W_SOURCE + W_ID + W_FIELD + 6 * GAP);
 	if (h.width < W_CHANGE_MIN)
 		h.width = W_CHANGE_MIN;
 	struct err e = {0};
@@ -251,7 +253,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if (!rc && !h.rows && !h.csv)
 		printf("no changes\n");
 	else if (!rc && !h.rows)
-		printf("id,at,user,source,action,field,old,new,reason,batch,undoes\n");
+		printf("id,at,user,source,action,field,old,new,reason,batch,undoes,account\n");
 	store_close(s);
 	return rc;
 }

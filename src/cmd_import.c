@@ -91,7 +91,8 @@ static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
 	c->db = path;
 	struct store_opts so = { .read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
 	                         .source = SOURCE_IMPORT, .create = !a->o.dry_run, .bulk = bulk,
-	                         .adopt = !a->o.dry_run };     /* a dry run makes no file a database */
+	                         .adopt = !a->o.dry_run,      /* a dry run makes no file a database */
+	                         .on_wait = cli_wait_message };
 	struct store *s;
 	struct err e = {0};
 	enum status st = store_open(path, &so, &s, &e);

@@ -9,8 +9,9 @@ int cmd_note(struct cli *c, int argc, char **argv)
 {
 	if (cli_help_requested(argc, argv)) {
 		printf("\nThe words after the ID are joined with spaces into one note, dated now and\n"
-		       "signed with --user (else $USER).  Notes are a dated record: they cannot be\n"
-		       "edited or removed, and they do not change the action's version.\n");
+		       "signed with --user (else $USER, $LOGNAME, the account).  Notes are a dated\n"
+		       "record: they cannot be edited or removed, and they do not change the action's\n"
+		       "version.\n");
 		return 0;
 	}
 	int i = 1;

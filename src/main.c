@@ -26,7 +26,7 @@ static void usage(FILE *out)
 	        "Track the action plans of child-safeguarding case reviews.\n\n"
 	        "Global options:\n"
 	        "  --db FILE          database (else $RAGTRACK_DB, else ./ragtrack.db)\n"
-	        "  --user NAME        who is making changes (else $USER)\n"
+	        "  --user NAME        who is making changes (else $USER, $LOGNAME, the account)\n"
 	        "  --read-only        open the database read-only: nothing can be changed\n"
 	        "  --as-agency NAME   an agency lead's view: only that agency's actions, edits elsewhere refused\n"
 	        "  --help, --version\n\n"

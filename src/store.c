@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "schema_sql.h"
@@ -59,6 +61,13 @@ static const struct migration {
 	     "CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action"
 	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;" },
 	{ 2, FTS_FROM_SCHEMA },
+	/* 2: the change log records the account beside the name given, single-change
+	 * undo, and a hash chain (rows written before it are chained by the upgrade:
+	 * store_chain_unhashed). */
+	{ 2, "ALTER TABLE change_log ADD COLUMN os_user TEXT;"
+	     " ALTER TABLE change_log ADD COLUMN undoes_change INTEGER;"
+	     " ALTER TABLE change_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';"
+	     " ALTER TABLE change_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';" },
 };
 
 int store_schema_version(void)
@@ -139,6 +148,7 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 }
 
 static enum status store_check_for_writes(struct store *s, struct err *err);
+static void import_flock(struct store *s, int on);
 
 enum status store_begin(struct store *s, struct err *err)
 {
@@ -148,18 +158,140 @@ enum status store_begin(struct store *s, struct err *err)
 		if (st != OK)
 			return st;
 	}
-	return store_exec(s, "BEGIN IMMEDIATE", err);
+	s->wait_cancelled = 0;
+	enum status st = store_exec(s, "BEGIN IMMEDIATE", err);
+	if (st != OK && s->wait_cancelled)
+		st = err_set(err, ERR_DB, "%s: not saved: you stopped waiting for the database (an import or another"
+		             " program was writing to it)", s->path);
+	if (st == OK)
+		import_flock(s, 1);
+	return st;
+}
+
+/* A test hook that makes "an import holds the write lock" a state a test can wait
+ * for instead of a race: with RAGTRACK_TEST_HOLD_IMPORT=PATH, an import about to
+ * commit creates PATH.held and waits (at most ten minutes) until PATH exists. */
+static void store_test_hold(struct store *s)
+{
+	const char *path = getenv("RAGTRACK_TEST_HOLD_IMPORT");
+	if (str_empty(path) || s->source != SOURCE_IMPORT || !s->run)
+		return;
+	char *held = xasprintf("%s.held", path);
+	int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++)
+		sqlite3_sleep(20);
+	free(held);
 }
 
 enum status store_commit(struct store *s, struct err *err)
 {
-	return store_exec(s, "COMMIT", err);
+	store_test_hold(s);
+	enum status st = store_exec(s, "COMMIT", err);
+	if (st == OK)
+		import_flock(s, 0);
+	return st;
+}
+
+/* ---- waiting for the write lock ---------------------------------------------------- */
+
+/* Whether an import holds the write lock: an import flocks the database file itself
+ * for the length of its transaction, and a waiter tries the same flock.  flock is not
+ * SQLite's kind of lock (SQLite uses POSIX byte-range locks, which flock does not touch
+ * on Linux), but closing any descriptor of the file would drop the POSIX locks SQLite
+ * holds on it for this process: so each file gets one descriptor for the whole
+ * process, never closed.  -1 when the file cannot be opened (no hint then). */
+static int import_lock_fd(const char *path)
+{
+	static struct lock_file { dev_t dev; ino_t ino; int fd; } open_files[8];
+	static int n;
+	struct stat st;
+	if (strcmp(path, ":memory:") == 0 || stat(path, &st) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (open_files[i].dev == st.st_dev && open_files[i].ino == st.st_ino)
+			return open_files[i].fd;
+	if (n == (int)(sizeof open_files / sizeof *open_files))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		open_files[n++] = (struct lock_file){ st.st_dev, st.st_ino, fd };
+	return fd;
+}
+
+/* The import's side: hold (on 1) or let go of (on 0) the import flock. */
+static void import_flock(struct store *s, int on)
+{
+	if (s->source != SOURCE_IMPORT || s->bulk)
+		return;
+	int fd = import_lock_fd(s->path);
+	if (fd >= 0)
+		flock(fd, on ? LOCK_EX | LOCK_NB : LOCK_UN);
+}
+
+/* The waiter's side: is an import holding the database now? */
+static int import_running(struct store *s)
+{
+	int fd = import_lock_fd(s->path);
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		if (fd >= 0)
+			flock(fd, LOCK_UN);
+		return 0;
+	}
+	return errno == EWOULDBLOCK;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: wait for the write lock as long as it takes.  An import holds
+ * it for its whole transaction: say so at once ("an import is running; your edit will
+ * be saved when it ends").  Any other writer (an edit takes milliseconds) is waited for
+ * quietly, and named only after 10 s, as long as the old busy timeout.  Once told, the
+ * wait callback is asked every 50 ms whether to give up (returns 0: SQLITE_BUSY). */
+static int store_busy(void *p, int count)
+{
+	struct store *s = p;
+	if (count == 0) {
+		s->wait_since = now_seconds();
+		s->wait_told = 0;
+	}
+	const char *msg = NULL;
+	if (!s->wait_told && count % 5 == 0 && import_running(s))
+		msg = s->source == SOURCE_IMPORT ? "another import is running; this import starts when it ends"
+		                                 : "an import is running; your edit will be saved when it ends";
+	else if (!s->wait_told && now_seconds() - s->wait_since >= 10)
+		msg = s->source == SOURCE_IMPORT ? "another program is writing to the database; this import starts"
+		                                   " when it ends"
+		                                 : "another program is writing to the database; your edit will be"
+		                                   " saved when it ends";
+	int first = msg != NULL;
+	if (first)
+		s->wait_told = 1;
+	if (s->wait_told && s->on_wait && s->on_wait(s->wait_ctx, msg ? msg : "", first)) {
+		s->wait_cancelled = 1;
+		return 0;
+	}
+	sqlite3_sleep(s->wait_told ? 50 : 20);
+	return 1;
+}
+
+void store_on_wait(struct store *s, store_wait_fn fn, void *ctx)
+{
+	s->on_wait = fn;
+	s->wait_ctx = ctx;
 }
 
 void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	import_flock(s, 0);
 }
 
 enum status store_check_writable(struct store *s, struct err *err)
@@ -194,28 +326,72 @@ int64_t store_next_batch(struct store *s)
 	return store_scalar(s, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", 0, 1);
 }
 
+/* One of the change log's two statements, prepared once per handle (an import logs a
+ * row per changed field) and reset for reuse; store_close finalizes them. */
+static sqlite3_stmt *log_stmt(struct store *s, int which, struct err *err)
+{
+	static const char *const SQL[2] = {
+		"SELECT hash FROM change_log ORDER BY id DESC LIMIT 1",
+		"INSERT INTO change_log(action_id, at, user, os_user, field, old_value, new_value, source, reason,"
+		" batch, undoes, undoes_change, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	};
+	if (!s->log_stmt[which] && store_prepare(s, &s->log_stmt[which], SQL[which], err))
+		return NULL;
+	sqlite3_reset(s->log_stmt[which]);
+	sqlite3_clear_bindings(s->log_stmt[which]);
+	return s->log_stmt[which];
+}
+
+/* The hash of the change log's last row ("" when empty) in prev. */
+static enum status log_last_hash(struct store *s, char prev[65], struct err *err)
+{
+	sqlite3_stmt *st = log_stmt(s, 0, err);
+	prev[0] = '\0';
+	if (!st)
+		return ERR_DB;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(prev, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+	enum status rc = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The only code that adds to the change log: every row gets the account that ran the
+ * command beside the name given, and its link in the hash chain (store_chain.c). */
 enum status store_log(struct store *s, int64_t action_id, int64_t batch, const char *field,
                       const char *old_value, const char *new_value, const char *reason,
                       int64_t undoes, struct err *err)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "INSERT INTO change_log(action_id, at, user, field, old_value, new_value, source, reason, batch, undoes)"
-	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err))
+	char prev[65], hash[65], action_s[24], batch_s[24], undoes_s[24], change_s[24];
+	enum status rc = log_last_hash(s, prev, err);
+	if (rc != OK)
+		return rc;
+	const char *now = util_now();
+	snprintf(action_s, sizeof action_s, "%lld", (long long)action_id);
+	snprintf(batch_s, sizeof batch_s, "%lld", (long long)batch);
+	snprintf(undoes_s, sizeof undoes_s, "%lld", (long long)undoes);
+	snprintf(change_s, sizeof change_s, "%lld", (long long)s->log_undoes_change);
+	const char *v[CHAIN_COLUMNS] = {
+		action_s, now, s->user, s->os_user, field, old_value, new_value, store_source_name(s->source), reason,
+		batch_s, undoes ? undoes_s : NULL, s->log_undoes_change ? change_s : NULL,
+	};
+	store_chain_hash(prev, v, hash);
+	sqlite3_stmt *st = log_stmt(s, 1, err);
+	if (!st)
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, action_id);
-	store_bind_text(st, 2, util_now());
-	store_bind_text(st, 3, s->user);
-	store_bind_text(st, 4, field);
-	store_bind_text(st, 5, old_value);
-	store_bind_text(st, 6, new_value);
-	store_bind_text(st, 7, store_source_name(s->source));
-	store_bind_text(st, 8, reason);
-	sqlite3_bind_int64(st, 9, batch);
+	for (int i = 1; i < 9; i++)
+		store_bind_text(st, i + 1, v[i]);
+	sqlite3_bind_int64(st, 10, batch);
 	if (undoes)
-		sqlite3_bind_int64(st, 10, undoes);
-	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "writing the change log");
-	sqlite3_finalize(st);
+		sqlite3_bind_int64(st, 11, undoes);
+	if (s->log_undoes_change)
+		sqlite3_bind_int64(st, 12, s->log_undoes_change);
+	store_bind_text(st, 13, prev);
+	store_bind_text(st, 14, hash);
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "writing the change log");
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -325,6 +501,8 @@ static enum status store_upgrade(struct store *s, struct err *err)
 			st = fts_from_schema(s, err);
 		}
 	}
+	if (st == OK && version > 0 && version < 2)
+		st = store_chain_unhashed(s, err);
 	if (st == OK) {
 		char *sql = xasprintf("PRAGMA user_version = %d", SCHEMA_VERSION);
 		st = store_exec(s, sql, err);
@@ -339,7 +517,7 @@ static enum status store_upgrade(struct store *s, struct err *err)
 
 static enum status store_configure(struct store *s, int bulk, struct err *err)
 {
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, store_busy, s);
 	enum status st = store_exec(s, "PRAGMA foreign_keys = ON", err);
 	if (st == OK && bulk)
 		st = store_exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
@@ -557,9 +735,12 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	s->path = xstrdup(path);
 	s->read_only = o->read_only;
 	s->user = xstrdup(util_user(o->user));
+	s->os_user = xstrdup(util_os_user());
 	s->source = o->source;
 	s->bulk = o->bulk;
 	s->seen_version = -1;
+	s->on_wait = o->on_wait;
+	s->wait_ctx = o->wait_ctx;
 	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum status st = OK;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
@@ -609,9 +790,12 @@ void store_close(struct store *s)
 	store_rollback(s);
 	store_cache_clear(s);
 	store_window_free(s);
+	for (int i = 0; i < 2; i++)
+		sqlite3_finalize(s->log_stmt[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s->user);
+	free(s->os_user);
 	free(s->lens_name);
 	free(s->notice);
 	free(s);
@@ -935,6 +1119,7 @@ enum status store_check(struct store *s, char **report, struct err *err)
 	                 " (SELECT 'change_log_no_update' AS name UNION ALL SELECT 'change_log_no_delete') t"
 	                 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name)",
 	              "change log", &b, &problems);
+	store_chain_check(s, &b, &problems);
 	buf_printf(&b, problems ? "%d problem(s) found\n" : "database is sound\n", problems);
 	*report = buf_steal(&b);
 	return problems ? err_set(err, ERR_DB, "%s: %d problem(s) found", s->path, problems) : OK;

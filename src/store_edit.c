@@ -504,11 +504,12 @@ static void change_view(sqlite3_stmt *st, struct change *c)
 	c->reason = COL(8);
 	c->batch = sqlite3_column_int64(st, 9);
 	c->undoes = sqlite3_column_int64(st, 10);
+	c->os_user = COL(11);
 #undef COL
 }
 
 #define CHANGE_COLUMNS "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch," \
-	" ifnull(undoes, 0) FROM change_log"
+	" ifnull(undoes, 0), os_user FROM change_log"
 
 enum status store_history(struct store *s, int64_t action_id, const char *since, store_change_fn fn, void *ctx,
                           struct err *err)
@@ -589,22 +590,83 @@ char *store_batch_describe(struct store *s, int64_t batch)
 
 /* ---- undo ------------------------------------------------------------------------ */
 
-/* This user's latest batch that undo may reverse: not an import (but an import's
+/* The latest batch of this user that undo may reverse: not an import (but an import's
  * --withdraw-missing, a batch of withdrawals alone), not itself an undo, not already
- * undone, not an agency merge.  0 when there is none. */
-static enum status undo_target(struct store *s, int64_t *batch, struct err *err)
+ * undone (in whole or one change of it), not an agency merge; made from this account
+ * unless any_account.  0 when there is none. */
+static enum status undo_target(struct store *s, int any_account, int64_t *batch, struct err *err)
 {
 	sqlite3_stmt *st;
 	if (edit_query(s, &st, err,
-	               "SELECT c.batch FROM change_log c WHERE c.user = ?1 AND c.undoes IS NULL"
+	               "SELECT c.batch FROM change_log c WHERE c.user = ?1 AND (?3 OR c.os_user = ?2) AND c.undoes IS NULL"
 	               " GROUP BY c.batch HAVING max(c.field = 'agency') = 0"
 	               "  AND (max(c.source <> 'import') = 1 OR min(c.field = 'withdrawn') = 1)"
-	               "  AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.user = ?1 AND u.undoes = c.batch)"
-	               " ORDER BY c.batch DESC LIMIT 1", "t", s->user) != OK)
+	               "  AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.undoes = c.batch)"
+	               " ORDER BY c.batch DESC LIMIT 1", "tti", s->user, s->os_user, (int64_t)any_account) != OK)
 		return ERR_DB;
 	*batch = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return OK;
+}
+
+/* The account a batch or change was made from (caller frees; NULL when not recorded,
+ * as for changes made before ragtrack recorded accounts). */
+static char *change_account(struct store *s, const char *where, int64_t v)
+{
+	sqlite3_stmt *st;
+	char *sql = xasprintf("SELECT os_user FROM change_log WHERE %s = ? ORDER BY id LIMIT 1", where);
+	char *account = NULL;
+	if (edit_query(s, &st, NULL, sql, "i", v) == OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			account = store_col_dup(st, 0);
+		sqlite3_finalize(st);
+	}
+	free(sql);
+	return account;
+}
+
+/* "account bob" or "an account not recorded (before ragtrack kept them)"; caller frees. */
+static char *account_words(const char *account)
+{
+	if (!account)
+		return xstrdup("an account that was not recorded (the change is older than the record of accounts)");
+	char *a = shown(account), *w = xasprintf("account %s", a);
+	free(a);
+	return w;
+}
+
+/* Nothing to undo from this account: say so, and name the latest change of this user
+ * made from another account, which --force would reverse. */
+static enum status undo_none(struct store *s, struct err *err)
+{
+	int64_t other = 0;
+	char *who = shown(s->user), *me = shown(s->os_user);
+	enum status rc = undo_target(s, 1, &other, err);
+	if (rc == OK && other) {
+		char *account = change_account(s, "batch", other), *words = account_words(account);
+		rc = err_set(err, ERR_NOT_FOUND, "nothing to undo: %s has no change made from this account (%s) that is not"
+		             " undone; the latest was made from %s: ragtrack undo --force reverses it, and records that",
+		             who, me, words);
+		free(account);
+		free(words);
+	} else if (rc == OK) {
+		rc = err_set(err, ERR_NOT_FOUND, "nothing to undo: %s has no change that is not undone", who);
+	}
+	free(who);
+	free(me);
+	return rc;
+}
+
+/* The reason an undo records when it reverses another account's change (NULL when the
+ * account is this one).  Caller frees. */
+static char *force_reason(struct store *s, const char *account)
+{
+	if (account && strcmp(account, s->os_user) == 0)
+		return NULL;
+	char *words = account_words(account);
+	char *r = xasprintf("undo --force of a change made from %s", words);
+	free(words);
+	return r;
 }
 
 /* One entry of the batch being undone. */
@@ -681,7 +743,7 @@ static enum status undo_check(struct store *s, const struct undo_entry *e, const
 /* Check and restore one action's entries of the batch (entries of one action are
  * adjacent: a batch is written action by action). */
 static enum status undo_action(struct store *s, const struct undo_entry *e, size_t n, int64_t batch, int64_t undo_batch,
-                               struct err *err)
+                               const char *reason, struct err *err)
 {
 	struct row r;
 	enum status rc = action_check(s, e[0].action_id, 1, err);
@@ -695,7 +757,7 @@ static enum status undo_action(struct store *s, const struct undo_entry *e, size
 	for (size_t i = 0; rc == OK && i < n; i++) {
 		rc = field_write(s, &r, e[i].field, e[i].old_value, NULL, err);
 		if (rc == OK)
-			rc = store_log(s, r.id, undo_batch, field_name(e[i].field), e[i].new_value, e[i].old_value, NULL, batch,
+			rc = store_log(s, r.id, undo_batch, field_name(e[i].field), e[i].new_value, e[i].old_value, reason, batch,
 			               err);
 		response |= e[i].field == FIELD_RESPONSE;
 	}
@@ -705,7 +767,168 @@ static enum status undo_action(struct store *s, const struct undo_entry *e, size
 	return rc;
 }
 
-enum status store_undo(struct store *s, char **what, struct err *err)
+/* Inside the transaction: reverse this user's latest change (batch). */
+static enum status undo_latest(struct store *s, int force, int64_t *undo_batch, struct err *err)
+{
+	int64_t batch = 0;
+	struct undo_entry *e = NULL;
+	size_t n = 0;
+	enum status rc = undo_target(s, force, &batch, err);
+	if (rc == OK && !batch)
+		rc = undo_none(s, err);
+	if (rc == OK)
+		rc = entries_read(s, batch, &e, &n, err);
+	char *account = rc == OK ? change_account(s, "batch", batch) : NULL;
+	char *reason = rc == OK ? force_reason(s, account) : NULL;
+	if (rc == OK)
+		*undo_batch = store_next_batch(s);
+	for (size_t i = 0, j; rc == OK && i < n; i = j) {
+		for (j = i; j < n && e[j].action_id == e[i].action_id; j++)
+			;
+		rc = undo_action(s, e + i, j - i, batch, *undo_batch, reason, err);
+	}
+	entries_free(e, n);
+	free(account);
+	free(reason);
+	return rc;
+}
+
+/* ---- undo one change by its number --------------------------------------------------- */
+
+/* Change N as undo --change reads it. */
+struct one_change {
+	int64_t id, action_id, batch;
+	enum action_field field;
+	char *field_name, *old_value, *new_value, *user, *account;
+};
+
+static void one_change_clear(struct one_change *c)
+{
+	free(c->field_name);
+	free(c->old_value);
+	free(c->new_value);
+	free(c->user);
+	free(c->account);
+}
+
+static enum status one_change_read(struct store *s, int64_t id, struct one_change *c, struct err *err)
+{
+	sqlite3_stmt *st;
+	memset(c, 0, sizeof *c);
+	if (edit_query(s, &st, err, "SELECT action_id, batch, field, old_value, new_value, user, os_user FROM change_log"
+	               " WHERE id = ?", "i", id) != OK)
+		return ERR_DB;
+	enum status rc = OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		c->id = id;
+		c->action_id = sqlite3_column_int64(st, 0);
+		c->batch = sqlite3_column_int64(st, 1);
+		c->field_name = store_col_dup(st, 2);
+		c->old_value = xstrdup(sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
+		c->new_value = xstrdup(sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
+		c->user = store_col_dup(st, 5);
+		c->account = store_col_dup(st, 6);
+		c->field = field_from_name(c->field_name);
+	} else {
+		rc = err_set(err, ERR_NOT_FOUND, "no change %lld (ragtrack history lists the changes with their numbers, NO)",
+		             (long long)id);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The latest change after c to the same field of its action (of any action sharing its
+ * response, for the response) that still stands: not undone, and not itself the undo
+ * of a change after c.  ERR_CONFLICT naming it, or OK when there is none. */
+static enum status later_change(struct store *s, const struct one_change *c, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err,
+	               "SELECT l.id, l.user, l.at FROM change_log l WHERE l.id > ?1 AND l.field = ?2"
+	               " AND (l.action_id = ?3 OR (?2 = 'response' AND l.action_id IN (SELECT id FROM action"
+	               "  WHERE response_id = (SELECT response_id FROM action WHERE id = ?3))))"
+	               " AND NOT (l.undoes IS NOT NULL AND l.undoes > ?4)"
+	               " AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.undoes = l.batch"
+	               "  AND (u.undoes_change IS NULL OR u.undoes_change = l.id))"
+	               " ORDER BY l.id DESC LIMIT 1", "itii", c->id, c->field_name, c->action_id, c->batch) != OK)
+		return ERR_DB;
+	enum status rc = OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char when[32];
+		when_text((const char *)sqlite3_column_text(st, 2), when);
+		char *who = shown((const char *)sqlite3_column_text(st, 1));
+		long long later = sqlite3_column_int64(st, 0);
+		rc = err_set(err, ERR_CONFLICT, "cannot undo change %lld: change %lld (by %s at %s) changed the %s of action %lld"
+		             " later; undo change %lld first", (long long)c->id, later, who, when, c->field_name,
+		             (long long)c->action_id, later);
+		free(who);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Refusals before change c is reversed: a field undo cannot restore, another
+ * account's change without force, a change already undone, a later change. */
+static enum status one_change_check(struct store *s, const struct one_change *c, int force, struct err *err)
+{
+	if (c->field == FIELD_NONE)
+		return err_set(err, ERR_INVALID, "change %lld (%s) cannot be undone", (long long)c->id, c->field_name);
+	if (!force && (!c->account || strcmp(c->account, s->os_user) != 0)) {
+		char *words = account_words(c->account), *who = shown(c->user);
+		enum status rc = err_set(err, ERR_FORBIDDEN, "change %lld (by %s) was made from %s, not this one: only that"
+		                         " account undoes it, or ragtrack undo --force, which records that", (long long)c->id,
+		                         who, words);
+		free(words);
+		free(who);
+		return rc;
+	}
+	sqlite3_stmt *st;
+	if (edit_query(s, &st, err, "SELECT id FROM change_log WHERE undoes = ? AND (undoes_change IS NULL OR undoes_change = ?)"
+	               " ORDER BY id LIMIT 1", "ii", c->batch, c->id) != OK)
+		return ERR_DB;
+	int64_t undone = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (undone)
+		return err_set(err, ERR_CONFLICT, "change %lld was undone already, by change %lld", (long long)c->id,
+		               (long long)undone);
+	return later_change(s, c, err);
+}
+
+/* Inside the transaction: reverse change id alone. */
+static enum status undo_one(struct store *s, int64_t id, int force, int64_t *undo_batch, struct err *err)
+{
+	struct one_change c;
+	struct row r;
+	memset(&r, 0, sizeof r);
+	enum status rc = one_change_read(s, id, &c, err);
+	if (rc == OK)
+		rc = action_check(s, c.action_id, 1, err);
+	if (rc == OK)
+		rc = one_change_check(s, &c, force, err);
+	if (rc == OK)
+		rc = row_read(s, c.action_id, &r, err);
+	if (rc == OK && strcmp(r.value[c.field], c.new_value) != 0)
+		rc = err_set(err, ERR_CONFLICT, "cannot undo change %lld: the %s of action %lld no longer holds what it wrote",
+		             (long long)id, c.field_name, (long long)c.action_id);
+	char *reason = rc == OK ? force_reason(s, c.account) : NULL;
+	if (rc == OK) {
+		*undo_batch = store_next_batch(s);
+		rc = field_write(s, &r, c.field, c.old_value, NULL, err);
+	}
+	if (rc == OK) {
+		s->log_undoes_change = id;
+		rc = store_log(s, c.action_id, *undo_batch, c.field_name, c.new_value, c.old_value, reason, c.batch, err);
+		s->log_undoes_change = 0;
+	}
+	if (rc == OK)
+		rc = row_bump(s, &r, c.field == FIELD_RESPONSE, err);
+	free(reason);
+	row_clear(&r);
+	one_change_clear(&c);
+	return rc;
+}
+
+enum status store_undo_change(struct store *s, int64_t change, int force, char **what, struct err *err)
 {
 	if (what)
 		*what = NULL;
@@ -715,24 +938,8 @@ enum status store_undo(struct store *s, char **what, struct err *err)
 		rc = store_begin(s, err);
 	if (rc != OK)
 		return rc;
-	int64_t batch = 0, undo_batch = 0;
-	struct undo_entry *e = NULL;
-	size_t n = 0;
-	rc = undo_target(s, &batch, err);
-	if (rc == OK && !batch) {
-		char *who = shown(s->user);
-		rc = err_set(err, ERR_NOT_FOUND, "nothing to undo: %s has no change that is not undone", who);
-		free(who);
-	}
-	if (rc == OK)
-		rc = entries_read(s, batch, &e, &n, err);
-	if (rc == OK)
-		undo_batch = store_next_batch(s);
-	for (size_t i = 0, j; rc == OK && i < n; i = j) {
-		for (j = i; j < n && e[j].action_id == e[i].action_id; j++)
-			;
-		rc = undo_action(s, e + i, j - i, batch, undo_batch, err);
-	}
+	int64_t undo_batch = 0;
+	rc = change ? undo_one(s, change, force, &undo_batch, err) : undo_latest(s, force, &undo_batch, err);
 	if (rc == OK)
 		rc = store_commit(s, err);
 	if (rc == OK) {
@@ -742,8 +949,12 @@ enum status store_undo(struct store *s, char **what, struct err *err)
 	} else {
 		store_rollback(s);
 	}
-	entries_free(e, n);
 	return rc;
+}
+
+enum status store_undo(struct store *s, char **what, struct err *err)
+{
+	return store_undo_change(s, 0, 0, what, err);
 }
 
 /* ---- agencies --------------------------------------------------------------------- */

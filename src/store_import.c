@@ -1952,14 +1952,15 @@ enum status store_import_changes(struct store *s, store_change_fn fn, void *ctx,
 	sqlite3_stmt *st;
 	if (store_prepare(s, &st,
 	                  "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch,"
-	                  " ifnull(undoes, 0) FROM change_log WHERE batch IN (?1, ?1 + 1) ORDER BY id", err))
+	                  " ifnull(undoes, 0), os_user FROM change_log WHERE batch IN (?1, ?1 + 1) ORDER BY id", err))
 		return ERR_DB;
 	sqlite3_bind_int64(st, 1, s->batch);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 #define COL(i) ((const char *)sqlite3_column_text(st, (i)))
 		struct change c = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), COL(2), COL(3), COL(4), COL(5),
-		                    COL(6), COL(7), COL(8), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10) };
+		                    COL(6), COL(7), COL(8), sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10),
+		                    COL(11) };
 #undef COL
 		if (fn(&c, ctx))
 			break;

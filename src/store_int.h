@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 #include "ragtrack/store.h"
 
+struct buf;
+
 #define AGENCY_CACHE 64
 #define WINDOW_ANCHORS 8
 
@@ -31,6 +33,14 @@ struct store {
 	char *path;
 	int read_only;
 	char *user;
+	char *os_user;             /* the account running the program (util_os_user) */
+	int64_t log_undoes_change; /* while undo --change logs: the change it reverses */
+	sqlite3_stmt *log_stmt[2]; /* store_log's last-hash query and insert, kept prepared */
+	store_wait_fn on_wait;     /* told while waiting for the write lock (store_busy) */
+	void *wait_ctx;
+	int wait_cancelled;        /* the user stopped waiting: store_begin says so */
+	int wait_told;             /* store_busy: the wait callback has been told why */
+	double wait_since;         /* store_busy: when this wait began */
 	enum store_source source;
 	int64_t lens_agency;       /* agency lens: its id, 0 = none */
 	char *lens_name;
@@ -86,10 +96,26 @@ enum status store_commit(struct store *s, struct err *err);
 void store_rollback(struct store *s);
 /* Next change-log batch number. */
 int64_t store_next_batch(struct store *s);
-/* Append a change-log entry. */
+/* Append a change-log entry: the only code that writes to change_log.  Records the
+ * store's user and the operating-system account, and chains the row (store_chain.c).
+ * Call inside the caller's write transaction. */
 enum status store_log(struct store *s, int64_t action_id, int64_t batch, const char *field,
                       const char *old_value, const char *new_value, const char *reason,
                       int64_t undoes, struct err *err);
+/* The change log's hash chain (store_chain.c).  The columns hashed, in order:
+ * action_id, at, user, os_user, field, old_value, new_value, source, reason, batch,
+ * undoes, undoes_change (integers as decimal text, NULL as NULL). */
+#define CHAIN_COLUMNS 12
+/* SHA-256 of n bytes as 64 lower-case hex digits in hex. */
+void store_sha256_hex(const void *data, size_t n, char hex[65]);
+/* A row's hash: SHA-256 of prev_hash, then per column "|LEN:bytes" or "|-" for NULL. */
+void store_chain_hash(const char *prev_hash, const char *const v[CHAIN_COLUMNS], char hex[65]);
+/* Inside the upgrade's transaction: chain every row that has no hash yet, in id order. */
+enum status store_chain_unhashed(struct store *s, struct err *err);
+/* For check: walk the chain, one line per row out of it (by its number), or one "ok"
+ * line with the row count and the last row's hash (write it down: removing rows at
+ * the end is seen only against it). */
+void store_chain_check(struct store *s, struct buf *b, int *problems);
 /* The default sort key of an action. */
 char *store_sort_key(const char *review, const char *question_sort_key, const char *agency, int seq);
 /* Forget the window cache (store_close). */

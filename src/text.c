@@ -1238,6 +1238,15 @@ static size_t visible_next(const char *s, char nl_as, char esc[16], uint32_t *cp
 	return n;
 }
 
+int text_char_escape(uint32_t cp, char esc[16])
+{
+	esc[0] = '\0';
+	if (!visible_needs_escape(cp))
+		return 0;
+	snprintf(esc, 16, cp < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)cp);
+	return 1;
+}
+
 char *text_visible(const char *s, char nl_as)
 {
 	struct buf b = {0};

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <pwd.h>
 #include <unistd.h>
 
 static void out_of_memory(size_t n)
@@ -206,7 +207,20 @@ const char *util_user(const char *explicit_user)
 	if (!str_empty(explicit_user))
 		return explicit_user;
 	const char *u = getenv("USER");
-	return str_empty(u) ? "unknown" : u;
+	if (str_empty(u))
+		u = getenv("LOGNAME");
+	return str_empty(u) ? util_os_user() : u;
+}
+
+const char *util_os_user(void)
+{
+	static char name[64];
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && !str_empty(pw->pw_name))
+		snprintf(name, sizeof name, "%s", pw->pw_name);
+	else
+		snprintf(name, sizeof name, "uid %lu", (unsigned long)geteuid());
+	return name;
 }
 
 size_t str_distance(const char *a, const char *b)

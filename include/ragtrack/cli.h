@@ -28,12 +28,12 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 	X("set",     cmd_set,     "ID FIELD=VALUE... [--reason TEXT] [--if-version N]", "change fields of an action") \
 	X("note",    cmd_note,    "ID TEXT", "add a dated progress note") \
 	X("history", cmd_history, "[ID] [--since DATE] [--format table|csv]", "show the change log") \
-	X("undo",    cmd_undo,    "", "reverse your last change") \
+	X("undo",    cmd_undo,    "[--change N] [--force]", "reverse your last change, or one change by its number") \
 	X("report",  cmd_report,  "[FILTERS] [--format text|md|html|json] [--board NAME|none] [--meeting DATE] [-o FILE]", "the board paper") \
 	X("board",   cmd_board,   "record NAME [--date DATE] | list | show NAME | partnership [NAME]", "record board meetings (what the report compares with)") \
 	X("agency",  cmd_agency,  "list | alias NAME ALIAS", "list agencies, merge spellings") \
 	X("backup",  cmd_backup,  "FILE", "consistent copy of the database while in use") \
-	X("check",   cmd_check,   "", "integrity and foreign-key checks") \
+	X("check",   cmd_check,   "[--head ROW:HASH]", "integrity, foreign-key and change-log chain checks") \
 	X("tui",     cmd_tui,     "[FILTERS]", "open the browser (the default with no command)")
 
 #define CLI_DECLARE(name, fn, args, help) int fn(struct cli *c, int argc, char **argv);
@@ -44,6 +44,9 @@ CLI_COMMANDS(CLI_DECLARE)
  * --as-agency.  Prints the error and returns NULL on failure, c->status then holding
  * the exit status to return. */
 struct store *cli_open(struct cli *c, int create, enum store_source source);
+/* The store's wait callback for commands: says once on stderr why the command is
+ * waiting for the database (an import is running) and waits on; Ctrl-C gives up. */
+int cli_wait_message(void *ctx, const char *message, int first);
 /* Print "ragtrack: MESSAGE" on stderr and return the exit status for e. */
 int cli_fail(const struct err *e);
 /* Print a usage error for a command and return the usage exit status. */

@@ -14,6 +14,13 @@ struct store;
 /* Where a change came from, as the change log records it. */
 enum store_source { SOURCE_IMPORT, SOURCE_CLI, SOURCE_TUI };
 
+/* Called while an edit or import waits for the database's write lock, which another
+ * process holds (an import holds it for its whole transaction): first is 1 on the
+ * first call, about a second into the wait, then it is called every 50 ms or so.
+ * message says what is happening.  Return nonzero to stop waiting: the edit then
+ * fails with "not saved: you stopped waiting".  Without one, the store waits silently. */
+typedef int (*store_wait_fn)(void *ctx, const char *message, int first);
+
 struct store_opts {
 	int read_only;            /* open read-only: every write is refused */
 	const char *as_agency;    /* agency lens: only this agency's actions, edits elsewhere refused */
@@ -23,6 +30,8 @@ struct store_opts {
 	                           * existing empty file is then made one (mode 0660) */
 	int adopt;                /* add ragtrack's tables to another program's database (an
 	                           * explicit import); otherwise such a file is refused */
+	store_wait_fn on_wait;    /* told while waiting for the write lock (may be NULL) */
+	void *wait_ctx;
 	int bulk;                 /* a brand-new file no one else sees yet: no journal and no
 	                           * syncs while it fills; store_bulk_finish makes it a normal
 	                           * database.  On failure the caller deletes the file. */
@@ -35,6 +44,8 @@ struct store_opts {
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err);
 void store_close(struct store *s);
+/* Replace the wait callback of store_opts (the browser shows the message itself). */
+void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
 /* End bulk mode: switch the file to WAL and sync it, so it can be renamed into place. */
 enum status store_bulk_finish(struct store *s, struct err *err);
 /* The schema version this program writes (PRAGMA user_version). */
@@ -104,6 +115,7 @@ struct change {
 	const char *at, *user, *field, *old_value, *new_value, *source, *reason;
 	int64_t batch;            /* the changes of one edit share a batch */
 	int64_t undoes;           /* the batch an undo reversed, 0 when not an undo */
+	const char *os_user;      /* the account that ran the command (NULL: not recorded) */
 };
 typedef int (*store_change_fn)(const struct change *c, void *ctx);
 
@@ -273,9 +285,18 @@ enum status store_set(struct store *s, int64_t id, int64_t expected_version,
                       int *changed, struct err *err);
 /* Add a dated progress note. */
 enum status store_note_add(struct store *s, int64_t id, const char *text, struct err *err);
-/* Reverse the last change made by this store's user (logged as a change itself).
- * *what (may be NULL) gets a description the caller frees. */
+/* Reverse the last change made by this store's user from this operating-system
+ * account (logged as a change itself).  *what (may be NULL) gets a description the
+ * caller frees.  ERR_NOT_FOUND when there is none (naming one made from another
+ * account), ERR_CONFLICT when a field changed since. */
 enum status store_undo(struct store *s, char **what, struct err *err);
+/* store_undo with choices: change > 0 reverses that one change (its number in the
+ * change log) alone, refused with ERR_CONFLICT naming the later change when a later
+ * one to the same field still stands, or when it was undone already.  force lets it
+ * reverse a change made from another account (plain undo: this user's latest from any
+ * account); the undo's reason records that.  Without force, another account's change
+ * is ERR_FORBIDDEN. */
+enum status store_undo_change(struct store *s, int64_t change, int force, char **what, struct err *err);
 
 struct note {
 	int64_t id, action_id;
@@ -329,6 +350,11 @@ enum status store_changed_by_others(struct store *s, int *changed, struct err *e
 enum status store_backup(struct store *s, const char *path, struct err *err);
 /* Integrity and foreign-key checks; report gets a readable summary the caller frees. */
 enum status store_check(struct store *s, char **report, struct err *err);
+/* Compare the change log with a head noted earlier (check's chain line: row and hash,
+ * at least 8 hex digits of it): row must still be there with that hash.  Finds rows
+ * removed from the end and a chain recomputed from an earlier row, which the chain
+ * alone cannot.  *report gets one line the caller frees; ERR_DB when it differs. */
+enum status store_check_head(struct store *s, int64_t row, const char *hash, char **report, struct err *err);
 
 /* ---- screen state and group counts, for the TUI (src/store_ui.c) ----------------- */
 /* The value saved under key for this store's user, in *value (NULL when there is

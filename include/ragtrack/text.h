@@ -82,6 +82,11 @@ int text_width(const char *s);
  * nl_as and a space when nl_as is not 0, else are kept.  Invalid UTF-8 bytes become
  * \xNN.  Returns a new string. */
 char *text_visible(const char *s, char nl_as);
+/* One character as text_visible shows it: returns 1 and writes its escape ("\x1b",
+ * "\u202e") to esc when cp must not reach a terminal raw (newline and tab included),
+ * else 0 and esc "".  For editors, which keep the text and show it character by
+ * character. */
+int text_char_escape(uint32_t cp, char esc[16]);
 
 /* ---- text for a terminal without UTF-8 ---- */
 #define TEXT_ASCII_MAX 16

@@ -45,8 +45,12 @@ size_t str_distance(const char *a, const char *b);
 const char *util_today(void);
 /* Current UTC time as YYYY-MM-DDTHH:MM:SSZ, or $RAGTRACK_NOW when set. */
 const char *util_now(void);
-/* The acting user: explicit name, else $USER, else "unknown". */
+/* The acting user: explicit name, else $USER, else $LOGNAME, else the account's name
+ * (util_os_user); never empty. */
 const char *util_user(const char *explicit_user);
+/* The operating-system account running the program (getpwuid(geteuid())), or "uid N"
+ * when the system has no name for it.  A static buffer. */
+const char *util_os_user(void);
 
 /* ---- files ---------------------------------------------------------------------- */
 

@@ -1,5 +1,7 @@
 /* editor: long text in $VISUAL or $EDITOR on a private temporary file, or in the
- * built-in multi-line editor when neither is set. */
+ * built-in multi-line editor when neither is set.  The built-in editor keeps every
+ * character of the text in any locale (tabs, non-ASCII, bidi controls) and shows the
+ * ones that must not reach the terminal raw as escapes (lineed_char_draw). */
 #include "tui_int.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
@@ -115,9 +117,10 @@ struct ed {
 	int dirty;
 };
 
+/* Columns of one character as shown (lineed_char_width); a newline ends the row. */
 static int ch_width(wchar_t c)
 {
-	return c == L'\n' ? 0 : draw_wc_width(c);
+	return c == L'\n' ? 0 : lineed_char_width(c);
 }
 
 /* Wrap the text into rows of width columns, breaking after the last space that fits
@@ -210,10 +213,11 @@ static void ed_draw(struct tui *t, struct ed *e, const char *title)
 		int col = 0;
 		for (size_t k = e->starts[r]; k < end; k++) {
 			wchar_t c = e->le.w[k];
-			if (c == L'\n' || (col += ch_width(c)) > e->width)
+			if (c == L'\n' || (col += lineed_char_width(c)) > e->width)
 				break;
-			draw_wc(c);
+			lineed_char_draw(c, A_NORMAL);
 		}
+		attrset(A_NORMAL);
 	}
 	draw_text(y + h - 2, x + 2, w - 4, "Ctrl-S or F2 saves · Esc cancels · Enter new line",
 	          colors_attr(ROLE_DIM), NULL, 0);
@@ -264,30 +268,10 @@ static int ed_key(struct ed *e, int key, int page)
 	return used;
 }
 
-/* Load text, newlines kept (lineed_init would turn them into spaces). */
+/* Load text: every byte kept (lineed_init), so what is not edited is saved unchanged. */
 static void ed_load(struct ed *e, const char *text)
 {
-	lineed_init(&e->le, "");
-	char *copy = xstrdup(text ? text : "");
-	char *line = copy;
-	for (;;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		struct lineed part;
-		lineed_init(&part, line);
-		for (size_t i = 0; i < part.len; i++) {
-			e->le.pos = e->le.len;
-			lineed_insert(&e->le, part.w[i]);   /* loaded as it is, not as typed keys */
-		}
-		lineed_free(&part);
-		if (!nl)
-			break;
-		e->le.pos = e->le.len;
-		ed_key(e, keys_for_in(SCOPE_EDITOR, ACT_NEW_LINE), 1);
-		line = nl + 1;
-	}
-	free(copy);
+	lineed_init(&e->le, text);
 	e->le.pos = 0;
 	e->dirty = 0;
 }

@@ -1,5 +1,7 @@
 /* form: the short fields of an action (target date, lead) in a small form.  The
- * target is checked as it is typed; Enter saves both in one transaction. */
+ * target is checked as it is typed; Enter saves, in one transaction, the fields the
+ * user changed (a field left alone is never written).  Newlines, tabs and bidi
+ * controls in a field are kept and shown as escapes (lineed_char_draw). */
 #include "tui_int.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
@@ -45,6 +47,17 @@ struct form {
 	char error[sizeof ((struct err *)0)->msg];
 };
 
+/* Has the user changed field i?  Compared as edited, not as text: a field left alone
+ * is never written, whatever its bytes. */
+static int form_touched(const struct form *f, int i)
+{
+	struct lineed orig;
+	lineed_init(&orig, f->orig[i]);
+	int same = lineed_same(&orig, &f->ed[i]);
+	lineed_free(&orig);
+	return !same;
+}
+
 static void form_draw(struct tui *t, struct form *f)
 {
 	int w = t->cols - 4 > 76 ? 76 : t->cols - 4;
@@ -58,6 +71,10 @@ static void form_draw(struct tui *t, struct form *f)
 	char *target = lineed_text(&f->ed[F_TARGET]);
 	int ok = form_check_target(target, hint, sizeof hint);
 	free(target);
+	if (!ok && !form_touched(f, F_TARGET)) {
+		snprintf(hint, sizeof hint, "kept as written (not a date) unless you change it");
+		ok = 1;
+	}
 	draw_text(y + 1, lx, 8, FORM_FIELDS[F_TARGET].label, colors_attr(ROLE_KEY), NULL, 0);
 	char *cut = text_cut(hint, fw);
 	draw_text(y + 2, fx, fw, cut, colors_attr(ok ? ROLE_DIM : ROLE_ERROR), NULL, 0);
@@ -76,21 +93,25 @@ static void form_draw(struct tui *t, struct form *f)
 	refresh();
 }
 
-/* Save what changed.  Returns 1 when the form may close. */
+/* Save the fields the user changed, and only those.  Returns 1 when the form may close. */
 static int form_save(struct tui *t, struct form *f, int *bits)
 {
 	struct field_change ch[F_COUNT];
-	char *val[F_COUNT];
+	char *val[F_COUNT] = { NULL };
 	size_t n = 0;
 	for (int i = 0; i < F_COUNT; i++) {
+		if (!form_touched(f, i))
+			continue;
 		val[i] = lineed_text(&f->ed[i]);
-		str_trim(val[i]);
-		if (!str_eq(val[i], f->orig[i]))
+		char *a = str_trim(xstrdup(val[i])), *b = str_trim(xstrdup(f->orig[i]));
+		if (!str_eq(a, b))
 			ch[n++] = (struct field_change){ FORM_FIELDS[i].field, val[i] };
+		free(a);
+		free(b);
 	}
 	int done = 1;
 	char hint[256];
-	if (!form_check_target(val[F_TARGET], hint, sizeof hint)) {
+	if (val[F_TARGET] && !form_check_target(val[F_TARGET], hint, sizeof hint)) {
 		snprintf(f->error, sizeof f->error, "target: %.200s", hint);
 		done = 0;
 	} else if (!n) {

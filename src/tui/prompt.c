@@ -6,8 +6,11 @@
 #include "ragtrack/util.h"
 
 #include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <wctype.h>
 
 /* ---- a line being edited -------------------------------------------------------------- */
@@ -34,30 +37,28 @@ static void lineed_delete(struct lineed *le, size_t from, size_t to)
 	le->pos = from;
 }
 
-/* What a line editor keeps of the text it is given: all but control characters.
- * (iswprint would drop every non-ASCII character in a locale without UTF-8, and the
- * text would lose them when saved.) */
-static int lineed_keeps(wchar_t c)
-{
-	return c >= 0x20 && c != 0x7F && !(c >= 0x80 && c <= 0x9F);
-}
+/* A byte that is not valid UTF-8 is kept as itself: stored as a lone surrogate
+ * (never a decoded character), written back as the same byte. */
+#define RAW_BYTE(b) ((wchar_t)(0xDC00 | (b)))
+#define IS_RAW_BYTE(c) ((c) >= 0xDC80 && (c) <= 0xDCFF)
 
 void lineed_init(struct lineed *le, const char *utf8)
 {
 	memset(le, 0, sizeof *le);
 	le->cap = 64;
 	le->w = xcalloc(le->cap, sizeof *le->w);
+	/* Decoded as UTF-8 whatever the locale, every character kept (newlines, tabs,
+	 * controls): what is not edited is written back byte for byte. */
 	for (const char *p = utf8 ? utf8 : ""; *p;) {
 		uint32_t cp;
-		size_t n = utf8_char(p, &cp);     /* the text is UTF-8 whatever the locale */
-		wchar_t c = n ? (wchar_t)cp : L'?';
-		if (!n)
-			n = 1;
-		if (c == L'\n' || c == L'\t')
-			c = L' ';
-		if (lineed_keeps(c))
-			lineed_insert(le, c);
-		p += n;
+		size_t n = utf8_char(p, &cp);
+		if (n == 0) {
+			lineed_insert(le, RAW_BYTE((unsigned char)*p));
+			p++;
+		} else {
+			lineed_insert(le, (wchar_t)cp);
+			p += n;
+		}
 	}
 }
 
@@ -72,12 +73,54 @@ char *lineed_text(const struct lineed *le)
 	struct buf b = {0};
 	buf_add(&b, "", 0);
 	for (size_t i = 0; i < le->len; i++) {
-		uint32_t cp = (uint32_t)le->w[i];
+		wchar_t c = le->w[i];
 		char mb[4];
-		if (cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF))
-			buf_add(&b, mb, utf8_put(cp, mb));
+		if (IS_RAW_BYTE(c))
+			buf_addc(&b, (char)(c & 0xFF));
+		else if (c > 0 && (uint32_t)c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF))
+			buf_add(&b, mb, utf8_put((uint32_t)c, mb));
 	}
 	return buf_steal(&b);
+}
+
+int lineed_same(const struct lineed *a, const struct lineed *b)
+{
+	return a->len == b->len && (a->len == 0 || wmemcmp(a->w, b->w, a->len) == 0);
+}
+
+/* The escape an edited character is shown as (\n, \t, \xff for a byte that is not
+ * UTF-8, \u202e for a control or bidi mark), or "" for an ordinary character. */
+static int lineed_escape(wchar_t c, char esc[16])
+{
+	esc[0] = '\0';
+	if (c == L'\n')
+		snprintf(esc, 16, "\\n");
+	else if (c == L'\t')
+		snprintf(esc, 16, "\\t");
+	else if (IS_RAW_BYTE(c))
+		snprintf(esc, 16, "\\x%02x", (unsigned)(c & 0xFF));
+	else
+		text_char_escape((uint32_t)c, esc);
+	return esc[0] != '\0';
+}
+
+int lineed_char_width(wchar_t c)
+{
+	char esc[16];
+	return lineed_escape(c, esc) ? (int)strlen(esc) : draw_wc_width(c);
+}
+
+int lineed_char_draw(wchar_t c, attr_t attr)
+{
+	char esc[16];
+	if (!lineed_escape(c, esc)) {
+		attrset(attr);
+		draw_wc(c);
+		return draw_wc_width(c);
+	}
+	attrset(attr | A_DIM);
+	addstr(esc);
+	return (int)strlen(esc);
 }
 
 int lineed_key(struct lineed *le, int key)
@@ -152,10 +195,10 @@ int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr)
 			cursor = col;
 		if (i == le->len)
 			break;
-		int cw = draw_wc_width(le->w[i]);
+		int cw = lineed_char_width(le->w[i]);
 		if (col + cw > w)
 			break;
-		draw_wc(le->w[i]);
+		lineed_char_draw(le->w[i], attr);
 		col += cw;
 	}
 	attrset(A_NORMAL);

@@ -482,6 +482,35 @@ static void tui_loop(struct tui *t)
 	filter_free(&b.f);
 }
 
+/* While an edit waits for the database (an import holds it): say so in a box, its
+ * message on two lines (split at "; "), and stop waiting on Esc or Ctrl-C.  Draws
+ * without the store: the store is in the middle of a call. */
+static int tui_wait(void *ctx, const char *message, int first)
+{
+	struct tui *t = ctx;
+	if (first) {
+		const char *semi = strstr(message, "; ");
+		char *one = semi ? xstrndup(message, (size_t)(semi - message)) : xstrdup(message);
+		const char *two = semi ? semi + 2 : "";
+		const char *hint = "Esc stops waiting (the edit is then not saved)";
+		int w = text_width(one) > text_width(two) ? text_width(one) : text_width(two);
+		w = (w > text_width(hint) ? w : text_width(hint)) + 4;
+		if (w > t->cols)
+			w = t->cols;
+		int y = (t->rows - 6) / 2, x = (t->cols - w) / 2;
+		box_draw(y, x, 6, w, "Waiting for the database");
+		draw_text(y + 1, x + 2, w - 4, one, A_NORMAL, NULL, 0);
+		draw_text(y + 2, x + 2, w - 4, two, A_NORMAL, NULL, 0);
+		draw_text(y + 4, x + 2, w - 4, hint, colors_attr(ROLE_DIM), NULL, 0);
+		refresh();
+		free(one);
+	}
+	nodelay(stdscr, TRUE);
+	int key = getch();
+	nodelay(stdscr, FALSE);
+	return key == KEY_ESC || key == KEY_CTRL('c') || got_signal;
+}
+
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 {
 	struct tui t = { .s = s };
@@ -496,12 +525,14 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 	t.refresh_ms = refresh && *refresh ? atoi(refresh) * 1000 : 1000;
 	store_set_cancel(s, query_cancel, &t);
 	store_changed_by_others(s, &(int){0}, NULL);
+	store_on_wait(s, tui_wait, &t);
 	state_load(&t, o ? o->filter : NULL);
 	if (output_ascii())
 		tui_message(&t, 0, "This terminal shows no UTF-8: other characters appear as ASCII stand-ins");
 	tui_loop(&t);
 	store_set_cancel(s, NULL, NULL);
 	state_save(&t);
+	store_on_wait(s, NULL, NULL);
 	screen_end();
 	tui_free(&t);
 	return OK;

@@ -308,7 +308,8 @@ struct lineed {
 	size_t len, cap, pos;
 	size_t scroll;            /* first character shown */
 };
-/* Start editing utf8 (newlines and tabs become spaces, controls are dropped). */
+/* Start editing utf8.  Every character is kept, in any locale (newlines, tabs, controls
+ * and bytes that are not UTF-8 included): lineed_text gives back the same bytes. */
 void lineed_init(struct lineed *le, const char *utf8);
 void lineed_free(struct lineed *le);
 /* Insert c at the cursor, whatever it is (text being loaded, not typed). */
@@ -317,6 +318,14 @@ void lineed_insert(struct lineed *le, wchar_t c);
 int lineed_key(struct lineed *le, int key);
 /* The text as UTF-8; caller frees. */
 char *lineed_text(const struct lineed *le);
+/* Do two editors hold the same text? */
+int lineed_same(const struct lineed *a, const struct lineed *b);
+/* Columns an edited character takes as shown: newline, tab, controls, bidi controls
+ * and bytes that are not UTF-8 appear as escapes (\n, \t, \u202e, \xff, as
+ * text_visible writes them), the rest as draw_wc draws it.  The text is unchanged. */
+int lineed_char_width(wchar_t c);
+/* Draw one edited character at the cursor (escapes dim); returns its columns. */
+int lineed_char_draw(wchar_t c, attr_t attr);
 /* Draw in w columns at y,x; returns the cursor's column. */
 int lineed_draw(struct lineed *le, int y, int x, int w, attr_t attr);
 

@@ -28,7 +28,7 @@ sqlite3 "$DB" "INSERT INTO change_log(action_id, at, user, field, old_value, new
 	echo '$ history 3'; COLUMNS=100 rt history 3
 	echo '$ history #400 (80 columns)'; COLUMNS=80 rt history '#400'
 	echo '$ history --since 2016-06-15'; COLUMNS=100 rt history --since 2016-06-15
-	echo '$ history --format csv'; rt history --format csv
+	echo '$ history --format csv (the account as ACCOUNT)'; rt history --format csv | sed "s/,$(id -un)\$/,ACCOUNT/"
 	echo '$ --as-agency NELFT history'; COLUMNS=100 rt --as-agency NELFT history
 	echo '$ history 2'; rt history 2
 } >"$T/history.txt" 2>&1

@@ -5,7 +5,11 @@
 need sqlite3
 DB=$T/old.db
 make_db "$DB" || finish
+rt --user alice set 3 rag=red >/dev/null || fail "set"
+rt --user bob set 5 lead="DI Smith" target=31.03.2017 >/dev/null || fail "set"
 before=$(q "select id, text, rag, evidence from action order by id" | sha256sum)
+log_before=$(q "select id, action_id, at, user, field, old_value, new_value, source, batch from change_log order by id")
+rows=$(q "select count(*) from change_log")
 # Make it a version-1 database: the schema as it was before version 2.  Its full-text
 # index had no column for the extra fields and no English stems (unicode61 alone): made
 # from the current one without them.
@@ -16,6 +20,8 @@ fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schem
 q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
    INSERT INTO action_fts(action_fts) VALUES ('rebuild');
    DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board;
+   ALTER TABLE change_log DROP COLUMN os_user; ALTER TABLE change_log DROP COLUMN undoes_change;
+   ALTER TABLE change_log DROP COLUMN prev_hash; ALTER TABLE change_log DROP COLUMN hash;
    PRAGMA user_version = 1;"
 check_eq "version 1 has no extra fields" "$(q "select count(*) from sqlite_schema where sql like '%extra%'")" "0"
 check_contains "version 1 has no stems" "$(q "select sql from sqlite_schema where name = 'action_fts'")" "tokenize = 'unicode61"
@@ -47,4 +53,10 @@ printf 'Recommendation,Action,Monitoring arrangements\n"9. A new recommendation"
 rt import --review Upgraded "$T/extra.csv" >/dev/null || fail "import with an extra field into the upgraded database"
 check_eq "search finds an extra field's word" "$(rt list --search subcommittee --format tsv --columns review | sed 1d | cut -f2)" "Upgraded"
 check_eq "still sound" "$(rt check >/dev/null 2>&1; echo $?)" "0"
+check_eq "change log kept" "$(q "select id, action_id, at, user, field, old_value, new_value, source, batch from change_log where id <= $rows order by id")" "$log_before"
+check_eq "the old rows chained by the upgrade" "$(q "select count(*) from change_log where id <= $rows and length(hash) = 64")" "$rows"
+check_eq "their account is not known" "$(q "select count(*) from change_log where id <= $rows and os_user is null")" "$rows"
+rows=$(q "select count(*) from change_log")     # and the rows written since
+rt --user alice set 7 rag=amber >/dev/null || fail "set after the upgrade"
+check_contains "new rows go on from the chain" "$(rt check 2>&1)" "change log chain: ok, $((rows + 1)) rows"
 finish

@@ -9,7 +9,9 @@
 #
 #   tui_start [RAGTRACK ARGS...]   start "$RT --db $T/db ARGS" (COLS, ROWS: 100x30;
 #                                  TUI_ENV: extra VAR=value words for its environment;
-#                                  TUI_UNSET: variables to remove from it, e.g. "LC_ALL LANG")
+#                                  TUI_LOCALE: the locale word, LC_ALL=C.UTF-8 unless set
+#                                  (empty: none); TUI_UNSET: variables to remove from it,
+#                                  e.g. "LC_ALL LANG")
 #                                  on a tmux server of its own (a new socket each time)
 #   tui_stop                       kill the server and wait until the program is gone
 #   app_pid                        the program's process id
@@ -50,10 +52,10 @@ tui_start() {
 	TUI_SERVERS=$((TUI_SERVERS + 1))
 	TUI_SOCK=ragtrack-test-$$-$TUI_SERVERS
 	cmd="cd $(printf %q "${TUI_CWD:-$T}") && env -u NO_COLOR -u VISUAL -u EDITOR -u RAGTRACK_DB"
-	for word in ${TUI_UNSET:-}; do
+	for word in ${TUI_UNSET:-}; do        # variables the program must not see (no locale)
 		cmd="$cmd -u $(printf %q "$word")"
 	done
-	for word in LC_ALL=C.UTF-8 TERM=tmux-256color "USER=$USER" "RAGTRACK_TODAY=$RAGTRACK_TODAY" \
+	for word in ${TUI_LOCALE-LC_ALL=C.UTF-8} TERM=tmux-256color "USER=$USER" "RAGTRACK_TODAY=$RAGTRACK_TODAY" \
 		"RAGTRACK_NOW=$RAGTRACK_NOW" "TMPDIR=$T" ${TUI_ENV:-}; do
 		case " ${TUI_UNSET:-} " in *" ${word%%=*} "*) continue;; esac
 		cmd="$cmd $(printf %q "$word")"
