@@ -59,6 +59,11 @@ static const struct migration {
 	     "CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action"
 	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;" },
 	{ 2, FTS_FROM_SCHEMA },
+	/* 2: an index per browser sort, read by key; undo finds undone batches by index. */
+	{ 2, "CREATE INDEX action_by_target ON action(target_date, sort_key);"
+	     " CREATE INDEX action_by_updated ON action(updated_at DESC, sort_key);"
+	     " CREATE INDEX action_by_lead ON action(lead COLLATE NOCASE, sort_key);"
+	     " CREATE INDEX change_log_undoes ON change_log(undoes, user) WHERE undoes IS NOT NULL;" },
 };
 
 int store_schema_version(void)

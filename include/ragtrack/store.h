@@ -355,4 +355,11 @@ typedef int (*store_group_fn)(const struct group_counts *g, void *ctx);
 enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
                                store_group_fn fn, void *ctx, struct err *err);
 
+/* Plans: while on, every statement the store's reads prepare (lists, windows, counts,
+ * positions) also has its EXPLAIN QUERY PLAN appended to a text store_plans returns
+ * (owned by the store, valid until the next call here); turning it on clears it.  For
+ * tests that check the reads seek rather than scan. */
+void store_plans_record(struct store *s, int on);
+const char *store_plans(const struct store *s);
+
 #endif
