@@ -307,10 +307,10 @@ static void where_withdrawn(struct store *s, struct query *q, const struct filte
  * counts or skips are never joined to the rest (counts, positions, far windows). */
 static void q_from_lean(struct query *q, const struct filter *f)
 {
-	buf_adds(&q->sql, " FROM action a");
+	buf_adds(&q->sql, q->agency_first ? " FROM agency ag CROSS JOIN action a ON a.agency_id = ag.id" : " FROM action a");
 	if (!str_empty(f->finding) || !str_empty(f->question))
 		buf_adds(&q->sql, " JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id");
-	for (size_t i = 0; i < f->nsort; i++)
+	for (size_t i = 0; i < f->nsort && !q->agency_first; i++)
 		if (f->sort[i] == SORT_AGENCY) {
 			buf_adds(&q->sql, " LEFT JOIN agency ag ON ag.id = a.agency_id");
 			break;
@@ -637,9 +637,20 @@ static struct window_cache *window_for(struct store *s, const struct filter *f)
 
 /* Remember the row at offset: its sort_key and id, and under a sort (st's column
  * COL_SORT_VALUE, last) its sort value and group. */
+static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
+                               int64_t id, int last);
+
 static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
 {
-	const char *key = (const char *)sqlite3_column_text(st, COL_SORT_KEY);
+	window_remember_at(w, offset, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, last);
+}
+
+/* As window_remember, the sort_key and sort value (col_value < 0: none) from any columns. */
+static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
+                               int64_t id, int last)
+{
+	const char *key = (const char *)sqlite3_column_text(st, col_key);
+	int sorted = col_value >= 0;
 	if (!key)
 		return;
 	for (int i = 0; i < w->nanchor; i++)
@@ -656,10 +667,10 @@ static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *s
 	a->value = NULL;
 	a->value_int = 0;
 	a->last = last;
-	if (sorted && sqlite3_column_type(st, COL_SORT_VALUE) == SQLITE_INTEGER)
-		a->value_int = sqlite3_column_int64(st, COL_SORT_VALUE);
-	else if (sorted && sqlite3_column_type(st, COL_SORT_VALUE) != SQLITE_NULL)
-		a->value = xstrdup((const char *)sqlite3_column_text(st, COL_SORT_VALUE));
+	if (sorted && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
+		a->value_int = sqlite3_column_int64(st, col_value);
+	else if (sorted && sqlite3_column_type(st, col_value) != SQLITE_NULL)
+		a->value = xstrdup((const char *)sqlite3_column_text(st, col_value));
 }
 
 /* How to read rows [offset, offset + limit): from an anchor or an end, forwards or
@@ -712,6 +723,10 @@ static enum status window_query(struct store *s, const struct filter *f, const s
 	return rc;
 }
 
+struct keyset;
+static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
+                               struct window_cache *w, long at, struct err *err);
+
 /* Read a window in the default order through the plan; rows read backwards are
  * collected and handed over in list order. */
 static enum status window_read(struct store *s, const struct filter *f, long offset, long limit,
@@ -721,6 +736,11 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 		return ERR_DB;
 	struct window_plan p = window_plan(w, offset, limit);
+	if (p.skip > 2 * limit && offset > 0) {
+		if (window_seek(s, f, NULL, w, offset - 1, err) != OK)
+			return ERR_DB;
+		p = window_plan(w, offset, limit);
+	}
 	sqlite3_stmt *st;
 	if (window_query(s, f, &p, &st, err) != OK)
 		return ERR_DB;
@@ -781,6 +801,69 @@ static const struct keyset *keyset_for(const struct filter *f)
 	if (f->nsort != 1 || !str_empty(f->search) || (unsigned)f->sort[0] >= SORT_COUNT)
 		return NULL;
 	return KEYSET[f->sort[0]].key ? &KEYSET[f->sort[0]] : NULL;
+}
+
+/* How many rows of f are in k's first group (k->rest), counted with the lean joins. */
+static enum status rest_count(struct store *s, const struct filter *f, const struct keyset *k, long *n,
+                              struct err *err)
+{
+	struct query q = {0};
+	q.keyset = 1;
+	q.agency_first = k == &KEYSET[SORT_AGENCY];
+	buf_adds(&q.sql, "SELECT count(*)");
+	q_from_where_as(s, &q, f, 1, 1);
+	q_also(&q);
+	buf_adds(&q.sql, k->rest);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	*n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return OK;
+}
+
+/* Far from every anchor (reopening deep in the list, a jump): find the row at offset at
+ * with the lean joins only (the sort's index alone when nothing else is asked: no row
+ * joined or read in full) and remember it, so the window is then read by key from it.
+ * k NULL: the default order.  Remembers nothing when the list is shorter. */
+static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
+                               struct window_cache *w, long at, struct err *err)
+{
+	long before = 0;         /* rows of the first group, when at is beyond it */
+	for (int last = 0; last < (k && k->last ? 2 : 1); last++) {
+		struct query q = {0};
+		q.keyset = k != NULL;
+		q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
+		buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
+		q_from_where_as(s, &q, f, 1, 1);
+		if (k) {
+			q_also(&q);
+			buf_adds(&q.sql, last ? k->last : k->rest);
+		}
+		buf_adds(&q.sql, " ORDER BY ");
+		if (k && !last)
+			buf_printf(&q.sql, "%s%s, ", k->key, k->desc ? " DESC" : "");
+		buf_adds(&q.sql, "a.sort_key, a.id LIMIT 1 OFFSET ");
+		q_int(&q, at - before);
+		sqlite3_stmt *st;
+		enum status rc = q_prepare(s, &q, &st, err);
+		q_free(&q);
+		if (rc != OK)
+			return rc;
+		int found = sqlite3_step(st) == SQLITE_ROW;
+		if (found)
+			window_remember_at(w, at, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), last);
+		sqlite3_finalize(st);
+		if (found)
+			return OK;
+		if (k && k->last && !last && rest_count(s, f, k, &before, err) != OK)
+			return ERR_DB;
+		if (at - before < 0)
+			return OK;
+	}
+	return OK;
 }
 
 /* One range of a sorted list: the anchor's own key after it (SAME), the keys beyond it
@@ -979,6 +1062,11 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 			return ERR_DB;
 		struct window_plan p = window_plan(w, offset, limit);
+		if (p.skip > 2 * limit && offset > 0) {
+			if (window_seek(s, f, k, w, offset - 1, err) != OK)
+				return ERR_DB;
+			p = window_plan(w, offset, limit);
+		}
 		if (p.skip <= 2 * limit)
 			return keyset_window_read(s, f, k, w, &p, offset, fn, ctx, err);
 	}

@@ -200,7 +200,7 @@ static void test_plans_sorted(void)
 			CHECK(filter_parse_sort(&f, SORTS[i], &e) == OK);
 			if (variant == 1)
 				CHECK(filter_parse_option(&f, "rag", "red", &e) == OK);
-			char *what = xasprintf("a window sorted by %s%s (first, next, last)", SORTS[i],
+			char *what = xasprintf("a window sorted by %s%s (first, next, last, middle)", SORTS[i],
 			                       variant ? " of Red actions" : "");
 			store_plans_record(s, 1);
 			window(s, &f, 0, 7, &ids);          /* the first screen, */
@@ -209,6 +209,12 @@ static void test_plans_sorted(void)
 			window(s, &f, n > 7 ? n - 7 : 0, 7, &ids);    /* G */
 			check_plans(s, what, 1);
 			store_plans_record(s, 0);
+			/* reopening half-way down: nothing known yet about the list */
+			struct store *fresh = open_db();
+			store_plans_record(fresh, 1);
+			window(fresh, &f, n / 2, 7, &ids);
+			check_plans(fresh, what, 1);
+			store_close(fresh);
 			free(what);
 			filter_free(&f);
 		}
@@ -235,6 +241,12 @@ static void test_plans_filters(void)
 		store_plans_record(s, 1);
 		window(s, &f, 0, 7, &ids);
 		CHECK(store_count(s, &f, &n, &e) == OK);
+		struct store *fresh = open_db();          /* reopening half-way down */
+		store_plans_record(fresh, 1);
+		struct ids mid = {0};
+		window(fresh, &f, n / 2, 7, &mid);
+		check_plans(fresh, what, i != 4);         /* --changed-since: a few rows sorted */
+		store_close(fresh);
 		if (ids.n)
 			CHECK(store_position(s, &f, ids.v[ids.n - 1], &pos, &e) == OK);
 		check_plans(s, what, 0);
