@@ -950,7 +950,7 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 	sqlite3_stmt *st;
 	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &st, err) != OK)
 		return ERR_DB;
-	int step, last = part == PART_LAST || part == PART_LAST_BEYOND;
+	int step = SQLITE_DONE, last = part == PART_LAST || part == PART_LAST_BEYOND;
 	while (!r->stop && r->n < r->limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (r->skip > 0) {
 			r->skip--;
