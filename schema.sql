@@ -122,6 +122,13 @@ CREATE TABLE extra_field (
     PRIMARY KEY (review_id, pos)
 ) WITHOUT ROWID;
 
+-- The browser's sorts, each read in windows by key (store_query.c's keysets): target
+-- date, last change (also list --changed-since), lead; RAG and agency use action_rag and
+-- action_agency.
+CREATE INDEX action_by_target  ON action(target_date, sort_key);
+CREATE INDEX action_by_updated ON action(updated_at DESC, sort_key);
+CREATE INDEX action_by_lead    ON action(lead COLLATE NOCASE, sort_key);
+
 -- Every change to an action: append-only (the triggers refuse edits and deletes), each
 -- row chained to the one before by a hash (check reports a row rewritten, removed or moved).
 CREATE TABLE change_log (
@@ -144,6 +151,7 @@ CREATE TABLE change_log (
 CREATE INDEX change_log_action ON change_log(action_id, id);
 CREATE INDEX change_log_user   ON change_log(user, batch);
 CREATE INDEX change_log_at     ON change_log(at);
+CREATE INDEX change_log_undoes ON change_log(undoes, user) WHERE undoes IS NOT NULL;   -- undo: is it undone
 CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
 BEGIN SELECT RAISE(ABORT, 'the change log cannot be edited'); END;
 CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log

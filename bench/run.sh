@@ -355,9 +355,16 @@ fi
 TUI_KEYS=(red "${BENCH_TUI_RED_SEND-}" "${BENCH_TUI_RED_KEYS-1}" "${BENCH_TUI_RED_READY-}"
           end "${BENCH_TUI_END_SEND-}" "${BENCH_TUI_END_KEYS-G}" "${BENCH_TUI_END_READY-}"
           search "${BENCH_TUI_SEARCH_SEND-/$WORD}" "${BENCH_TUI_SEARCH_KEYS-\\r}" "${BENCH_TUI_SEARCH_READY-}"
-          agency "${BENCH_TUI_AGENCY_SEND-aPolice}" "${BENCH_TUI_AGENCY_KEYS-\\r}" "${BENCH_TUI_AGENCY_READY-}")
+          agency "${BENCH_TUI_AGENCY_SEND-aPolice}" "${BENCH_TUI_AGENCY_KEYS-\\r}" "${BENCH_TUI_AGENCY_READY-}"
+          sort_target "" s "" sort_rag s s "" sort_agency ss s "" sort_updated sss s "" sort_lead ssss s ""
+          sort_end s G "" sort_pgdn s "\\e[6~\\e[6~\\e[6~" "")
+# Every key of the table gets a row in the results, in this order.
+TUI_ROWS=(red end search agency sort_target sort_rag sort_agency sort_updated sort_lead sort_end sort_pgdn)
 TUI_TIMEOUT=${BENCH_TUI_TIMEOUT:-60}
-declare -A TUI_DESC=([red]="RAG filter (Red)" [end]="jump to the end" [search]="full-text search" [agency]="agency filter")
+declare -A TUI_DESC=([red]="RAG filter (Red)" [end]="jump to the end" [search]="full-text search" [agency]="agency filter"
+                     [sort_target]="sort by target (s)" [sort_rag]="sort by RAG (s)" [sort_agency]="sort by agency (s)"
+                     [sort_updated]="sort by last change (s)" [sort_lead]="sort by lead (s)"
+                     [sort_end]="end of the target-sorted list (G)" [sort_pgdn]="3 PgDn under the target sort")
 
 UTF8_ENV=()
 case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
@@ -506,7 +513,7 @@ row "   (reference: FTS5 count)" "" "sqlite3 count(*): $(fig peer_count_search)"
 # 2. TUI
 if [[ -n ${TUI_WHY:-} ]]; then
 	FAIL[tui_first]="SKIP: $TUI_WHY"
-	for k in red end search agency; do FAIL[tui_${k}_key]="SKIP (no TUI)"; done
+	for k in "${TUI_ROWS[@]}"; do FAIL[tui_${k}_key]="SKIP (no TUI)"; done
 	FAIL[tui]="SKIP (no TUI)"
 	FAIL[tui_small]="SKIP (no TUI)"
 fi
@@ -518,7 +525,7 @@ row "2. TUI first full screen" "$(fig tui_first)" "VisiData loaded: $(fig vd_fir
 	"${R2:+$(fmt_ratio "$R2")}" "<= 100 ms" "$(if has tui_first; then yesno "$(t_med tui_first)" 0.1; fi)"
 MT=$(m_max tui || echo -1)
 MS=$(m_max tui_small || echo -1)
-for k in red end search agency; do
+for k in "${TUI_ROWS[@]}"; do
 	[[ -n ${FAIL[tui_$k]:-} ]] && FAIL[tui_${k}_key]=${FAIL[tui_${k}_key]:-${FAIL[tui_$k]}}
 	row "   redraw: ${TUI_DESC[$k]}" "$(fig "tui_${k}_key")" "" "" "<= 50 ms" \
 		"$(if has "tui_${k}_key"; then yesno "$(t_med "tui_${k}_key")" 0.05; fi)"

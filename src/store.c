@@ -68,6 +68,11 @@ static const struct migration {
 	     " ALTER TABLE change_log ADD COLUMN undoes_change INTEGER;"
 	     " ALTER TABLE change_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';"
 	     " ALTER TABLE change_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';" },
+	/* 2: an index per browser sort, read by key; undo finds undone batches by index. */
+	{ 2, "CREATE INDEX action_by_target ON action(target_date, sort_key);"
+	     " CREATE INDEX action_by_updated ON action(updated_at DESC, sort_key);"
+	     " CREATE INDEX action_by_lead ON action(lead COLLATE NOCASE, sort_key);"
+	     " CREATE INDEX change_log_undoes ON change_log(undoes, user) WHERE undoes IS NOT NULL;" },
 };
 
 int store_schema_version(void)

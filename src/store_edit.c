@@ -1126,13 +1126,13 @@ static enum status merge_question(struct store *s, const struct merge *m, int64_
 {
 	int64_t *ids;
 	size_t n;
-	enum status rc = ids_read(s, "SELECT id FROM action WHERE question_id = ?1 AND agency_id IN (?2, ?3) ORDER BY id", q,
+	enum status rc = ids_read(s, "SELECT id FROM action WHERE question_id = ?1 AND +agency_id IN (?2, ?3) ORDER BY id", q,
 	                          m->into, m->from, &ids, &n, err);
 	for (size_t i = 0; rc == OK && i < n; i++)
 		rc = merge_action(s, m, ids[i], (int)i + 1, err);
 	if (rc == OK)
 		rc = edit_run(s, err, "moving an action",
-		              "UPDATE action SET seq = -seq WHERE question_id = ? AND agency_id = ? AND seq < 0", "ii", q, m->into);
+		              "UPDATE action SET seq = -seq WHERE question_id = ? AND +agency_id = ? AND seq < 0", "ii", q, m->into);
 	free(ids);
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include "ragtrack/store.h"
+#include "ragtrack/util.h"
 
 struct buf;
 
@@ -17,6 +18,10 @@ struct window_anchor {
 	long offset;
 	char *key;                 /* the row's sort_key */
 	int64_t id;
+	/* under a sort (store_query.c's keysets): the row's sort value and group */
+	char *value;               /* as text, or NULL when value_int holds it */
+	int64_t value_int;
+	int last;                  /* in the group sorted after all others (no target date ...) */
 };
 
 /* What store_query knows about the last filter it listed; valid while sig and stamp hold. */
@@ -61,6 +66,8 @@ struct store {
 	struct window_cache window;
 	struct extra_import *xf;   /* during an import: the current review's extra fields */
 	struct extra_read *xread;  /* extra field names per review, for reading actions */
+	int plans_on;              /* store_plans_record */
+	struct buf plans;
 	int brief;                 /* during store_each_brief: rows without the response text */
 	store_cancel_fn cancel;    /* store_set_cancel's, with its context */
 	void *cancel_ctx;

@@ -17,6 +17,8 @@ struct query {
 	int nbind, cap;
 	int ranked;               /* joined to the full-text match: ORDER BY rank */
 	int where;                /* a WHERE clause has begun */
+	int keyset;               /* a sorted window: the RAG and agency conditions must not pick the index */
+	int agency_first;         /* ... walking agencies by name (FROM_AGENCY_FIRST) */
 };
 
 static void action_copy(struct action *dst, const struct action *src);
@@ -159,6 +161,12 @@ enum status store_search_check(const char *words, struct err *err)
 	" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id" \
 	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id"
 static const char FROM[] = FROM_BRIEF " JOIN response rs ON rs.id = a.response_id";
+/* The agency sort's keyset reads agencies by name, each one's actions in order (CROSS
+ * JOIN: SQLite keeps the tables in this order); actions with no agency are read apart. */
+#define FROM_AGENCY_FIRST_BRIEF \
+	" FROM agency ag CROSS JOIN action a ON a.agency_id = ag.id JOIN review rv ON rv.id = a.review_id" \
+	" JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id"
+static const char FROM_AGENCY_FIRST[] = FROM_AGENCY_FIRST_BRIEF " JOIN response rs ON rs.id = a.response_id";
 
 static void q_and(struct query *q, int *first)
 {
@@ -179,7 +187,7 @@ static void where_rag(struct query *q, unsigned mask, int *first)
 	if (!mask)
 		return;
 	q_and(q, first);
-	buf_adds(&q->sql, "a.rag IN (");
+	buf_adds(&q->sql, q->keyset ? "+a.rag IN (" : "a.rag IN (");
 	int n = 0;
 	for (int r = 0; r < RAG_COUNT; r++)
 		if (mask & RAG_BIT(r)) {
@@ -193,13 +201,13 @@ static void where_agencies(struct store *s, struct query *q, const struct filter
 {
 	if (s->lens_agency) {
 		q_and(q, first);
-		buf_adds(&q->sql, "a.agency_id = ");
+		buf_adds(&q->sql, q->keyset ? "+a.agency_id = " : "a.agency_id = ");
 		q_int(q, s->lens_agency);
 	}
 	if (!f->nagencies)
 		return;
 	q_and(q, first);
-	buf_adds(&q->sql, "a.agency_id IN (");
+	buf_adds(&q->sql, q->keyset ? "+a.agency_id IN (" : "a.agency_id IN (");
 	for (size_t i = 0; i < f->nagencies; i++) {
 		buf_adds(&q->sql, i ? ", " : "");
 		int64_t id = store_agency_find(s, f->agencies[i]);
@@ -236,8 +244,11 @@ static void where_dates(struct query *q, const struct filter *f, int *first)
 	}
 	if (!str_empty(f->changed_since)) {
 		q_and(q, first);
-		buf_adds(&q->sql, "a.updated_at >= ");
+		/* a few rows as a rule: said so, SQLite seeks them through action_by_updated and
+		 * sorts them, rather than reading every row in the list's order to find them */
+		buf_adds(&q->sql, "likelihood(a.updated_at >= ");
 		q_text(q, f->changed_since);
+		buf_adds(&q->sql, ", 0.01)");
 	}
 }
 
@@ -296,10 +307,10 @@ static void where_withdrawn(struct store *s, struct query *q, const struct filte
  * counts or skips are never joined to the rest (counts, positions, far windows). */
 static void q_from_lean(struct query *q, const struct filter *f)
 {
-	buf_adds(&q->sql, " FROM action a");
+	buf_adds(&q->sql, q->agency_first ? " FROM agency ag CROSS JOIN action a ON a.agency_id = ag.id" : " FROM action a");
 	if (!str_empty(f->finding) || !str_empty(f->question))
 		buf_adds(&q->sql, " JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id");
-	for (size_t i = 0; i < f->nsort; i++)
+	for (size_t i = 0; i < f->nsort && !q->agency_first; i++)
 		if (f->sort[i] == SORT_AGENCY) {
 			buf_adds(&q->sql, " LEFT JOIN agency ag ON ag.id = a.agency_id");
 			break;
@@ -313,6 +324,8 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 {
 	if (lean)
 		q_from_lean(q, f);
+	else if (q->agency_first)
+		buf_adds(&q->sql, s->brief ? FROM_AGENCY_FIRST_BRIEF : FROM_AGENCY_FIRST);
 	else
 		buf_adds(&q->sql, s->brief ? FROM_BRIEF : FROM);
 	if (!str_empty(f->search)) {
@@ -498,6 +511,7 @@ static void store_extra_free(struct store *s)
 	free(s->xread);
 	s->xread = NULL;
 }
+#define COL_SORT_VALUE 28          /* a sorted window's sort value, after the columns */
 
 /* Point a's strings at the row's columns: valid until the next step. */
 static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
@@ -532,8 +546,39 @@ static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
 #undef COL
 }
 
+void store_plans_record(struct store *s, int on)
+{
+	s->plans_on = on;
+	if (on) {
+		buf_free(&s->plans);
+		buf_adds(&s->plans, "");
+	}
+}
+
+const char *store_plans(const struct store *s)
+{
+	return s->plans.s ? s->plans.s : "";
+}
+
+/* Append sql and its plan (one line per step) to s->plans. */
+static void plan_append(struct store *s, const struct query *q)
+{
+	char *sql = xasprintf("EXPLAIN QUERY PLAN %s", q->sql.s);
+	sqlite3_stmt *st;
+	buf_printf(&s->plans, "-- %s\n", q->sql.s);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		q_bind(q, st);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			buf_printf(&s->plans, "%s\n", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	free(sql);
+}
+
 static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st, struct err *err)
 {
+	if (s->plans_on)
+		plan_append(s, q);
 	if (store_prepare(s, st, q->sql.s, err))
 		return ERR_DB;
 	q_bind(q, *st);
@@ -559,8 +604,10 @@ static int64_t window_stamp(struct store *s)
 static void window_reset(struct window_cache *w)
 {
 	free(w->sig);
-	for (int i = 0; i < w->nanchor; i++)
+	for (int i = 0; i < w->nanchor; i++) {
 		free(w->anchor[i].key);
+		free(w->anchor[i].value);
+	}
 	memset(w, 0, sizeof *w);
 	w->count = -1;
 }
@@ -569,6 +616,7 @@ void store_window_free(struct store *s)
 {
 	window_reset(&s->window);
 	store_extra_free(s);
+	buf_free(&s->plans);
 }
 
 /* Make the cache about f in the current state, resetting it when either changed. */
@@ -587,8 +635,22 @@ static struct window_cache *window_for(struct store *s, const struct filter *f)
 	return w;
 }
 
-static void window_remember(struct window_cache *w, long offset, const char *key, int64_t id)
+/* Remember the row at offset: its sort_key and id, and under a sort (st's column
+ * COL_SORT_VALUE, last) its sort value and group. */
+static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
+                               int64_t id, int last);
+
+static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
 {
+	window_remember_at(w, offset, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, last);
+}
+
+/* As window_remember, the sort_key and sort value (col_value < 0: none) from any columns. */
+static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
+                               int64_t id, int last)
+{
+	const char *key = (const char *)sqlite3_column_text(st, col_key);
+	int sorted = col_value >= 0;
 	if (!key)
 		return;
 	for (int i = 0; i < w->nanchor; i++)
@@ -598,9 +660,17 @@ static void window_remember(struct window_cache *w, long offset, const char *key
 	if (w->nanchor == WINDOW_ANCHORS && a == &w->anchor[w->next])
 		w->next = (w->next + 1) % WINDOW_ANCHORS;
 	free(a->key);
+	free(a->value);
 	a->key = xstrdup(key);
 	a->id = id;
 	a->offset = offset;
+	a->value = NULL;
+	a->value_int = 0;
+	a->last = last;
+	if (sorted && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
+		a->value_int = sqlite3_column_int64(st, col_value);
+	else if (sorted && sqlite3_column_type(st, col_value) != SQLITE_NULL)
+		a->value = xstrdup((const char *)sqlite3_column_text(st, col_value));
 }
 
 /* How to read rows [offset, offset + limit): from an anchor or an end, forwards or
@@ -653,6 +723,10 @@ static enum status window_query(struct store *s, const struct filter *f, const s
 	return rc;
 }
 
+struct keyset;
+static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
+                               struct window_cache *w, long at, struct err *err);
+
 /* Read a window in the default order through the plan; rows read backwards are
  * collected and handed over in list order. */
 static enum status window_read(struct store *s, const struct filter *f, long offset, long limit,
@@ -662,6 +736,11 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 		return ERR_DB;
 	struct window_plan p = window_plan(w, offset, limit);
+	if (p.skip > 2 * limit && offset > 0) {
+		if (window_seek(s, f, NULL, w, offset - 1, err) != OK)
+			return ERR_DB;
+		p = window_plan(w, offset, limit);
+	}
 	sqlite3_stmt *st;
 	if (window_query(s, f, &p, &st, err) != OK)
 		return ERR_DB;
@@ -673,7 +752,7 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 		row_view(s, st, &a);
 		long at = p.backwards ? offset + (p.limit - 1 - n) : offset + n;
 		if (n == 0 || n == p.limit - 1)
-			window_remember(w, at, (const char *)sqlite3_column_text(st, COL_SORT_KEY), a.id);
+			window_remember(w, at, st, a.id, 0, 0);
 		if (p.backwards)
 			action_copy(&rows[n], &a);
 		else
@@ -689,6 +768,234 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 		action_clear(&rows[i]);
 	}
 	free(rows);
+	return rc;
+}
+
+/* ---- sorted windows: keysets ------------------------------------------------------- */
+
+/* How a sort of the browser is read in windows through its index, as the default order is:
+ * rows ordered by (key, sort_key, id), keyed by the last row read, never by OFFSET.  The
+ * rows SORT_SQL puts after all others (no target date, no lead, no RAG, no agency) are
+ * their own group, read after the rest by (sort_key, id).  rest and last are conditions
+ * the index can seek on; rest implies key is not NULL.  The order is exactly SORT_SQL's,
+ * then sort_key and id (store_each's other paths), so both agree row for row. */
+struct keyset {
+	const char *key;           /* the sort value, as the index holds it */
+	const char *rest, *last;   /* the two groups (last NULL: one group) */
+	int desc;                  /* key descending */
+};
+
+static const struct keyset KEYSET[SORT_COUNT] = {
+	[SORT_TARGET] = { "a.target_date", "a.target_date IS NOT NULL", "a.target_date IS NULL", 0 },
+	[SORT_RAG] = { "a.rag", "a.rag > 0", "a.rag = 0", 0 },
+	/* ag.name IS NOT NULL makes the agency join an inner one, so SQLite walks agencies by
+	 * name and each one's actions through action_agency */
+	[SORT_AGENCY] = { "ag.name", "ag.name IS NOT NULL", "a.agency_id IS NULL", 0 },
+	[SORT_UPDATED] = { "a.updated_at", "1", NULL, 1 },
+	[SORT_LEAD] = { "a.lead COLLATE NOCASE", "a.lead COLLATE NOCASE > ''", "a.lead COLLATE NOCASE = ''", 0 },
+};
+
+/* The keyset f's window is read by, or NULL (no sort, several sorts, a ranked search). */
+static const struct keyset *keyset_for(const struct filter *f)
+{
+	if (f->nsort != 1 || !str_empty(f->search) || (unsigned)f->sort[0] >= SORT_COUNT)
+		return NULL;
+	return KEYSET[f->sort[0]].key ? &KEYSET[f->sort[0]] : NULL;
+}
+
+/* How many rows of f are in k's first group (k->rest), counted with the lean joins. */
+static enum status rest_count(struct store *s, const struct filter *f, const struct keyset *k, long *n,
+                              struct err *err)
+{
+	struct query q = {0};
+	q.keyset = 1;
+	q.agency_first = k == &KEYSET[SORT_AGENCY];
+	buf_adds(&q.sql, "SELECT count(*)");
+	q_from_where_as(s, &q, f, 1, 1);
+	q_also(&q);
+	buf_adds(&q.sql, k->rest);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	*n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return OK;
+}
+
+/* Far from every anchor (reopening deep in the list, a jump): find the row at offset at
+ * with the lean joins only (the sort's index alone when nothing else is asked: no row
+ * joined or read in full) and remember it, so the window is then read by key from it.
+ * k NULL: the default order.  Remembers nothing when the list is shorter. */
+static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
+                               struct window_cache *w, long at, struct err *err)
+{
+	long before = 0;         /* rows of the first group, when at is beyond it */
+	for (int last = 0; last < (k && k->last ? 2 : 1); last++) {
+		struct query q = {0};
+		q.keyset = k != NULL;
+		q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
+		buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
+		q_from_where_as(s, &q, f, 1, 1);
+		if (k) {
+			q_also(&q);
+			buf_adds(&q.sql, last ? k->last : k->rest);
+		}
+		buf_adds(&q.sql, " ORDER BY ");
+		if (k && !last)
+			buf_printf(&q.sql, "%s%s, ", k->key, k->desc ? " DESC" : "");
+		buf_adds(&q.sql, "a.sort_key, a.id LIMIT 1 OFFSET ");
+		q_int(&q, at - before);
+		sqlite3_stmt *st;
+		enum status rc = q_prepare(s, &q, &st, err);
+		q_free(&q);
+		if (rc != OK)
+			return rc;
+		int found = sqlite3_step(st) == SQLITE_ROW;
+		if (found)
+			window_remember_at(w, at, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), last);
+		sqlite3_finalize(st);
+		if (found)
+			return OK;
+		if (k && k->last && !last && rest_count(s, f, k, &before, err) != OK)
+			return ERR_DB;
+		if (at - before < 0)
+			return OK;
+	}
+	return OK;
+}
+
+/* One range of a sorted list: the anchor's own key after it (SAME), the keys beyond it
+ * (BEYOND), all of the first group (REST), the last group after the anchor (LAST_BEYOND)
+ * or all of it (LAST).  "After" is in reading order: backwards reads run the other way. */
+enum part { PART_SAME, PART_BEYOND, PART_REST, PART_LAST_BEYOND, PART_LAST, PART_END };
+
+/* The parts to read in order, ending in PART_END. */
+static const enum part *keyset_parts(const struct window_anchor *from, int backwards)
+{
+	static const enum part fwd_rest[] = { PART_SAME, PART_BEYOND, PART_LAST, PART_END };
+	static const enum part fwd_last[] = { PART_LAST_BEYOND, PART_END };
+	static const enum part fwd_none[] = { PART_REST, PART_LAST, PART_END };
+	static const enum part back_rest[] = { PART_SAME, PART_BEYOND, PART_END };
+	static const enum part back_last[] = { PART_LAST_BEYOND, PART_REST, PART_END };
+	static const enum part back_none[] = { PART_LAST, PART_REST, PART_END };
+	if (!from)
+		return backwards ? back_none : fwd_none;
+	if (from->last)
+		return backwards ? back_last : fwd_last;
+	return backwards ? back_rest : fwd_rest;
+}
+
+static void q_anchor_value(struct query *q, const struct window_anchor *a)
+{
+	if (a->value)
+		q_text(q, a->value);
+	else
+		q_int(q, a->value_int);
+}
+
+static enum status keyset_query(struct store *s, const struct filter *f, const struct keyset *k, enum part part,
+                                const struct window_anchor *from, int backwards, long limit, sqlite3_stmt **st,
+                                struct err *err)
+{
+	struct query q = {0};
+	int last = part == PART_LAST || part == PART_LAST_BEYOND;
+	int key_down = backwards != k->desc;
+	q.keyset = 1;
+	q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
+	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
+	buf_printf(&q.sql, ", %s", k->key);
+	q_from_where(s, &q, f, 1);
+	q_also(&q);
+	buf_adds(&q.sql, last ? k->last : k->rest);
+	if (part == PART_SAME || part == PART_BEYOND) {
+		q_also(&q);
+		buf_printf(&q.sql, "%s %s ", k->key, part == PART_SAME ? "=" : key_down ? "<" : ">");
+		q_anchor_value(&q, from);
+	}
+	if (part == PART_SAME || part == PART_LAST_BEYOND) {
+		q_also(&q);
+		buf_adds(&q.sql, backwards ? "(a.sort_key, a.id) < (" : "(a.sort_key, a.id) > (");
+		q_text(&q, from->key);
+		buf_adds(&q.sql, ", ");
+		q_int(&q, from->id);
+		buf_adds(&q.sql, ")");
+	}
+	buf_adds(&q.sql, " ORDER BY ");
+	if (part == PART_BEYOND || part == PART_REST)
+		buf_printf(&q.sql, "%s%s, ", k->key, key_down ? " DESC" : "");
+	buf_adds(&q.sql, backwards ? "a.sort_key DESC, a.id DESC LIMIT " : "a.sort_key, a.id LIMIT ");
+	q_int(&q, limit);
+	enum status rc = q_prepare(s, &q, st, err);
+	q_free(&q);
+	return rc;
+}
+
+/* A window being read part by part: skip rows, then keep limit (forwards: handed over;
+ * backwards: collected, handed over in list order at the end). */
+struct keyset_read {
+	struct window_cache *w;
+	long offset, skip, limit, n;
+	int backwards, stop;
+	struct action *rows;
+	store_action_fn fn;
+	void *ctx;
+};
+
+static enum status keyset_part_read(struct store *s, const struct filter *f, const struct keyset *k,
+                                    enum part part, const struct window_anchor *from, struct keyset_read *r,
+                                    struct err *err)
+{
+	sqlite3_stmt *st;
+	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &st, err) != OK)
+		return ERR_DB;
+	int step = SQLITE_DONE, last = part == PART_LAST || part == PART_LAST_BEYOND;
+	while (!r->stop && r->n < r->limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->skip > 0) {
+			r->skip--;
+			continue;
+		}
+		struct action a;
+		row_view(s, st, &a);
+		long at = r->backwards ? r->offset + (r->limit - 1 - r->n) : r->offset + r->n;
+		if (r->n == 0 || r->n == r->limit - 1)
+			window_remember(r->w, at, st, a.id, 1, last);
+		if (r->backwards)
+			action_copy(&r->rows[r->n], &a);
+		else
+			r->stop = r->fn(&a, r->ctx);
+		r->n++;
+	}
+	enum status rc = (r->stop || r->n == r->limit || step == SQLITE_DONE) ? OK
+	                 : store_fail(s, err, "reading actions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Under a keyset: the window read from an anchor or an end, one index range after
+ * another, in one snapshot; NULL plan.from with a far offset falls back to the ids path. */
+static enum status keyset_window_read(struct store *s, const struct filter *f, const struct keyset *k,
+                                      struct window_cache *w, const struct window_plan *p, long offset,
+                                      store_action_fn fn, void *ctx, struct err *err)
+{
+	struct keyset_read r = { w, offset, p->skip, p->limit, 0, p->backwards, 0, NULL, fn, ctx };
+	if (r.backwards)
+		r.rows = xcalloc((size_t)r.limit + 1, sizeof *r.rows);
+	int own = sqlite3_get_autocommit(s->db);
+	enum status rc = own ? store_exec(s, "BEGIN", err) : OK;
+	for (const enum part *part = keyset_parts(p->from, r.backwards);
+	     rc == OK && *part != PART_END && r.n < r.limit && !r.stop; part++)
+		if (k->last || (*part != PART_LAST && *part != PART_LAST_BEYOND))
+			rc = keyset_part_read(s, f, k, *part, p->from, &r, err);
+	if (own)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	for (long i = r.n - 1; r.rows && i >= 0; i--) {
+		if (!r.stop && rc == OK)
+			r.stop = fn(&r.rows[i], ctx);
+		action_clear(&r.rows[i]);
+	}
+	free(r.rows);
 	return rc;
 }
 
@@ -749,6 +1056,20 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		return offset_read(s, f, offset, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search))
 		return window_read(s, f, offset, limit, fn, ctx, err);
+	const struct keyset *k = keyset_for(f);
+	if (k && limit > 0) {            /* a window near an anchor or an end: by key */
+		struct window_cache *w = window_for(s, f);
+		if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
+			return ERR_DB;
+		struct window_plan p = window_plan(w, offset, limit);
+		if (p.skip > 2 * limit && offset > 0) {
+			if (window_seek(s, f, k, w, offset - 1, err) != OK)
+				return ERR_DB;
+			p = window_plan(w, offset, limit);
+		}
+		if (p.skip <= 2 * limit)
+			return keyset_window_read(s, f, k, w, &p, offset, fn, ctx, err);
+	}
 	/* Sorted or ranked: sort the ids alone (a sort of whole rows spills long texts to a
 	 * temporary file), then read just those rows in full. */
 	int own = sqlite3_get_autocommit(s->db);     /* one snapshot (and lock) for both reads */

@@ -215,8 +215,9 @@ enum status store_rag_counts(struct store *s, const struct filter *f, long count
                              struct err *err);
 /* Call fn for rows [offset, offset+limit) of the filtered, sorted list (limit < 0: all).
  * The action passed is valid only during the call.  fn returns 0 to go on, non-zero to
- * stop.  The default order is read in keyed windows through the sort index, so a window
- * at row 900,000 costs about what one at row 0 does; other sorts and ranked searches
+ * stop.  The default order and each single sort of the browser are read in keyed windows
+ * through an index, so a window at row 900,000 costs about what one at row 0 does; other
+ * sorts (several keys, or to the end) and ranked searches
  * first read the ids in order with only the joins the filter needs (8 bytes a row),
  * then just those rows in full (src/store_query.c). */
 typedef int (*store_action_fn)(const struct action *a, void *ctx);
@@ -380,5 +381,12 @@ typedef int (*store_group_fn)(const struct group_counts *g, void *ctx);
  * fn returns non-zero to stop. */
 enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
                                store_group_fn fn, void *ctx, struct err *err);
+
+/* Plans: while on, every statement the store's reads prepare (lists, windows, counts,
+ * positions) also has its EXPLAIN QUERY PLAN appended to a text store_plans returns
+ * (owned by the store, valid until the next call here); turning it on clears it.  For
+ * tests that check the reads seek rather than scan. */
+void store_plans_record(struct store *s, int on);
+const char *store_plans(const struct store *s);
 
 #endif

@@ -170,7 +170,7 @@ chmod 755 "$T/locked"
 mkdir "$T/full"
 if unshare -rm true 2>/dev/null; then
 	unshare -rm bash -c '
-		mount -t tmpfs -o size=1200k none "$1" || exit 77
+		mount -t tmpfs -o size=$(( $(stat -c %s "$2") / 1024 + 256 ))k none "$1" || exit 77   # the database and room for its -wal, then filled
 		cp "$2" "$1/db" && dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null
 		"$3" --db "$1/db" set 3 evidence="$(head -c 100000 /dev/zero | tr "\0" x)" 2>"$4/full.err"
 		echo "exit $?" >>"$4/full.err"
