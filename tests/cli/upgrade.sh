@@ -15,7 +15,7 @@ fts_v1=$(q "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY typ
 fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
 q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
    INSERT INTO action_fts(action_fts) VALUES ('rebuild');
-   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board;
+   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board; DROP TABLE rag_word;
    PRAGMA user_version = 1;"
 check_eq "version 1 has no extra fields" "$(q "select count(*) from sqlite_schema where sql like '%extra%'")" "0"
 check_contains "version 1 has no stems" "$(q "select sql from sqlite_schema where name = 'action_fts'")" "tokenize = 'unicode61"
