@@ -135,7 +135,7 @@ static const struct {
 	{ "against", WC_STOP }, { "any", WC_STOP }, { "ie", WC_STOP }, { "eg", WC_STOP },
 	{ "etc", WC_STOP }, { "ha", WC_STOP }, { "have", WC_STOP }, { "how", WC_STOP },
 	{ "which", WC_STOP }, { "per", WC_STOP }, { "up", WC_STOP }, { "all", WC_STOP },
-	{ "each", WC_STOP }, { "so", WC_STOP }, { "far", WC_STOP },
+	{ "each", WC_STOP }, { "so", WC_STOP }, { "far", WC_STOP }, { "please", WC_STOP },
 	{ "key", WC_NEUTRAL }, { "agreed", WC_NEUTRAL }, { "current", WC_NEUTRAL },
 	{ "latest", WC_NEUTRAL }, { "named", WC_NEUTRAL }, { "name", WC_NEUTRAL },
 	{ "overall", WC_NEUTRAL }, { "planned", WC_NEUTRAL }, { "proposed", WC_NEUTRAL },
@@ -144,7 +144,7 @@ static const struct {
 	{ "main", WC_NEUTRAL }, { "detail", WC_NEUTRAL }, { "made", WC_NEUTRAL },
 	{ "achieved", WC_NEUTRAL }, { "undertaken", WC_NEUTRAL }, { "improvement", WC_NEUTRAL },
 	{ "development", WC_NEUTRAL }, { "revised", WC_NEUTRAL }, { "new", WC_NEUTRAL },
-	{ "actual", WC_NEUTRAL }, { "single", WC_NEUTRAL }, { "multi", WC_NEUTRAL },
+	{ "actual", WC_NEUTRAL },
 	{ "individual", WC_NEUTRAL }, { "measure", WC_NEUTRAL }, { "criteria", WC_NEUTRAL },
 	{ "indicator", WC_NEUTRAL }, { "brief", WC_NEUTRAL }, { "summary", WC_NEUTRAL },
 	{ "ref", WC_REF }, { "reference", WC_REF }, { "no", WC_REF }, { "number", WC_REF },
@@ -290,6 +290,8 @@ static enum col classify_words(const struct header_words *hw)
 		enum word_class wc = word_class_of(hw->w[i]);
 		if (wc == WC_DATE && strcmp(hw->w[i], "date") == 0 && i > 0 && strcmp(hw->w[i - 1], "to") == 0)
 			wc = WC_NEUTRAL;                 /* "Progress to date" */
+		if (wc == WC_DATE && i > 0 && strcmp(hw->w[i - 1], "please") == 0)
+			wc = WC_NEUTRAL;                 /* "Update (please date)": an instruction */
 		if (wc == WC_UNKNOWN)
 			unknown++;
 		else if (wc > WC_NEUTRAL) {
@@ -323,8 +325,7 @@ static enum col classify_words(const struct header_words *hw)
 	if (head != WC_UNKNOWN)
 		return head == WC_LEAD ? COL_LEAD : COL_AGENCY;
 	static const struct { enum word_class wc; enum col col; } REST[] = {
-		{ WC_QUESTION, COL_QUESTION }, { WC_FINDING, COL_FINDING },
-		{ WC_CONSTRAINT, COL_CONSTRAINTS }, { WC_REVIEW, COL_REVIEW }, { WC_BOARD, COL_BOARD },
+		{ WC_QUESTION, COL_QUESTION }, { WC_CONSTRAINT, COL_CONSTRAINTS }, { WC_FINDING, COL_FINDING }, { WC_REVIEW, COL_REVIEW }, { WC_BOARD, COL_BOARD },
 	};
 	for (size_t i = 0; i < sizeof REST / sizeof REST[0]; i++)
 		if (has[REST[i].wc])

@@ -854,8 +854,10 @@ static int date_at(const char *s, int serial_ok, struct date_read *r, int *impos
 			continue;
 		if (date_valid(r->y, r->m, r->d))
 			return 1;
-		if (r->m >= 1 && r->m <= 31 && r->d >= 1 && r->d <= 31)
-			*impossible = 1;
+		if (r->m >= 1 && r->m <= 31 && r->d >= 1 && r->d <= 31) {
+			*impossible = 1;     /* r->len is its length */
+			break;
+		}
 	}
 	return 0;
 }
@@ -892,15 +894,15 @@ void date_read_cell(const char *text, struct date_cell *out)
 		struct date_read r;
 		int impossible = 0;
 		if (!word_start || !ascii_alnum((unsigned char)text[i]) || !date_at(text + i, i == 0, &r, &impossible)) {
-			if (impossible && !out->bad[0]) {
-				size_t n = 0;
-				while (text[i + n] && n < sizeof out->bad - 1 && (ascii_alnum((unsigned char)text[i + n]) ||
-				       strchr(" ./-", text[i + n])))
-					n++;
-				while (n && strchr(" ./-", text[i + n - 1]))
-					n--;
-				memcpy(out->bad, text + i, n);
-				out->bad[n] = '\0';
+			if (impossible) {      /* skip it whole: "September 2020" alone is no date of it */
+				size_t n = r.len;
+				if (!out->bad[0]) {
+					size_t k = n < sizeof out->bad - 1 ? n : sizeof out->bad - 1;
+					memcpy(out->bad, text + i, k);
+					out->bad[k] = '\0';
+				}
+				i += n ? n : 1;
+				continue;
 			}
 			i++;
 			continue;
