@@ -533,6 +533,7 @@ int colmap_build(struct colmap *m, const char *const *cells, size_t ncells,
 	m->ncols = ncells;
 	m->cols = ncells ? xcalloc(ncells, sizeof *m->cols) : NULL;
 	m->placed = m->unplaced = 0;
+	unsigned char *used = nov ? xcalloc(nov, 1) : NULL;
 	int fields = 0;
 	for (size_t i = 0; i < ncells; i++) {
 		const char *h = cells && i < INT_MAX ? cells[i] : NULL;
@@ -540,8 +541,10 @@ int colmap_build(struct colmap *m, const char *const *cells, size_t ncells,
 		const struct colmap_override *o = override_for(ov, nov, h, i);
 		enum colmap_how how;
 		enum col c = o ? o->col : colmap_classify(h, &how);
-		if (o)
+		if (o) {
 			how = COLMAP_USER;
+			used[o - ov] = 1;
+		}
 		if (c == COL_UNKNOWN && !header_blank(h))
 			m->cols[i].hint = colmap_suggest(h);
 		column_place(m, i, c == COL_UNKNOWN ? COL_EXTRA : c, c == COL_UNKNOWN ? COLMAP_NONE : how);
@@ -553,6 +556,12 @@ int colmap_build(struct colmap *m, const char *const *cells, size_t ncells,
 		}
 		fields += m->cols[i].col >= 0 && m->cols[i].how != COLMAP_REPEAT;
 	}
+	m->overrides_unused = 0;
+	m->first_unused = -1;
+	for (size_t k = 0; k < nov; k++)
+		if (!used[k] && !m->overrides_unused++)
+			m->first_unused = (int)k;
+	free(used);
 	return fields;
 }
 

@@ -451,6 +451,12 @@ static void mapping_print(const struct importer *im, const struct pending *p)
 		buf_printf(&b, "; --agency not used: the file has an Agency column (column %d)", im->map.at[COL_AGENCY] + 1);
 	}
 	fprintf(out, "%s:%ld: columns: %s\n", im->file, p->line, b.s ? b.s : "none");
+	if (im->map.overrides_unused) {
+		char *h = header_shown(im->opts->map[im->map.first_unused].header);
+		fprintf(out, "%s:%ld: --map '%s=...' names no column of this file%s\n", im->file, p->line, h,
+		        im->map.overrides_unused > 1 ? " (nor do other --map options)" : "");
+		free(h);
+	}
 	if (im->title_rows)
 		fprintf(out, "%s:%ld: %ld row%s above the header skipped\n", im->file, p->line,
 		        im->title_rows, im->title_rows == 1 ? "" : "s");

@@ -74,6 +74,8 @@ struct colmap {
 	struct colmap_column *cols;   /* ncols entries; colmap_clear frees them */
 	int placed;                   /* non-empty headers that name a field (any how but NONE) */
 	int unplaced;                 /* non-empty headers that name none (extra by default) */
+	int overrides_unused;         /* overrides that named no column of the row ... */
+	int first_unused;             /* ... the first of them (an index into ov), else -1 */
 };
 
 /* The field a header names, read by its words: case, spacing, punctuation, footnote

@@ -142,6 +142,11 @@ cp "$ROOT/build/data.db" "$T/headless.db"
 imp headless "$T/headless.db" --review Headless "$T/headless.csv"
 check_contains "headless said" "$(cat "$T/headless.out")" "headless.csv:2: column 4 has no header; its text (1 cell) is kept as an extra field"
 
+# a --map that names no column is said
+cp "$ROOT/build/data.db" "$T/unused.db"
+imp unused "$T/unused.db" --review Unused --map 'Budget=skip' "$T/exact.csv"
+check_contains "unused --map said" "$(cat "$T/unused.out")" "exact.csv:1: --map 'Budget=...' names no column of this file"
+
 # option errors are usage errors
 check_status "--map without =" 2 "$RT" --db "$T/db" import --map 'Agency' "$L/sab-sar.csv"
 check_contains "--map bad field" "$("$RT" --db "$T/db" import --map 'Agency=Colour' "$L/sab-sar.csv" 2>&1)" '"Colour" is no field'

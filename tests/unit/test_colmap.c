@@ -328,12 +328,16 @@ static void test_build_overrides(void)
 	CHECK_INT(m.cols[4].col, COL_SKIP);
 	CHECK_INT(m.placed, 5);
 	CHECK_INT(m.unplaced, 0);
+	CHECK_INT(m.overrides_unused, 0);
+	CHECK_INT(m.first_unused, -1);
 	colmap_clear(&m);
 
 	/* "#N" past the row, or not a number, names no column */
 	const struct colmap_override odd[] = { { "#9", COL_ACTION }, { "#x", COL_ACTION } };
 	CHECK_INT(colmap_build(&m, H, 5, odd, 2), 1);
 	CHECK_INT(m.at[COL_ACTION], -1);
+	CHECK_INT(m.overrides_unused, 2);
+	CHECK_INT(m.first_unused, 0);
 	colmap_clear(&m);
 }
 
