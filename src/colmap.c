@@ -537,7 +537,8 @@ int colmap_build(struct colmap *m, const char *const *cells, size_t ncells,
 	int fields = 0;
 	for (size_t i = 0; i < ncells; i++) {
 		const char *h = cells && i < INT_MAX ? cells[i] : NULL;
-		m->cols[i] = (struct colmap_column){ COL_EXTRA, COL_UNKNOWN, COLMAP_NONE, -1, COL_UNKNOWN };
+		m->cols[i] = (struct colmap_column){ xstrdup(h ? h : ""), COL_EXTRA, COL_UNKNOWN, COLMAP_NONE, -1,
+		                                     COL_UNKNOWN };
 		const struct colmap_override *o = override_for(ov, nov, h, i);
 		enum colmap_how how;
 		enum col c = o ? o->col : colmap_classify(h, &how);
@@ -569,6 +570,8 @@ void colmap_clear(struct colmap *m)
 {
 	if (!m)
 		return;
+	for (size_t i = 0; m->cols && i < m->ncols; i++)
+		free(m->cols[i].header);
 	free(m->cols);
 	m->cols = NULL;
 	m->ncols = 0;

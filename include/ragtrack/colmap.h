@@ -49,6 +49,7 @@ enum colmap_how {
 
 /* What the classifier made of one column of the header row. */
 struct colmap_column {
+	char *header;         /* the header as written ("" when blank): an extra field's name */
 	enum col col;         /* the field it feeds, COL_EXTRA or COL_SKIP */
 	enum col read_as;     /* the field its header names, even when col is COL_EXTRA as a repeat */
 	enum colmap_how how;

@@ -266,6 +266,7 @@ static void test_build_real(void)
 	CHECK_INT(m.at[COL_EVIDENCE], 5);
 	CHECK_INT(m.cols[4].col, COL_EXTRA);
 	CHECK_INT(m.cols[4].how, COLMAP_NONE);
+	CHECK_STR(m.cols[4].header, "Evidence to be probed");
 	CHECK_INT(m.cols[2].how, COLMAP_WORDS);
 	CHECK_INT(m.placed, 5);
 	CHECK_INT(m.unplaced, 1);
@@ -356,6 +357,7 @@ static void test_build_edges(void)
 	CHECK_INT(colmap_build(&m, NULL, 3, NULL, 0), 0);
 	CHECK_INT(m.ncols, 3);
 	CHECK_INT(m.cols[1].col, COL_EXTRA);
+	CHECK_STR(m.cols[1].header, "");
 	CHECK_INT(m.placed + m.unplaced, 0);
 	colmap_clear(&m);
 	const char *holes[] = { NULL, "RAG", NULL };
