@@ -94,6 +94,7 @@ struct importer {
 	struct store_rag_word *remembered;
 	size_t nremembered;
 	long remembered_used;
+	long refs_joined;                /* question texts given their Ref column's reference */
 	char **file_reviews;             /* reviews this file's rows named */
 	size_t nfile_reviews;
 	/* fill-down state */
@@ -683,6 +684,35 @@ static char *ref_cell(struct importer *im, const struct csv_row *row)
 	return ref;
 }
 
+/* A question's text with its reference from a Ref column in front ("1 The LSCB should
+ * ..."), as the plans that number questions in their text write it: the reference then
+ * travels with the text through export, which has no Ref column, and back.  Said once
+ * per file.  Text that already starts with it, or a reference the text could not carry
+ * ("R1"), is left as it is; a blank text is the reference alone.  Takes text. */
+static char *ref_into_text(struct importer *im, const char *ref, char *text)
+{
+	char *lead = ref_parse(text, NULL);
+	int has_ref = str_eq(lead, ref);
+	free(lead);
+	if (has_ref)
+		return text;
+	char *joined = str_empty(text) ? xstrdup(ref) : xasprintf("%s %s", ref, text);
+	char *back = ref_parse(joined, NULL);
+	int carries = str_eq(back, ref);
+	free(back);
+	if (!carries) {
+		free(joined);
+		if (str_empty(text)) {
+			free(text);
+			return NULL;
+		}
+		return text;
+	}
+	free(text);
+	im->refs_joined++;
+	return joined;
+}
+
 /* The question: its text fills down; a new reference in a Ref column is a new question
  * even when its text cell is blank. */
 static void fill_question(struct importer *im, const struct csv_row *row)
@@ -692,9 +722,7 @@ static void fill_question(struct importer *im, const struct csv_row *row)
 	char *ref = has(im, COL_REF) ? ref_cell(im, row) : NULL;
 	if (!str_empty(ref) && !str_eq(ref, im->question_ref)) {
 		free(im->question);
-		im->question = str_empty(text) ? NULL : text;
-		if (!im->question)
-			free(text);
+		im->question = ref_into_text(im, ref, text);
 		free(im->question_ref);
 		im->question_ref = ref;
 		reset(&im->agency);
@@ -1242,7 +1270,7 @@ static void importer_reset_file(struct importer *im, const char *file)
 	im->blank_first_col = 0;
 	free(im->strict_msg);
 	im->strict_msg = NULL;
-	im->remembered_used = 0;
+	im->remembered_used = im->refs_joined = 0;
 	for (size_t i = 0; i < im->nfile_reviews; i++)
 		free(im->file_reviews[i]);
 	free(im->file_reviews);
@@ -1291,6 +1319,9 @@ static void file_notes(const struct importer *im, const struct csvread_info *inf
 		fprintf(out, "%s:%ld: column %zu has no header; its text (%ld cell%s) is kept as an extra field\n",
 		        im->file, im->blank_first_line, im->blank_first_col + 1, im->blank_cells,
 		        im->blank_cells == 1 ? "" : "s");
+	if (im->refs_joined)
+		fprintf(out, "%s:%ld: %ld question%s begin with the reference from the Ref column (column %d), so that an export keeps it\n",
+		        im->file, im->header_line, im->refs_joined, im->refs_joined == 1 ? "" : "s", im->map.at[COL_REF] + 1);
 	if (im->remembered_used)
 		fprintf(out, "%s: %ld RAG cell%s read with the RAG words remembered for the review (--rag-map)\n",
 		        im->file, im->remembered_used, im->remembered_used == 1 ? "" : "s");

@@ -68,6 +68,18 @@ check_eq "lscb legend row not Red" "$(val "$T/lscb.db" "select rag from action w
 check_eq "lscb refs from the Ref column" "$(val "$T/lscb.db" "select group_concat(ref, ' ') from (select ref from question where ref != '' order by sort_key)")" "1 2 3 4"
 check_eq "lscb second agency under ref 1" "$(val "$T/lscb.db" "select count(*) from action a join question q on q.id = a.question_id where q.ref = '1'")" "2"
 
+check_contains "lscb refs joined, said" "$out" "lscb-progress.csv:7: 4 questions begin with the reference from the Ref column (column 1), so that an export keeps it"
+check_eq "lscb question text carries its ref" "$(val "$T/lscb.db" "select text from question where ref = '2'")" "2 Health visitors and school nurses should share information about missed appointments with the allocated social worker."
+# export -> import -> export: the same bytes; the export back into its database changes nothing
+"$RT" --db "$T/lscb.db" export -o "$T/lscb1.csv" >/dev/null || fail "lscb export"
+imp lscb_rt "$T/lscb_rt.db" "$T/lscb1.csv"
+"$RT" --db "$T/lscb_rt.db" export -o "$T/lscb2.csv" >/dev/null || fail "lscb export 2"
+check_eq "lscb export round trip" "$(sum_file "$T/lscb2.csv")" "$(sum_file "$T/lscb1.csv")"
+imp lscb_back "$T/lscb.db" "$T/lscb1.csv"
+check_contains "lscb export back: nothing changed" "$(cat "$T/lscb_back.out")" "0 added, 0 updated, 6 unchanged"
+imp lscb_again "$T/lscb.db" "$L/lscb-progress.csv"
+check_contains "lscb re-import: nothing changed" "$(cat "$T/lscb_again.out")" "0 added, 0 updated, 6 unchanged"
+
 # ---- council improvement plan: a 1-4 scale, remembered with --rag-map ----
 imp council "$T/council.db" --review Improvement --rag-map '1=Red,2=Amber,3=Green,4=Blue' "$L/council-improvement.csv"
 out=$(cat "$T/council.out")
