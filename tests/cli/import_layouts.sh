@@ -71,9 +71,9 @@ check_eq "lscb second agency under ref 1" "$(val "$T/lscb.db" "select count(*) f
 check_contains "lscb refs joined, said" "$out" "lscb-progress.csv:7: 4 questions begin with the reference from the Ref column (column 1), so that an export keeps it"
 check_eq "lscb question text carries its ref" "$(val "$T/lscb.db" "select text from question where ref = '2'")" "2 Health visitors and school nurses should share information about missed appointments with the allocated social worker."
 # export -> import -> export: the same bytes; the export back into its database changes nothing
-"$RT" --db "$T/lscb.db" export -o "$T/lscb1.csv" >/dev/null || fail "lscb export"
+"$RT" --db "$T/lscb.db" export -o "$T/lscb1.csv" >/dev/null 2>"$T/exp.err" || fail "lscb export"
 imp lscb_rt "$T/lscb_rt.db" "$T/lscb1.csv"
-"$RT" --db "$T/lscb_rt.db" export -o "$T/lscb2.csv" >/dev/null || fail "lscb export 2"
+"$RT" --db "$T/lscb_rt.db" export -o "$T/lscb2.csv" >/dev/null 2>"$T/exp.err" || fail "lscb export 2"
 check_eq "lscb export round trip" "$(sum_file "$T/lscb2.csv")" "$(sum_file "$T/lscb1.csv")"
 imp lscb_back "$T/lscb.db" "$T/lscb1.csv"
 check_contains "lscb export back: nothing changed" "$(cat "$T/lscb_back.out")" "0 added, 0 updated, 6 unchanged"
