@@ -195,10 +195,27 @@ static int run_new(struct cli *c, struct import_args *a)
 	return rc;
 }
 
+static void import_help(void)
+{
+	printf("\nOptions:\n"
+	       "  --review NAME          the review of the files after it that have no Review column\n"
+	       "  --dry-run              do everything, report it, write nothing\n"
+	       "  --strict               refuse a file with a column left as an extra field, a headerless\n"
+	       "                         column holding text, or any value that needed a guess\n"
+	       "  --map 'HEADER=FIELD'   say what a column is (HEADER as written, or #N for column N);\n"
+	       "                         FIELD: a field name, extra or skip; repeatable\n"
+	       "  --rag-map 'WORD=STATE,...'\n"
+	       "                         a plan's own RAG words (1=Red,2=Amber,...), remembered for its reviews\n"
+	       "  --agency NAME          the agency of every row of a file with no Agency column\n"
+	       "\nEach file's mapping is printed: which column became which field, and which are extra fields.\n");
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
-	if (cli_help_requested(argc, argv))
+	if (cli_help_requested(argc, argv)) {
+		import_help();
 		return 0;
+	}
 	struct import_args a = {0};
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 0) {
