@@ -87,8 +87,7 @@ struct importer {
 	struct pending pend[HEADER_SEARCH_ROWS * 2];   /* rows before the header is chosen */
 	int npend, npend_full;
 	unsigned char *blank_header;     /* per column: its header is blank */
-	long blank_cells, blank_first_line;
-	size_t blank_first_col;
+	long *blank_cells, *blank_first; /* per column with a blank header: cells with text, first line */
 	char *strict_msg;                /* --strict: the first guess, refused after its row */
 	/* --rag-map words remembered for reviews (read before the files, in this thread) */
 	struct store_rag_word *remembered;
@@ -522,6 +521,10 @@ static enum status header_take(struct importer *im, const struct pending *p, str
 		return st;
 	free(im->blank_header);
 	im->blank_header = xcalloc(p->ncells + 1, 1);
+	free(im->blank_cells);
+	free(im->blank_first);
+	im->blank_cells = xcalloc(p->ncells + 1, sizeof *im->blank_cells);
+	im->blank_first = xcalloc(p->ncells + 1, sizeof *im->blank_first);
 	for (size_t i = 0; i < p->ncells; i++)
 		im->blank_header[i] = text_blank(p->cells[i]) && im->map.cols[i].how != COLMAP_USER;
 	im->have_header = 1;
@@ -1018,10 +1021,8 @@ static enum status blank_header_cells(struct importer *im, const struct csv_row 
 			return err_set(err, ERR_COLUMNS, "%s:%ld: --strict: column %zu has no header (line %ld) but holds text; "
 			               "give it a header or say what it is with --map '#%zu=FIELD'",
 			               im->file, row->line, i + 1, im->header_line, i + 1);
-		if (!im->blank_cells++) {
-			im->blank_first_line = row->line;
-			im->blank_first_col = i;
-		}
+		if (!im->blank_cells[i]++)
+			im->blank_first[i] = row->line;
 	}
 	return OK;
 }
@@ -1265,9 +1266,10 @@ static void importer_reset_file(struct importer *im, const char *file)
 	pending_free(im);
 	colmap_clear(&im->map);
 	free(im->blank_header);
+	free(im->blank_cells);
+	free(im->blank_first);
 	im->blank_header = NULL;
-	im->blank_cells = im->blank_first_line = 0;
-	im->blank_first_col = 0;
+	im->blank_cells = im->blank_first = NULL;
 	free(im->strict_msg);
 	im->strict_msg = NULL;
 	im->remembered_used = im->refs_joined = 0;
@@ -1315,10 +1317,11 @@ static void file_notes(const struct importer *im, const struct csvread_info *inf
 		        im->file, info->cp1252_line ? info->cp1252_line : 1);
 	if (info->nul_line)
 		fprintf(out, "%s:%ld: NUL bytes removed\n", im->file, info->nul_line);
-	if (im->blank_cells)
-		fprintf(out, "%s:%ld: column %zu has no header; its text (%ld cell%s) is kept as an extra field\n",
-		        im->file, im->blank_first_line, im->blank_first_col + 1, im->blank_cells,
-		        im->blank_cells == 1 ? "" : "s");
+	for (size_t i = 0; im->blank_cells && i < im->map.ncols; i++)   /* the extra field's name is "Column N" */
+		if (im->blank_cells[i])
+			fprintf(out, "%s:%ld: column %zu has no header; its cells are kept as the extra field \"Column %zu\" (%ld cell%s, from line %ld)\n",
+			        im->file, im->header_line, i + 1, i + 1, im->blank_cells[i], im->blank_cells[i] == 1 ? "" : "s",
+			        im->blank_first[i]);
 	if (im->refs_joined)
 		fprintf(out, "%s:%ld: %ld question%s begin with the reference from the Ref column (column %d), so that an export keeps it\n",
 		        im->file, im->header_line, im->refs_joined, im->refs_joined == 1 ? "" : "s", im->map.at[COL_REF] + 1);

@@ -152,7 +152,7 @@ check_contains "strict accepts an exact file" "$(cat "$T/strict_ok.out")" "1 add
 # without --strict, a headerless column's text is said
 cp "$ROOT/build/data.db" "$T/headless.db"
 imp headless "$T/headless.db" --review Headless "$T/headless.csv"
-check_contains "headless said" "$(cat "$T/headless.out")" "headless.csv:2: column 4 has no header; its text (1 cell) is kept as an extra field"
+check_contains "headless said" "$(cat "$T/headless.out")" "headless.csv:1: column 4 has no header; its cells are kept as the extra field \"Column 4\" (1 cell, from line 2)"
 
 # a --map that names no column is said
 cp "$ROOT/build/data.db" "$T/unused.db"
