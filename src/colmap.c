@@ -566,6 +566,11 @@ int colmap_build(struct colmap *m, const char *const *cells, size_t ncells,
 	return fields;
 }
 
+int colmap_is_extra(const struct colmap *m, size_t i)
+{
+	return m && m->cols && i < m->ncols && m->cols[i].col == COL_EXTRA;
+}
+
 void colmap_clear(struct colmap *m)
 {
 	if (!m)

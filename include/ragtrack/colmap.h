@@ -107,6 +107,10 @@ int colmap_one_value(enum col c);
  * ID included. */
 int colmap_build(struct colmap *m, const char *const *cells, size_t ncells,
                  const struct colmap_override *ov, size_t nov);
+/* 1 when column i (from 0) is kept as an extra field (named cols[i].header, "Column N"
+ * when blank); 0 for a column that feeds a field, one the user skipped, a repeat of a
+ * one-value field (its cells equal the first's), or i past the row. */
+int colmap_is_extra(const struct colmap *m, size_t i);
 /* Free what colmap_build allocated; m stays usable (no columns). */
 void colmap_clear(struct colmap *m);
 

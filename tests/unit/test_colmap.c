@@ -285,6 +285,7 @@ static void test_build_repeats(void)
 	CHECK_INT(m.cols[2].col, COL_AGENCY);
 	CHECK_INT(m.cols[2].how, COLMAP_REPEAT);
 	CHECK_INT(m.cols[2].same_as, 0);
+	CHECK(!colmap_is_extra(&m, 2));
 	colmap_clear(&m);
 
 	/* a text field twice: the first is the field, the rest extra fields */
@@ -296,6 +297,9 @@ static void test_build_repeats(void)
 	CHECK_INT(m.cols[2].how, COLMAP_REPEAT);
 	CHECK_INT(m.cols[3].col, COL_EXTRA);
 	CHECK_INT(m.cols[3].same_as, 0);
+	CHECK(!colmap_is_extra(&m, 0) && !colmap_is_extra(&m, 1));
+	CHECK(colmap_is_extra(&m, 2) && colmap_is_extra(&m, 3));
+	CHECK(!colmap_is_extra(&m, 4) && !colmap_is_extra(NULL, 0));
 	CHECK_INT(m.placed, 4);
 	CHECK_INT(m.unplaced, 0);
 	colmap_clear(&m);
@@ -327,6 +331,7 @@ static void test_build_overrides(void)
 	CHECK_INT(m.cols[3].col, COL_EXTRA);
 	CHECK_INT(m.cols[3].how, COLMAP_USER);
 	CHECK_INT(m.cols[4].col, COL_SKIP);
+	CHECK(colmap_is_extra(&m, 3) && !colmap_is_extra(&m, 4));
 	CHECK_INT(m.placed, 5);
 	CHECK_INT(m.unplaced, 0);
 	CHECK_INT(m.overrides_unused, 0);
