@@ -482,13 +482,14 @@ static void extras_free(struct importer *im)
 
 static const char *unguard(const char *v);
 
-/* The header's extra columns (what the classifier left COL_EXTRA) and their names. */
-static void extras_find(struct importer *im, const struct pending *p)
+/* The header's extra columns (colmap_is_extra: what the classifier left COL_EXTRA) and
+ * their names. */
+static void extras_find(struct importer *im)
 {
 	extras_free(im);
 	size_t n = 0;
 	for (size_t i = 0; i < im->map.ncols; i++)
-		n += im->map.cols[i].col == COL_EXTRA;
+		n += colmap_is_extra(&im->map, i);
 	if (!n)
 		return;
 	im->extra_at = xcalloc(n, sizeof *im->extra_at);
@@ -498,9 +499,9 @@ static void extras_find(struct importer *im, const struct pending *p)
 	im->extra_values = xcalloc(n, sizeof *im->extra_values);
 	im->extra_cells = xcalloc(n, sizeof *im->extra_cells);
 	for (size_t i = 0; i < im->map.ncols; i++) {
-		if (im->map.cols[i].col != COL_EXTRA)
+		if (!colmap_is_extra(&im->map, i))
 			continue;
-		char *name = text_clean(unguard(i < p->ncells ? p->cells[i] : ""), NULL);
+		char *name = text_clean(unguard(im->map.cols[i].header), NULL);
 		im->extra_at[im->nextra] = i;
 		im->extra_name[im->nextra++] = str_empty(name) ? NULL : name;
 		if (str_empty(name))
@@ -529,7 +530,7 @@ static enum status header_take(struct importer *im, const struct pending *p, str
 		im->blank_header[i] = text_blank(p->cells[i]) && im->map.cols[i].how != COLMAP_USER;
 	im->have_header = 1;
 	im->header_line = p->line;
-	extras_find(im, p);
+	extras_find(im);
 	mapping_print(im, p);
 	return OK;
 }
