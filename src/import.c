@@ -509,11 +509,22 @@ static void extras_find(struct importer *im)
 	}
 }
 
-/* Check the chosen header row, then map it. */
+/* A header that names no field but is a near miss of one ("Agnecy"). */
+static int misspelt(const struct colmap *m)
+{
+	for (size_t i = 0; i < m->ncols; i++)
+		if (m->cols[i].how == COLMAP_NONE && m->cols[i].hint != COL_UNKNOWN)
+			return 1;
+	return 0;
+}
+
+/* Check the chosen header row, then map it.  Most headers naming nothing is refused when
+ * it looks like a misspelt or wrong header row (some near misses, or fewer than two
+ * fields); a plan with a few fields and more columns of its own keeps those as extras. */
 static enum status header_take(struct importer *im, const struct pending *p, struct err *err)
 {
 	colmap_build(&im->map, (const char *const *)p->cells, p->ncells, im->opts->map, im->opts->nmap);
-	if (im->map.unplaced > im->map.placed)
+	if (im->map.unplaced > im->map.placed && (im->map.placed < 2 || misspelt(&im->map)))
 		return refuse_unplaced(im, p, err);
 	if (im->map.at[COL_ACTION] < 0 && im->map.at[COL_QUESTION] < 0)
 		return refuse_no_key(im, p, err);

@@ -111,6 +111,14 @@ check_contains "dry run mapping" "$(cat "$T/dry.out")" 'sab-sar.csv:1: columns: 
 printf 'Agnecy,Actons,RGA,Traget Date,Questions\nPolice,Train staff,G,31/03/2017,1 Q\n' > "$T/misspelt.csv"
 refuse misspelt 'misspelt.csv:1: most headers name no field ragtrack knows (line 1 taken as the header; headers found: "Agnecy", "Actons", "RGA", "Traget Date", "Questions"): "Agnecy": did you mean Agency?; "Actons": did you mean Action?; "RGA": did you mean RAG?; "Traget Date": did you mean Target Date?' "$T/misspelt.csv"
 check_contains "misspelt: --map shown" "$(cat "$T/misspelt.err")" "e.g. --map 'Agnecy=Agency'"
+# ... also with two fields named, when the rest look misspelt
+printf 'Questions,Agency,Actons,RGA,Traget Date\n1 Q,Police,Train staff,G,31/03/2017\n' > "$T/misspelt2.csv"
+refuse misspelt2 '"Actons": did you mean Action?; "RGA": did you mean RAG?; "Traget Date": did you mean Target Date?' "$T/misspelt2.csv"
+# ... but a plan with more columns of its own than fields, none a near miss, keeps them
+printf 'Recommendation,Action,Evidence to be probed,Monitoring arrangements,Scope\n1 Q,a,b,c,d\n' > "$T/own.csv"
+cp "$ROOT/build/data.db" "$T/own.db"
+imp own "$T/own.db" --review Own "$T/own.csv"
+check_contains "own columns kept" "$(cat "$T/own.out")" '"Monitoring arrangements" -> extra field, "Scope" -> extra field'
 # ... and --map resolves it
 cp "$ROOT/build/data.db" "$T/mapped.db"
 imp mapped "$T/mapped.db" --review Mapped --map 'Agnecy=Agency' --map 'actons=Action' --map 'RGA=RAG' --map 'Traget Date=Target Date' "$T/misspelt.csv"
