@@ -166,6 +166,10 @@ N ?= 1000000
 bench: ragtrack
 	$(Q)bench/run.sh $(N)
 
+# What the header classifier makes of each column (bench/cells_kept.py uses it).
+build/colkinds: bench/colkinds.c $(CORE_OBJ)
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(WARN) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 FUZZ_SECONDS ?= 60
 fuzz: build/.deps-ok $(GEN)
 	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)

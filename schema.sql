@@ -168,6 +168,15 @@ CREATE TABLE note (
 );
 CREATE INDEX note_action ON note(action_id, id);
 
+-- A review's own RAG words (import --rag-map '1=Red,2=Amber'), remembered for its later
+-- imports.  word is compared as the importer folds it: lowercase, single-spaced.
+CREATE TABLE rag_word (
+    review_id INTEGER NOT NULL REFERENCES review(id),
+    word      TEXT NOT NULL,
+    rag       INTEGER NOT NULL CHECK (rag BETWEEN 0 AND 4),
+    PRIMARY KEY (review_id, word)
+) WITHOUT ROWID;
+
 -- Per-user screen state (filters, sort, cursor), one row per setting.
 CREATE TABLE ui_state (
     user  TEXT NOT NULL,

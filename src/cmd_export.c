@@ -56,6 +56,7 @@ static int column_exported(enum col c, int redact)
 	switch (c) {
 	case COL_BOARD:
 	case COL_TARGET_EVIDENCE:
+	case COL_REF:                /* the Question cell starts with it */
 		return 0;
 	case COL_RESPONSE:
 	case COL_ACTION:
@@ -161,7 +162,9 @@ static const char *export_rag(const struct export *x, const struct action *a)
 	return a->rag_raw;
 }
 
-/* The date in ISO form and whatever followed it as written; the text when no date. */
+/* The date in ISO form and whatever followed it as written; the text when no date.  A
+ * target read from inside the text ("By 31/12/2016", the latest of several dates) is
+ * written as the text, which reads back to the same date: nothing of it is lost. */
 static const char *export_target(struct export *x, const struct action *a)
 {
 	if (!a->target_date)
@@ -171,8 +174,17 @@ static const char *export_target(struct export *x, const struct action *a)
 	buf_reset(&x->target);
 	buf_adds(&x->target, a->target_date);
 	if (!str_empty(a->target_raw) && date_parse(a->target_raw, iso, &used) != GUESS_UNKNOWN &&
-	    strcmp(iso, a->target_date) == 0)
-		buf_adds(&x->target, a->target_raw + used);
+	    strcmp(iso, a->target_date) == 0) {
+		struct date_cell dc;
+		date_read_cell(a->target_raw, &dc);
+		if (strcmp(dc.iso, a->target_date) == 0)
+			buf_adds(&x->target, a->target_raw + used);
+	} else if (!str_empty(a->target_raw)) {
+		struct date_cell dc;
+		date_read_cell(a->target_raw, &dc);
+		if (strcmp(dc.iso, a->target_date) == 0)
+			return a->target_raw;
+	}
 	return x->target.s;
 }
 

@@ -209,7 +209,10 @@ static int cp1252_undefined(unsigned char c)
 
 struct scan {
 	int utf8_ok;
+	int bom;                   /* starts with a UTF-8 byte-order mark: it declares UTF-8 */
 	long bad_line;             /* line of the first invalid UTF-8 byte */
+	size_t bad_offset;         /* its offset in the file, from 0 */
+	unsigned char bad_byte;
 	long undefined_line;       /* line of the first byte Windows-1252 leaves undefined */
 	int utf16;
 };
@@ -218,7 +221,7 @@ struct scan {
 static enum status scan_encoding(struct source *src, char *chunk, struct scan *sc,
                                  const char *name, struct err *err)
 {
-	size_t carry = 0, n;
+	size_t carry = 0, n, base = 0;
 	long line = 1;
 	int first = 1;
 	sc->utf8_ok = 1;
@@ -227,18 +230,23 @@ static enum status scan_encoding(struct source *src, char *chunk, struct scan *s
 		const unsigned char *u = (const unsigned char *)chunk;
 		if (first && total >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
 			sc->utf16 = 1;
+		if (first && total >= 3 && memcmp(u, "\xEF\xBB\xBF", 3) == 0)
+			sc->bom = 1;
 		first = 0;
 		size_t tail = n ? utf8_cut_tail((unsigned char *)chunk, total) : 0;
 		size_t bad;
 		if (sc->utf8_ok && !utf8_valid(chunk, total - tail, &bad)) {
 			sc->utf8_ok = 0;
 			sc->bad_line = line + count_lines(chunk, bad) - 1;
+			sc->bad_offset = base + bad;
+			sc->bad_byte = u[bad];
 		}
 		for (size_t i = 0; i < total - tail && !sc->undefined_line; i++)
 			if (cp1252_undefined((unsigned char)chunk[i]))
 				sc->undefined_line = line + count_lines(chunk, i) - 1;
 		line += count_lines(chunk, total - tail) - 1;
 		memmove(chunk, chunk + total - tail, tail);
+		base += total - tail;
 		carry = tail;
 		if (!n)
 			break;
@@ -252,6 +260,10 @@ static enum status encoding_verdict(const struct scan *sc, const char *name, str
 {
 	if (sc->utf16)
 		return err_set(err, ERR_ENCODING, "%s:1: the file is UTF-16; save it as \"CSV UTF-8\"", name);
+	if (!sc->utf8_ok && sc->bom)    /* it says UTF-8: reading it as anything else would be a guess */
+		return err_set(err, ERR_ENCODING,
+		               "%s:%ld: the file starts with a UTF-8 byte-order mark, but byte %zu (0x%02X, counted from 0) is not UTF-8; "
+		               "save it again as \"CSV UTF-8\"", name, sc->bad_line, sc->bad_offset, sc->bad_byte);
 	if (!sc->utf8_ok && sc->undefined_line)
 		return err_set(err, ERR_ENCODING,
 		               "%s:%ld: not valid UTF-8, and not Windows-1252 either (line %ld); save it as \"CSV UTF-8\"",
@@ -309,6 +321,7 @@ static enum status csvread_source(const char *name, struct source *src, csv_row_
 		st = source_rewind(src, name, err);
 	if (st == OK) {
 		r.cp1252 = r.info->cp1252 = !sc.utf8_ok;
+		r.info->cp1252_line = sc.utf8_ok ? 0 : sc.bad_line;
 		if (csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 			st = err_set(err, ERR_IO, "%s: cannot start the CSV parser", name);
 		else {

@@ -60,6 +60,10 @@ static const struct migration {
 	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be edited'); END;"
 	     "CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action"
 	     " BEGIN SELECT RAISE(ABORT, 'a recorded board cannot be deleted'); END;" },
+	/* 2: a review's own RAG words (import --rag-map), remembered for its later imports. */
+	{ 2, "CREATE TABLE rag_word (review_id INTEGER NOT NULL REFERENCES review(id),"
+	     " word TEXT NOT NULL, rag INTEGER NOT NULL CHECK (rag BETWEEN 0 AND 4),"
+	     " PRIMARY KEY (review_id, word)) WITHOUT ROWID;" },
 	{ 2, FTS_FROM_SCHEMA },
 	/* 2: the change log records the account beside the name given, single-change
 	 * undo, and a hash chain (rows written before it are chained by the upgrade:

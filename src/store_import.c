@@ -2004,3 +2004,53 @@ enum status store_import_warnings_set(struct store *s, const char *review, const
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* ---- remembered RAG words ------------------------------------------------------------ */
+
+enum status store_rag_words(struct store *s, struct store_rag_word **out, size_t *n, struct err *err)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(s, &st, "SELECT r.name, w.word, w.rag FROM rag_word w JOIN review r ON r.id = w.review_id"
+	                          " ORDER BY r.name, w.word", err))
+		return ERR_DB;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[*n].review = xstrdup((const char *)sqlite3_column_text(st, 0));
+		(*out)[*n].word = xstrdup((const char *)sqlite3_column_text(st, 1));
+		(*out)[(*n)++].rag = (enum rag)sqlite3_column_int(st, 2);
+	}
+	enum status res = rc == SQLITE_DONE ? OK : store_fail(s, err, "reading the remembered RAG words");
+	sqlite3_finalize(st);
+	return res;
+}
+
+void store_rag_words_free(struct store_rag_word *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].review);
+		free(w[i].word);
+	}
+	free(w);
+}
+
+enum status store_rag_word_save(struct store *s, const char *review, const char *word, enum rag rag,
+                                struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "INSERT INTO rag_word(review_id, word, rag) SELECT id, ?2, ?3 FROM review WHERE name = ?1"
+	                          " ON CONFLICT DO UPDATE SET rag = excluded.rag", err))
+		return ERR_DB;
+	store_bind_text(st, 1, review);
+	store_bind_text(st, 2, word);
+	sqlite3_bind_int(st, 3, (int)rag);
+	enum status rc = step_done(s, st, err, "remembering a RAG word");
+	sqlite3_finalize(st);
+	return rc;
+}

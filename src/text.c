@@ -417,22 +417,93 @@ static enum rag rag_read_terms(const char *key, enum guess *how)
 	return worst;
 }
 
-enum rag rag_parse(const char *raw, enum guess *how)
+char *rag_word_key(const char *raw)
+{
+	return rag_key(raw ? raw : "");
+}
+
+/* Progress words: they say work has started or not, nothing about whether it is on
+ * track, so they are no rating (a plan's own legend can make them one: --rag-map). */
+static int rag_progress_word(const char *key)
+{
+	static const char *const WORDS[] = { "in progress", "ongoing", "on going", "on-going", "not started",
+	                                     "not yet started", "started", "in hand" };
+	for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
+		if (strcmp(key, WORDS[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A cell naming three or more of the states: the legend ("Red Amber Green",
+ * "R/A/G", "Red / Amber / Green / Blue"), as a template's prompt row writes it. */
+static int rag_legend(const char *key)
+{
+	static const char *const NAMES[] = { "red", "amber", "green", "blue" };
+	int named = 0;
+	for (size_t i = 0; i < 4; i++) {
+		const char *p = strstr(key, NAMES[i]);
+		named += p && (p == key || !ascii_alpha((unsigned char)p[-1])) && !ascii_alpha((unsigned char)p[strlen(NAMES[i])]);
+	}
+	if (named >= 3)
+		return 1;
+	size_t n = strlen(key);                      /* "r/a/g", "r a g", "rag" as letters */
+	int letters = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strchr("ragb", key[i]) && (i == 0 || !ascii_alpha((unsigned char)key[i - 1])) &&
+		    !ascii_alpha((unsigned char)key[i + 1]))
+			letters++;
+		else if (ascii_alpha((unsigned char)key[i]))
+			return 0;
+	}
+	return letters >= 3;
+}
+
+/* "complete:", "complete -", "completed - ..." opening a longer cell. */
+static int rag_done_text(const char *key)
+{
+	size_t n = ascii_prefix(key, "completed") ? 9 : ascii_prefix(key, "complete") ? 8 : 0;
+	if (!n)
+		return 0;
+	while (key[n] == ' ')
+		n++;
+	return key[n] == ':' || key[n] == '-' || strncmp(key + n, "\xe2\x80\x93", 3) == 0 ||
+	       strncmp(key + n, "\xe2\x80\x94", 3) == 0;
+}
+
+enum rag rag_parse_note(const char *raw, enum guess *how, enum rag_note *note)
 {
 	enum guess g;
 	enum rag r;
+	enum rag_note why = RAG_NOTE_NONE;
 	char *key = rag_key(raw);
 	const struct rag_word *w = rag_word_whole(key);
 	if (w) {
 		g = w->how;
 		r = w->rag;
+	} else if (rag_legend(key)) {
+		g = GUESS_UNKNOWN;
+		r = RAG_UNSET;
+		why = RAG_NOTE_LEGEND;
+	} else if (rag_done_text(key)) {
+		g = GUESS_INFERRED;
+		r = RAG_BLUE;
+		why = RAG_NOTE_DONE_TEXT;
 	} else {
 		r = rag_read_terms(key, &g);
 	}
+	if (r == RAG_UNSET && g == GUESS_UNKNOWN && rag_progress_word(key))
+		why = RAG_NOTE_PROGRESS;
 	free(key);
 	if (how)
 		*how = g;
+	if (note)
+		*note = why;
 	return r;
+}
+
+enum rag rag_parse(const char *raw, enum guess *how)
+{
+	return rag_parse_note(raw, how, NULL);
 }
 
 /* ---- dates -------------------------------------------------------------- */
@@ -766,6 +837,99 @@ enum guess date_parse(const char *raw, char iso[11], size_t *consumed)
 		return r.how;
 	}
 	return GUESS_UNKNOWN;
+}
+
+/* A date at s itself (no leading white space), as date_parse's readers see it: 1 and r
+ * filled when one matches; *impossible is set when one matches the shape of a date
+ * with no such day ("30/02/2021").  Serial numbers only at the start of a cell. */
+static int date_at(const char *s, int serial_ok, struct date_read *r, int *impossible)
+{
+	static int (*const READERS[])(const char *, struct date_read *) = {
+		date_read_serial, date_read_yearfirst, date_read_numeric,
+		date_read_named, date_read_month,
+	};
+	*impossible = 0;
+	for (size_t k = serial_ok ? 0 : 1; k < sizeof READERS / sizeof READERS[0]; k++) {
+		if (!READERS[k](s, r) || r->y < YEAR_MIN || r->y > YEAR_MAX)
+			continue;
+		if (date_valid(r->y, r->m, r->d))
+			return 1;
+		if (r->m >= 1 && r->m <= 31 && r->d >= 1 && r->d <= 31) {
+			*impossible = 1;     /* r->len is its length */
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Words that say "done" or "no end" in a date column. */
+static enum date_note date_word_note(const char *text)
+{
+	static const char *const DONE[] = { "completed", "complete", "done", "achieved", "closed", "finished" };
+	static const char *const ONGOING[] = { "ongoing", "on-going", "on going", "continuous", "continuing" };
+	char *key = rag_key(text);
+	enum date_note note = DATE_NOTE_NONE;
+	for (size_t i = 0; i < sizeof DONE / sizeof DONE[0] && !note; i++)
+		if (strcmp(key, DONE[i]) == 0)
+			note = DATE_NOTE_STATUS;
+	for (size_t i = 0; i < sizeof ONGOING / sizeof ONGOING[0] && !note; i++)
+		if (strcmp(key, ONGOING[i]) == 0)
+			note = DATE_NOTE_ONGOING;
+	free(key);
+	return note;
+}
+
+void date_read_cell(const char *text, struct date_cell *out)
+{
+	memset(out, 0, sizeof *out);
+	out->how = GUESS_UNKNOWN;
+	if (!text)
+		return;
+	out->how = date_parse(text, out->iso, &out->lead);
+	out->iso[0] = '\0';
+	char seen[16][11];
+	int after_words = 0;
+	for (size_t i = 0; text[i];) {
+		int word_start = i == 0 || !ascii_alnum((unsigned char)text[i - 1]);
+		struct date_read r;
+		int impossible = 0;
+		if (!word_start || !ascii_alnum((unsigned char)text[i]) || !date_at(text + i, i == 0, &r, &impossible)) {
+			if (impossible) {      /* skip it whole: "September 2020" alone is no date of it */
+				size_t n = r.len;
+				if (!out->bad[0]) {
+					size_t k = n < sizeof out->bad - 1 ? n : sizeof out->bad - 1;
+					memcpy(out->bad, text + i, k);
+					out->bad[k] = '\0';
+				}
+				i += n ? n : 1;
+				continue;
+			}
+			i++;
+			continue;
+		}
+		char iso[11];
+		date_write(iso, r.y, r.m, r.d);
+		if (!out->ndates)
+			after_words = i > date_skip_lead(text);
+		int dup = 0;
+		for (int k = 0; k < out->ndates; k++)
+			dup |= strcmp(seen[k], iso) == 0;
+		if (!dup && out->ndates < 16)
+			memcpy(seen[out->ndates++], iso, sizeof iso);
+		if (strcmp(iso, out->iso) > 0)
+			memcpy(out->iso, iso, sizeof iso);
+		i += r.len;
+	}
+	if (out->ndates > 1)
+		out->note = DATE_NOTE_SEVERAL;
+	else if (out->ndates == 1 && after_words)
+		out->note = DATE_NOTE_AFTER_WORDS;
+	else if (!out->ndates && out->bad[0])
+		out->note = DATE_NOTE_NOT_REAL;
+	else if (!out->ndates)
+		out->note = date_word_note(text);
+	if (out->note != DATE_NOTE_NONE)
+		out->how = out->iso[0] ? GUESS_INFERRED : GUESS_UNKNOWN;
 }
 
 /* ---- text_clean ----------------------------------------------------------- */

@@ -21,7 +21,7 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 
 /* X(name, function, "arguments", "one-line summary") -- drives dispatch, --help and the man page. */
 #define CLI_COMMANDS(X) \
-	X("import",  cmd_import,  "[--review NAME] [--dry-run] [--strict] [--withdraw-missing] [--as-at DATE] [--warnings all|new] FILE...", "import action-plan spreadsheets (CSV)") \
+	X("import",  cmd_import,  "[--review NAME] [--dry-run] [--strict] [--withdraw-missing] [--as-at DATE] [--warnings all|new] [--map 'HEADER=FIELD']... [--rag-map 'WORD=STATE,...'] [--agency NAME] FILE...", "import action-plan spreadsheets (CSV)") \
 	X("list",    cmd_list,    "[FILTERS] [--format table|csv|tsv|json] [--columns LIST]", "list actions") \
 	X("export",  cmd_export,  "[FILTERS] [-o FILE] [--excel] [--redact]", "export the filtered actions as CSV") \
 	X("show",    cmd_show,    "ID", "show one action in full") \

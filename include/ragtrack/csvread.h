@@ -22,6 +22,7 @@ typedef enum status (*csv_row_fn)(const struct csv_row *row, void *ctx, struct e
 
 struct csvread_info {
 	int cp1252;        /* the file was read as Windows-1252 and converted */
+	long cp1252_line;  /* then: the line of its first byte that is not UTF-8 */
 	int had_bom;
 	long rows;         /* rows delivered */
 	long lines;        /* physical lines read */

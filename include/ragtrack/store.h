@@ -191,6 +191,19 @@ enum status store_import_warnings_set(struct store *s, const char *review, const
 enum status store_review_describe(struct store *s, const char *review, const char *board,
                                   const char *kind, const char *as_at, const char *source_file,
                                   struct err *err);
+/* A RAG word a review's plan uses for a state (import --rag-map), remembered. */
+struct store_rag_word {
+	char *review, *word;      /* word folded as rag_word_key folds it */
+	enum rag rag;
+};
+/* Every remembered RAG word of every review, in review and word order.  *out is an
+ * array the caller frees with store_rag_words_free. */
+enum status store_rag_words(struct store *s, struct store_rag_word **out, size_t *n, struct err *err);
+void store_rag_words_free(struct store_rag_word *w, size_t n);
+/* Remember word (already folded) as rag for the review named review (which this import
+ * run has created or touched), replacing what it meant before. */
+enum status store_rag_word_save(struct store *s, const char *review, const char *word, enum rag rag,
+                                struct err *err);
 /* What the run touched so far: distinct reviews, questions and agencies. */
 enum status store_import_stats(struct store *s, long *reviews, long *questions, long *agencies,
                                struct err *err);

@@ -21,6 +21,18 @@ enum guess {
  * *how (may be NULL) says whether it was exact, inferred or unknown; blank, "0",
  * "N/A" and similar are RAG_UNSET with GUESS_EXACT. */
 enum rag rag_parse(const char *raw, enum guess *how);
+/* What more a RAG reading has to say than its guess level. */
+enum rag_note {
+	RAG_NOTE_NONE = 0,
+	RAG_NOTE_PROGRESS,   /* "In progress", "Ongoing", "On going", "Not started": a progress word, not a rating */
+	RAG_NOTE_LEGEND,     /* "Red Amber Green", "R/A/G": the legend itself (a template's prompt), not a rating */
+	RAG_NOTE_DONE_TEXT   /* "Complete: ..." / "Completed - ...": a longer cell that opens by saying it is done */
+};
+/* rag_parse, also saying (note, may be NULL) why a cell was left unset or read by rule. */
+enum rag rag_parse_note(const char *raw, enum guess *how, enum rag_note *note);
+/* The form a RAG cell is compared in (cleaned, lowercase, single-spaced, no trailing
+ * dots): what import --rag-map words are matched and stored as.  Caller frees. */
+char *rag_word_key(const char *raw);
 /* 'R', 'A', 'G', 'B' or '-' for unset. */
 char rag_letter(enum rag r);
 /* "Red", "Amber", "Green", "Blue" or "" for unset. */
@@ -38,6 +50,26 @@ int rag_from_user(const char *word, enum rag *out);
  * Returns GUESS_UNKNOWN and leaves iso empty when raw does not start with a date
  * ("ongoing", "Completed", "0"). */
 enum guess date_parse(const char *raw, char iso[11], size_t *consumed);
+/* What a target cell holds beyond a leading date. */
+enum date_note {
+	DATE_NOTE_NONE = 0,   /* a date at the start (or nothing a date could come from) */
+	DATE_NOTE_AFTER_WORDS,/* "By 31/12/2016": the one date follows some words */
+	DATE_NOTE_SEVERAL,    /* two or more different dates (milestones): the latest is the target */
+	DATE_NOTE_NOT_REAL,   /* "31 September 2020", "30/02/2021": shaped like a date, no such day */
+	DATE_NOTE_STATUS,     /* "Completed", "Done": a status in the date column */
+	DATE_NOTE_ONGOING     /* "Ongoing", "On-going": no end date */
+};
+struct date_cell {
+	char iso[11];         /* the target ("" when none) */
+	enum guess how;       /* as date_parse's; INFERRED for every note but NONE */
+	enum date_note note;
+	int ndates;           /* different dates in the cell */
+	size_t lead;          /* bytes of a leading date (date_parse's consumed), else 0 */
+	char bad[48];         /* DATE_NOTE_NOT_REAL: the impossible date as written */
+};
+/* Read a whole target cell: a leading date as date_parse does; else a date after words;
+ * several dates (the latest wins); impossible dates; completion and ongoing words. */
+void date_read_cell(const char *text, struct date_cell *out);
 /* Valid calendar date in ISO form: 1 or 0. */
 int date_is_iso(const char *s);
 /* Days from a to b (ISO dates), b - a. */

@@ -56,9 +56,9 @@ check_contains "as at a later date: default since" "$(cat "$T/out")" "Changes si
 slipped=$(printf '%s\n' "$r" | sed -n '/^Target slipped/,/^Blue without/p')
 check_contains "slipped heading" "$slipped" "Target slipped (1)"
 check_contains "slipped row" "$slipped" "#3  Megan   1    NELFT   G    2016-09-30  2016-03-31            183"
-check_contains "overdue one fewer" "$r" "Overdue (16)"
+check_contains "overdue one fewer" "$r" "Overdue (17)"
 # #36 is now Green with its date gone; #3 has a new date.
-check_contains "green past its target" "$r" "Green past its target (9)"
+check_contains "green past its target" "$r" "Green past its target (10)"
 green=$(printf '%s\n' "$r" | sed -n '/^Green past/,/^Red or Amber/p')
 check_contains "green past row" "$green" "#36  Megan   5    Thurrock CCG"
 check_not_contains "new date: not past" "$green" " #3  Megan"

@@ -36,8 +36,8 @@ Total 0 16 0 0 0 16 0.0% 0.0% 4"
 check_status "--overdue" 0 "$RT" --db db report --format md --overdue
 cp "$T/out" overdue.md
 check_eq "--overdue: every action counted is overdue" "$(rows overdue.md "RAG by review")" "Julia 0 4 7 0 0 11 0.0% 0.0% 11
-Megan 0 4 2 0 0 6 0.0% 0.0% 6
-Total 0 8 9 0 0 17 0.0% 0.0% 17"
+Megan 0 4 3 0 0 7 0.0% 0.0% 7
+Total 0 8 10 0 0 18 0.0% 0.0% 18"
 
 check_status "agency lens" 0 "$RT" --db db --as-agency Police report
 check_contains "lens in the heading" "$(cat "$T/out")" "Agency        only Police's actions"

@@ -102,6 +102,18 @@ static void fuzz_text_values(const char *s, size_t len)
 	free(key);
 	free(ref);
 	(void)colmap_lookup(s);
+	if (colmap_lookup(s) == COL_UNKNOWN && (int)colmap_suggest(s) >= COL_COUNT)
+		FUZZ_FAIL("colmap_suggest out of range");
+	enum rag_note note = RAG_NOTE_NONE;
+	if (rag_parse_note(s, &how, &note) != r || (int)note < RAG_NOTE_NONE || note > RAG_NOTE_DONE_TEXT)
+		FUZZ_FAIL("rag_parse_note differs from rag_parse or is out of range");
+	struct date_cell dc;
+	date_read_cell(s, &dc);
+	if ((dc.iso[0] && !date_is_iso(dc.iso)) || dc.ndates < 0 || dc.ndates > 16 || dc.lead > len ||
+	    (dc.note == DATE_NOTE_SEVERAL && dc.ndates < 2) || strlen(dc.bad) >= sizeof dc.bad)
+		FUZZ_FAIL("date_read_cell gave a bad date, count or length");
+	if (dc.iso[0] && iso[0] && strcmp(dc.iso, iso) < 0)
+		FUZZ_FAIL("date_read_cell's target is earlier than the leading date");
 }
 
 /* What the TUI saves must read back as the same filter. */

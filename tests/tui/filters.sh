@@ -12,15 +12,15 @@ keys o
 expect_screen filter_amber_overdue
 keys 3
 wait_for "Amber or Green; overdue"
-wait_for "[A 8] [G 9]"
-wait_for "1/17"
+wait_for "[A 8] [G 10]"
+wait_for "1/18"
 keys 2
 wait_for "Green; overdue"
-wait_for "1/9"
+wait_for "1/10"
 keys 1
 wait_for "Red or Green; overdue"
 wait_for "[R 0]"
-wait_for "1/9"
+wait_for "1/10"
 keys 0 4
 wait_for "Red or Green or Blue or unset; overdue"
 keys c

@@ -25,7 +25,8 @@ keys q
 check_eq "exit status" "$(wait_exit)" 0
 summary="$T/run.db: 5 files, 629 rows: 5 reviews, 81 questions, 30 agencies; actions 629 added, 0 updated, 0 unchanged; 311 warnings (listed in $T/run-import.log)"
 check_eq "the screen after the browser" "$(screen | grep .)" "$summary"
-check_eq "warning lines in the log" "$(grep -c '^data/[a-z0-9-]*\.csv:[0-9]*: ' "$T/run-import.log")" 50
+check_eq "warning lines in the log" "$(grep -c '^data/[a-z0-9-]*\.csv:[0-9]*: ' "$T/run-import.log" | tr -d ' ')" 55   # 50 and a mapping line per file
+check_eq "one mapping line per file" "$(grep -c '^data/[a-z0-9-]*\.csv:[0-9]*: columns: ' "$T/run-import.log")" 5
 check_eq "the log ends with the summary" "$(tail -n 1 "$T/run-import.log")" \
 	"5 files, 629 rows: 5 reviews, 81 questions, 30 agencies; actions 629 added, 0 updated, 0 unchanged; 311 warnings"
 check_eq "actions" "$(sql "$T/run.db" "SELECT count(*) FROM action")" 629

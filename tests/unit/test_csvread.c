@@ -109,6 +109,16 @@ static void test_encoding(void)
 	CHECK_INT(read_str(bad, strlen(bad), &g, &info, &e), ERR_ENCODING);
 	CHECK(strncmp(e.msg, "t.csv:3: not valid UTF-8", 24) == 0);
 	got_free(&g);
+	CHECK_INT(read_str(win, strlen(win), &g, &info, &e), OK);
+	CHECK_INT(info.cp1252_line, 2);
+	got_free(&g);
+	/* a byte-order mark declares UTF-8: an invalid byte is refused, with line and offset */
+	const char *bombad = "\xEF\xBB\xBFname\nok\ncaf\xE9\n";
+	CHECK_INT(read_str(bombad, strlen(bombad), &g, &info, &e), ERR_ENCODING);
+	CHECK_STR(e.msg, "t.csv:3: the file starts with a UTF-8 byte-order mark, but byte 14 (0xE9, counted from 0) "
+	                 "is not UTF-8; save it again as \"CSV UTF-8\"");
+	CHECK_INT(g.rows, 0);
+	got_free(&g);
 }
 
 /* A CRLF split exactly at a chunk boundary, and a UTF-8 character split across one. */

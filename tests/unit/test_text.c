@@ -76,7 +76,7 @@ static void test_rag_parse(void)
 		{ "Blue &amp; Green", RAG_GREEN, GUESS_INFERRED },
 		{ "Blue & Green", RAG_GREEN, GUESS_INFERRED },
 		{ "Amber and Green", RAG_AMBER, GUESS_INFERRED },
-		{ "R/A/G", RAG_RED, GUESS_INFERRED },
+		{ "R/A/G", RAG_UNSET, GUESS_UNKNOWN },           /* three states: the legend, not a mix (test_rag_notes) */
 		{ "Green/Completed", RAG_GREEN, GUESS_INFERRED },
 		{ "Blue/Blue", RAG_BLUE, GUESS_INFERRED },
 		/* nothing to rate: unset, exact */
@@ -1204,12 +1204,106 @@ static void test_hostile_random(void)
 	CHECK_INT(bad, 0);
 }
 
+/* Status words as real plans write them (issue 12): each decided, and said why. */
+static void test_rag_notes(void)
+{
+	static const struct {
+		const char *raw;
+		enum rag rag;
+		enum guess how;
+		enum rag_note note;
+	} CASES[] = {
+		{ "In progress", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_PROGRESS },
+		{ "Ongoing", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_PROGRESS },
+		{ "On going", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_PROGRESS },
+		{ "Not started", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_PROGRESS },
+		{ "Complete: evidence seen by the panel", RAG_BLUE, GUESS_INFERRED, RAG_NOTE_DONE_TEXT },
+		{ "Complete - Where a procedure is created", RAG_BLUE, GUESS_INFERRED, RAG_NOTE_DONE_TEXT },
+		{ "Completed - audit repeated 04/03/2020", RAG_BLUE, GUESS_INFERRED, RAG_NOTE_DONE_TEXT },
+		{ "Complete CSE risk assessments", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_NONE },   /* an order */
+		{ "Red Amber Green", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_LEGEND },
+		{ "Red / Amber / Green / Blue", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_LEGEND },
+		{ "R/A/G", RAG_UNSET, GUESS_UNKNOWN, RAG_NOTE_LEGEND },
+		{ "Amber/Green", RAG_AMBER, GUESS_INFERRED, RAG_NOTE_NONE },     /* two states: a mix */
+		{ "Green", RAG_GREEN, GUESS_EXACT, RAG_NOTE_NONE },
+		{ "Completed", RAG_BLUE, GUESS_INFERRED, RAG_NOTE_NONE },
+	};
+	for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+		enum guess how = GUESS_EXACT;
+		enum rag_note note = RAG_NOTE_NONE;
+		enum rag r = rag_parse_note(CASES[i].raw, &how, &note);
+		if (r != CASES[i].rag || how != CASES[i].how || note != CASES[i].note)
+			fprintf(stderr, "rag_parse_note(\"%s\") = %d %d %d\n", CASES[i].raw, r, how, note);
+		CHECK_INT(r, CASES[i].rag);
+		CHECK_INT(how, CASES[i].how);
+		CHECK_INT(note, CASES[i].note);
+	}
+	CHECK_INT(rag_parse_note("Green", NULL, NULL), RAG_GREEN);
+	char *k = rag_word_key("  On   Track. ");
+	CHECK_STR(k, "on track");
+	free(k);
+	k = rag_word_key(NULL);
+	CHECK_STR(k, "");
+	free(k);
+}
+
+/* Whole target cells: dates after words, several dates, impossible dates, status words. */
+static void test_date_read_cell(void)
+{
+	static const struct {
+		const char *text;
+		const char *iso;
+		enum date_note note;
+		int ndates;
+		const char *bad;
+	} CASES[] = {
+		{ "31/12/2016", "2016-12-31", DATE_NOTE_NONE, 1, "" },
+		{ "By 31/12/2016", "2016-12-31", DATE_NOTE_AFTER_WORDS, 1, "" },
+		{ "End of March 2017", "2017-03-31", DATE_NOTE_AFTER_WORDS, 1, "" },
+		{ "Review June 2016", "2016-06-30", DATE_NOTE_AFTER_WORDS, 1, "" },
+		{ "1. 28 February 2020 2. 28 February 2020 3. 31 October 2020", "2020-10-31", DATE_NOTE_SEVERAL, 2, "" },
+		{ "31.03.2016 and 30.06.2016", "2016-06-30", DATE_NOTE_SEVERAL, 2, "" },
+		{ "31 September 2020", "", DATE_NOTE_NOT_REAL, 0, "31 September 2020" },
+		{ "30/02/2021", "", DATE_NOTE_NOT_REAL, 0, "30/02/2021" },
+		{ "Completed", "", DATE_NOTE_STATUS, 0, "" },
+		{ "Done.", "", DATE_NOTE_STATUS, 0, "" },
+		{ "On-going", "", DATE_NOTE_ONGOING, 0, "" },
+		{ "30.06.2016 / ongoing", "2016-06-30", DATE_NOTE_NONE, 1, "" },
+		{ "June 2016", "2016-06-30", DATE_NOTE_NONE, 1, "" },
+		{ "42460", "2016-03-31", DATE_NOTE_NONE, 1, "" },
+		{ "Ref 42460", "", DATE_NOTE_NONE, 0, "" },       /* a serial only as the whole cell */
+		{ "Q1 2017/18", "", DATE_NOTE_NONE, 0, "" },
+		{ "", "", DATE_NOTE_NONE, 0, "" },
+	};
+	for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+		struct date_cell dc;
+		date_read_cell(CASES[i].text, &dc);
+		if (strcmp(dc.iso, CASES[i].iso) || dc.note != CASES[i].note)
+			fprintf(stderr, "date_read_cell(\"%s\") = [%s] note %d\n", CASES[i].text, dc.iso, dc.note);
+		CHECK_STR(dc.iso, CASES[i].iso);
+		CHECK_INT(dc.note, CASES[i].note);
+		CHECK_INT(dc.ndates, CASES[i].ndates);
+		CHECK_STR(dc.bad, CASES[i].bad);
+		if (CASES[i].note != DATE_NOTE_NONE)
+			CHECK_INT(dc.how, dc.iso[0] ? GUESS_INFERRED : GUESS_UNKNOWN);
+	}
+	struct date_cell dc;
+	date_read_cell("31.03.2016 - see evidence", &dc);
+	CHECK_INT(dc.lead, 10);
+	CHECK_INT(dc.how, GUESS_EXACT);
+	date_read_cell(NULL, &dc);
+	CHECK_STR(dc.iso, "");
+	CHECK_INT(dc.how, GUESS_UNKNOWN);
+}
+
 int main(void)
 {
 	test_rag_parse();
 	test_rag_parse_huge();
 	test_rag_names();
 	test_rag_from_user();
+	test_rag_notes();
+	test_date_read_cell();
 	test_date_parse();
 	test_date_parse_rejects();
 	test_date_is_iso();
