@@ -137,17 +137,25 @@ enum status store_board_record(struct store *s, const char *name, const char *he
 	return out ? store_board_get(s, name, NULL, out, err) : OK;
 }
 
+/* The boards' columns (BOARD_COLS) then tail, with the lens bound as ?1; non-zero on
+ * failure (err set). */
+static int board_prepare(struct store *s, const char *tail, sqlite3_stmt **st, struct err *err)
+{
+	char *sql = xasprintf("%s %s", BOARD_COLS, tail);
+	int bad = store_prepare(s, st, sql, err);
+	free(sql);
+	if (!bad)
+		sqlite3_bind_int64(*st, 1, s->lens_agency);
+	return bad;
+}
+
 enum status store_board_list(struct store *s, struct board_info **out, size_t *n, struct err *err)
 {
 	*out = NULL;
 	*n = 0;
-	char *sql = xasprintf("%s ORDER BY bd.held_on, bd.id", BOARD_COLS);
 	sqlite3_stmt *st;
-	int bad = store_prepare(s, &st, sql, err);
-	free(sql);
-	if (bad)
+	if (board_prepare(s, "ORDER BY bd.held_on, bd.id", &st, err))
 		return ERR_DB;
-	sqlite3_bind_int64(st, 1, s->lens_agency);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
@@ -175,14 +183,11 @@ enum status store_board_get(struct store *s, const char *name, const char *day, 
                             struct err *err)
 {
 	memset(out, 0, sizeof *out);
-	char *sql = xasprintf("%s WHERE %s ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1", BOARD_COLS,
-	                      name ? "bd.name = ?2" : "(?2 IS NULL OR bd.held_on <= ?2)");
 	sqlite3_stmt *st;
-	int bad = store_prepare(s, &st, sql, err);
-	free(sql);
-	if (bad)
+	if (board_prepare(s, name ? "WHERE bd.name = ?2 ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1"
+	                          : "WHERE (?2 IS NULL OR bd.held_on <= ?2) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
+	                  &st, err))
 		return ERR_DB;
-	sqlite3_bind_int64(st, 1, s->lens_agency);
 	store_bind_text(st, 2, name ? name : day);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)

@@ -162,6 +162,32 @@ static enum status finish(struct store *s, sqlite3_stmt *st, int step, const cha
 
 /* ---- RAG counts ------------------------------------------------------------------- */
 
+/* Rows read in group order (column 0 the group's id, 1 its name) into a growing array
+ * of structs whose first member is the name (report_counts, report_moves). */
+struct group_rows {
+	void **arr;
+	size_t size, *n, cap;
+	int64_t last;
+};
+
+/* The struct for the row's group: a new one, zeroed and named, when the id changed. */
+static void *group_slot(struct group_rows *g, sqlite3_stmt *st)
+{
+	int64_t key = sqlite3_column_int64(st, 0);
+	if (*g->n == 0 || key != g->last) {
+		if (*g->n == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 16;
+			*g->arr = xrealloc(*g->arr, g->cap * g->size);
+		}
+		char *slot = (char *)*g->arr + *g->n * g->size;
+		memset(slot, 0, g->size);
+		*(char **)slot = store_col_dup(st, 1);
+		++*g->n;
+		g->last = key;
+	}
+	return (char *)*g->arr + (*g->n - 1) * g->size;
+}
+
 /* group[0] names the group's id and name columns, group[1] its joins, grouping and
  * order; rows come in group order, one per group and RAG state. */
 static enum status gather_counts(struct store *s, const struct filter *f, struct report_data *d,
@@ -174,21 +200,10 @@ static enum status gather_counts(struct store *s, const struct filter *f, struct
 	free(after);
 	if (rc != OK)
 		return rc;
-	size_t cap = 0;
-	int64_t last = 0;
+	struct group_rows g = { (void **)out, sizeof **out, n, 0, 0 };
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t key = sqlite3_column_int64(st, 0);
-		if (*n == 0 || key != last) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				*out = xrealloc(*out, cap * sizeof **out);
-			}
-			memset(&(*out)[*n], 0, sizeof **out);
-			(*out)[(*n)++].name = store_col_dup(st, 1);
-			last = key;
-		}
-		struct report_counts *c = &(*out)[*n - 1];
+		struct report_counts *c = group_slot(&g, st);
 		int r = sqlite3_column_int(st, 2);
 		long count = (long)sqlite3_column_int64(st, 3);
 		c->rag[r >= 0 && r < RAG_COUNT ? r : RAG_UNSET] += count;
@@ -378,21 +393,10 @@ static enum status gather_moves(struct store *s, const struct filter *f, struct 
 	free(after);
 	if (rc != OK)
 		return rc;
-	size_t cap = 0;
-	int64_t last = 0;
+	struct group_rows g = { (void **)out, sizeof **out, n, 0, 0 };
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t key = sqlite3_column_int64(st, 0);
-		if (*n == 0 || key != last) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				*out = xrealloc(*out, cap * sizeof **out);
-			}
-			memset(&(*out)[*n], 0, sizeof **out);
-			(*out)[(*n)++].name = store_col_dup(st, 1);
-			last = key;
-		}
-		moves_add(&(*out)[*n - 1], st);
+		moves_add(group_slot(&g, st), st);
 	}
 	return finish(s, st, step, "comparing with the board", err);
 }

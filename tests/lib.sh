@@ -56,4 +56,23 @@ make_db() {
 	"$RT" --db "$1" import "$DATA"/*.csv >/dev/null || { fail "importing data/ failed"; return 1; }
 }
 
+# make_version1 DB: turn a current database back into schema version 1, the schema as it
+# was before version 2, so the upgrade can be tested.  Its full-text index had no column
+# for the extra fields and no English stems (unicode61 alone): made from the current one
+# without them.
+make_version1() {
+	local FTS_OBJECTS fts_v1 fts_drop
+	FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
+	fts_v1=$(sqlite3 "$1" "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY type = 'trigger', type = 'view'" |
+		sed -z 's/,\n *a\.extra AS extra//; s/, extra//g; s/porter unicode61/unicode61/')
+	fts_drop=$(sqlite3 "$1" "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
+	sqlite3 "$1" "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
+	   INSERT INTO action_fts(action_fts) VALUES ('rebuild');
+	   DROP INDEX action_by_target; DROP INDEX action_by_updated; DROP INDEX action_by_lead; DROP INDEX change_log_undoes;
+	   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board; DROP TABLE rag_word;
+	   ALTER TABLE change_log DROP COLUMN os_user; ALTER TABLE change_log DROP COLUMN undoes_change;
+	   ALTER TABLE change_log DROP COLUMN prev_hash; ALTER TABLE change_log DROP COLUMN hash;
+	   PRAGMA user_version = 1;"
+}
+
 finish() { exit "$FAILED"; }

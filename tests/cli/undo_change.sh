@@ -53,17 +53,7 @@ check_status "still sound" 0 rt check
 
 # changes recorded before accounts were: another account's, --force undoes them
 rt --user carol set 12 rag=red >/dev/null || fail "set 4"
-# made version 1 as tests/cli/upgrade.sh does (the full-text index without extra fields)
-FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
-fts_v1=$(q "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY type = 'trigger', type = 'view'" |
-	sed -z 's/,\n *a\.extra AS extra//; s/, extra//g')
-fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
-q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
-   INSERT INTO action_fts(action_fts) VALUES ('rebuild');
-   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board;
-   ALTER TABLE change_log DROP COLUMN os_user;
-   ALTER TABLE change_log DROP COLUMN undoes_change; ALTER TABLE change_log DROP COLUMN prev_hash;
-   ALTER TABLE change_log DROP COLUMN hash; PRAGMA user_version = 1;" || fail "make version 1"
+make_version1 "$DB" || fail "make version 1"
 check_status "plain undo refused" 6 rt --user carol undo
 check_contains "says why" "$(cat "$T/err")" "nothing to undo: carol has no change made from this account ($(id -un)) that is not undone; the latest was made from an account that was not recorded"
 check_contains "points at --force" "$(cat "$T/err")" "ragtrack undo --force reverses it"

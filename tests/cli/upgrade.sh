@@ -10,20 +10,7 @@ rt --user bob set 5 lead="DI Smith" target=31.03.2017 >/dev/null || fail "set"
 before=$(q "select id, text, rag, evidence from action order by id" | sha256sum)
 log_before=$(q "select id, action_id, at, user, field, old_value, new_value, source, batch from change_log order by id")
 rows=$(q "select count(*) from change_log")
-# Make it a version-1 database: the schema as it was before version 2.  Its full-text
-# index had no column for the extra fields and no English stems (unicode61 alone): made
-# from the current one without them.
-FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
-fts_v1=$(q "SELECT sql || ';' FROM sqlite_schema WHERE $FTS_OBJECTS ORDER BY type = 'trigger', type = 'view'" |
-	sed -z 's/,\n *a\.extra AS extra//; s/, extra//g; s/porter unicode61/unicode61/')
-fts_drop=$(q "SELECT 'DROP ' || type || ' \"' || name || '\";' FROM sqlite_schema WHERE $FTS_OBJECTS")
-q "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
-   INSERT INTO action_fts(action_fts) VALUES ('rebuild');
-   DROP INDEX action_by_target; DROP INDEX action_by_updated; DROP INDEX action_by_lead; DROP INDEX change_log_undoes;
-   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board; DROP TABLE rag_word;
-   ALTER TABLE change_log DROP COLUMN os_user; ALTER TABLE change_log DROP COLUMN undoes_change;
-   ALTER TABLE change_log DROP COLUMN prev_hash; ALTER TABLE change_log DROP COLUMN hash;
-   PRAGMA user_version = 1;"
+make_version1 "$DB" || fail "make version 1"
 check_eq "version 1 has no extra fields" "$(q "select count(*) from sqlite_schema where sql like '%extra%'")" "0"
 check_contains "version 1 has no stems" "$(q "select sql from sqlite_schema where name = 'action_fts'")" "tokenize = 'unicode61"
 stems_before=$(q "select count(*) from action_fts where action_fts match 'safeguard'")
