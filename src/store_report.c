@@ -163,10 +163,11 @@ static enum status finish(struct store *s, sqlite3_stmt *st, int step, const cha
 /* ---- RAG counts ------------------------------------------------------------------- */
 
 /* Rows read in group order (column 0 the group's id, 1 its name) into a growing array
- * of structs whose first member is the name (report_counts, report_moves). */
+ * of structs whose first member is the name (report_counts, report_moves); the caller
+ * takes arr and n when the rows end. */
 struct group_rows {
-	void **arr;
-	size_t size, *n, cap;
+	char *arr;
+	size_t size, n, cap;
 	int64_t last;
 };
 
@@ -174,18 +175,19 @@ struct group_rows {
 static void *group_slot(struct group_rows *g, sqlite3_stmt *st)
 {
 	int64_t key = sqlite3_column_int64(st, 0);
-	if (*g->n == 0 || key != g->last) {
-		if (*g->n == g->cap) {
+	if (g->n == 0 || key != g->last) {
+		if (g->n == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 16;
-			*g->arr = xrealloc(*g->arr, g->cap * g->size);
+			g->arr = xrealloc(g->arr, g->cap * g->size);
 		}
-		char *slot = (char *)*g->arr + *g->n * g->size;
+		char *slot = g->arr + g->n * g->size;
 		memset(slot, 0, g->size);
-		*(char **)slot = store_col_dup(st, 1);
-		++*g->n;
+		char *name = store_col_dup(st, 1);
+		memcpy(slot, &name, sizeof name);
+		g->n++;
 		g->last = key;
 	}
-	return (char *)*g->arr + (*g->n - 1) * g->size;
+	return g->arr + (g->n - 1) * g->size;
 }
 
 /* group[0] names the group's id and name columns, group[1] its joins, grouping and
@@ -200,7 +202,7 @@ static enum status gather_counts(struct store *s, const struct filter *f, struct
 	free(after);
 	if (rc != OK)
 		return rc;
-	struct group_rows g = { (void **)out, sizeof **out, n, 0, 0 };
+	struct group_rows g = { NULL, sizeof **out, 0, 0, 0 };
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_counts *c = group_slot(&g, st);
@@ -210,6 +212,8 @@ static enum status gather_counts(struct store *s, const struct filter *f, struct
 		c->total += count;
 		c->overdue += (long)sqlite3_column_int64(st, 4);
 	}
+	*out = (struct report_counts *)(void *)g.arr;
+	*n = g.n;
 	return finish(s, st, step, "counting actions", err);
 }
 
@@ -393,11 +397,12 @@ static enum status gather_moves(struct store *s, const struct filter *f, struct 
 	free(after);
 	if (rc != OK)
 		return rc;
-	struct group_rows g = { (void **)out, sizeof **out, n, 0, 0 };
+	struct group_rows g = { NULL, sizeof **out, 0, 0, 0 };
 	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		moves_add(group_slot(&g, st), st);
-	}
+	*out = (struct report_moves *)(void *)g.arr;
+	*n = g.n;
 	return finish(s, st, step, "comparing with the board", err);
 }
 
