@@ -81,8 +81,9 @@ wait_for "1/9"
 keys n
 wait_for "result 2 of 9"
 keys Enter
-id2=$(screen | sed -n 's/^#\([0-9]*\) · .*/\1/p' | head -1)
-[ -n "$id2" ] || fail "no action in the detail pane"
+pane_id() { screen | sed -n 's/^#\([0-9]*\) · .*/\1/p' | head -1 | grep .; }
+poll pane_id >/dev/null || fail "no action in the detail pane"
+id2=$(pane_id)
 keys n
 wait_for "result 3 of 9"
 wait_gone "#$id2 ·"
