@@ -7,11 +7,8 @@
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 struct import_args {
 	struct import_opts o;
@@ -22,34 +19,6 @@ struct import_args {
 	int nfiles;
 	char as_at[11];
 };
-
-/* Remove a database file and its companions. */
-static void remove_db(const char *path)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
-		char *p = xasprintf("%s%s", path, suffix[i]);
-		unlink(p);
-		free(p);
-	}
-}
-
-/* Replace every from in msg (of size n) by to, as far as it fits. */
-static void name_replace(char *msg, size_t n, const char *from, const char *to)
-{
-	struct buf b = {0};
-	size_t lf = strlen(from);
-	for (const char *p = msg; *p;) {
-		if (lf && strncmp(p, from, lf) == 0) {
-			buf_adds(&b, to);
-			p += lf;
-		} else {
-			buf_addc(&b, *p++);
-		}
-	}
-	snprintf(msg, n, "%s", b.s ? b.s : "");
-	buf_free(&b);
-}
 
 /* --map 'HEADER=FIELD': split at the last '=' (a header may hold one, a field never). */
 static int parse_map(const char *arg, struct import_args *a)
@@ -139,19 +108,19 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	return a->nfiles ? 0 : cli_usage("import", "no files to import");
 }
 
-/* Import into the database at path; bulk: path is a new private file. */
-static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
+/* Import into c->db.  A first import builds the database where no one sees it, and it
+ * appears only complete (store_opts.build_private); a dry run without a database works
+ * in an empty one that is never saved. */
+static int run(struct cli *c, struct import_args *a)
 {
-	const char *db = c->db;
-	c->db = path;
 	struct store_opts so = { .read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
-	                         .source = SOURCE_IMPORT, .create = !a->o.dry_run, .bulk = bulk,
+	                         .source = SOURCE_IMPORT, .create = !a->o.dry_run,
 	                         .adopt = !a->o.dry_run,      /* a dry run makes no file a database */
+	                         .build_private = !a->o.dry_run, .scratch = a->o.dry_run,
 	                         .on_wait = cli_wait_message };
 	struct store *s;
 	struct err e = {0};
-	enum status st = store_open(path, &so, &s, &e);
-	c->db = db;
+	enum status st = store_open(c->db, &so, &s, &e);
 	if (st == OK && store_notice(s)) {
 		char *shown = text_visible(store_notice(s), ' ');
 		fprintf(a->o.out, "%s\n", shown);
@@ -159,41 +128,17 @@ static int run(struct cli *c, const char *path, int bulk, struct import_args *a)
 	}
 	if (st == OK) {
 		st = import_files(s, a->files, a->reviews, a->nfiles, &a->o, NULL, &e);
-		if (st == OK && bulk)
-			st = store_bulk_finish(s, &e);
-		store_close(s);
+		if (st == OK)
+			st = store_publish(s, &e);
+		else
+			store_close(s);
 	}
 	if (st == OK)
 		return 0;
-	if (bulk)        /* the private file's name means nothing to the user: say the database's */
-		name_replace(e.msg, sizeof e.msg, path, db);
 	char *msg = text_visible(e.msg, ' ');
 	fprintf(stderr, "ragtrack: %s (nothing was imported)\n", msg);
 	free(msg);
 	return status_exit(st);
-}
-
-/* A first import builds the database in a private file beside it and links it into
- * place when complete: nothing half-built is ever visible, and with nobody else to see
- * it the build can skip the journal.  link() refuses if a database appeared meanwhile. */
-static int run_new(struct cli *c, struct import_args *a)
-{
-	char *tmp = NULL;
-	int fd = util_tmp_create(c->db, &tmp);    /* the one scheme: .DB.PID-XXXXXX */
-	if (fd < 0) {
-		fprintf(stderr, "ragtrack: %s: cannot create: %s\n", c->db, strerror(errno));
-		return status_exit(ERR_IO);
-	}
-	fchmod(fd, 0660);
-	close(fd);
-	int rc = run(c, tmp, 1, a);
-	if (rc == 0 && link(tmp, c->db) != 0) {
-		fprintf(stderr, "ragtrack: %s: %s (nothing was imported)\n", c->db, strerror(errno));
-		rc = status_exit(ERR_IO);
-	}
-	remove_db(tmp);
-	free(tmp);
-	return rc;
 }
 
 static void import_help(void)
@@ -219,17 +164,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	}
 	struct import_args a = {0};
 	int rc = parse_args(argc, argv, &a);
-	if (rc == 0) {
-		if (!c->read_only && !a.o.dry_run)
-			util_tmp_sweep(c->db);        /* what killed first imports left beside it */
-		int existed = access(c->db, F_OK) == 0;
-		if (a.o.dry_run && !existed)
-			rc = run(c, ":memory:", 0, &a);
-		else if (!existed && !c->read_only)
-			rc = run_new(c, &a);
-		else
-			rc = run(c, c->db, 0, &a);
-	}
+	if (rc == 0)
+		rc = run(c, &a);
 	for (size_t i = 0; i < a.o.nmap; i++)
 		free((char *)a.map[i].header);
 	free(a.map);

@@ -1,5 +1,10 @@
 /* store: opening, creating and upgrading the database, and the helpers the other
- * store files share.  See docs/design.md for the schema's reasoning. */
+ * store files share.  See docs/design.md for the schema's reasoning.
+ *
+ * The database is one SQLite file in WAL mode, with its -wal and -shm beside it; the
+ * schema's version is its PRAGMA user_version.  A first build fills a private file
+ * without a journal and is linked into place (store_open_private, store_publish).
+ * Nothing of this shows in store.h: callers name a database and get a store. */
 #include "store_int.h"
 #include "ragtrack/util.h"
 
@@ -161,7 +166,7 @@ static void import_flock(struct store *s, int on);
 
 enum status store_begin(struct store *s, struct err *err)
 {
-	if (!s->write_checked && !s->bulk && strcmp(s->path, ":memory:") != 0) {
+	if (!s->write_checked && !s->bulk && strcmp(s->file, ":memory:") != 0) {
 		s->write_checked = 1;          /* once per open: before the first write */
 		enum status st = store_check_for_writes(s, err);
 		if (st != OK)
@@ -234,7 +239,7 @@ static void import_flock(struct store *s, int on)
 {
 	if (s->source != SOURCE_IMPORT || s->bulk)
 		return;
-	int fd = import_lock_fd(s->path);
+	int fd = import_lock_fd(s->file);
 	if (fd >= 0)
 		flock(fd, on ? LOCK_EX | LOCK_NB : LOCK_UN);
 }
@@ -242,7 +247,7 @@ static void import_flock(struct store *s, int on)
 /* The waiter's side: is an import holding the database now? */
 static int import_running(struct store *s)
 {
-	int fd = import_lock_fd(s->path);
+	int fd = import_lock_fd(s->file);
 	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) == 0) {
 		if (fd >= 0)
 			flock(fd, LOCK_UN);
@@ -618,7 +623,7 @@ static enum status store_open_read_only(struct store *s, struct err *err)
 	if (rc != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
 		return OK;
 	struct stat wal;
-	char *walpath = xasprintf("%s-wal", s->path);
+	char *walpath = xasprintf("%s-wal", s->file);
 	int has_wal = stat(walpath, &wal) == 0 && wal.st_size > 0;
 	free(walpath);
 	if (has_wal)         /* committed changes in the WAL that an immutable read would miss */
@@ -626,7 +631,7 @@ static enum status store_open_read_only(struct store *s, struct err *err)
 		               "is not writable for the -shm file SQLite needs (ask its owner to open it once)", s->path);
 	sqlite3_close_v2(s->db);
 	s->db = NULL;
-	char *uri = immutable_uri(s->path);
+	char *uri = immutable_uri(s->file);
 	enum status st = OK;
 	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
@@ -704,35 +709,33 @@ static enum status store_check_for_writes(struct store *s, struct err *err)
 		return err_set(err, ERR_DB, "%s: the database is damaged: the change log's guard triggers are missing "
 		               "(ragtrack check says more); nothing was changed", s->path);
 	struct stat db, wal;
-	char *walpath = xasprintf("%s-wal", s->path);
+	char *walpath = xasprintf("%s-wal", s->file);
 	int has_wal = stat(walpath, &wal) == 0 && wal.st_size > 0;
 	free(walpath);
 	int64_t pages = store_scalar(s, "PRAGMA page_count", 0, 0);
 	int64_t size = store_scalar(s, "PRAGMA page_size", 0, 0);
-	if (!has_wal && stat(s->path, &db) == 0 && pages * size > (int64_t)db.st_size)
+	if (!has_wal && stat(s->file, &db) == 0 && pages * size > (int64_t)db.st_size)
 		return err_set(err, ERR_DB, "%s: the database is damaged: the file is shorter than its header says "
 		               "(%lld of %lld bytes; ragtrack check says more); nothing was changed", s->path,
 		               (long long)db.st_size, (long long)(pages * size));
 	return OK;
 }
 
-enum status store_open(const char *path, const struct store_opts *o, struct store **out,
-                       struct err *err)
+/* Open the database named path in file (the same but for a private build or a scratch
+ * database); bulk: file is a private build's, filled without a journal. */
+static enum status store_open_file(const char *path, const char *file, const struct store_opts *o, int bulk,
+                                   struct store **out, struct err *err)
 {
-	static const struct store_opts defaults = { .source = SOURCE_CLI, .create = 1 };
-	if (!o)
-		o = &defaults;
-	*out = NULL;
-	int memory = strcmp(path, ":memory:") == 0;
+	int memory = strcmp(file, ":memory:") == 0;
 	char notice[512] = "";
-	if (!memory && access(path, F_OK) != 0) {
+	if (!memory && access(file, F_OK) != 0) {
 		if (!o->create || o->read_only)
 			return err_set(err, ERR_NOT_FOUND, "%s: no such database (ragtrack import FILE... creates one)", path);
-		enum status st = store_create_file(path, err);
+		enum status st = store_create_file(file, err);
 		if (st != OK)
 			return st;
 	} else if (!memory) {
-		enum status st = store_empty_file(path, o, notice, sizeof notice, err);
+		enum status st = store_empty_file(file, o, notice, sizeof notice, err);
 		if (st != OK)
 			return st;
 	}
@@ -742,17 +745,18 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	struct store *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
+	s->file = xstrdup(file);
 	s->read_only = o->read_only;
 	s->user = xstrdup(util_user(o->user));
 	s->os_user = xstrdup(util_os_user());
 	s->source = o->source;
-	s->bulk = o->bulk;
+	s->bulk = bulk;
 	s->seen_version = -1;
 	s->on_wait = o->on_wait;
 	s->wait_ctx = o->wait_ctx;
 	int flags = o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum status st = OK;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(file, &s->db, flags, NULL) != SQLITE_OK)
 		st = store_fail(s, err, "cannot open");
 	if (s->db)
 		sqlite3_busy_timeout(s->db, 10000);   /* the probe below reads: it waits its turn too */
@@ -764,7 +768,7 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 		st = err_set(err, ERR_READ_ONLY, "%s: cannot be opened for writing (the file or its folder is not writable "
 		             "for you); ragtrack --read-only reads it", path);
 	if (st == OK)
-		st = store_configure(s, o->bulk, err);
+		st = store_configure(s, bulk, err);
 	if (st == OK)
 		st = store_upgrade(s, err);
 	if (st == OK && notice[0])
@@ -777,6 +781,55 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	}
 	*out = s;
 	return OK;
+}
+
+/* A database file and the companions SQLite may leave beside it. */
+static void store_remove_files(const char *file)
+{
+	static const char *const side[] = { "", "-journal", "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
+		char *p = xasprintf("%s%s", file, side[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* A first build (store_opts.build_private) fills util_tmp_create's private file beside
+ * path, with no journal and no syncs since no one else can see it, and store_publish
+ * links it into place only when complete: nothing half-built is ever visible, and
+ * link() refuses if a database appeared at path meanwhile.  What killed builds left
+ * beside path goes first. */
+static enum status store_open_private(const char *path, const struct store_opts *o, struct store **out,
+                                      struct err *err)
+{
+	char *tmp = NULL;
+	int fd = util_tmp_create(path, &tmp);
+	if (fd < 0)
+		return err_set(err, ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+	fchmod(fd, 0660);          /* as every database file: SQLite gives the mode to its -wal */
+	close(fd);
+	enum status st = store_open_file(path, tmp, o, 1, out, err);
+	if (st != OK)
+		store_remove_files(tmp);
+	free(tmp);
+	return st;
+}
+
+enum status store_open(const char *path, const struct store_opts *o, struct store **out,
+                       struct err *err)
+{
+	static const struct store_opts defaults = { .source = SOURCE_CLI, .create = 1 };
+	if (!o)
+		o = &defaults;
+	*out = NULL;
+	if (o->build_private && o->create && !o->read_only)
+		util_tmp_sweep(path);
+	int missing = strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0;
+	if (missing && o->scratch)
+		return store_open_file(path, ":memory:", o, 0, out, err);
+	if (missing && o->build_private && o->create && !o->read_only)
+		return store_open_private(path, o, out, err);
+	return store_open_file(path, path, o, 0, out, err);
 }
 
 void store_cache_clear(struct store *s)
@@ -792,10 +845,9 @@ void store_cache_clear(struct store *s)
 	memset(&s->cache, 0, sizeof s->cache);
 }
 
-void store_close(struct store *s)
+/* Close s and free it, leaving its files. */
+static void store_free(struct store *s)
 {
-	if (!s)
-		return;
 	store_rollback(s);
 	store_cache_clear(s);
 	store_window_free(s);
@@ -803,6 +855,7 @@ void store_close(struct store *s)
 		sqlite3_finalize(s->log_stmt[i]);
 	sqlite3_close_v2(s->db);
 	free(s->path);
+	free(s->file);
 	free(s->user);
 	free(s->os_user);
 	free(s->lens_name);
@@ -810,11 +863,23 @@ void store_close(struct store *s)
 	free(s);
 }
 
-enum status store_bulk_finish(struct store *s, struct err *err)
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	char *discard = s->bulk ? xstrdup(s->file) : NULL;    /* an unpublished build */
+	store_free(s);
+	if (discard)
+		store_remove_files(discard);
+	free(discard);
+}
+
+/* End bulk mode: switch the file to WAL and sync it, so it can be linked into place. */
+static enum status store_bulk_finish(struct store *s, struct err *err)
 {
 	enum status st = store_exec(s, "PRAGMA synchronous = FULL; PRAGMA locking_mode = NORMAL;"
 	                               " PRAGMA journal_mode = WAL", err);
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(s->file, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (st == OK && fsync(fd) != 0)
 			st = err_set(err, ERR_IO, "%s: %s", s->path, strerror(errno));
@@ -823,9 +888,27 @@ enum status store_bulk_finish(struct store *s, struct err *err)
 	return st;
 }
 
-const char *store_path(const struct store *s)
+enum status store_publish(struct store *s, struct err *err)
 {
-	return s->path;
+	if (!s->bulk) {
+		store_close(s);
+		return OK;
+	}
+	enum status st = store_bulk_finish(s, err);
+	char *file = xstrdup(s->file), *path = xstrdup(s->path);
+	store_free(s);
+	if (st == OK && link(file, path) != 0)
+		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
+	store_remove_files(file);       /* its name: the database is the link now */
+	free(file);
+	free(path);
+	return st;
+}
+
+const char *store_display_name(const struct store *s)
+{
+	const char *slash = strrchr(s->path, '/');
+	return slash ? slash + 1 : s->path;
 }
 
 int store_read_only(const struct store *s)
@@ -862,7 +945,7 @@ static int same_place(const char *a, const char *b)
 
 int store_owns_path(const struct store *s, const char *path)
 {
-	if (strcmp(s->path, ":memory:") == 0)
+	if (strcmp(s->file, ":memory:") == 0)
 		return 0;
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	struct stat a, b;
@@ -870,7 +953,7 @@ int store_owns_path(const struct store *s, const char *path)
 	char *real = realpath(path, NULL);         /* where a link (or a link's folder) leads */
 	int owns = 0;
 	for (size_t i = 0; !owns && i < sizeof suffix / sizeof *suffix; i++) {
-		char *p = xasprintf("%s%s", s->path, suffix[i]);
+		char *p = xasprintf("%s%s", s->file, suffix[i]);
 		owns = (exists && stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) ||
 		       same_place(path, p) || (real && same_place(real, p));
 		free(p);
@@ -1048,14 +1131,8 @@ enum status store_backup(struct store *s, const char *path, struct err *err)
 	}
 	if (st == OK && rename(tmp, path) != 0)
 		st = err_set(err, ERR_IO, "%s: %s", path, strerror(errno));
-	if (st != OK) {
-		static const char *const side[] = { "", "-journal", "-wal", "-shm" };
-		for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
-			char *p = xasprintf("%s%s", tmp, side[i]);
-			unlink(p);
-			free(p);
-		}
-	}
+	if (st != OK)
+		store_remove_files(tmp);
 	free(tmp);
 	return st;
 }

@@ -258,7 +258,7 @@ enum status store_import_begin(struct store *s, struct err *err)
 		sqlite3_finalize(q);
 	}
 	if (s->bulk && s->max_before == 0 && !one_thread())
-		s->side = fts_side_start(s->db, s->path);
+		s->side = fts_side_start(s->db, s->file);
 	if (s->max_before == 0)
 		s->tally = xcalloc(1, sizeof *s->tally);
 	match_free(s->match);

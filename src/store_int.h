@@ -35,7 +35,9 @@ struct window_cache {
 
 struct store {
 	sqlite3 *db;
-	char *path;
+	char *path;                /* the database as named: what messages and store_display_name say */
+	char *file;                /* the file SQLite has open: path, or a private build's
+	                            * temporary file, or ":memory:" for a scratch database */
 	int read_only;
 	char *user;
 	char *os_user;             /* the account running the program (util_os_user) */
@@ -60,7 +62,8 @@ struct store {
 	sqlite3_stmt *import_stmt[32];
 	struct fts_side *side;     /* first import: the index built alongside (or NULL) */
 	int side_attached;         /* its file is attached as fts_side until commit */
-	int bulk;                  /* a new private file without a journal (cmd_import.c) */
+	int bulk;                  /* a private build not yet published: no journal, and
+	                            * store_close removes the file (store_open_private) */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;

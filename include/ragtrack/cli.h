@@ -40,6 +40,10 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
 
+/* The whole command line: global options, then the command named (the browser when
+ * none is).  Returns the process exit status.  The caller sets the locale first. */
+int cli_main(int argc, char **argv);
+
 /* Open the database for a command: create when allowed, honouring --read-only and
  * --as-agency.  Prints the error and returns NULL on failure, c->status then holding
  * the exit status to return. */
@@ -51,9 +55,9 @@ int cli_wait_message(void *ctx, const char *message, int first);
 int cli_fail(const struct err *e);
 /* Print a usage error for a command and return the usage exit status. */
 int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Is argv[i] "--help" / "-h"?  Then print the command's help and return 1. */
+/* Is argv[i] "--help" / "-h"?  Then print the command's usage line and summary (from
+ * its CLI_COMMANDS row) and return 1; the command prints its details after it. */
 int cli_help_requested(int argc, char **argv);
-void cli_command_help(FILE *out, const char *command);
 
 /* Parse the filter options among argv into f, leaving the rest in argv (compacted; the
  * new argc is returned), or -1 after printing an error (cli_last_status() gives the

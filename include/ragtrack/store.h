@@ -1,5 +1,7 @@
-/* store: the SQLite database.  The only module that speaks SQL; every other layer
- * calls these functions.  One transaction per user action or per import. */
+/* store: the database of reviews, actions and their change log.  The only module that
+ * speaks SQL; every other layer calls these functions and never assumes what holds
+ * the data (src/store.c says how: an SQLite file).  One transaction per user action
+ * or per import. */
 #ifndef RAGTRACK_STORE_H
 #define RAGTRACK_STORE_H
 
@@ -26,44 +28,56 @@ struct store_opts {
 	const char *as_agency;    /* agency lens: only this agency's actions, edits elsewhere refused */
 	const char *user;         /* who is acting (change log); NULL = $USER */
 	enum store_source source;
-	int create;               /* create the file when missing (else ERR_NOT_FOUND); an
+	int create;               /* create the database when missing (else ERR_NOT_FOUND); an
 	                           * existing empty file is then made one (mode 0660) */
 	int adopt;                /* add ragtrack's tables to another program's database (an
 	                           * explicit import); otherwise such a file is refused */
 	store_wait_fn on_wait;    /* told while waiting for the write lock (may be NULL) */
 	void *wait_ctx;
-	int bulk;                 /* a brand-new file no one else sees yet: no journal and no
-	                           * syncs while it fills; store_bulk_finish makes it a normal
-	                           * database.  On failure the caller deletes the file. */
+	int build_private;        /* with create, not read-only: a database that does not exist
+	                           * yet is built where no one sees it, quickly since no one can
+	                           * wait on it, and appears complete at store_publish (or never:
+	                           * store_close discards it).  A first import's. */
+	int scratch;              /* a database that does not exist is opened empty and never
+	                           * saved anywhere (a dry run's); an existing one opens as usual */
 };
 
 /* Open (and create or upgrade) the database at path.  New files are created with mode
- * 0660.  *out is freed by store_close.  Errors: ERR_NOT_FOUND, ERR_DB, ERR_SCHEMA (a
- * newer schema than this program knows, another program's database, an empty file
- * without o->create), ERR_FULL. */
+ * 0660.  *out is freed by store_close or store_publish.  Errors: ERR_NOT_FOUND, ERR_DB,
+ * ERR_SCHEMA (a newer schema than this program knows, another program's database, an
+ * empty file without o->create), ERR_FULL, ERR_IO (a private build cannot be made).
+ * Messages name path, also while a private build fills. */
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err);
+/* Close s and free it.  A private build not yet published is discarded: nothing of it
+ * remains. */
 void store_close(struct store *s);
+/* Close s and free it, first putting a private build (store_opts.build_private) in
+ * place, complete and synced: ERR_IO, and the build discarded, when it cannot be (a
+ * database appeared at its path meanwhile).  Any other store is simply closed (OK). */
+enum status store_publish(struct store *s, struct err *err);
 /* Replace the wait callback of store_opts (the browser shows the message itself). */
 void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
-/* End bulk mode: switch the file to WAL and sync it, so it can be renamed into place. */
-enum status store_bulk_finish(struct store *s, struct err *err);
-/* The schema version this program writes (PRAGMA user_version). */
+/* The version of the schema this program writes (what --version prints). */
 int store_schema_version(void);
-const char *store_path(const struct store *s);
+/* A short name for the database, for a title (the browser's top bar): a file's name
+ * without its folder.  Never holds a password.  Owned by s. */
+const char *store_display_name(const struct store *s);
 int store_read_only(const struct store *s);
 /* The lens agency's canonical name, or NULL. */
 const char *store_lens(const struct store *s);
 /* What opening did that the user should be told (an empty file's mode fixed, ragtrack's
  * tables added to another program's database), or NULL.  Owned by s. */
 const char *store_notice(const struct store *s);
-/* Is path one of s's own files: the database, its -wal, -shm or -journal, compared by
- * device and inode with links followed (and by folder and name when it does not exist
- * yet)?  Writers of files ask before writing (see writeguard.h). */
+/* Is path one of s's own files: the database's file or one the store keeps beside it,
+ * compared by device and inode with links followed (and by folder and name when it
+ * does not exist yet)?  0 for a database held in no file.  Writers of files ask before
+ * writing (see writeguard.h). */
 int store_owns_path(const struct store *s, const char *path);
-/* Is the file at path a database with ragtrack's tables?  Read without locks and
- * without creating any file, so only the main file is read: ask when no -wal beside it
- * holds changes (writeguard_check_backup does).  0 when it cannot be read. */
+/* Is the file at path a database file with ragtrack's tables (what store_backup
+ * writes)?  Read without locks and without creating any file, so only that one file is
+ * read: ask of a file no program is changing (writeguard_check_backup checks first).
+ * 0 when it cannot be read. */
 int store_file_is_ragtrack(const char *path);
 
 /* ---- one flat action, as spreadsheets, export and views see it ---------------- */
@@ -347,20 +361,21 @@ typedef int (*store_agency_fn)(const struct agency_info *a, void *ctx);
 enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err);
 
 /* ---- long queries and other writers ------------------------------------------------ */
-/* Called now and then (every few thousand SQLite steps) while a query runs: returning
+/* Called now and then (every few thousand steps of the query) while a query runs: returning
  * non-zero stops it, and the store call fails with ERR_CANCELLED.  fn NULL: never. */
 typedef int (*store_cancel_fn)(void *ctx);
 void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx);
 /* *changed = 1 when another connection (another process) committed a change since the
- * last call (SQLite's data_version; this handle's own writes do not count).  The first
- * call only notes where the database stands. */
+ * last call (this handle's own writes do not count).  The first call only notes where
+ * the database stands. */
 enum status store_changed_by_others(struct store *s, int *changed, struct err *err);
 
 /* ---- maintenance --------------------------------------------------------------- */
-/* Online consistent copy to path (SQLite backup API), checked, then renamed over path.
- * Callers first ask writeguard_check_backup whether path may be replaced; the store's
- * own files are refused here too.  No journal, and a private temporary file
- * (util_tmp_create): a killed backup leaves only a hidden file the next one removes. */
+/* A consistent copy of the database to the file path while others keep working,
+ * checked, then renamed over path.  Callers first ask writeguard_check_backup whether
+ * path may be replaced; the store's own files are refused here too.  The copy fills a
+ * private temporary file beside path (util_tmp_create, as every writer's): a killed
+ * backup leaves only a hidden file the next one removes. */
 enum status store_backup(struct store *s, const char *path, struct err *err);
 /* Integrity and foreign-key checks; report gets a readable summary the caller frees. */
 enum status store_check(struct store *s, char **report, struct err *err);
@@ -396,9 +411,9 @@ enum status store_group_counts(struct store *s, const struct filter *f, enum sto
                                store_group_fn fn, void *ctx, struct err *err);
 
 /* Plans: while on, every statement the store's reads prepare (lists, windows, counts,
- * positions) also has its EXPLAIN QUERY PLAN appended to a text store_plans returns
- * (owned by the store, valid until the next call here); turning it on clears it.  For
- * tests that check the reads seek rather than scan. */
+ * positions) also has its query plan, in the engine's words, appended to a text
+ * store_plans returns (owned by the store, valid until the next call here); turning it
+ * on clears it.  For tests that check the reads seek rather than scan. */
 void store_plans_record(struct store *s, int on);
 const char *store_plans(const struct store *s);
 

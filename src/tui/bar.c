@@ -53,9 +53,7 @@ static void chips_draw(const struct tui *t, int y, int x)
 static char *top_words(const struct tui *t)
 {
 	struct buf b = {0};
-	const char *path = store_path(t->s);
-	const char *slash = strrchr(path, '/');
-	buf_printf(&b, " %s", slash ? slash + 1 : path);
+	buf_printf(&b, " %s", store_display_name(t->s));
 	if (store_lens(t->s))
 		buf_printf(&b, " · as %s", store_lens(t->s));
 	if (store_read_only(t->s))

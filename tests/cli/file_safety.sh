@@ -184,6 +184,24 @@ if unshare -rm true 2>/dev/null; then
 		check_not_contains "full disk: the database sound after" "$(cat "$T/full.err")" "check failed"
 	fi
 fi
+# a first import onto a full disk: the error names the database, not the private file
+# the store built it in, and nothing is left in the folder
+mkdir "$T/full-new"
+if unshare -rm true 2>/dev/null; then
+	unshare -rm bash -c '
+		mount -t tmpfs -o size=200k none "$1" || exit 77
+		"$2" --db "$1/new.db" import "$3" >/dev/null 2>"$4/full-new.err"
+		echo "exit $?" >>"$4/full-new.err"
+		ls -A "$1" >"$4/full-new.ls"
+	' _ "$T/full-new" "$RT" "$ROOT/data/child-l.csv" "$T"
+	if [ $? != 77 ]; then
+		check_contains "full disk, first import: names the database" "$(cat "$T/full-new.err")" \
+			"ragtrack: $T/full-new/new.db: disk is full"
+		check_not_contains "full disk, first import: not the private file" "$(cat "$T/full-new.err")" ".new.db."
+		check_contains "full disk, first import: exit" "$(cat "$T/full-new.err")" "exit 3"
+		check_eq "full disk, first import: nothing left" "$(cat "$T/full-new.ls")" ""
+	fi
+fi
 check_status "export to a full device" 3 rt export -o /dev/full
 check_contains "full device: said" "$(cat "$T/err")" "/dev/full: disk is full"
 # a damaged database: the first write refuses

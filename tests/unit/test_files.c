@@ -1,9 +1,11 @@
 /* Unit tests: the temporary-file scheme every writer shares (util_tmp_create,
- * util_tmp_sweep), the SQLite header test, and the store's own-files test. */
+ * util_tmp_sweep), the SQLite header test, the store's own-files test, and a first
+ * build's private file (store_opts.build_private, store_publish, store_opts.scratch). */
 #include "check.h"
 #include "ragtrack/store.h"
 #include "ragtrack/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -140,6 +142,84 @@ static void test_is_sqlite(void)
 	free(path);
 }
 
+/* The names in folder, sorted, space-separated (a private build's hidden one shown as
+ * ".NAME.tmp"), for comparing. */
+static char *listing(const char *folder)
+{
+	struct dirent **names;
+	int n = scandir(folder, &names, NULL, alphasort);
+	struct buf b = {0};
+	buf_adds(&b, "");
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+			const char *pid = name[0] == '.' ? strchr(name + 1, '.') : NULL;
+			pid = pid ? strchr(pid + 1, '.') : NULL;       /* .new.db.PID-XXXXXX */
+			if (pid)
+				buf_printf(&b, "%s%.*s.tmp", b.len ? " " : "", (int)(pid - name), name);
+			else
+				buf_printf(&b, "%s%s", b.len ? " " : "", name);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return buf_steal(&b);
+}
+
+#define CHECK_LISTING(folder, want) do { \
+	char *l_ = listing(folder); \
+	CHECK_STR(l_, want); \
+	free(l_); \
+} while (0)
+
+static void test_private_build(void)
+{
+	char *sub = in_dir("build"), *path = in_dir("build/new.db"), *gone = in_dir("build/gone.db");
+	char *race = in_dir("build/race.db"), *dry = in_dir("build/dry.db");
+	CHECK(mkdir(sub, 0700) == 0);
+	struct store_opts o = { .source = SOURCE_IMPORT, .create = 1, .build_private = 1, .user = "unit" };
+	struct store *s;
+	struct err e = {0};
+	CHECK_INT(store_open(path, &o, &s, &e), OK);
+	CHECK_STR(store_display_name(s), "new.db");
+	CHECK_LISTING(sub, ".new.db.tmp");                 /* unseen until published */
+	CHECK_INT(store_publish(s, &e), OK);
+	CHECK_LISTING(sub, "new.db");                      /* in place, nothing beside it */
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0660);
+	CHECK(store_file_is_ragtrack(path));
+	/* an existing database opens in place, and publishing it only closes it */
+	CHECK_INT(store_open(path, &o, &s, &e), OK);
+	CHECK_INT(store_publish(s, &e), OK);
+	CHECK_LISTING(sub, "new.db");
+	/* closed unpublished: nothing remains */
+	CHECK_INT(store_open(gone, &o, &s, &e), OK);
+	store_close(s);
+	CHECK_LISTING(sub, "new.db");
+	/* a file that appeared at the path meanwhile is never replaced */
+	CHECK_INT(store_open(race, &o, &s, &e), OK);
+	write_file(race, "someone else's");
+	CHECK_INT(store_publish(s, &e), ERR_IO);
+	CHECK(strstr(e.msg, race) != NULL);
+	CHECK_LISTING(sub, "new.db race.db");
+	CHECK(stat(race, &st) == 0 && st.st_size == 14);       /* untouched */
+	/* a scratch database (a dry run without one) leaves no file */
+	struct store_opts so = { .source = SOURCE_IMPORT, .scratch = 1, .user = "unit" };
+	CHECK_INT(store_open(dry, &so, &s, &e), OK);
+	CHECK_STR(store_display_name(s), "dry.db");
+	store_close(s);
+	CHECK_LISTING(sub, "new.db race.db");
+	/* without either, a missing database is not found and nothing is made */
+	so.scratch = 0;
+	CHECK_INT(store_open(dry, &so, &s, &e), ERR_NOT_FOUND);
+	CHECK_LISTING(sub, "new.db race.db");
+	free(sub);
+	free(path);
+	free(gone);
+	free(race);
+	free(dry);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -147,6 +227,7 @@ int main(void)
 	test_tmp_create();
 	test_tmp_sweep();
 	test_is_sqlite();
+	test_private_build();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
