@@ -141,7 +141,8 @@ static int list_add(struct list *l, enum list_column c, const char *extra, int n
 {
 	if (l->ncols == LIST_MAX)
 		return cli_usage("list", "--columns: at most %d columns", LIST_MAX);
-	l->field[l->ncols] = (struct field_column){ extra ? NULL : &FIELDS[COLUMN[c].field], extra ? xstrdup(extra) : NULL, nth };
+	const struct field *def = extra ? NULL : &FIELDS[COLUMN[c].field];
+	l->field[l->ncols] = (struct field_column){ def, extra ? xstrdup(extra) : NULL, nth };
 	l->names[l->ncols] = field_column_name(&l->field[l->ncols], 1);
 	l->title[l->ncols] = extra ? output_oneline(extra) : column_title(c);
 	l->cols[l->ncols++] = c;
