@@ -7,6 +7,7 @@
  * once to print, so memory does not grow with the database and the layout fits the
  * widest cell actually shown.  The ID is always the first column, in every format. */
 #include "ragtrack/cli.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/output.h"
 #include "ragtrack/util.h"
 
@@ -15,29 +16,30 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* X(ID, "name for --columns, CSV/TSV header and JSON key", "table title",
- *   min, cap, flex, right) -- min/cap/flex as struct output_column. */
+/* X(ID, field, min, cap, flex, right) -- the field's key names the column for
+ * --columns and heads it in CSV/TSV and JSON (upper case in the table); min/cap/flex
+ * as struct output_column.  In the order --help lists them. */
 #define LIST_COLUMNS(X) \
-	X(LC_ID,          "id",          "ID",         99,  0, 0, 1) \
-	X(LC_RAG,         "rag",         "RAG",         3,  0, 0, 0) \
-	X(LC_REVIEW,      "review",      "REVIEW",      6, 16, 0, 0) \
-	X(LC_FINDING,     "finding",     "FINDING",    10,  0, 1, 0) \
-	X(LC_REF,         "ref",         "REF",         3,  6, 0, 0) \
-	X(LC_QUESTION,    "question",    "QUESTION",   10,  0, 1, 0) \
-	X(LC_AGENCY,      "agency",      "AGENCY",      6, 24, 0, 0) \
-	X(LC_RESPONSE,    "response",    "RESPONSE",   10,  0, 1, 0) \
-	X(LC_ACTION,      "action",      "ACTION",     10,  0, 1, 0) \
-	X(LC_TARGET,      "target",      "TARGET",     11, 12, 0, 0) \
-	X(LC_EVIDENCE,    "evidence",    "EVIDENCE",   10,  0, 1, 0) \
-	X(LC_LEAD,        "lead",        "LEAD",        6, 20, 0, 0) \
-	X(LC_CONSTRAINTS, "constraints", "CONSTRAINTS", 10, 0, 1, 0) \
-	X(LC_DESIRED,     "desired",     "DESIRED",    10,  0, 1, 0) \
-	X(LC_UPDATED,     "updated",     "UPDATED",    10,  0, 0, 0) \
-	X(LC_NOTES,       "notes",       "NOTES",       5,  0, 0, 1) \
-	X(LC_WITHDRAWN,   "withdrawn",   "WITHDRAWN",   9,  0, 0, 0)
+	X(LC_ID,          FLD_ID,          99,  0, 0, 1) \
+	X(LC_RAG,         FLD_RAG,          3,  0, 0, 0) \
+	X(LC_REVIEW,      FLD_REVIEW,       6, 16, 0, 0) \
+	X(LC_FINDING,     FLD_FINDING,     10,  0, 1, 0) \
+	X(LC_REF,         FLD_REF,          3,  6, 0, 0) \
+	X(LC_QUESTION,    FLD_QUESTION,    10,  0, 1, 0) \
+	X(LC_AGENCY,      FLD_AGENCY,       6, 24, 0, 0) \
+	X(LC_RESPONSE,    FLD_RESPONSE,    10,  0, 1, 0) \
+	X(LC_ACTION,      FLD_ACTION,      10,  0, 1, 0) \
+	X(LC_TARGET,      FLD_TARGET,      11, 12, 0, 0) \
+	X(LC_EVIDENCE,    FLD_EVIDENCE,    10,  0, 1, 0) \
+	X(LC_LEAD,        FLD_LEAD,         6, 20, 0, 0) \
+	X(LC_CONSTRAINTS, FLD_CONSTRAINTS, 10,  0, 1, 0) \
+	X(LC_DESIRED,     FLD_DESIRED,     10,  0, 1, 0) \
+	X(LC_UPDATED,     FLD_UPDATED,     10,  0, 0, 0) \
+	X(LC_NOTES,       FLD_NOTES,        5,  0, 0, 1) \
+	X(LC_WITHDRAWN,   FLD_WITHDRAWN,    9,  0, 0, 0)
 
 enum list_column {
-#define LC_ENUM(id, name, title, min, cap, flex, right) id,
+#define LC_ENUM(id, field, min, cap, flex, right) id,
 	LIST_COLUMNS(LC_ENUM)
 #undef LC_ENUM
 	LC_COUNT,
@@ -45,13 +47,19 @@ enum list_column {
 };
 
 static const struct {
-	const char *name, *title;
+	enum field_id field;
 	int min, cap, flex, right;
 } COLUMN[LC_COUNT] = {
-#define LC_ROW(id, name, title, min, cap, flex, right) { name, title, min, cap, flex, right },
+#define LC_ROW(id, field, min, cap, flex, right) { field, min, cap, flex, right },
 	LIST_COLUMNS(LC_ROW)
 #undef LC_ROW
 };
+
+/* The name of column c for --columns and the CSV/TSV/JSON headers. */
+static const char *column_name(int c)
+{
+	return FIELDS[COLUMN[c].field].key;
+}
 
 #define DEFAULT_COLUMNS "id,rag,review,ref,agency,target,lead,action"
 #define DEFAULT_WIDTH 100
@@ -65,9 +73,9 @@ struct list {
 	enum list_column cols[LIST_MAX];
 	size_t ncols;
 	const char *names[LIST_MAX];       /* header / JSON keys */
-	char *extra[LIST_MAX];             /* LC_EXTRA: the field's name */
-	int nth[LIST_MAX];                 /* which field of that name */
-	char *extra_title[LIST_MAX];       /* the table's title for it: one safe line */
+	struct field_column field[LIST_MAX];   /* the field, or the extra field by name */
+	char *title[LIST_MAX];             /* the table's: the key in upper case, or the extra
+	                                    * field's name as one safe line */
 	struct output_column layout[LIST_MAX];
 	int width;                         /* table: the terminal's */
 	long rows;
@@ -79,7 +87,7 @@ static void list_help(void)
 {
 	struct buf names = {0}, wrapped = {0};
 	for (int c = 0; c < LC_COUNT; c++)
-		buf_printf(&names, "%s%s", c ? ", " : "", COLUMN[c].name);
+		buf_printf(&names, "%s%s", c ? ", " : "", column_name(c));
 	output_wrap(&wrapped, names.s, 22, 80);
 	printf("\nOptions:\n"
 	       "  --format FORMAT     table (the default), csv, tsv or json\n"
@@ -98,9 +106,19 @@ static void list_help(void)
 static int column_find(const char *name)
 {
 	for (int c = 0; c < LC_COUNT; c++)
-		if (strcasecmp(name, COLUMN[c].name) == 0)
+		if (strcasecmp(name, column_name(c)) == 0)
 			return c;
 	return -1;
+}
+
+/* The table's title of column c: its name in upper case.  Caller frees. */
+static char *column_title(int c)
+{
+	char *t = xstrdup(column_name(c));
+	for (char *p = t; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return t;
 }
 
 /* A header folded for matching what a user typed: lower case, runs of white space one
@@ -123,10 +141,10 @@ static int list_add(struct list *l, enum list_column c, const char *extra, int n
 {
 	if (l->ncols == LIST_MAX)
 		return cli_usage("list", "--columns: at most %d columns", LIST_MAX);
-	l->extra[l->ncols] = extra ? xstrdup(extra) : NULL;
-	l->nth[l->ncols] = nth;
-	l->names[l->ncols] = extra ? l->extra[l->ncols] : COLUMN[c].name;
-	l->extra_title[l->ncols] = extra ? output_oneline(extra) : NULL;
+	const struct field *def = extra ? NULL : &FIELDS[COLUMN[c].field];
+	l->field[l->ncols] = (struct field_column){ def, extra ? xstrdup(extra) : NULL, nth };
+	l->names[l->ncols] = field_column_name(&l->field[l->ncols], 1);
+	l->title[l->ncols] = extra ? output_oneline(extra) : column_title(c);
 	l->cols[l->ncols++] = c;
 	return 0;
 }
@@ -160,7 +178,7 @@ static int no_column(const char *word, const char *extras)
 {
 	struct buf all = {0};
 	for (int k = 0; k < LC_COUNT; k++)
-		buf_printf(&all, "%s%s", k ? ", " : "", COLUMN[k].name);
+		buf_printf(&all, "%s%s", k ? ", " : "", column_name(k));
 	char *shown = text_visible(word, ' ');
 	int rc = cli_usage("list", "--columns: no column '%s'; there are %s, %s%s%s", shown, all.s, EXTRAS,
 	                   *extras ? " and the extra fields " : " (no extra fields in this database)", extras);
@@ -241,50 +259,22 @@ static int overdue(const struct action *a)
 
 /* The text of column c for a: NULL when there is none (JSON null).  tmp holds
  * values made here.  table: the compact forms (RAG letter, "!" for overdue, dates). */
-static const char *column_text(const struct list *l, size_t i, const struct action *a, int table, char tmp[32])
+static const char *column_text(const struct list *l, size_t i, const struct action *a, int table, char tmp[FIELD_TMP])
 {
 	enum list_column c = l->cols[i];
-	switch (c) {
-	case LC_ID:
-		snprintf(tmp, 32, "%lld", (long long)a->id);
+	if (table && c == LC_RAG) {
+		snprintf(tmp, FIELD_TMP, "%c", rag_letter(a->rag));
 		return tmp;
-	case LC_RAG:
-		if (table) {
-			snprintf(tmp, 32, "%c", rag_letter(a->rag));
-			return tmp;
-		}
-		return a->rag == RAG_UNSET ? NULL : rag_name(a->rag);
-	case LC_REVIEW: return a->review;
-	case LC_FINDING: return a->finding;
-	case LC_REF: return a->question_ref;
-	case LC_QUESTION: return a->question;
-	case LC_AGENCY: return a->agency;
-	case LC_RESPONSE: return a->response;
-	case LC_ACTION: return a->text;
-	case LC_WITHDRAWN: return a->withdrawn ? "yes" : "no";
-	case LC_EVIDENCE: return a->evidence;
-	case LC_LEAD: return a->lead;
-	case LC_CONSTRAINTS: return a->constraints;
-	case LC_DESIRED: return a->desired;
-	case LC_TARGET:
-		if (table && overdue(a)) {
-			snprintf(tmp, 32, "!%s", a->target_date);
-			return tmp;
-		}
-		return a->target_date ? a->target_date : str_empty(a->target_raw) ? NULL : a->target_raw;
-	case LC_UPDATED:
-		if (table && a->updated_at) {
-			snprintf(tmp, 32, "%.10s", a->updated_at);
-			return tmp;
-		}
-		return a->updated_at;
-	case LC_NOTES:
-		snprintf(tmp, 32, "%ld", a->nnotes);
-		return tmp;
-	case LC_EXTRA:
-		return action_extra_value(a, l->extra[i], l->nth[i]);
 	}
-	return NULL;
+	if (table && c == LC_TARGET && overdue(a)) {
+		snprintf(tmp, FIELD_TMP, "!%s", a->target_date);
+		return tmp;
+	}
+	if (table && c == LC_UPDATED && a->updated_at) {
+		snprintf(tmp, FIELD_TMP, "%.10s", a->updated_at);
+		return tmp;
+	}
+	return field_column_text(&l->field[i], a, tmp);
 }
 
 /* ---- records: csv, tsv, json -------------------------------------------------------- */
@@ -292,13 +282,11 @@ static const char *column_text(const struct list *l, size_t i, const struct acti
 static int list_record(const struct action *a, void *ctx)
 {
 	struct list *l = ctx;
-	char tmp[32];
+	char tmp[FIELD_TMP];
 	for (size_t i = 0; i < l->ncols; i++) {
-		enum list_column c = l->cols[i];
-		if (c == LC_ID)
-			output_rows_int(&l->w, a->id);
-		else if (c == LC_NOTES)
-			output_rows_int(&l->w, a->nnotes);
+		const struct field *def = l->field[i].def;
+		if (def && (def->flags & FF_NUMBER))
+			output_rows_int(&l->w, field_number(def, a));
 		else
 			output_rows_text(&l->w, column_text(l, i, a, 0, tmp));
 	}
@@ -312,7 +300,7 @@ static int list_record(const struct action *a, void *ctx)
 static int list_measure(const struct action *a, void *ctx)
 {
 	struct list *l = ctx;
-	char tmp[32];
+	char tmp[FIELD_TMP];
 	for (size_t i = 0; i < l->ncols; i++) {
 		struct output_column *col = &l->layout[i];
 		if (col->natural >= l->width)
@@ -349,7 +337,7 @@ static void list_cell(struct list *l, size_t i, const char *text)
 static int list_print(const struct action *a, void *ctx)
 {
 	struct list *l = ctx;
-	char tmp[32];
+	char tmp[FIELD_TMP];
 	for (size_t i = 0; i < l->ncols; i++)
 		list_cell(l, i, column_text(l, i, a, 1, tmp));
 	list_put_line(l);
@@ -362,12 +350,12 @@ static void list_layout(struct list *l)
 	for (size_t i = 0; i < l->ncols; i++) {
 		enum list_column c = l->cols[i];
 		if (c == LC_EXTRA) {          /* free text under its header as written */
-			l->layout[i] = (struct output_column){ .title = l->extra_title[i], .min = 10, .flex = 1 };
-			l->layout[i].natural = text_width(l->extra_title[i]);
+			l->layout[i] = (struct output_column){ .title = l->title[i], .min = 10, .flex = 1 };
+			l->layout[i].natural = text_width(l->title[i]);
 			continue;
 		}
 		l->layout[i] = (struct output_column){
-			.title = COLUMN[c].title, .natural = text_width(COLUMN[c].title),
+			.title = l->title[i], .natural = text_width(l->title[i]),
 			.min = COLUMN[c].min, .cap = COLUMN[c].cap, .flex = COLUMN[c].flex, .right = COLUMN[c].right,
 		};
 	}
@@ -468,10 +456,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "ragtrack: this terminal shows no UTF-8: other characters are shown as ASCII "
 		        "stand-ins (--format csv or json keeps them)\n");
 cleanup:
-	for (size_t i = 0; i < l.ncols; i++) {
-		free(l.extra[i]);
-		free(l.extra_title[i]);
-	}
+	for (size_t i = 0; i < l.ncols; i++)
+		free(l.title[i]);
+	field_columns_free(l.field, l.ncols);
 	buf_free(&l.line);
 	store_close(s);
 	filter_free(&f);

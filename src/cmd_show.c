@@ -5,6 +5,7 @@
  * Everything is wrapped to the terminal's width and passed through text_visible:
  * line breaks in the data stay line breaks, nothing else can reach the terminal raw. */
 #include "ragtrack/cli.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/output.h"
 #include "ragtrack/util.h"
 
@@ -100,39 +101,46 @@ static char *show_target(const struct action *a)
 	return buf_steal(&b);
 }
 
+/* The head lines: where the action sits and its state, each "Label  value". */
+static void show_head(struct show *sh, const struct action *a)
+{
+	struct field_iter it;
+	for (field_iter_init(&it, a, FF_HEAD); field_iter_next(&it);) {
+		char *made = it.def->flags & FF_RAG ? show_rag(a) : it.def->flags & FF_DATE ? show_target(a) : NULL;
+		show_field(sh, it.label, made ? made : it.value);
+		free(made);
+	}
+	if (a->withdrawn)
+		show_field(sh, FIELDS[FLD_WITHDRAWN].label, "yes: no longer in the plan, kept with its history; lists leave it out"
+		                                           " unless --withdrawn or --include-withdrawn (set ID withdrawn=no brings it back)");
+}
+
+/* The long texts, then the extra fields that hold something, under their headers. */
+static void show_texts(struct show *sh, const struct action *a)
+{
+	struct field_iter it;
+	for (field_iter_init(&it, a, FF_LONG | FF_EXTRA); field_iter_next(&it);) {
+		if (it.def) {
+			show_section(sh, it.label, it.value);
+		} else if (!str_empty(it.value)) {   /* else a column of another plan of the review, or empty here */
+			char *heading = output_oneline(it.label);     /* data: made safe, one line */
+			show_section(sh, heading, it.value);
+			free(heading);
+		}
+	}
+}
+
 static void show_action(struct show *sh, const struct action *a)
 {
-	char *title = show_title(a), *rag = show_rag(a), *target = show_target(a);
+	char *title = show_title(a);
 	char *version = xasprintf("%s (version %lld)", a->updated_at ? a->updated_at : "", (long long)a->version);
 	output_wrap(&sh->out, title, 0, sh->width);
 	buf_adds(&sh->out, "\n");
-	show_field(sh, "Review", a->review);
-	show_field(sh, "Finding", a->finding);
-	show_field(sh, "Question", a->question);
-	show_field(sh, "Agency", a->agency);
-	show_field(sh, "RAG", rag);
-	show_field(sh, "Target", target);
-	show_field(sh, "Lead", a->lead);
-	if (a->withdrawn)
-		show_field(sh, "Withdrawn", "yes: no longer in the plan, kept with its history; lists leave it out"
-		                            " unless --withdrawn or --include-withdrawn (set ID withdrawn=no brings it back)");
+	show_head(sh, a);
 	show_field(sh, "Created", a->created_at);
-	show_field(sh, "Updated", version);
-	show_section(sh, "Response", a->response);
-	show_section(sh, "Action", a->text);
-	show_section(sh, "Evidence/Outcome", a->evidence);
-	show_section(sh, "Constraints/Problems", a->constraints);
-	show_section(sh, "Desired Outcome", a->desired);
-	for (size_t i = 0; i < a->nextra; i++) {
-		if (str_empty(a->extra[i].value))
-			continue;            /* a column of another plan of the review, or empty here */
-		char *heading = output_oneline(a->extra[i].name);     /* data: made safe, one line */
-		show_section(sh, heading, a->extra[i].value);
-		free(heading);
-	}
+	show_field(sh, FIELDS[FLD_UPDATED].label, version);
+	show_texts(sh, a);
 	free(title);
-	free(rag);
-	free(target);
 	free(version);
 }
 
@@ -158,14 +166,15 @@ static int show_note(const struct note *n, void *ctx)
 	return 0;
 }
 
-/* Short fields on one line ("rag: Green -> Red"); text fields as was / now. */
+/* Head fields on one line ("rag: Green -> Red"); text fields as was / now. */
 static void show_change_values(struct show *sh, const struct change *c)
 {
-	enum action_field f = field_from_name(c->field);
-	const char *none = f == FIELD_RAG ? "unset" : "(none)";
+	const struct field *f = field_of_edit(field_from_name(c->field));
+	unsigned flags = f ? f->flags : 0;
+	const char *none = flags & FF_RAG ? "unset" : "(none)";
 	const char *old_value = str_empty(c->old_value) ? none : c->old_value;
 	const char *new_value = str_empty(c->new_value) ? none : c->new_value;
-	if (f == FIELD_RAG || f == FIELD_TARGET || f == FIELD_LEAD) {
+	if (flags & FF_HEAD) {
 		char *line = xasprintf("%s: %s -> %s", c->field, old_value, new_value);
 		output_wrap(&sh->history, line, ENTRY, sh->width);
 		free(line);

@@ -7,6 +7,7 @@
 #include "ragtrack/import.h"
 #include "ragtrack/colmap.h"
 #include "ragtrack/csvread.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
@@ -957,12 +958,9 @@ static void build_action(struct importer *im, const struct csv_row *row, struct 
 	a->question = xstrdup(im->question);
 	a->question_ref = xstrdup(im->question_ref);
 	a->agency = !has(im, COL_AGENCY) && !str_empty(im->opts->agency) ? xstrdup(im->opts->agency) : xstrdup(im->agency);
-	a->response = field(im, row, COL_RESPONSE);
-	a->text = field(im, row, COL_ACTION);
-	a->evidence = field(im, row, COL_EVIDENCE);
-	a->lead = field(im, row, COL_LEAD);
-	a->constraints = field(im, row, COL_CONSTRAINTS);
-	a->desired = field(im, row, COL_DESIRED);
+	for (int i = 0; i < FLD_COUNT; i++)      /* the fields read from their cells as text */
+		if (FIELDS[i].flags & FF_CELL)
+			*field_slot(&FIELDS[i], a) = field(im, row, FIELDS[i].col);
 	if (has(im, COL_RAG))
 		read_rag(im, a, cell(im, row, COL_RAG), line);
 	if (has(im, COL_TARGET))

@@ -6,6 +6,7 @@
  * an XML parser), are fitted by display width (text_width), then escaped for the
  * format.  The HTML is also well-formed XML: every tag closed, attributes quoted. */
 #include "ragtrack/report.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/text.h"
 
 #include <ctype.h>
@@ -1182,10 +1183,10 @@ static long days_between(const char *from, const char *to)
 static void list_cols(struct table *t, enum report_list_kind k)
 {
 	item_cols(t);
-	table_col(t, "RAG", COL_RAG, 0, 0);
+	table_col(t, FIELDS[FLD_RAG].label, COL_RAG, 0, 0);
 	if (k == LIST_COMPLETED)
 		table_col(t, "At the board", COL_RAG, 0, 0);
-	table_col(t, "Target", COL_DATE, 12, 24);
+	table_col(t, FIELDS[FLD_TARGET].label, COL_DATE, 12, 24);
 	if (k == LIST_OVERDUE || k == LIST_GREEN_PAST)
 		table_col(t, "Days late", COL_RIGHT, 0, 0);
 	if (k == LIST_SLIPPED) {
@@ -1198,8 +1199,8 @@ static void list_cols(struct table *t, enum report_list_kind k)
 	}
 	if (k == LIST_STALE)
 		table_col(t, "Last change", COL_DATE, 0, 0);
-	table_col(t, "Lead", COL_WRAP, 18, 40);
-	table_col(t, "Action", COL_WRAP, 40, 120);
+	table_col(t, FIELDS[FLD_LEAD].label, COL_WRAP, 18, 40);
+	table_col(t, FIELDS[FLD_ACTION].label, COL_WRAP, 40, 120);
 	if (list_says_why(k))
 		t->detail_head = "Latest note; constraints";
 }

@@ -971,14 +971,9 @@ void action_init(struct action *a)
 
 void action_clear(struct action *a)
 {
-	char **strings[] = {
-		&a->review, &a->board, &a->finding_ref, &a->finding, &a->question_ref, &a->question,
-		&a->agency, &a->response, &a->text, &a->rag_raw, &a->target_date, &a->target_raw,
-		&a->first_target_date, &a->evidence, &a->lead, &a->constraints, &a->desired,
-		&a->created_at, &a->updated_at,
-	};
-	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-		free(*strings[i]);
+#define FREE_STRING(m) free(a->m);
+	ACTION_STRINGS(FREE_STRING)
+#undef FREE_STRING
 	free(a->extra);
 	action_init(a);
 }

@@ -1313,14 +1313,9 @@ enum status store_position(struct store *s, const struct filter *f, int64_t id, 
 static void action_copy(struct action *dst, const struct action *src)
 {
 	*dst = *src;
-	char **strings[] = {
-		&dst->review, &dst->board, &dst->finding_ref, &dst->finding, &dst->question_ref, &dst->question,
-		&dst->agency, &dst->response, &dst->text, &dst->rag_raw, &dst->target_date, &dst->target_raw,
-		&dst->first_target_date, &dst->evidence, &dst->lead, &dst->constraints, &dst->desired,
-		&dst->created_at, &dst->updated_at,
-	};
-	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-		*strings[i] = xstrdup(*strings[i]);
+#define DUP_STRING(m) dst->m = xstrdup(src->m);
+	ACTION_STRINGS(DUP_STRING)
+#undef DUP_STRING
 	dst->extra = NULL;
 	dst->nextra = 0;
 	if (src->nextra) {

@@ -68,10 +68,4 @@ int cli_last_status(void);
 /* Parse an action ID as shown in lists ("#12" or "12"); 0 when invalid. */
 long long cli_parse_id(const char *s);
 
-/* Write the actions matching f, in f's order, to path as export does (the importer's
- * flat CSV layout; excel as --excel), replacing the file atomically.  *records (may be
- * NULL) is how many were written.  For the TUI's x key; src/cmd_export.c. */
-enum status cli_export_file(struct store *s, const struct filter *f, const char *path, int excel, long *records,
-                            struct err *err);
-
 #endif

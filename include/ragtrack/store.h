@@ -115,6 +115,11 @@ struct action {
 	size_t nextra;
 	struct action_extra *extra;
 };
+/* Every string member of struct action, for the code that frees or copies them all. */
+#define ACTION_STRINGS(X) \
+	X(review) X(board) X(finding_ref) X(finding) X(question_ref) X(question) X(agency) X(response) \
+	X(text) X(rag_raw) X(target_date) X(target_raw) X(first_target_date) X(evidence) X(lead) \
+	X(constraints) X(desired) X(created_at) X(updated_at)
 void action_init(struct action *a);
 void action_clear(struct action *a);    /* frees the strings, keeps a usable */
 /* Give a n extra fields (copies of names[i] and values[i]; NULL values are ""),

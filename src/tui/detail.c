@@ -3,6 +3,7 @@
  * fields that hold something under their headers as written, lead, target as written and as a date,
  * notes and the recent change log. */
 #include "tui_int.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
@@ -11,6 +12,7 @@
 
 #define RECENT_CHANGES 8
 #define CHANGE_VALUE_COLS 60
+#define HEAD_LABEL 9              /* width of the labels of the head lines (RAG, target, lead) */
 
 void detail_free(struct detail *d)
 {
@@ -62,8 +64,9 @@ static void section(struct detail *d, const char *title, const char *text)
 /* "RAG      G Green: on track" and how the plan wrote it when that differs. */
 static void detail_rag(struct detail *d, const struct action *a)
 {
-	char *rag = a->rag == RAG_UNSET ? xstrdup("RAG      - not set") :
-	            xasprintf("RAG      %c %s: %s", rag_letter(a->rag), rag_name(a->rag), rag_meaning(a->rag));
+	const char *label = FIELDS[FLD_RAG].label;
+	char *rag = a->rag == RAG_UNSET ? xasprintf("%-*s- not set", HEAD_LABEL, label) :
+	            xasprintf("%-*s%c %s: %s", HEAD_LABEL, label, rag_letter(a->rag), rag_name(a->rag), rag_meaning(a->rag));
 	if (!str_empty(a->rag_raw) && str_casecmp(a->rag_raw, rag_name(a->rag)) != 0) {
 		char *with = xasprintf("%s (written \"%s\")", rag, a->rag_raw);
 		free(rag);
@@ -81,7 +84,7 @@ static void detail_target(struct detail *d, const struct action *a)
 	const char *today = util_today();
 	int overdue = a->target_date && a->rag != RAG_BLUE && strcmp(a->target_date, today) < 0;
 	struct buf t = {0};
-	buf_adds(&t, "Target   ");
+	buf_printf(&t, "%-*s", HEAD_LABEL, FIELDS[FLD_TARGET].label);
 	if (!str_empty(a->target_raw))
 		buf_printf(&t, "\"%s\"", a->target_raw);
 	if (a->target_date) {
@@ -106,7 +109,7 @@ static void detail_head(struct detail *d, const struct action *a)
 	free(head);
 	detail_rag(d, a);
 	detail_target(d, a);
-	char *lead = xasprintf("Lead     %s", str_empty(a->lead) ? "(none)" : a->lead);
+	char *lead = xasprintf("%-*s%s", HEAD_LABEL, FIELDS[FLD_LEAD].label, str_empty(a->lead) ? "(none)" : a->lead);
 	push_text(d, lead, ROLE_NORMAL, 0);
 	free(lead);
 }
@@ -171,6 +174,37 @@ static void detail_log(struct tui *t, struct detail *d, const struct action *a)
 		free(r.lines[i]);
 }
 
+/* A field's section: its label (with where it sits, for some) and its text. */
+static void field_section(struct detail *d, const struct action *a, const struct field *def, const char *label,
+                          const char *value)
+{
+	char *title;
+	if (def && def->id == FLD_FINDING)
+		title = xasprintf("%s%s", label, str_empty(a->finding_ref) ? "" : " (theme)");
+	else if (def && def->id == FLD_QUESTION)
+		title = xasprintf("%s %s", label, str_empty(a->question_ref) ? "" : a->question_ref);
+	else if (def && def->id == FLD_RESPONSE)
+		title = xasprintf("%s of %s", label, a->agency ? a->agency : "the agency");
+	else
+		title = xstrdup(label);
+	section(d, title, value);
+	free(title);
+}
+
+/* Where it sits (finding, question), then the long texts and the extra fields that
+ * hold something, in show's order. */
+static void detail_sections(struct detail *d, const struct action *a)
+{
+	const struct field *finding = &FIELDS[FLD_FINDING], *question = &FIELDS[FLD_QUESTION];
+	if (!str_empty(a->finding) || !str_empty(a->finding_ref))
+		field_section(d, a, finding, finding->label, a->finding);
+	field_section(d, a, question, question->label, a->question);
+	struct field_iter it;
+	for (field_iter_init(&it, a, FF_LONG | FF_EXTRA); field_iter_next(&it);)
+		if (it.def || !str_empty(it.value))
+			field_section(d, a, it.def, it.label, it.value);
+}
+
 static struct detail *detail_build(struct tui *t, int64_t id, int width)
 {
 	struct action a;
@@ -187,21 +221,7 @@ static struct detail *detail_build(struct tui *t, int64_t id, int width)
 	d->agency = xstrdup(a.agency);
 	d->hl = hl_for_action(t, id);
 	detail_head(d, &a);
-	if (!str_empty(a.finding) || !str_empty(a.finding_ref))
-		section(d, str_empty(a.finding_ref) ? "Finding" : "Finding (theme)", a.finding);
-	char *q = xasprintf("Question %s", str_empty(a.question_ref) ? "" : a.question_ref);
-	section(d, q, a.question);
-	free(q);
-	char *resp = xasprintf("Response of %s", a.agency ? a.agency : "the agency");
-	section(d, resp, a.response);
-	free(resp);
-	section(d, "Action", a.text);
-	section(d, "Evidence / outcome", a.evidence);
-	section(d, "Constraints / problems", a.constraints);
-	section(d, "Desired outcome", a.desired);
-	for (size_t i = 0; i < a.nextra; i++)      /* those that hold something, as show */
-		if (!str_empty(a.extra[i].value))
-			section(d, a.extra[i].name, a.extra[i].value);
+	detail_sections(d, &a);
 	detail_log(t, d, &a);
 	action_clear(&a);
 	return d;

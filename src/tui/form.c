@@ -3,6 +3,7 @@
  * user changed (a field left alone is never written).  Newlines, tabs and bidi
  * controls in a field are kept and shown as escapes (lineed_char_draw). */
 #include "tui_int.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
@@ -11,13 +12,8 @@
 
 enum { F_TARGET, F_LEAD, F_COUNT };
 
-static const struct {
-	enum action_field field;
-	const char *label;
-} FORM_FIELDS[F_COUNT] = {
-	{ FIELD_TARGET, "Target" },
-	{ FIELD_LEAD, "Lead" },
-};
+/* The form's fields in the field table (their labels, and the fields set changes). */
+static const enum field_id FORM_FIELDS[F_COUNT] = { FLD_TARGET, FLD_LEAD };
 
 /* How a target will be read: empty (no target) or a whole date.  The store refuses
  * anything else ("ongoing" stays only as imported text).  Returns 1 when it may be saved. */
@@ -75,11 +71,11 @@ static void form_draw(struct tui *t, struct form *f)
 		snprintf(hint, sizeof hint, "kept as written (not a date) unless you change it");
 		ok = 1;
 	}
-	draw_text(y + 1, lx, 8, FORM_FIELDS[F_TARGET].label, colors_attr(ROLE_KEY), NULL, 0);
+	draw_text(y + 1, lx, 8, FIELDS[FORM_FIELDS[F_TARGET]].label, colors_attr(ROLE_KEY), NULL, 0);
 	char *cut = text_cut(hint, fw);
 	draw_text(y + 2, fx, fw, cut, colors_attr(ok ? ROLE_DIM : ROLE_ERROR), NULL, 0);
 	free(cut);
-	draw_text(y + 3, lx, 8, FORM_FIELDS[F_LEAD].label, colors_attr(ROLE_KEY), NULL, 0);
+	draw_text(y + 3, lx, 8, FIELDS[FORM_FIELDS[F_LEAD]].label, colors_attr(ROLE_KEY), NULL, 0);
 	if (f->error[0]) {
 		cut = text_cut(f->error, w - 4);
 		draw_text(y + 5, lx, w - 4, cut, colors_attr(ROLE_ERROR), NULL, 0);
@@ -105,7 +101,7 @@ static int form_save(struct tui *t, struct form *f, int *bits)
 		val[i] = lineed_text(&f->ed[i]);
 		char *a = str_trim(xstrdup(val[i])), *b = str_trim(xstrdup(f->orig[i]));
 		if (!str_eq(a, b))
-			ch[n++] = (struct field_change){ FORM_FIELDS[i].field, val[i] };
+			ch[n++] = (struct field_change){ FIELDS[FORM_FIELDS[i]].edit, val[i] };
 		free(a);
 		free(b);
 	}

@@ -2,7 +2,8 @@
  * change the state, and return what must be reloaded and redrawn; only the main loop
  * draws (modal prompts aside). */
 #include "tui_int.h"
-#include "ragtrack/cli.h"
+#include "ragtrack/export.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 #include "ragtrack/writeguard.h"
@@ -347,58 +348,72 @@ static int edit_form(struct tui *t)
 	return form_edit(t, id, version);
 }
 
-static const enum action_field LONG_FIELDS[] = {
-	FIELD_TEXT, FIELD_EVIDENCE, FIELD_CONSTRAINTS, FIELD_DESIRED, FIELD_RESPONSE,
+/* The texts e offers, by their letter; labels and values come from the field table. */
+static const struct {
+	int key;
+	enum field_id field;
+	const char *note;         /* after the label in the menu */
+} LONG_TEXTS[] = {
+	{ 'a', FLD_ACTION, "" },
+	{ 'e', FLD_EVIDENCE, "" },
+	{ 'c', FLD_CONSTRAINTS, "" },
+	{ 'd', FLD_DESIRED, "" },
+	{ 'r', FLD_RESPONSE, " of the agency (shared by its actions on this question)" },
 };
+#define NLONG_TEXTS ((int)(sizeof LONG_TEXTS / sizeof *LONG_TEXTS))
 
-static const char *field_value(const struct action *a, enum action_field f)
+/* Which text to edit: an index into LONG_TEXTS, or -1 when cancelled.  *label gets the
+ * menu's label of it (the caller frees). */
+static int long_text_menu(struct tui *t, int64_t id, char **label)
 {
-	switch (f) {
-	case FIELD_TEXT: return a->text;
-	case FIELD_EVIDENCE: return a->evidence;
-	case FIELD_CONSTRAINTS: return a->constraints;
-	case FIELD_DESIRED: return a->desired;
-	case FIELD_RESPONSE: return a->response;
-	case FIELD_LEAD: return a->lead;
-	default: return "";
+	struct menu_item items[NLONG_TEXTS];
+	char *labels[NLONG_TEXTS];
+	for (int i = 0; i < NLONG_TEXTS; i++) {
+		labels[i] = xasprintf("%s%s", FIELDS[LONG_TEXTS[i].field].label, LONG_TEXTS[i].note);
+		items[i] = (struct menu_item){ LONG_TEXTS[i].key, labels[i], ROLE_NORMAL };
 	}
+	char *title = xasprintf("Edit which text of #%lld?", (long long)id);
+	int k = prompt_menu(t, title, items, NLONG_TEXTS, 1);
+	free(title);
+	for (int i = 0; i < NLONG_TEXTS; i++)
+		if (i == k)
+			*label = labels[i];
+		else
+			free(labels[i]);
+	return k;
 }
 
 static int edit_long(struct tui *t)
 {
-	static const struct menu_item items[] = {
-		{ 'a', "Action", ROLE_NORMAL },
-		{ 'e', "Evidence / outcome", ROLE_NORMAL },
-		{ 'c', "Constraints / problems", ROLE_NORMAL },
-		{ 'd', "Desired outcome", ROLE_NORMAL },
-		{ 'r', "Response of the agency (shared by its actions on this question)", ROLE_NORMAL },
-	};
 	int64_t id, version;
 	if (!writable(t) || !current(t, &id, &version))
 		return DRAW_BOTTOM;
-	char *title = xasprintf("Edit which text of #%lld?", (long long)id);
-	int k = prompt_menu(t, title, items, 5, 1);
-	free(title);
+	char *label = NULL;
+	int k = long_text_menu(t, id, &label);
 	if (k < 0)
 		return DRAW_ALL;
 	struct action a;
-	if (tui_fetch_shown(t, id, version, &a) != OK)
+	if (tui_fetch_shown(t, id, version, &a) != OK) {
+		free(label);
 		return RELOAD_ALL;
-	enum action_field field = LONG_FIELDS[k];
-	char *head = xasprintf("#%lld %s", (long long)id, items[k].label);
-	char *text = editor_run(t, head, field_value(&a, field));
+	}
+	const struct field *def = &FIELDS[LONG_TEXTS[k].field];
+	char *head = xasprintf("#%lld %s", (long long)id, label);
+	char tmp[FIELD_TMP];
+	char *text = editor_run(t, head, field_text(def, &a, tmp));
 	free(head);
+	free(label);
 	action_clear(&a);
 	if (!text)
 		return RELOAD_ALL;
-	struct field_change ch = { field, text };
+	struct field_change ch = { def->edit, text };
 	int changed = 0;
 	struct err e = {0};
 	enum status st = store_set(t->s, id, version, &ch, 1, NULL, &changed, &e);
 	free(text);
 	if (st != OK)
 		return edit_failed(t, st, &e);
-	tui_message(t, 0, "#%lld: %s saved", (long long)id, field_name(field));
+	tui_message(t, 0, "#%lld: %s saved", (long long)id, def->key);
 	return RELOAD_ALL;
 }
 
@@ -514,7 +529,7 @@ static int export(struct tui *t)
 		return DRAW_ALL;
 	}
 	long n = 0;
-	if (cli_export_file(t->s, &t->f, path, excel, &n, &e) != OK)
+	if (export_write(t->s, &t->f, path, excel ? EXPORT_EXCEL : 0, &n, &e) != OK)
 		tui_message(t, 1, "%s", e.msg);
 	else {
 		char *shown = text_visible(path, ' ');

@@ -1,6 +1,7 @@
 /* list: the action list, read from the store in windows around the cursor (never
  * whole), and drawn in columns sized to the terminal. */
 #include "tui_int.h"
+#include "ragtrack/fields.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
@@ -191,15 +192,15 @@ void list_draw_header(struct tui *t)
 	columns_for(w, &c);
 	attr_t a = colors_attr(ROLE_HEADER);
 	int y = layout_body_top(t);
-	int x = cell(y, 0, c.rag, "RAG", a, NULL);
+	int x = cell(y, 0, c.rag, FIELDS[FLD_RAG].label, a, NULL);
 	if (c.review)
-		x = cell(y, x, c.review, "Review", a, NULL);
+		x = cell(y, x, c.review, FIELDS[FLD_REVIEW].label, a, NULL);
 	x = cell(y, x, c.q, "Q", a, NULL);
-	x = cell(y, x, c.agency, "Agency", a, NULL);
-	x = cell(y, x, c.target, "Target", a, NULL);
+	x = cell(y, x, c.agency, FIELDS[FLD_AGENCY].label, a, NULL);
+	x = cell(y, x, c.target, FIELDS[FLD_TARGET].label, a, NULL);
 	if (c.lead)
-		x = cell(y, x, c.lead, "Lead", a, NULL);
-	draw_text(y, x, w - x, "Action", a, NULL, 1);
+		x = cell(y, x, c.lead, FIELDS[FLD_LEAD].label, a, NULL);
+	draw_text(y, x, w - x, FIELDS[FLD_ACTION].label, a, NULL, 1);
 }
 
 /* The first row of a group shows the review (and the question); the rows under it

@@ -38,7 +38,7 @@ edit_in_locale() {
 		"$(sql "$T/db" "SELECT group_concat(field) FROM change_log WHERE id > $logged")" "target"
 	# the built-in editor: one full stop added at the end of the first line
 	keys E e
-	wait_for "#3 Evidence / outcome"
+	wait_for "#3 Evidence/Outcome"
 	keys End
 	type_text "."
 	keys C-s
@@ -69,12 +69,12 @@ wait_for 'Lead \u202eright-to-left\u202c\nnext'
 keys Escape
 wait_for "edit cancelled"
 keys E e
-wait_for "#3 Evidence / outcome"
+wait_for "#3 Evidence/Outcome"
 wait_for 'RLO \u202eevil\u202c end'
 wait_for '\tindented line'
 if screen | grep -q $'\u202e'; then fail "a raw U+202E reached the screen"; fi
 keys Escape
-wait_gone "#3 Evidence / outcome"
+wait_gone "#3 Evidence/Outcome"
 keys q
 wait_exit >/dev/null
 finish

@@ -31,7 +31,7 @@ tui_stop
 tui_start
 wait_for "1/629"
 keys E d
-wait_for "#551 Desired outcome"
+wait_for "#551 Desired Outcome"
 type_text "Every school records concerns"
 keys Enter
 type_text "on the same day – “no exceptions”"
@@ -42,12 +42,12 @@ check_eq "desired" "$(sql "$T/db" "SELECT desired FROM action WHERE id = 551")" 
 on the same day – “no exceptions”"
 # Esc with changes asks first; "n" keeps editing, "y" discards
 keys E d
-wait_for "#551 Desired outcome"
+wait_for "#551 Desired Outcome"
 type_text "XYZ"
 keys Escape
 wait_for "Discard your changes?"
 keys n
-wait_for "#551 Desired outcome (modified)"
+wait_for "#551 Desired Outcome (modified)"
 keys Escape
 wait_for "Discard your changes?"
 keys y
