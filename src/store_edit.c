@@ -63,13 +63,14 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
                             const char *types, ...)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, sql, err);
+	if (rc != OK)
+		return rc;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(st, types, ap);
 	va_end(ap);
-	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -78,8 +79,9 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
 static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
                               const char *types, ...)
 {
-	if (store_prepare(s, st, sql, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, st, sql, err);
+	if (rc != OK)
+		return rc;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(*st, types, ap);
@@ -1075,8 +1077,9 @@ static enum status ids_read(struct store *s, const char *sql, int64_t p1, int64_
 	sqlite3_stmt *st;
 	*ids = NULL;
 	*n = 0;
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, sql, err);
+	if (rc != OK)
+		return rc;
 	int64_t p[3] = { p1, p2, p3 };
 	for (int i = 0; i < sqlite3_bind_parameter_count(st) && i < 3; i++)
 		sqlite3_bind_int64(st, i + 1, p[i]);

@@ -82,8 +82,9 @@ struct store {
 	} cache;
 };
 
-/* Prepare sql (cached by SQLite's statement cache is not available, so callers finalize). */
-int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
+/* Prepare sql into *st, which the caller finalizes.  On failure *st is NULL and the
+ * status and err are store_fail's ("preparing a query"). */
+enum status store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
 /* Run sql with no result rows. */
 enum status store_exec(struct store *s, const char *sql, struct err *err);
 /* Error from the last SQLite call, with what was being done. */

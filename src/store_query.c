@@ -439,8 +439,9 @@ static enum status xread_load(struct store *s, struct err *err)
 		return OK;
 	xread_names_free(x);
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", err);
+	if (rc != OK)
+		return rc;
 	size_t cap = 0, rcap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -579,8 +580,9 @@ static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st
 {
 	if (s->plans_on)
 		plan_append(s, q);
-	if (store_prepare(s, st, q->sql.s, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, st, q->sql.s, err);
+	if (rc != OK)
+		return rc;
 	q_bind(q, *st);
 	return OK;
 }
@@ -1276,21 +1278,22 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 	if (str_empty(search))
 		return OK;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
-	                  " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
-	                  " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
-	                  " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st,
+	                               "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
+	                               " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
+	                               " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
+	                               " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err);
+	if (rc != OK)
+		return rc;
 	char *phrase = fts_phrase(search);
 	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, id);
 	free(phrase);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
 		for (int c = 0; c < 6; c++)
 			words_add_marked((const char *)sqlite3_column_text(st, c), words, n);
-	enum status result = rc == SQLITE_ROW || rc == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
+	enum status result = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
 	sqlite3_finalize(st);
 	return result;
 }
@@ -1649,9 +1652,9 @@ enum status store_changed_by_others(struct store *s, int *changed, struct err *e
 {
 	*changed = 0;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "PRAGMA data_version", err))
-		return ERR_DB;
-	enum status rc = OK;
+	enum status rc = store_prepare(s, &st, "PRAGMA data_version", err);
+	if (rc != OK)
+		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t v = sqlite3_column_int64(st, 0);
 		*changed = s->seen_version >= 0 && v != s->seen_version;
