@@ -329,9 +329,19 @@ enum status store_lens_missing(struct store *s, int64_t action_id, struct err *e
 	return err_set(err, ERR_NOT_FOUND, "no action %lld for %s", (long long)action_id, s->lens_name);
 }
 
-int64_t store_next_batch(struct store *s)
+enum status store_next_batch(struct store *s, int64_t *batch, struct err *err)
 {
-	return store_scalar(s, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", 0, 1);
+	sqlite3_stmt *st;
+	*batch = 0;
+	enum status rc = store_prepare(s, &st, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", err);
+	if (rc != OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*batch = sqlite3_column_int64(st, 0);
+	else
+		rc = store_fail(s, err, "reading the change log");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* One of the change log's two statements, prepared once per handle (an import logs a

@@ -373,9 +373,9 @@ static enum status edits_apply(struct store *s, const struct row *r, const struc
 	for (int f = 0; f < FIELD_COUNT; f++) {
 		if (!e[f].given || strcmp(e[f].value, r->value[f]) == 0)
 			continue;
-		if (!batch)
-			batch = store_next_batch(s);
-		enum status rc = field_write(s, r, (enum action_field)f, e[f].value, e[f].raw, err);
+		enum status rc = batch ? OK : store_next_batch(s, &batch, err);
+		if (rc == OK)
+			rc = field_write(s, r, (enum action_field)f, e[f].value, e[f].raw, err);
 		if (rc == OK)
 			rc = store_log(s, r->id, batch, field_name((enum action_field)f), r->value[f], e[f].value,
 			               str_empty(reason) ? NULL : reason, 0, err);
@@ -783,7 +783,7 @@ static enum status undo_latest(struct store *s, int force, int64_t *undo_batch, 
 	char *account = rc == OK ? change_account(s, "batch", batch) : NULL;
 	char *reason = rc == OK ? force_reason(s, account) : NULL;
 	if (rc == OK)
-		*undo_batch = store_next_batch(s);
+		rc = store_next_batch(s, undo_batch, err);
 	for (size_t i = 0, j; rc == OK && i < n; i = j) {
 		for (j = i; j < n && e[j].action_id == e[i].action_id; j++)
 			;
@@ -913,10 +913,10 @@ static enum status undo_one(struct store *s, int64_t id, int force, int64_t *und
 		rc = err_set(err, ERR_CONFLICT, "cannot undo change %lld: the %s of action %lld no longer holds what it wrote",
 		             (long long)id, c.field_name, (long long)c.action_id);
 	char *reason = rc == OK ? force_reason(s, c.account) : NULL;
-	if (rc == OK) {
-		*undo_batch = store_next_batch(s);
+	if (rc == OK)
+		rc = store_next_batch(s, undo_batch, err);
+	if (rc == OK)
 		rc = field_write(s, &r, c.field, c.old_value, NULL, err);
-	}
 	if (rc == OK) {
 		s->log_undoes_change = id;
 		rc = store_log(s, c.action_id, *undo_batch, c.field_name, c.new_value, c.old_value, reason, c.batch, err);
@@ -1068,11 +1068,11 @@ static enum status merge_response(struct store *s, const struct merge *m, int64_
 	return rc;
 }
 
-/* The first column (an id) of every row of a query with up to three id parameters
+/* The ids a query selects: the first column of every row of sql, with up to three id parameters
  * (?1 ?2 ?3; those it does not use are ignored), read in full before the caller
  * changes the rows it names.  Caller frees *ids. */
-static enum status ids_read(struct store *s, const char *sql, int64_t p1, int64_t p2, int64_t p3, int64_t **ids,
-                            size_t *n, struct err *err)
+static enum status ids_select(struct store *s, const char *sql, int64_t p1, int64_t p2, int64_t p3, int64_t **ids,
+                              size_t *n, struct err *err)
 {
 	sqlite3_stmt *st;
 	*ids = NULL;
@@ -1129,8 +1129,8 @@ static enum status merge_question(struct store *s, const struct merge *m, int64_
 {
 	int64_t *ids;
 	size_t n;
-	enum status rc = ids_read(s, "SELECT id FROM action WHERE question_id = ?1 AND +agency_id IN (?2, ?3) ORDER BY id", q,
-	                          m->into, m->from, &ids, &n, err);
+	enum status rc = ids_select(s, "SELECT id FROM action WHERE question_id = ?1 AND +agency_id IN (?2, ?3) ORDER BY id", q,
+	                            m->into, m->from, &ids, &n, err);
 	for (size_t i = 0; rc == OK && i < n; i++)
 		rc = merge_action(s, m, ids[i], (int)i + 1, err);
 	if (rc == OK)
@@ -1145,12 +1145,13 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 {
 	int64_t *rs, *qs;
 	size_t nr, nq;
-	m->batch = store_next_batch(s);
-	enum status rc = ids_read(s, "SELECT id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &rs, &nr,
-	                          err);
+	enum status rc = store_next_batch(s, &m->batch, err);
 	if (rc != OK)
 		return rc;
-	rc = ids_read(s, "SELECT question_id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &qs, &nq, err);
+	rc = ids_select(s, "SELECT id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &rs, &nr, err);
+	if (rc != OK)
+		return rc;
+	rc = ids_select(s, "SELECT question_id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &qs, &nq, err);
 	for (size_t i = 0; rc == OK && i < nr && i < nq; i++)
 		rc = merge_response(s, m, rs[i], qs[i], err);
 	for (size_t i = 0; rc == OK && i < nq; i++)

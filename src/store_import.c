@@ -250,7 +250,11 @@ enum status store_import_begin(struct store *s, struct err *err)
 			s->run = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
-	s->batch = store_next_batch(s);
+	if ((st = store_next_batch(s, &s->batch, err)) != OK) {
+		import_finalize(s);
+		store_rollback(s);
+		return st;
+	}
 	s->max_before = 0;
 	if (store_prepare(s, &q, "SELECT ifnull(max(id), 0) FROM action", err) == OK) {
 		if (sqlite3_step(q) == SQLITE_ROW)

@@ -1039,8 +1039,8 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 	return rc;
 }
 
-static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
-                            long *n, struct err *err);
+static enum status ids_matching(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                                long *n, struct err *err);
 static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
                               struct err *err);
 
@@ -1079,7 +1079,7 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		return ERR_DB;
 	int64_t *ids;
 	long n;
-	enum status rc = ids_read(s, f, offset, limit, &ids, &n, err);
+	enum status rc = ids_matching(s, f, offset, limit, &ids, &n, err);
 	if (rc == OK)
 		rc = rows_by_id(s, ids, n, fn, ctx, err);
 	free(ids);
@@ -1304,7 +1304,7 @@ enum status store_position(struct store *s, const struct filter *f, int64_t id, 
 		return position_by_key(s, f, id, pos, err);
 	int64_t *ids;                  /* the order store_each reads in, by construction */
 	long n;
-	enum status rc = ids_read(s, f, 0, -1, &ids, &n, err);
+	enum status rc = ids_matching(s, f, 0, -1, &ids, &n, err);
 	*pos = -1;
 	for (long i = 0; rc == OK && i < n && *pos < 0; i++)
 		if (ids[i] == id)
@@ -1466,10 +1466,10 @@ static int search_only(struct store *s, const struct filter *f)
 	       !has_withdrawn(s);
 }
 
-/* The ids of rows [offset, offset+limit) in order (limit < 0: to the end), read with
+/* The ids of the actions f matches, rows [offset, offset+limit) in order (limit < 0: to the end), read with
  * only the joins the filter needs; *ids is freed by the caller. */
-static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
-                            long *n, struct err *err)
+static enum status ids_matching(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                                long *n, struct err *err)
 {
 	struct query q = {0};
 	if (search_only(s, f)) {        /* the index's rowids are the action ids */
