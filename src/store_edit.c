@@ -138,7 +138,7 @@ static char *value_clean(const char *in)
 /* Is the action there, and inside the agency lens?  ERR_NOT_FOUND when missing, and
  * under a lens the same words for another agency's action, read or write (as store_get
  * sees it): no oracle of which IDs exist. */
-static enum status action_check(struct store *s, int64_t id, int write, struct err *err)
+static enum status action_check(struct store *s, int64_t id, struct err *err)
 {
 	sqlite3_stmt *st;
 	if (edit_query(s, &st, err, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
@@ -146,7 +146,6 @@ static enum status action_check(struct store *s, int64_t id, int write, struct e
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	int64_t agency = found ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	(void)write;
 	if (s->lens_agency && (!found || agency != s->lens_agency))
 		return store_lens_missing(s, id, err);
 	if (!found)
@@ -407,7 +406,7 @@ enum status store_set(struct store *s, int64_t id, int64_t expected_version, con
 	struct row r;
 	struct edit e[FIELD_COUNT] = {{0}};
 	char *why = reason ? value_clean(reason) : NULL;
-	rc = action_check(s, id, 1, err);
+	rc = action_check(s, id, err);
 	if (rc == OK)
 		rc = row_read(s, id, &r, err);
 	else
@@ -448,7 +447,7 @@ enum status store_note_add(struct store *s, int64_t id, const char *text, struct
 		return rc;
 	}
 	const char *now = util_now();
-	rc = action_check(s, id, 1, err);
+	rc = action_check(s, id, err);
 	if (rc == OK)
 		rc = edit_run(s, err, "adding a note", "INSERT INTO note(action_id, at, user, source, text) VALUES (?, ?, ?, ?, ?)",
 		              "itttt", id, now, s->user, store_source_name(s->source), clean);
@@ -464,7 +463,7 @@ enum status store_note_add(struct store *s, int64_t id, const char *text, struct
 
 enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, void *ctx, struct err *err)
 {
-	enum status rc = action_id ? action_check(s, action_id, 0, err) : OK;
+	enum status rc = action_id ? action_check(s, action_id, err) : OK;
 	if (rc != OK)
 		return rc;
 	sqlite3_stmt *st;
@@ -516,7 +515,7 @@ static void change_view(sqlite3_stmt *st, struct change *c)
 enum status store_history(struct store *s, int64_t action_id, const char *since, store_change_fn fn, void *ctx,
                           struct err *err)
 {
-	enum status rc = action_id ? action_check(s, action_id, 0, err) : OK;
+	enum status rc = action_id ? action_check(s, action_id, err) : OK;
 	if (rc != OK)
 		return rc;
 	sqlite3_stmt *st;
@@ -748,7 +747,7 @@ static enum status undo_action(struct store *s, const struct undo_entry *e, size
                                const char *reason, struct err *err)
 {
 	struct row r;
-	enum status rc = action_check(s, e[0].action_id, 1, err);
+	enum status rc = action_check(s, e[0].action_id, err);
 	if (rc != OK)
 		return rc;
 	if ((rc = row_read(s, e[0].action_id, &r, err)) != OK)
@@ -904,7 +903,7 @@ static enum status undo_one(struct store *s, int64_t id, int force, int64_t *und
 	memset(&r, 0, sizeof r);
 	enum status rc = one_change_read(s, id, &c, err);
 	if (rc == OK)
-		rc = action_check(s, c.action_id, 1, err);
+		rc = action_check(s, c.action_id, err);
 	if (rc == OK)
 		rc = one_change_check(s, &c, force, err);
 	if (rc == OK)

@@ -168,25 +168,18 @@ static const char FROM[] = FROM_BRIEF " JOIN response rs ON rs.id = a.response_i
 	" JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id"
 static const char FROM_AGENCY_FIRST[] = FROM_AGENCY_FIRST_BRIEF " JOIN response rs ON rs.id = a.response_id";
 
-static void q_and(struct query *q, int *first)
+/* One more condition: " WHERE " for the first, " AND " after it. */
+static void q_also(struct query *q)
 {
 	buf_adds(&q->sql, q->where ? " AND " : " WHERE ");
 	q->where = 1;
-	*first = 0;
 }
 
-/* One more condition after q_from_where. */
-static void q_also(struct query *q)
-{
-	int first = 0;
-	q_and(q, &first);
-}
-
-static void where_rag(struct query *q, unsigned mask, int *first)
+static void where_rag(struct query *q, unsigned mask)
 {
 	if (!mask)
 		return;
-	q_and(q, first);
+	q_also(q);
 	buf_adds(&q->sql, q->keyset ? "+a.rag IN (" : "a.rag IN (");
 	int n = 0;
 	for (int r = 0; r < RAG_COUNT; r++)
@@ -197,16 +190,16 @@ static void where_rag(struct query *q, unsigned mask, int *first)
 	buf_adds(&q->sql, ")");
 }
 
-static void where_agencies(struct store *s, struct query *q, const struct filter *f, int *first)
+static void where_agencies(struct store *s, struct query *q, const struct filter *f)
 {
 	if (s->lens_agency) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, q->keyset ? "+a.agency_id = " : "a.agency_id = ");
 		q_int(q, s->lens_agency);
 	}
 	if (!f->nagencies)
 		return;
-	q_and(q, first);
+	q_also(q);
 	buf_adds(&q->sql, q->keyset ? "+a.agency_id IN (" : "a.agency_id IN (");
 	for (size_t i = 0; i < f->nagencies; i++) {
 		buf_adds(&q->sql, i ? ", " : "");
@@ -216,19 +209,19 @@ static void where_agencies(struct store *s, struct query *q, const struct filter
 	buf_adds(&q->sql, ")");
 }
 
-static void where_dates(struct query *q, const struct filter *f, int *first)
+static void where_dates(struct query *q, const struct filter *f)
 {
 	const char *today = util_today();
 	char day[11];
 	if (f->overdue) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.target_date < ");
 		q_text(q, today);
 		buf_adds(&q->sql, " AND a.rag <> 4");
 	}
 	if (f->due_within >= 0) {
 		date_add_days(today, f->due_within, day);
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.target_date BETWEEN ");
 		q_text(q, today);
 		buf_adds(&q->sql, " AND ");
@@ -237,13 +230,13 @@ static void where_dates(struct query *q, const struct filter *f, int *first)
 	}
 	if (f->stale >= 0) {
 		date_add_days(today, -f->stale, day);
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.touched_at < ");
 		q_text(q, day);
 		buf_adds(&q->sql, " AND a.rag <> 4");
 	}
 	if (!str_empty(f->changed_since)) {
-		q_and(q, first);
+		q_also(q);
 		/* a few rows as a rule: said so, SQLite seeks them through action_by_updated and
 		 * sorts them, rather than reading every row in the list's order to find them */
 		buf_adds(&q->sql, "likelihood(a.updated_at >= ");
@@ -252,16 +245,16 @@ static void where_dates(struct query *q, const struct filter *f, int *first)
 	}
 }
 
-static void where_names(struct query *q, const struct filter *f, int *first)
+static void where_names(struct query *q, const struct filter *f)
 {
 	if (!str_empty(f->review)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.review_id = (SELECT id FROM review WHERE name = ");
 		q_text(q, f->review);
 		buf_adds(&q->sql, " COLLATE NOCASE)");
 	}
 	if (!str_empty(f->finding)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "(f.ref = ");
 		q_text(q, f->finding);
 		buf_adds(&q->sql, " COLLATE NOCASE OR f.key = ");
@@ -269,13 +262,13 @@ static void where_names(struct query *q, const struct filter *f, int *first)
 		buf_adds(&q->sql, " COLLATE NOCASE)");
 	}
 	if (!str_empty(f->question)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "q.ref = ");
 		q_text(q, f->question);
 		buf_adds(&q->sql, " COLLATE NOCASE");
 	}
 	if (!str_empty(f->lead)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "instr(lower(a.lead), lower(");
 		q_text(q, f->lead);
 		buf_adds(&q->sql, ")) > 0");
@@ -295,11 +288,11 @@ static int has_withdrawn(struct store *s)
 
 /* Withdrawn actions are left out unless the filter asks for them; the condition is
  * written only when there are any, so a plan with none reads as it always did. */
-static void where_withdrawn(struct store *s, struct query *q, const struct filter *f, int *first)
+static void where_withdrawn(struct store *s, struct query *q, const struct filter *f)
 {
 	if (f->withdrawn == FILTER_WITHDRAWN_TOO || (f->withdrawn == FILTER_WITHDRAWN_OUT && !has_withdrawn(s)))
 		return;
-	q_and(q, first);
+	q_also(q);
 	buf_adds(&q->sql, f->withdrawn == FILTER_WITHDRAWN_ONLY ? "a.withdrawn = 1" : "a.withdrawn = 0");
 }
 
@@ -336,13 +329,12 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 		free(phrase);
 		q->ranked = 1;
 	}
-	int first = 1;
 	if (with_rag)
-		where_rag(q, f->rag_mask, &first);
-	where_agencies(s, q, f, &first);
-	where_names(q, f, &first);
-	where_dates(q, f, &first);
-	where_withdrawn(s, q, f, &first);
+		where_rag(q, f->rag_mask);
+	where_agencies(s, q, f);
+	where_names(q, f);
+	where_dates(q, f);
+	where_withdrawn(s, q, f);
 }
 
 static void q_from_where(struct store *s, struct query *q, const struct filter *f, int with_rag)

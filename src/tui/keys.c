@@ -174,7 +174,7 @@ const char *action_name(enum action_id a)
 	return a >= 0 && a < ACT_COUNT ? ACTIONS[a].name : "";
 }
 
-static enum scope screen_scope(enum view screen)
+static enum scope screen_scope(enum tui_screen screen)
 {
 	switch (screen) {
 	case SCREEN_LIST: return SCOPE_LIST;
@@ -185,13 +185,13 @@ static enum scope screen_scope(enum view screen)
 	return SCOPE_GLOBAL;
 }
 
-static int scope_applies(enum scope scope, enum view screen)
+static int scope_applies(enum scope scope, enum tui_screen screen)
 {
 	return scope == SCOPE_GLOBAL || scope == screen_scope(screen) ||
 	       (scope == SCOPE_ITEM && (screen == SCREEN_LIST || screen == SCREEN_DETAIL));
 }
 
-enum action_id keys_lookup(enum view screen, int key)
+enum action_id keys_lookup(enum tui_screen screen, int key)
 {
 	enum scope order[] = { screen_scope(screen), SCOPE_ITEM, SCOPE_GLOBAL };
 	for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
@@ -220,7 +220,7 @@ int keys_for_in(enum scope scope, enum action_id action)
 	return 0;
 }
 
-int keys_for(enum view screen, enum action_id action)
+int keys_for(enum tui_screen screen, enum action_id action)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (KEYS[i].action == action && scope_applies(KEYS[i].scope, screen) &&

@@ -38,9 +38,8 @@ int layout_list_width(const struct tui *t)
 	return layout_split(t) ? t->cols - t->cols * 2 / 5 : t->cols;
 }
 
-int layout_body_top(const struct tui *t)
+int layout_body_top(void)
 {
-	(void)t;
 	return 1;
 }
 
@@ -219,7 +218,7 @@ void tui_draw(struct tui *t, int bits)
 	if (bits & DRAW_TOP)
 		bar_draw_top(t);
 	if (bits & DRAW_BODY) {
-		int y = layout_body_top(t), h = layout_body_rows(t);
+		int y = layout_body_top(), h = layout_body_rows(t);
 		int lw = layout_list_width(t);
 		switch (t->screen) {
 		case SCREEN_LIST:
@@ -404,7 +403,7 @@ static int others_changed(struct tui *t)
 struct before {
 	struct filter f;
 	long cursor, top;
-	enum view screen;
+	enum tui_screen screen;
 };
 
 /* A query was cancelled: back to the screen before the key, with a message. */
@@ -472,7 +471,7 @@ static void tui_loop(struct tui *t)
 			bits = key == 'q' || key == KEY_CTRL('c') ? DO_QUIT : 0;
 		} else {
 			enum action_id a = keys_lookup(t->screen, key);
-			bits = a == ACT_NONE ? 0 : handle_action(t, a, key);
+			bits = a == ACT_NONE ? 0 : handle_action(t, a);
 		}
 		if (bits & DO_QUIT)
 			break;
