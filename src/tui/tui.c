@@ -150,7 +150,8 @@ int tui_getkey(struct tui *t)
 }
 
 /* The store's cancel callback: past 100 ms a query says how to stop it, and a typed
- * Esc or Ctrl-C stops it; other keys wait for the next reads. */
+ * cancel key (SCOPE_WAIT's: Esc, Ctrl-C, Ctrl-G) stops it; other keys wait for the
+ * next reads. */
 static int query_cancel(void *ctx)
 {
 	struct tui *t = ctx;
@@ -174,7 +175,7 @@ static int query_cancel(void *ctx)
 	if (rc == ERR)
 		return 0;
 	int key = rc == KEY_CODE_YES ? map_extended((int)wc) : (int)wc;
-	if (key == KEY_ESC || key == KEY_CTRL('c')) {
+	if (keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL) {
 		t->cancelled = 1;
 		return 1;
 	}
@@ -197,8 +198,7 @@ int tui_wait_size(struct tui *t)
 	int waited = 0;
 	while (too_small(t) && !t->quit) {
 		draw_too_small(t);
-		int key = tui_getkey(t);
-		if (key == KEY_ESC || key == KEY_CTRL('c'))
+		if (keys_lookup_in(SCOPE_WAIT, tui_getkey(t)) == ACT_CANCEL)
 			return -1;
 		waited = 1;
 	}
@@ -482,7 +482,7 @@ static void tui_loop(struct tui *t)
 }
 
 /* While an edit waits for the database (an import holds it): say so in a box, its
- * message on two lines (split at "; "), and stop waiting on Esc or Ctrl-C.  Draws
+ * message on two lines (split at "; "), and stop waiting on a cancel key.  Draws
  * without the store: the store is in the middle of a call. */
 static int tui_wait(void *ctx, const char *message, int first)
 {
@@ -507,7 +507,7 @@ static int tui_wait(void *ctx, const char *message, int first)
 	nodelay(stdscr, TRUE);
 	int key = getch();
 	nodelay(stdscr, FALSE);
-	return key == KEY_ESC || key == KEY_CTRL('c') || got_signal;
+	return keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL || got_signal;
 }
 
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
