@@ -93,6 +93,8 @@ keys ?
 wait_for "Everywhere"
 keys End
 wait_for "Typing in a prompt, a form field, a picker or the editor"
+wait_for "While the browser waits"
+wait_for "  Esc, Ctrl-C, Ctrl-G"
 keys q
 wait_for "1/629"
 keys q
