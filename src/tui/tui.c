@@ -468,7 +468,7 @@ static void tui_loop(struct tui *t)
 		b.screen = t->screen;
 		have_before = 1;
 		if (too_small(t)) {
-			bits = key == 'q' || key == KEY_CTRL('c') ? DO_QUIT : 0;
+			bits = keys_lookup(SCREEN_LIST, key) == ACT_QUIT ? DO_QUIT : 0;   /* q, Ctrl-C */
 		} else {
 			enum action_id a = keys_lookup(t->screen, key);
 			bits = a == ACT_NONE ? 0 : handle_action(t, a);

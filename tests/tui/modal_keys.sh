@@ -97,6 +97,20 @@ wait_for "While the browser waits"
 wait_for "  Esc, Ctrl-C, Ctrl-G"
 keys q
 wait_for "1/629"
+
+# a terminal too small under a prompt: a cancel key gives the prompt up; under the list
+# q quits, as it does in the list
+resize() { tmux -L "$TUI_SOCK" resize-window -x "$1" -y "$2"; }
+keys /
+wait_for "Search:"
+resize 45 10
+wait_for "ragtrack needs at least 60x15 (now 45x10)"
+keys C-g
+resize 100 30
+wait_for "1/629"
+not_shows "Search:" || fail "Ctrl-G while too small left the prompt open"
+resize 45 10
+wait_for "ragtrack needs at least 60x15 (now 45x10)"
 keys q
 check_eq "exit" "$(wait_exit)" 0
 
