@@ -113,10 +113,12 @@ run: ragtrack
 
 # ---- tests -------------------------------------------------------------
 # Tools the tests drive (tests/tools.txt: command and Debian package), installed when
-# root; a test whose tool is missing says SKIP.  The stamp is written only once every
+# root, each package named once however many of its commands are missing; a test whose
+# tool is missing says SKIP.  The stamp is written only once every
 # tool is there, so a run that could not install them says so again next time.
 TEST_TOOLS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' -e 's/[[:space:]][[:space:]]*/:/' tests/tools.txt)
-TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t\#*:}"; done
+TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || \
+  case " $$missing " in *" $${t\#*:} "*) ;; *) missing="$$missing $${t\#*:}" ;; esac; done
 test-deps: build/.test-deps-ok
 build/.test-deps-ok: tests/tools.txt
 	$(Q)mkdir -p build

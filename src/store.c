@@ -124,14 +124,13 @@ enum status store_fail(struct store *s, struct err *err, const char *doing)
 	return err_set(err, st, "%s: %s: %s", s->path, doing, words ? words : sqlite3_errmsg(s->db));
 }
 
-int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
+enum status store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-		store_fail(s, err, "preparing a query");
 		*st = NULL;
-		return -1;
+		return store_fail(s, err, "preparing a query");
 	}
-	return 0;
+	return OK;
 }
 
 enum status store_exec(struct store *s, const char *sql, struct err *err)
@@ -335,9 +334,19 @@ enum status store_lens_missing(struct store *s, int64_t action_id, struct err *e
 	return err_set(err, ERR_NOT_FOUND, "no action %lld for %s", (long long)action_id, s->lens_name);
 }
 
-int64_t store_next_batch(struct store *s)
+enum status store_next_batch(struct store *s, int64_t *batch, struct err *err)
 {
-	return store_scalar(s, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", 0, 1);
+	sqlite3_stmt *st;
+	*batch = 0;
+	enum status rc = store_prepare(s, &st, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", err);
+	if (rc != OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*batch = sqlite3_column_int64(st, 0);
+	else
+		rc = store_fail(s, err, "reading the change log");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* One of the change log's two statements, prepared once per handle (an import logs a
@@ -349,7 +358,7 @@ static sqlite3_stmt *log_stmt(struct store *s, int which, struct err *err)
 		"INSERT INTO change_log(action_id, at, user, os_user, field, old_value, new_value, source, reason,"
 		" batch, undoes, undoes_change, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	};
-	if (!s->log_stmt[which] && store_prepare(s, &s->log_stmt[which], SQL[which], err))
+	if (!s->log_stmt[which] && store_prepare(s, &s->log_stmt[which], SQL[which], err) != OK)
 		return NULL;
 	sqlite3_reset(s->log_stmt[which]);
 	sqlite3_clear_bindings(s->log_stmt[which]);
@@ -461,14 +470,15 @@ static enum status fts_from_schema(struct store *s, struct err *err)
 		return err_set(err, ERR_DB, "%s: the built-in schema has no full-text section", s->path);
 	sqlite3_stmt *st;
 	struct buf drop = {0};
-	if (store_prepare(s, &st, "SELECT type, name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_fts\\_%' ESCAPE '\\'"
-	                          " OR name IN ('action_fts_source', 'action_fts')", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT type, name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_fts\\_%' ESCAPE '\\'"
+	                                       " OR name IN ('action_fts_source', 'action_fts')", err);
+	if (rc != OK)
+		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		buf_printf(&drop, "DROP %s IF EXISTS \"%s\";", (const char *)sqlite3_column_text(st, 0),
 		           (const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
-	enum status rc = drop.s ? store_exec(s, drop.s, err) : OK;
+	rc = drop.s ? store_exec(s, drop.s, err) : OK;
 	buf_free(&drop);
 	if (rc == OK)
 		rc = store_exec(s, section, err);
@@ -551,8 +561,9 @@ static enum status store_set_lens(struct store *s, const char *agency, struct er
 	if (!s->lens_agency)
 		return err_set(err, ERR_NOT_FOUND, "--as-agency: no agency '%s' (ragtrack agency list shows them)", agency);
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT name FROM agency WHERE id = ?", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT name FROM agency WHERE id = ?", err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, s->lens_agency);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		s->lens_name = store_col_dup(st, 0);
@@ -645,11 +656,11 @@ static enum status store_open_read_only(struct store *s, struct err *err)
 static enum status store_schema_objects(struct store *s, int64_t *objects, int *ours, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "SELECT count(*), count(CASE WHEN type = 'table' AND name IN ('action', 'change_log', 'review')"
-	                  " THEN 1 END) FROM sqlite_master", err))
-		return ERR_DB;
-	enum status rc = OK;
+	enum status rc = store_prepare(s, &st,
+	                               "SELECT count(*), count(CASE WHEN type = 'table' AND name IN ('action', 'change_log', 'review')"
+	                               " THEN 1 END) FROM sqlite_master", err);
+	if (rc != OK)
+		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*objects = sqlite3_column_int64(st, 0);
 		*ours = sqlite3_column_int(st, 1) == 3;
@@ -673,8 +684,9 @@ static enum status store_probe(struct store *s, const struct store_opts *o, char
 	if (st != OK)
 		return st;
 	sqlite3_stmt *q;
-	if (store_prepare(s, &q, "PRAGMA user_version", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &q, "PRAGMA user_version", err);
+	if (rc != OK)
+		return rc;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		version = sqlite3_column_int64(q, 0);
 	else

@@ -58,8 +58,9 @@ static void board_read(sqlite3_stmt *st, struct board_info *b)
 static enum status board_exists(struct store *s, const char *name, int *exists, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT 1 FROM board WHERE name = ?", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT 1 FROM board WHERE name = ?", err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, name);
 	int step = sqlite3_step(st);
 	*exists = step == SQLITE_ROW;
@@ -70,21 +71,23 @@ static enum status board_exists(struct store *s, const char *name, int *exists, 
 static enum status board_insert(struct store *s, const char *name, const char *held_on, int64_t *id, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO board(name, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?)", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "INSERT INTO board(name, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?)", err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, held_on);
 	store_bind_text(st, 3, util_now());
 	store_bind_text(st, 4, s->user);
-	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "recording the board");
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "recording the board");
 	sqlite3_finalize(st);
 	*id = sqlite3_last_insert_rowid(s->db);
 	if (rc != OK)
 		return rc;
-	if (store_prepare(s, &st,
-	                  "INSERT INTO board_action(board_id, action_id, rag, target_date, target_raw, has_evidence, withdrawn)"
-	                  " SELECT ?, id, rag, target_date, target_raw, trim(evidence) <> '', withdrawn FROM action", err))
-		return ERR_DB;
+	rc = store_prepare(s, &st,
+	                               "INSERT INTO board_action(board_id, action_id, rag, target_date, target_raw, has_evidence, withdrawn)"
+	                               " SELECT ?, id, rag, target_date, target_raw, trim(evidence) <> '', withdrawn FROM action", err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, *id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "recording the actions' state");
 	sqlite3_finalize(st);
@@ -137,16 +140,15 @@ enum status store_board_record(struct store *s, const char *name, const char *he
 	return out ? store_board_get(s, name, NULL, out, err) : OK;
 }
 
-/* The boards' columns (BOARD_COLS) then tail, with the lens bound as ?1; non-zero on
- * failure (err set). */
-static int board_prepare(struct store *s, const char *tail, sqlite3_stmt **st, struct err *err)
+/* The boards' columns (BOARD_COLS) then tail, with the lens bound as ?1. */
+static enum status board_prepare(struct store *s, const char *tail, sqlite3_stmt **st, struct err *err)
 {
 	char *sql = xasprintf("%s %s", BOARD_COLS, tail);
-	int bad = store_prepare(s, st, sql, err);
+	enum status rc = store_prepare(s, st, sql, err);
 	free(sql);
-	if (!bad)
+	if (rc == OK)
 		sqlite3_bind_int64(*st, 1, s->lens_agency);
-	return bad;
+	return rc;
 }
 
 enum status store_board_list(struct store *s, struct board_info **out, size_t *n, struct err *err)
@@ -154,14 +156,15 @@ enum status store_board_list(struct store *s, struct board_info **out, size_t *n
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
-	if (board_prepare(s, "ORDER BY bd.held_on, bd.id", &st, err))
-		return ERR_DB;
+	enum status rc = board_prepare(s, "ORDER BY bd.held_on, bd.id", &st, err);
+	if (rc != OK)
+		return rc;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
 		board_read(st, &(*out)[(*n)++]);
 	}
-	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "reading the boards");
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "reading the boards");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -184,15 +187,16 @@ enum status store_board_get(struct store *s, const char *name, const char *day, 
 {
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st;
-	if (board_prepare(s, name ? "WHERE bd.name = ?2 ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1"
-	                          : "WHERE (?2 IS NULL OR bd.held_on <= ?2) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
-	                  &st, err))
-		return ERR_DB;
+	enum status rc = board_prepare(s, name ? "WHERE bd.name = ?2 ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1"
+	                                       : "WHERE (?2 IS NULL OR bd.held_on <= ?2) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
+	                               &st, err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 2, name ? name : day);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
 		board_read(st, out);
-	enum status rc = step == SQLITE_ROW ? OK : step != SQLITE_DONE ? store_fail(s, err, "reading the boards") : OK;
+	rc = step == SQLITE_ROW ? OK : step != SQLITE_DONE ? store_fail(s, err, "reading the boards") : OK;
 	sqlite3_finalize(st);
 	if (rc != OK || step == SQLITE_ROW)
 		return rc;
@@ -229,9 +233,10 @@ enum status store_partnership_set(struct store *s, const char *name, struct err 
 	if (s->lens_agency)
 		return err_set(err, ERR_FORBIDDEN, "the partnership's name is every agency's: not allowed under --as-agency");
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, str_empty(name) ? "DELETE FROM meta WHERE key = 'partnership'"
-	                                          : "INSERT OR REPLACE INTO meta(key, value) VALUES ('partnership', ?)", err))
-		return ERR_DB;
+	rc = store_prepare(s, &st, str_empty(name) ? "DELETE FROM meta WHERE key = 'partnership'"
+	                                                       : "INSERT OR REPLACE INTO meta(key, value) VALUES ('partnership', ?)", err);
+	if (rc != OK)
+		return rc;
 	if (!str_empty(name))
 		store_bind_text(st, 1, name);
 	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "saving the partnership's name");

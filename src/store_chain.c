@@ -153,10 +153,12 @@ enum status store_chain_unhashed(struct store *s, struct err *err)
 	enum status rc = store_exec(s, "DROP TRIGGER IF EXISTS change_log_no_update", err);
 	if (rc != OK)
 		return rc;
-	if (store_prepare(s, &st, CHAIN_SELECT " ORDER BY id", err) ||
-	    store_prepare(s, &up, "UPDATE change_log SET prev_hash = ?, hash = ? WHERE id = ?", err)) {
+	rc = store_prepare(s, &st, CHAIN_SELECT " ORDER BY id", err);
+	if (rc == OK)
+		rc = store_prepare(s, &up, "UPDATE change_log SET prev_hash = ?, hash = ? WHERE id = ?", err);
+	if (rc != OK) {
 		sqlite3_finalize(st);
-		return ERR_DB;
+		return rc;
 	}
 	char prev[65] = "";
 	int step;
@@ -193,7 +195,7 @@ static int64_t row_with_hash(struct store *s, const char *hash)
 {
 	sqlite3_stmt *st;
 	int64_t id = 0;
-	if (store_prepare(s, &st, "SELECT id FROM change_log WHERE hash = ? ORDER BY id LIMIT 1", NULL))
+	if (store_prepare(s, &st, "SELECT id FROM change_log WHERE hash = ? ORDER BY id LIMIT 1", NULL) != OK)
 		return 0;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -228,7 +230,7 @@ static void chain_break(struct store *s, struct buf *b, int64_t id, const char *
 void store_chain_check(struct store *s, struct buf *b, int *problems)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, CHAIN_SELECT " ORDER BY id", NULL)) {
+	if (store_prepare(s, &st, CHAIN_SELECT " ORDER BY id", NULL) != OK) {
 		buf_printf(b, "change log chain: cannot run: %s\n", sqlite3_errmsg(s->db));
 		(*problems)++;
 		return;
@@ -276,14 +278,15 @@ enum status store_check_head(struct store *s, int64_t row, const char *hash, cha
 {
 	sqlite3_stmt *st;
 	*report = NULL;
-	if (store_prepare(s, &st, "SELECT hash FROM change_log WHERE id = ?", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT hash FROM change_log WHERE id = ?", err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, row);
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	char *stored = found ? store_col_dup(st, 0) : NULL;
 	sqlite3_finalize(st);
 	size_t n = strlen(hash);
-	enum status rc = OK;
+	rc = OK;
 	if (!found) {
 		*report = xasprintf("change log head: row %lld, noted as the last, is not there: rows were removed from"
 		                    " the end\n", (long long)row);

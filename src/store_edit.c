@@ -63,13 +63,14 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
                             const char *types, ...)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, sql, err);
+	if (rc != OK)
+		return rc;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(st, types, ap);
 	va_end(ap);
-	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
+	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -78,8 +79,9 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
 static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
                               const char *types, ...)
 {
-	if (store_prepare(s, st, sql, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, st, sql, err);
+	if (rc != OK)
+		return rc;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(*st, types, ap);
@@ -136,7 +138,7 @@ static char *value_clean(const char *in)
 /* Is the action there, and inside the agency lens?  ERR_NOT_FOUND when missing, and
  * under a lens the same words for another agency's action, read or write (as store_get
  * sees it): no oracle of which IDs exist. */
-static enum status action_check(struct store *s, int64_t id, int write, struct err *err)
+static enum status action_check(struct store *s, int64_t id, struct err *err)
 {
 	sqlite3_stmt *st;
 	if (edit_query(s, &st, err, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
@@ -144,7 +146,6 @@ static enum status action_check(struct store *s, int64_t id, int write, struct e
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	int64_t agency = found ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	(void)write;
 	if (s->lens_agency && (!found || agency != s->lens_agency))
 		return store_lens_missing(s, id, err);
 	if (!found)
@@ -371,9 +372,9 @@ static enum status edits_apply(struct store *s, const struct row *r, const struc
 	for (int f = 0; f < FIELD_COUNT; f++) {
 		if (!e[f].given || strcmp(e[f].value, r->value[f]) == 0)
 			continue;
-		if (!batch)
-			batch = store_next_batch(s);
-		enum status rc = field_write(s, r, (enum action_field)f, e[f].value, e[f].raw, err);
+		enum status rc = batch ? OK : store_next_batch(s, &batch, err);
+		if (rc == OK)
+			rc = field_write(s, r, (enum action_field)f, e[f].value, e[f].raw, err);
 		if (rc == OK)
 			rc = store_log(s, r->id, batch, field_name((enum action_field)f), r->value[f], e[f].value,
 			               str_empty(reason) ? NULL : reason, 0, err);
@@ -405,7 +406,7 @@ enum status store_set(struct store *s, int64_t id, int64_t expected_version, con
 	struct row r;
 	struct edit e[FIELD_COUNT] = {{0}};
 	char *why = reason ? value_clean(reason) : NULL;
-	rc = action_check(s, id, 1, err);
+	rc = action_check(s, id, err);
 	if (rc == OK)
 		rc = row_read(s, id, &r, err);
 	else
@@ -446,7 +447,7 @@ enum status store_note_add(struct store *s, int64_t id, const char *text, struct
 		return rc;
 	}
 	const char *now = util_now();
-	rc = action_check(s, id, 1, err);
+	rc = action_check(s, id, err);
 	if (rc == OK)
 		rc = edit_run(s, err, "adding a note", "INSERT INTO note(action_id, at, user, source, text) VALUES (?, ?, ?, ?, ?)",
 		              "itttt", id, now, s->user, store_source_name(s->source), clean);
@@ -462,7 +463,7 @@ enum status store_note_add(struct store *s, int64_t id, const char *text, struct
 
 enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, void *ctx, struct err *err)
 {
-	enum status rc = action_id ? action_check(s, action_id, 0, err) : OK;
+	enum status rc = action_id ? action_check(s, action_id, err) : OK;
 	if (rc != OK)
 		return rc;
 	sqlite3_stmt *st;
@@ -514,7 +515,7 @@ static void change_view(sqlite3_stmt *st, struct change *c)
 enum status store_history(struct store *s, int64_t action_id, const char *since, store_change_fn fn, void *ctx,
                           struct err *err)
 {
-	enum status rc = action_id ? action_check(s, action_id, 0, err) : OK;
+	enum status rc = action_id ? action_check(s, action_id, err) : OK;
 	if (rc != OK)
 		return rc;
 	sqlite3_stmt *st;
@@ -746,7 +747,7 @@ static enum status undo_action(struct store *s, const struct undo_entry *e, size
                                const char *reason, struct err *err)
 {
 	struct row r;
-	enum status rc = action_check(s, e[0].action_id, 1, err);
+	enum status rc = action_check(s, e[0].action_id, err);
 	if (rc != OK)
 		return rc;
 	if ((rc = row_read(s, e[0].action_id, &r, err)) != OK)
@@ -781,7 +782,7 @@ static enum status undo_latest(struct store *s, int force, int64_t *undo_batch, 
 	char *account = rc == OK ? change_account(s, "batch", batch) : NULL;
 	char *reason = rc == OK ? force_reason(s, account) : NULL;
 	if (rc == OK)
-		*undo_batch = store_next_batch(s);
+		rc = store_next_batch(s, undo_batch, err);
 	for (size_t i = 0, j; rc == OK && i < n; i = j) {
 		for (j = i; j < n && e[j].action_id == e[i].action_id; j++)
 			;
@@ -902,7 +903,7 @@ static enum status undo_one(struct store *s, int64_t id, int force, int64_t *und
 	memset(&r, 0, sizeof r);
 	enum status rc = one_change_read(s, id, &c, err);
 	if (rc == OK)
-		rc = action_check(s, c.action_id, 1, err);
+		rc = action_check(s, c.action_id, err);
 	if (rc == OK)
 		rc = one_change_check(s, &c, force, err);
 	if (rc == OK)
@@ -911,10 +912,10 @@ static enum status undo_one(struct store *s, int64_t id, int force, int64_t *und
 		rc = err_set(err, ERR_CONFLICT, "cannot undo change %lld: the %s of action %lld no longer holds what it wrote",
 		             (long long)id, c.field_name, (long long)c.action_id);
 	char *reason = rc == OK ? force_reason(s, c.account) : NULL;
-	if (rc == OK) {
-		*undo_batch = store_next_batch(s);
+	if (rc == OK)
+		rc = store_next_batch(s, undo_batch, err);
+	if (rc == OK)
 		rc = field_write(s, &r, c.field, c.old_value, NULL, err);
-	}
 	if (rc == OK) {
 		s->log_undoes_change = id;
 		rc = store_log(s, c.action_id, *undo_batch, c.field_name, c.new_value, c.old_value, reason, c.batch, err);
@@ -1066,17 +1067,18 @@ static enum status merge_response(struct store *s, const struct merge *m, int64_
 	return rc;
 }
 
-/* The first column (an id) of every row of a query with up to three id parameters
+/* The ids a query selects: the first column of every row of sql, with up to three id parameters
  * (?1 ?2 ?3; those it does not use are ignored), read in full before the caller
  * changes the rows it names.  Caller frees *ids. */
-static enum status ids_read(struct store *s, const char *sql, int64_t p1, int64_t p2, int64_t p3, int64_t **ids,
-                            size_t *n, struct err *err)
+static enum status ids_select(struct store *s, const char *sql, int64_t p1, int64_t p2, int64_t p3, int64_t **ids,
+                              size_t *n, struct err *err)
 {
 	sqlite3_stmt *st;
 	*ids = NULL;
 	*n = 0;
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, sql, err);
+	if (rc != OK)
+		return rc;
 	int64_t p[3] = { p1, p2, p3 };
 	for (int i = 0; i < sqlite3_bind_parameter_count(st) && i < 3; i++)
 		sqlite3_bind_int64(st, i + 1, p[i]);
@@ -1126,8 +1128,8 @@ static enum status merge_question(struct store *s, const struct merge *m, int64_
 {
 	int64_t *ids;
 	size_t n;
-	enum status rc = ids_read(s, "SELECT id FROM action WHERE question_id = ?1 AND +agency_id IN (?2, ?3) ORDER BY id", q,
-	                          m->into, m->from, &ids, &n, err);
+	enum status rc = ids_select(s, "SELECT id FROM action WHERE question_id = ?1 AND +agency_id IN (?2, ?3) ORDER BY id", q,
+	                            m->into, m->from, &ids, &n, err);
 	for (size_t i = 0; rc == OK && i < n; i++)
 		rc = merge_action(s, m, ids[i], (int)i + 1, err);
 	if (rc == OK)
@@ -1142,12 +1144,13 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 {
 	int64_t *rs, *qs;
 	size_t nr, nq;
-	m->batch = store_next_batch(s);
-	enum status rc = ids_read(s, "SELECT id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &rs, &nr,
-	                          err);
+	enum status rc = store_next_batch(s, &m->batch, err);
 	if (rc != OK)
 		return rc;
-	rc = ids_read(s, "SELECT question_id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &qs, &nq, err);
+	rc = ids_select(s, "SELECT id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &rs, &nr, err);
+	if (rc != OK)
+		return rc;
+	rc = ids_select(s, "SELECT question_id FROM response WHERE agency_id = ?1 ORDER BY id", m->from, 0, 0, &qs, &nq, err);
 	for (size_t i = 0; rc == OK && i < nr && i < nq; i++)
 		rc = merge_response(s, m, rs[i], qs[i], err);
 	for (size_t i = 0; rc == OK && i < nq; i++)

@@ -239,20 +239,24 @@ enum status store_import_begin(struct store *s, struct err *err)
 	if (st != OK)
 		return st;
 	for (int i = 0; i < ST_COUNT; i++)
-		if (store_prepare(s, &s->import_stmt[i], IMPORT_SQL[i], err)) {
+		if ((st = store_prepare(s, &s->import_stmt[i], IMPORT_SQL[i], err)) != OK) {
 			import_finalize(s);
 			store_rollback(s);
-			return ERR_DB;
+			return st;
 		}
 	sqlite3_stmt *q;
-	if (store_prepare(s, &q, "SELECT ifnull(max(run), 0) + 1 FROM response", err) == 0) {
+	if (store_prepare(s, &q, "SELECT ifnull(max(run), 0) + 1 FROM response", err) == OK) {
 		if (sqlite3_step(q) == SQLITE_ROW)
 			s->run = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
-	s->batch = store_next_batch(s);
+	if ((st = store_next_batch(s, &s->batch, err)) != OK) {
+		import_finalize(s);
+		store_rollback(s);
+		return st;
+	}
 	s->max_before = 0;
-	if (store_prepare(s, &q, "SELECT ifnull(max(id), 0) FROM action", err) == 0) {
+	if (store_prepare(s, &q, "SELECT ifnull(max(id), 0) FROM action", err) == OK) {
 		if (sqlite3_step(q) == SQLITE_ROW)
 			s->max_before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
@@ -747,17 +751,17 @@ static enum status field_update(struct store *s, int64_t id, enum sig_field f, c
 	else
 		sql = xasprintf("UPDATE action SET %s = ?1 WHERE id = ?2", SIG_COLUMN[f]);
 	sqlite3_stmt *st;
-	int bad = store_prepare(s, &st, sql, err);
+	enum status rc = store_prepare(s, &st, sql, err);
 	free(sql);
-	if (bad)
-		return ERR_DB;
+	if (rc != OK)
+		return rc;
 	if (f == SIG_RAG)
 		sqlite3_bind_int(st, 3, (int)a->rag);
 	else if (f == SIG_TARGET)
 		store_bind_text(st, 3, a->target_date);
 	store_bind_text(st, 1, new_value ? new_value : "");
 	sqlite3_bind_int64(st, 2, id);
-	enum status rc = step_done(s, st, err, "updating an action");
+	rc = step_done(s, st, err, "updating an action");
 	sqlite3_finalize(st);
 	if (rc == OK && !silent)
 		rc = log_import_change(s, id, f, a, old_clean, new_value, err);
@@ -859,14 +863,14 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 		? xasprintf("UPDATE action SET import_sig = ?1, version = version + 1, updated_at = ?2, touched_at = ?2 WHERE id = ?3")
 		: xasprintf("UPDATE action SET import_sig = ?1 WHERE id = ?3");
 	sqlite3_stmt *st;
-	int bad = store_prepare(s, &st, sql, err);
+	enum status rc = store_prepare(s, &st, sql, err);
 	free(sql);
-	if (bad)
-		return ERR_DB;
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, sig);
 	store_bind_text(st, 2, run_now(s));
 	sqlite3_bind_int64(st, 3, a->id);
-	enum status rc = step_done(s, st, err, "updating an action");
+	rc = step_done(s, st, err, "updating an action");
 	sqlite3_finalize(st);
 	if (changed)
 		*res = ROW_UPDATED;
@@ -1625,8 +1629,9 @@ static enum status missing_settle(struct store *s, struct err *err)
 	if (store_exec(s, cover, err) != OK)
 		return ERR_DB;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, fill, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, fill, err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, s->run);
 	enum status frc = step_done(s, st, err, "finding what the files cover");
 	sqlite3_finalize(st);
@@ -1643,9 +1648,10 @@ static enum status missing_settle(struct store *s, struct err *err)
 				list = xrealloc(list, (cap = cap ? cap * 2 : 16) * sizeof *list);
 			list[n++] = (struct cand){ .id = c->id, .text = c->text };
 		}
-	if (store_prepare(s, &st, sql, err)) {
+	rc = store_prepare(s, &st, sql, err);
+	if (rc != OK) {
 		free(list);
-		return ERR_DB;
+		return rc;
 	}
 	sqlite3_bind_int64(st, 1, s->run);
 	sqlite3_bind_int64(st, 2, s->max_before);
@@ -1659,7 +1665,7 @@ static enum status missing_settle(struct store *s, struct err *err)
 		owned[nowned++] = store_col_dup(st, 1);
 		list[n++] = (struct cand){ .id = sqlite3_column_int64(st, 0), .text = owned[nowned - 1] };
 	}
-	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "finding the actions not in the files");
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "finding the actions not in the files");
 	sqlite3_finalize(st);
 	if (n)
 		qsort(list, n, sizeof *list, cand_by_id);
@@ -1685,12 +1691,12 @@ static enum status missing_settle(struct store *s, struct err *err)
 static enum status responses_settle(struct store *s, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "SELECT r.id, r.text, r.pending, (SELECT min(id) FROM action WHERE response_id = r.id),"
-	                  " r.created_run = r.run FROM response r WHERE r.run = ? AND r.pending <> '' AND r.pending <> r.text", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st,
+	                               "SELECT r.id, r.text, r.pending, (SELECT min(id) FROM action WHERE response_id = r.id),"
+	                               " r.created_run = r.run FROM response r WHERE r.run = ? AND r.pending <> '' AND r.pending <> r.text", err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, s->run);
-	enum status rc = OK;
 	while (rc == OK && sqlite3_step(st) == SQLITE_ROW) {
 		const char *old_text = (const char *)sqlite3_column_text(st, 1);
 		int created_now = sqlite3_column_int(st, 4);
@@ -1714,17 +1720,18 @@ enum status store_review_describe(struct store *s, const char *review, const cha
                                   const char *as_at, const char *source_file, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "UPDATE review SET board = ifnull(nullif(?2, ''), board), kind = ifnull(nullif(?3, ''), kind),"
-	                  " as_at = ifnull(nullif(?4, ''), as_at), source_file = ifnull(nullif(?5, ''), source_file)"
-	                  " WHERE name = ?1", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st,
+	                               "UPDATE review SET board = ifnull(nullif(?2, ''), board), kind = ifnull(nullif(?3, ''), kind),"
+	                               " as_at = ifnull(nullif(?4, ''), as_at), source_file = ifnull(nullif(?5, ''), source_file)"
+	                               " WHERE name = ?1", err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, review);
 	store_bind_text(st, 2, board);
 	store_bind_text(st, 3, kind);
 	store_bind_text(st, 4, as_at);
 	store_bind_text(st, 5, source_file);
-	enum status rc = step_done(s, st, err, "describing a review");
+	rc = step_done(s, st, err, "describing a review");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1769,19 +1776,21 @@ static enum status side_settle(struct store *s, int *indexed, struct err *err)
 {
 	sqlite3_stmt *st;
 	*indexed = 0;
-	if (store_prepare(s, &st, "SELECT id, question, response, action, evidence, extra FROM action_fts_source"
-	                          " WHERE id IN (SELECT id FROM temp.fts_dirty)", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT id, question, response, action, evidence, extra FROM action_fts_source"
+	                                       " WHERE id IN (SELECT id FROM temp.fts_dirty)", err);
+	if (rc != OK)
+		return rc;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		side_put_row(s, 0, st);
-	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "indexing actions");
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "indexing actions");
 	sqlite3_finalize(st);
 	const char *path = rc == OK ? fts_side_finish(s->side) : NULL;
 	if (!path)
 		return rc == OK ? store_exec(s, "DELETE FROM temp.fts_dirty", err) : rc;
-	if (store_prepare(s, &st, "ATTACH ? AS fts_side", err))
-		return ERR_DB;
+	rc = store_prepare(s, &st, "ATTACH ? AS fts_side", err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, path);
 	rc = step_done(s, st, err, "attaching the search index");
 	sqlite3_finalize(st);
@@ -1811,9 +1820,9 @@ static void side_feed(struct store *s, const struct action *a, const char *extra
 static enum status tally_write(struct store *s, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO rag_count VALUES (?, ?, ?, ?)", err))
-		return ERR_DB;
-	enum status rc = OK;
+	enum status rc = store_prepare(s, &st, "INSERT INTO rag_count VALUES (?, ?, ?, ?)", err);
+	if (rc != OK)
+		return rc;
 	for (size_t i = 0; rc == OK && i < s->tally->cap; i++) {
 		const struct tally_slot *x = &s->tally->slot[i];
 		if (!x->n)
@@ -1889,10 +1898,11 @@ void store_import_rollback(struct store *s)
 enum status store_import_stats(struct store *s, long *reviews, long *questions, long *agencies, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "SELECT count(DISTINCT q.review_id), count(DISTINCT r.question_id), count(DISTINCT r.agency_id)"
-	                  " FROM response r JOIN question q ON q.id = r.question_id WHERE r.run = ?", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st,
+	                               "SELECT count(DISTINCT q.review_id), count(DISTINCT r.question_id), count(DISTINCT r.agency_id)"
+	                               " FROM response r JOIN question q ON q.id = r.question_id WHERE r.run = ?", err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, s->run);
 	*reviews = *questions = *agencies = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -1950,10 +1960,11 @@ void store_import_counts(const struct store *s, struct import_counts *c)
 enum status store_import_changes(struct store *s, store_change_fn fn, void *ctx, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch,"
-	                  " ifnull(undoes, 0), os_user FROM change_log WHERE batch IN (?1, ?1 + 1) ORDER BY id", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st,
+	                               "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch,"
+	                               " ifnull(undoes, 0), os_user FROM change_log WHERE batch IN (?1, ?1 + 1) ORDER BY id", err);
+	if (rc != OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, s->batch);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1965,7 +1976,7 @@ enum status store_import_changes(struct store *s, store_change_fn fn, void *ctx,
 		if (fn(&c, ctx))
 			break;
 	}
-	enum status rc = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
+	rc = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the change log");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1980,8 +1991,9 @@ enum status store_import_warnings_get(struct store *s, const char *review, char 
 {
 	sqlite3_stmt *st;
 	*value = NULL;
-	if (store_prepare(s, &st, "SELECT value FROM meta WHERE key = ?", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT value FROM meta WHERE key = ?", err);
+	if (rc != OK)
+		return rc;
 	char *key = warnings_key(review);
 	store_bind_text(st, 1, key);
 	free(key);
@@ -1994,13 +2006,14 @@ enum status store_import_warnings_get(struct store *s, const char *review, char 
 enum status store_import_warnings_set(struct store *s, const char *review, const char *value, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", err);
+	if (rc != OK)
+		return rc;
 	char *key = warnings_key(review);
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, value);
 	free(key);
-	enum status rc = step_done(s, st, err, "remembering the warnings");
+	rc = step_done(s, st, err, "remembering the warnings");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -2012,12 +2025,13 @@ enum status store_rag_words(struct store *s, struct store_rag_word **out, size_t
 	sqlite3_stmt *st;
 	*out = NULL;
 	*n = 0;
-	if (store_prepare(s, &st, "SELECT r.name, w.word, w.rag FROM rag_word w JOIN review r ON r.id = w.review_id"
-	                          " ORDER BY r.name, w.word", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT r.name, w.word, w.rag FROM rag_word w JOIN review r ON r.id = w.review_id"
+	                                       " ORDER BY r.name, w.word", err);
+	if (rc != OK)
+		return rc;
 	size_t cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*out = xrealloc(*out, cap * sizeof **out);
@@ -2026,7 +2040,7 @@ enum status store_rag_words(struct store *s, struct store_rag_word **out, size_t
 		(*out)[*n].word = xstrdup((const char *)sqlite3_column_text(st, 1));
 		(*out)[(*n)++].rag = (enum rag)sqlite3_column_int(st, 2);
 	}
-	enum status res = rc == SQLITE_DONE ? OK : store_fail(s, err, "reading the remembered RAG words");
+	enum status res = step == SQLITE_DONE ? OK : store_fail(s, err, "reading the remembered RAG words");
 	sqlite3_finalize(st);
 	return res;
 }
@@ -2044,13 +2058,14 @@ enum status store_rag_word_save(struct store *s, const char *review, const char 
                                 struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "INSERT INTO rag_word(review_id, word, rag) SELECT id, ?2, ?3 FROM review WHERE name = ?1"
-	                          " ON CONFLICT DO UPDATE SET rag = excluded.rag", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "INSERT INTO rag_word(review_id, word, rag) SELECT id, ?2, ?3 FROM review WHERE name = ?1"
+	                                       " ON CONFLICT DO UPDATE SET rag = excluded.rag", err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, review);
 	store_bind_text(st, 2, word);
 	sqlite3_bind_int(st, 3, (int)rag);
-	enum status rc = step_done(s, st, err, "remembering a RAG word");
+	rc = step_done(s, st, err, "remembering a RAG word");
 	sqlite3_finalize(st);
 	return rc;
 }

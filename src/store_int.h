@@ -85,8 +85,9 @@ struct store {
 	} cache;
 };
 
-/* Prepare sql (cached by SQLite's statement cache is not available, so callers finalize). */
-int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
+/* Prepare sql into *st, which the caller finalizes.  On failure *st is NULL and the
+ * status and err are store_fail's ("preparing a query"). */
+enum status store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
 /* Run sql with no result rows. */
 enum status store_exec(struct store *s, const char *sql, struct err *err);
 /* Error from the last SQLite call, with what was being done. */
@@ -104,8 +105,9 @@ enum status store_lens_missing(struct store *s, int64_t action_id, struct err *e
 enum status store_begin(struct store *s, struct err *err);
 enum status store_commit(struct store *s, struct err *err);
 void store_rollback(struct store *s);
-/* Next change-log batch number. */
-int64_t store_next_batch(struct store *s);
+/* The next change-log batch number in *batch (0 when the change log cannot be read:
+ * the status and err then say why). */
+enum status store_next_batch(struct store *s, int64_t *batch, struct err *err);
 /* Append a change-log entry: the only code that writes to change_log.  Records the
  * store's user and the operating-system account, and chains the row (store_chain.c).
  * Call inside the caller's write transaction. */

@@ -168,25 +168,18 @@ static const char FROM[] = FROM_BRIEF " JOIN response rs ON rs.id = a.response_i
 	" JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id"
 static const char FROM_AGENCY_FIRST[] = FROM_AGENCY_FIRST_BRIEF " JOIN response rs ON rs.id = a.response_id";
 
-static void q_and(struct query *q, int *first)
+/* One more condition: " WHERE " for the first, " AND " after it. */
+static void q_also(struct query *q)
 {
 	buf_adds(&q->sql, q->where ? " AND " : " WHERE ");
 	q->where = 1;
-	*first = 0;
 }
 
-/* One more condition after q_from_where. */
-static void q_also(struct query *q)
-{
-	int first = 0;
-	q_and(q, &first);
-}
-
-static void where_rag(struct query *q, unsigned mask, int *first)
+static void where_rag(struct query *q, unsigned mask)
 {
 	if (!mask)
 		return;
-	q_and(q, first);
+	q_also(q);
 	buf_adds(&q->sql, q->keyset ? "+a.rag IN (" : "a.rag IN (");
 	int n = 0;
 	for (int r = 0; r < RAG_COUNT; r++)
@@ -197,16 +190,16 @@ static void where_rag(struct query *q, unsigned mask, int *first)
 	buf_adds(&q->sql, ")");
 }
 
-static void where_agencies(struct store *s, struct query *q, const struct filter *f, int *first)
+static void where_agencies(struct store *s, struct query *q, const struct filter *f)
 {
 	if (s->lens_agency) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, q->keyset ? "+a.agency_id = " : "a.agency_id = ");
 		q_int(q, s->lens_agency);
 	}
 	if (!f->nagencies)
 		return;
-	q_and(q, first);
+	q_also(q);
 	buf_adds(&q->sql, q->keyset ? "+a.agency_id IN (" : "a.agency_id IN (");
 	for (size_t i = 0; i < f->nagencies; i++) {
 		buf_adds(&q->sql, i ? ", " : "");
@@ -216,19 +209,19 @@ static void where_agencies(struct store *s, struct query *q, const struct filter
 	buf_adds(&q->sql, ")");
 }
 
-static void where_dates(struct query *q, const struct filter *f, int *first)
+static void where_dates(struct query *q, const struct filter *f)
 {
 	const char *today = util_today();
 	char day[11];
 	if (f->overdue) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.target_date < ");
 		q_text(q, today);
 		buf_adds(&q->sql, " AND a.rag <> 4");
 	}
 	if (f->due_within >= 0) {
 		date_add_days(today, f->due_within, day);
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.target_date BETWEEN ");
 		q_text(q, today);
 		buf_adds(&q->sql, " AND ");
@@ -237,13 +230,13 @@ static void where_dates(struct query *q, const struct filter *f, int *first)
 	}
 	if (f->stale >= 0) {
 		date_add_days(today, -f->stale, day);
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.touched_at < ");
 		q_text(q, day);
 		buf_adds(&q->sql, " AND a.rag <> 4");
 	}
 	if (!str_empty(f->changed_since)) {
-		q_and(q, first);
+		q_also(q);
 		/* a few rows as a rule: said so, SQLite seeks them through action_by_updated and
 		 * sorts them, rather than reading every row in the list's order to find them */
 		buf_adds(&q->sql, "likelihood(a.updated_at >= ");
@@ -252,16 +245,16 @@ static void where_dates(struct query *q, const struct filter *f, int *first)
 	}
 }
 
-static void where_names(struct query *q, const struct filter *f, int *first)
+static void where_names(struct query *q, const struct filter *f)
 {
 	if (!str_empty(f->review)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "a.review_id = (SELECT id FROM review WHERE name = ");
 		q_text(q, f->review);
 		buf_adds(&q->sql, " COLLATE NOCASE)");
 	}
 	if (!str_empty(f->finding)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "(f.ref = ");
 		q_text(q, f->finding);
 		buf_adds(&q->sql, " COLLATE NOCASE OR f.key = ");
@@ -269,13 +262,13 @@ static void where_names(struct query *q, const struct filter *f, int *first)
 		buf_adds(&q->sql, " COLLATE NOCASE)");
 	}
 	if (!str_empty(f->question)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "q.ref = ");
 		q_text(q, f->question);
 		buf_adds(&q->sql, " COLLATE NOCASE");
 	}
 	if (!str_empty(f->lead)) {
-		q_and(q, first);
+		q_also(q);
 		buf_adds(&q->sql, "instr(lower(a.lead), lower(");
 		q_text(q, f->lead);
 		buf_adds(&q->sql, ")) > 0");
@@ -295,11 +288,11 @@ static int has_withdrawn(struct store *s)
 
 /* Withdrawn actions are left out unless the filter asks for them; the condition is
  * written only when there are any, so a plan with none reads as it always did. */
-static void where_withdrawn(struct store *s, struct query *q, const struct filter *f, int *first)
+static void where_withdrawn(struct store *s, struct query *q, const struct filter *f)
 {
 	if (f->withdrawn == FILTER_WITHDRAWN_TOO || (f->withdrawn == FILTER_WITHDRAWN_OUT && !has_withdrawn(s)))
 		return;
-	q_and(q, first);
+	q_also(q);
 	buf_adds(&q->sql, f->withdrawn == FILTER_WITHDRAWN_ONLY ? "a.withdrawn = 1" : "a.withdrawn = 0");
 }
 
@@ -336,13 +329,12 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 		free(phrase);
 		q->ranked = 1;
 	}
-	int first = 1;
 	if (with_rag)
-		where_rag(q, f->rag_mask, &first);
-	where_agencies(s, q, f, &first);
-	where_names(q, f, &first);
-	where_dates(q, f, &first);
-	where_withdrawn(s, q, f, &first);
+		where_rag(q, f->rag_mask);
+	where_agencies(s, q, f);
+	where_names(q, f);
+	where_dates(q, f);
+	where_withdrawn(s, q, f);
 }
 
 static void q_from_where(struct store *s, struct query *q, const struct filter *f, int with_rag)
@@ -439,8 +431,9 @@ static enum status xread_load(struct store *s, struct err *err)
 		return OK;
 	xread_names_free(x);
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", err);
+	if (rc != OK)
+		return rc;
 	size_t cap = 0, rcap = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -579,8 +572,9 @@ static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st
 {
 	if (s->plans_on)
 		plan_append(s, q);
-	if (store_prepare(s, st, q->sql.s, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, st, q->sql.s, err);
+	if (rc != OK)
+		return rc;
 	q_bind(q, *st);
 	return OK;
 }
@@ -1037,8 +1031,8 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 	return rc;
 }
 
-static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
-                            long *n, struct err *err);
+static enum status ids_matching(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                                long *n, struct err *err);
 static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
                               struct err *err);
 
@@ -1077,7 +1071,7 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		return ERR_DB;
 	int64_t *ids;
 	long n;
-	enum status rc = ids_read(s, f, offset, limit, &ids, &n, err);
+	enum status rc = ids_matching(s, f, offset, limit, &ids, &n, err);
 	if (rc == OK)
 		rc = rows_by_id(s, ids, n, fn, ctx, err);
 	free(ids);
@@ -1276,21 +1270,22 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 	if (str_empty(search))
 		return OK;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st,
-	                  "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
-	                  " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
-	                  " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
-	                  " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st,
+	                               "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
+	                               " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
+	                               " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
+	                               " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err);
+	if (rc != OK)
+		return rc;
 	char *phrase = fts_phrase(search);
 	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, id);
 	free(phrase);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
 		for (int c = 0; c < 6; c++)
 			words_add_marked((const char *)sqlite3_column_text(st, c), words, n);
-	enum status result = rc == SQLITE_ROW || rc == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
+	enum status result = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
 	sqlite3_finalize(st);
 	return result;
 }
@@ -1301,7 +1296,7 @@ enum status store_position(struct store *s, const struct filter *f, int64_t id, 
 		return position_by_key(s, f, id, pos, err);
 	int64_t *ids;                  /* the order store_each reads in, by construction */
 	long n;
-	enum status rc = ids_read(s, f, 0, -1, &ids, &n, err);
+	enum status rc = ids_matching(s, f, 0, -1, &ids, &n, err);
 	*pos = -1;
 	for (long i = 0; rc == OK && i < n && *pos < 0; i++)
 		if (ids[i] == id)
@@ -1458,10 +1453,10 @@ static int search_only(struct store *s, const struct filter *f)
 	       !has_withdrawn(s);
 }
 
-/* The ids of rows [offset, offset+limit) in order (limit < 0: to the end), read with
+/* The ids of the actions f matches, rows [offset, offset+limit) in order (limit < 0: to the end), read with
  * only the joins the filter needs; *ids is freed by the caller. */
-static enum status ids_read(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
-                            long *n, struct err *err)
+static enum status ids_matching(struct store *s, const struct filter *f, long offset, long limit, int64_t **ids,
+                                long *n, struct err *err)
 {
 	struct query q = {0};
 	if (search_only(s, f)) {        /* the index's rowids are the action ids */
@@ -1644,9 +1639,9 @@ enum status store_changed_by_others(struct store *s, int *changed, struct err *e
 {
 	*changed = 0;
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "PRAGMA data_version", err))
-		return ERR_DB;
-	enum status rc = OK;
+	enum status rc = store_prepare(s, &st, "PRAGMA data_version", err);
+	if (rc != OK)
+		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t v = sqlite3_column_int64(st, 0);
 		*changed = s->seen_version >= 0 && v != s->seen_version;

@@ -11,11 +11,11 @@ enum status store_ui_get(struct store *s, const char *key, char **value, struct 
 {
 	sqlite3_stmt *st;
 	*value = NULL;
-	if (store_prepare(s, &st, "SELECT value FROM ui_state WHERE user = ? AND key = ?", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT value FROM ui_state WHERE user = ? AND key = ?", err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, s->user);
 	store_bind_text(st, 2, key);
-	enum status rc = OK;
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
 		*value = store_col_dup(st, 0);
@@ -33,8 +33,9 @@ enum status store_ui_set(struct store *s, const char *key, const char *value, st
 	sqlite3_stmt *st;
 	const char *sql = value ? "INSERT OR REPLACE INTO ui_state(user, key, value) VALUES (?, ?, ?)"
 	                        : "DELETE FROM ui_state WHERE user = ? AND key = ?";
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
+	rc = store_prepare(s, &st, sql, err);
+	if (rc != OK)
+		return rc;
 	store_bind_text(st, 1, s->user);
 	store_bind_text(st, 2, key);
 	if (value)
@@ -59,8 +60,9 @@ static enum status group_names(struct store *s, enum store_group by, char ***nam
 	sqlite3_stmt *st;
 	*names = NULL;
 	*n = 0;
-	if (store_prepare(s, &st, by == GROUP_AGENCY ? AGENCIES : REVIEWS, err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, by == GROUP_AGENCY ? AGENCIES : REVIEWS, err);
+	if (rc != OK)
+		return rc;
 	if (by == GROUP_AGENCY)
 		sqlite3_bind_int64(st, 1, s->lens_agency);
 	size_t cap = 0;
@@ -72,7 +74,7 @@ static enum status group_names(struct store *s, enum store_group by, char ***nam
 		}
 		(*names)[(*n)++] = store_col_dup(st, 0);
 	}
-	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "listing groups");
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "listing groups");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -100,8 +102,9 @@ static enum status group_none(struct store *s, const struct filter *f, const lon
                               store_group_fn fn, void *ctx, struct err *err)
 {
 	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM action WHERE agency_id IS NULL)", err))
-		return ERR_DB;
+	enum status rc = store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM action WHERE agency_id IS NULL)", err);
+	if (rc != OK)
+		return rc;
 	int any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (!any)
@@ -114,7 +117,7 @@ static enum status group_none(struct store *s, const struct filter *f, const lon
 	g.agencies = NULL;
 	g.nagencies = 0;
 	struct group_counts gc = { .name = "(no agency)", .none = 1 };
-	enum status rc = store_rag_counts(s, &g, gc.counts, err);
+	rc = store_rag_counts(s, &g, gc.counts, err);
 	filter_free(&g);
 	for (int r = 0; r < RAG_COUNT; r++) {
 		gc.counts[r] -= sum[r];

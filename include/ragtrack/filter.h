@@ -44,7 +44,6 @@ struct filter {
 	int withdrawn;            /* FILTER_WITHDRAWN_*: withdrawn actions left out (default), too, or only */
 	enum sort_field sort[FILTER_MAX_SORT];
 	size_t nsort;             /* 0 = default */
-	int as_agency_only;       /* reserved for the store's agency lens */
 };
 
 /* Empty filter (matches everything, default sort).  filter_free releases what it owns. */

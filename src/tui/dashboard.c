@@ -149,7 +149,7 @@ static void bar_draw(int y, int x, const struct dash_row *r, int w)
 
 void dash_draw(struct tui *t)
 {
-	int y0 = layout_body_top(t);
+	int y0 = layout_body_top();
 	int h = layout_body_rows(t);
 	int digits[RAG_COUNT], statw = 0;
 	dash_digits(t, digits);

@@ -295,7 +295,6 @@ static char *editor_builtin(struct tui *t, const char *title, const char *text)
 		while (tui_wait_size(t) < 0 && !t->quit)
 			;                 /* Esc while too small: the text is kept, never dropped unasked */
 		ed_draw(t, &e, title);
-		int row = ed_row_of(&e, e.le.pos);
 		int key = tui_getkey(t);
 		if (key == KEY_FN(KEY_RESIZE)) {
 			tui_draw(t, DRAW_ALL);
@@ -318,7 +317,6 @@ static char *editor_builtin(struct tui *t, const char *title, const char *text)
 			if (!vertical)
 				e.want_col = ed_col_of(&e, ed_row_of(&e, e.le.pos), e.le.pos);
 		}
-		(void)row;
 	}
 	curs_set(0);
 	lineed_free(&e.le);

@@ -82,7 +82,7 @@ static int mouse(struct tui *t)
 	if (ev.bstate & BUTTON1_RELEASED && !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
 		return 0;
 	if (t->screen == SCREEN_DASH) {
-		int k = t->dash_top + ev.y - layout_body_top(t);
+		int k = t->dash_top + ev.y - layout_body_top();
 		if (k < 0 || k >= t->ndash || !t->dash[k].name)
 			return 0;
 		if (k == t->dash_cursor)
@@ -575,9 +575,8 @@ static int help(struct tui *t)
 	return DRAW_ALL;
 }
 
-int handle_action(struct tui *t, enum action_id a, int key)
+int handle_action(struct tui *t, enum action_id a)
 {
-	(void)key;
 	switch (a) {
 	case ACT_MOVE_UP: return move_by(t, -1);
 	case ACT_MOVE_DOWN: return move_by(t, 1);

@@ -19,7 +19,7 @@ void help_draw(struct tui *t)
 		t->help = keys_help_lines(t->cols - 1, &t->nhelp);
 		t->help_width = t->cols;
 	}
-	int y0 = layout_body_top(t);
+	int y0 = layout_body_top();
 	int h = layout_body_rows(t);
 	help_scroll(t, 0);
 	for (int i = 0; i < h; i++) {

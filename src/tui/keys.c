@@ -20,6 +20,18 @@ struct keybind {
 	enum scope scope;
 };
 
+/* Every modal loop (a menu, the prompt, the form, a picker, the built-in editor, a
+ * wait) is cancelled by the same keys, and all but the editor accept with the same
+ * keys; menus add q, the one place a typed q is not text. */
+#define CANCEL_KEYS(scope) \
+	{ KEY_ESC,           ACT_CANCEL,         scope }, \
+	{ KEY_CTRL('c'),     ACT_CANCEL,         scope }, \
+	{ KEY_CTRL('g'),     ACT_CANCEL,         scope }
+#define ACCEPT_KEYS(scope) \
+	{ '\r',              ACT_ACCEPT,         scope }, \
+	{ '\n',              ACT_ACCEPT,         scope }, \
+	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         scope }
+
 /* Order matters for help: keys of one action are listed together, first one first. */
 static const struct keybind KEYS[] = {
 	{ KEY_FN(KEY_UP),    ACT_MOVE_UP,        SCOPE_GLOBAL },
@@ -84,40 +96,27 @@ static const struct keybind KEYS[] = {
 	{ 'k',               ACT_MENU_UP,        SCOPE_MENU },
 	{ KEY_FN(KEY_DOWN),  ACT_MENU_DOWN,      SCOPE_MENU },
 	{ 'j',               ACT_MENU_DOWN,      SCOPE_MENU },
-	{ '\r',              ACT_ACCEPT,         SCOPE_MENU },
-	{ '\n',              ACT_ACCEPT,         SCOPE_MENU },
-	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_MENU },
-	{ KEY_ESC,           ACT_CANCEL,         SCOPE_MENU },
+	ACCEPT_KEYS(SCOPE_MENU),
+	CANCEL_KEYS(SCOPE_MENU),
 	{ 'q',               ACT_CANCEL,         SCOPE_MENU },
-	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_MENU },
 	/* the one-line prompt (search, export file, evidence, note) */
-	{ '\r',              ACT_ACCEPT,         SCOPE_PROMPT },
-	{ '\n',              ACT_ACCEPT,         SCOPE_PROMPT },
-	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_PROMPT },
-	{ KEY_ESC,           ACT_CANCEL,         SCOPE_PROMPT },
-	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_PROMPT },
-	{ KEY_CTRL('g'),     ACT_CANCEL,         SCOPE_PROMPT },
+	ACCEPT_KEYS(SCOPE_PROMPT),
+	CANCEL_KEYS(SCOPE_PROMPT),
 	/* the form (e) */
 	{ '\t',              ACT_NEXT_FIELD,     SCOPE_FORM },
 	{ KEY_FN(KEY_DOWN),  ACT_NEXT_FIELD,     SCOPE_FORM },
 	{ KEY_FN(KEY_UP),    ACT_NEXT_FIELD,     SCOPE_FORM },
 	{ KEY_FN(KEY_BTAB),  ACT_NEXT_FIELD,     SCOPE_FORM },
-	{ '\r',              ACT_ACCEPT,         SCOPE_FORM },
-	{ '\n',              ACT_ACCEPT,         SCOPE_FORM },
-	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_FORM },
-	{ KEY_ESC,           ACT_CANCEL,         SCOPE_FORM },
-	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_FORM },
+	ACCEPT_KEYS(SCOPE_FORM),
+	CANCEL_KEYS(SCOPE_FORM),
 	/* the pickers (a, v) */
 	{ KEY_FN(KEY_UP),    ACT_MOVE_UP,        SCOPE_PICKER },
 	{ KEY_FN(KEY_DOWN),  ACT_MOVE_DOWN,      SCOPE_PICKER },
 	{ KEY_FN(KEY_PPAGE), ACT_PAGE_UP,        SCOPE_PICKER },
 	{ KEY_FN(KEY_NPAGE), ACT_PAGE_DOWN,      SCOPE_PICKER },
 	{ '\t',              ACT_MARK,           SCOPE_PICKER },
-	{ '\r',              ACT_ACCEPT,         SCOPE_PICKER },
-	{ '\n',              ACT_ACCEPT,         SCOPE_PICKER },
-	{ KEY_FN(KEY_ENTER), ACT_ACCEPT,         SCOPE_PICKER },
-	{ KEY_ESC,           ACT_CANCEL,         SCOPE_PICKER },
-	{ KEY_CTRL('c'),     ACT_CANCEL,         SCOPE_PICKER },
+	ACCEPT_KEYS(SCOPE_PICKER),
+	CANCEL_KEYS(SCOPE_PICKER),
 	/* the built-in editor (E when neither $VISUAL nor $EDITOR is set) */
 	{ KEY_FN(KEY_UP),    ACT_MOVE_UP,        SCOPE_EDITOR },
 	{ KEY_FN(KEY_DOWN),  ACT_MOVE_DOWN,      SCOPE_EDITOR },
@@ -134,7 +133,9 @@ static const struct keybind KEYS[] = {
 	{ KEY_FN(KEY_ENTER), ACT_NEW_LINE,       SCOPE_EDITOR },
 	{ KEY_CTRL('s'),     ACT_SAVE,           SCOPE_EDITOR },
 	{ KEY_FN(KEY_F(2)),  ACT_SAVE,           SCOPE_EDITOR },
-	{ KEY_ESC,           ACT_CANCEL,         SCOPE_EDITOR },
+	CANCEL_KEYS(SCOPE_EDITOR),
+	/* a slow query, the database held by an import, a terminal too small for a prompt */
+	CANCEL_KEYS(SCOPE_WAIT),
 	/* typing in a prompt, a form field or the editor */
 	{ KEY_FN(KEY_LEFT),  ACT_CHAR_LEFT,      SCOPE_LINE },
 	{ KEY_FN(KEY_RIGHT), ACT_CHAR_RIGHT,     SCOPE_LINE },
@@ -166,6 +167,7 @@ static const char *const SCOPE_TITLES[SCOPE_COUNT] = {
 	[SCOPE_FORM] = "The edit form (e)",
 	[SCOPE_PICKER] = "The agency and review pickers (a, v): typing narrows the list",
 	[SCOPE_EDITOR] = "The built-in editor (E, when neither $VISUAL nor $EDITOR is set)",
+	[SCOPE_WAIT] = "While the browser waits (a slow query, the database busy, a terminal too small)",
 	[SCOPE_LINE] = "Typing in a prompt, a form field, a picker or the editor",
 };
 
@@ -174,7 +176,7 @@ const char *action_name(enum action_id a)
 	return a >= 0 && a < ACT_COUNT ? ACTIONS[a].name : "";
 }
 
-static enum scope screen_scope(enum view screen)
+static enum scope screen_scope(enum tui_screen screen)
 {
 	switch (screen) {
 	case SCREEN_LIST: return SCOPE_LIST;
@@ -185,13 +187,13 @@ static enum scope screen_scope(enum view screen)
 	return SCOPE_GLOBAL;
 }
 
-static int scope_applies(enum scope scope, enum view screen)
+static int scope_applies(enum scope scope, enum tui_screen screen)
 {
 	return scope == SCOPE_GLOBAL || scope == screen_scope(screen) ||
 	       (scope == SCOPE_ITEM && (screen == SCREEN_LIST || screen == SCREEN_DETAIL));
 }
 
-enum action_id keys_lookup(enum view screen, int key)
+enum action_id keys_lookup(enum tui_screen screen, int key)
 {
 	enum scope order[] = { screen_scope(screen), SCOPE_ITEM, SCOPE_GLOBAL };
 	for (size_t o = 0; o < sizeof order / sizeof *order; o++) {
@@ -220,7 +222,7 @@ int keys_for_in(enum scope scope, enum action_id action)
 	return 0;
 }
 
-int keys_for(enum view screen, enum action_id action)
+int keys_for(enum tui_screen screen, enum action_id action)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (KEYS[i].action == action && scope_applies(KEYS[i].scope, screen) &&

@@ -191,7 +191,7 @@ void list_draw_header(struct tui *t)
 	struct columns c;
 	columns_for(w, &c);
 	attr_t a = colors_attr(ROLE_HEADER);
-	int y = layout_body_top(t);
+	int y = layout_body_top();
 	int x = cell(y, 0, c.rag, FIELDS[FLD_RAG].label, a, NULL);
 	if (c.review)
 		x = cell(y, x, c.review, FIELDS[FLD_REVIEW].label, a, NULL);
@@ -242,7 +242,7 @@ static void list_draw_row(struct tui *t, int y, long pos, const struct columns *
 void list_draw(struct tui *t)
 {
 	int w = layout_list_width(t);
-	int y0 = layout_body_top(t) + 1;
+	int y0 = layout_body_top() + 1;
 	int h = layout_body_rows(t) - 1;
 	struct columns c;
 	columns_for(w, &c);
@@ -266,7 +266,7 @@ void list_draw(struct tui *t)
 
 long list_pos_at(const struct tui *t, int y)
 {
-	int y0 = layout_body_top(t) + 1;
+	int y0 = layout_body_top() + 1;
 	int h = layout_body_rows(t) - 1;
 	if (y < y0 || y >= y0 + h)
 		return -1;

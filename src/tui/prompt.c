@@ -214,7 +214,7 @@ char *prompt_line(struct tui *t, const char *label, const char *initial, prompt_
 	le.pos = le.len;
 	char *result = NULL;
 	char hint[256] = "";
-	int ok = 1, refused = 0;
+	int ok = 1;
 	curs_set(1);
 	for (;;) {
 		if (tui_wait_size(t) < 0)
@@ -249,14 +249,12 @@ char *prompt_line(struct tui *t, const char *label, const char *initial, prompt_
 				result = text;
 				break;
 			}
-			refused++;
 			beep();
 		} else {
 			lineed_key(&le, key);
 		}
 		free(text);
 	}
-	(void)refused;
 	curs_set(0);
 	lineed_free(&le);
 	return result;

@@ -38,9 +38,8 @@ int layout_list_width(const struct tui *t)
 	return layout_split(t) ? t->cols - t->cols * 2 / 5 : t->cols;
 }
 
-int layout_body_top(const struct tui *t)
+int layout_body_top(void)
 {
-	(void)t;
 	return 1;
 }
 
@@ -151,7 +150,8 @@ int tui_getkey(struct tui *t)
 }
 
 /* The store's cancel callback: past 100 ms a query says how to stop it, and a typed
- * Esc or Ctrl-C stops it; other keys wait for the next reads. */
+ * cancel key (SCOPE_WAIT's: Esc, Ctrl-C, Ctrl-G) stops it; other keys wait for the
+ * next reads. */
 static int query_cancel(void *ctx)
 {
 	struct tui *t = ctx;
@@ -175,7 +175,7 @@ static int query_cancel(void *ctx)
 	if (rc == ERR)
 		return 0;
 	int key = rc == KEY_CODE_YES ? map_extended((int)wc) : (int)wc;
-	if (key == KEY_ESC || key == KEY_CTRL('c')) {
+	if (keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL) {
 		t->cancelled = 1;
 		return 1;
 	}
@@ -198,8 +198,7 @@ int tui_wait_size(struct tui *t)
 	int waited = 0;
 	while (too_small(t) && !t->quit) {
 		draw_too_small(t);
-		int key = tui_getkey(t);
-		if (key == KEY_ESC || key == KEY_CTRL('c'))
+		if (keys_lookup_in(SCOPE_WAIT, tui_getkey(t)) == ACT_CANCEL)
 			return -1;
 		waited = 1;
 	}
@@ -219,7 +218,7 @@ void tui_draw(struct tui *t, int bits)
 	if (bits & DRAW_TOP)
 		bar_draw_top(t);
 	if (bits & DRAW_BODY) {
-		int y = layout_body_top(t), h = layout_body_rows(t);
+		int y = layout_body_top(), h = layout_body_rows(t);
 		int lw = layout_list_width(t);
 		switch (t->screen) {
 		case SCREEN_LIST:
@@ -404,7 +403,7 @@ static int others_changed(struct tui *t)
 struct before {
 	struct filter f;
 	long cursor, top;
-	enum view screen;
+	enum tui_screen screen;
 };
 
 /* A query was cancelled: back to the screen before the key, with a message. */
@@ -469,10 +468,10 @@ static void tui_loop(struct tui *t)
 		b.screen = t->screen;
 		have_before = 1;
 		if (too_small(t)) {
-			bits = key == 'q' || key == KEY_CTRL('c') ? DO_QUIT : 0;
+			bits = keys_lookup(SCREEN_LIST, key) == ACT_QUIT ? DO_QUIT : 0;   /* q, Ctrl-C */
 		} else {
 			enum action_id a = keys_lookup(t->screen, key);
-			bits = a == ACT_NONE ? 0 : handle_action(t, a, key);
+			bits = a == ACT_NONE ? 0 : handle_action(t, a);
 		}
 		if (bits & DO_QUIT)
 			break;
@@ -483,7 +482,7 @@ static void tui_loop(struct tui *t)
 }
 
 /* While an edit waits for the database (an import holds it): say so in a box, its
- * message on two lines (split at "; "), and stop waiting on Esc or Ctrl-C.  Draws
+ * message on two lines (split at "; "), and stop waiting on a cancel key.  Draws
  * without the store: the store is in the middle of a call. */
 static int tui_wait(void *ctx, const char *message, int first)
 {
@@ -508,7 +507,7 @@ static int tui_wait(void *ctx, const char *message, int first)
 	nodelay(stdscr, TRUE);
 	int key = getch();
 	nodelay(stdscr, FALSE);
-	return key == KEY_ESC || key == KEY_CTRL('c') || got_signal;
+	return keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL || got_signal;
 }
 
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)

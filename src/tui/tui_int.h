@@ -27,11 +27,11 @@ enum action_id {
  * SCOPE_LINE's. */
 enum scope {
 	SCOPE_GLOBAL, SCOPE_ITEM, SCOPE_LIST, SCOPE_DETAIL, SCOPE_DASH, SCOPE_HELP,
-	SCOPE_RAG, SCOPE_MENU, SCOPE_PROMPT, SCOPE_FORM, SCOPE_PICKER, SCOPE_EDITOR, SCOPE_LINE,
+	SCOPE_RAG, SCOPE_MENU, SCOPE_PROMPT, SCOPE_FORM, SCOPE_PICKER, SCOPE_EDITOR, SCOPE_WAIT, SCOPE_LINE,
 	SCOPE_COUNT
 };
 
-enum view { SCREEN_LIST, SCREEN_DETAIL, SCREEN_DASH, SCREEN_HELP };
+enum tui_screen { SCREEN_LIST, SCREEN_DETAIL, SCREEN_DASH, SCREEN_HELP };
 
 /* A key: a character as itself, a curses function key offset above Unicode. */
 #define KEY_FN(k) (0x200000 | (k))
@@ -42,7 +42,7 @@ enum view { SCREEN_LIST, SCREEN_DETAIL, SCREEN_DASH, SCREEN_HELP };
 #define KEY_CTRL_END  0x300002
 
 /* The action bound to key on screen, or ACT_NONE. */
-enum action_id keys_lookup(enum view screen, int key);
+enum action_id keys_lookup(enum tui_screen screen, int key);
 /* The action bound to key in scope alone (a modal prompt, menu or form), or ACT_NONE. */
 enum action_id keys_lookup_in(enum scope scope, int key);
 /* The first key bound to action in scope alone, 0 when none. */
@@ -50,7 +50,7 @@ int keys_for_in(enum scope scope, enum action_id action);
 /* "Enter", "Ctrl-L", "PgDn", "a": the name of a key for help and hints. */
 const char *keys_name(int key);
 /* The first key bound to action on screen (for hints), 0 when none. */
-int keys_for(enum view screen, enum action_id action);
+int keys_for(enum tui_screen screen, enum action_id action);
 /* The help screen's text, one line per entry, wrapped to width.  Caller frees
  * each line and the array. */
 char **keys_help_lines(int width, int *n);
@@ -178,7 +178,7 @@ struct dash_row {
 struct tui {
 	struct store *s;
 	struct filter f;
-	enum view screen;       /* what has the keys */
+	enum tui_screen screen;   /* what has the keys */
 	int split;                /* wide terminal: list and detail side by side */
 	int rows, cols;
 	/* the list */
@@ -196,7 +196,7 @@ struct tui {
 	int ndash, dash_cursor, dash_top;
 	char **help;
 	int nhelp, help_width, help_scroll;
-	enum view help_from;    /* where Esc goes back to from help */
+	enum tui_screen help_from; /* where Esc goes back to from help */
 	/* the bottom line's message until the next key */
 	char msg[512];
 	int msg_error;
@@ -211,7 +211,7 @@ struct tui {
 };
 
 /* Layout: first and last body rows, and the list's width. */
-int layout_body_top(const struct tui *t);
+int layout_body_top(void);
 int layout_body_rows(const struct tui *t);
 int layout_list_width(const struct tui *t);
 int layout_split(const struct tui *t);
@@ -362,7 +362,7 @@ void editor_sweep(void);
 
 /* ---- handlers (handlers.c) --------------------------------------------------------------- */
 /* Do action; returns redraw bits. */
-int handle_action(struct tui *t, enum action_id a, int key);
+int handle_action(struct tui *t, enum action_id a);
 /* Save the filter and cursor for next time (not under --read-only). */
 void state_save(struct tui *t);
 /* Restore them; cmdline (may be NULL) replaces the saved filter. */
