@@ -594,31 +594,26 @@ static void seg_widths(const struct report_counts *c, long max, double w[RAG_COU
 /* A name broken at spaces into lines of at most SVG_NAME_COLS columns (a longer word
  * has a line of its own): nothing is cut.  Returns the number of lines; *out (the
  * lines, '\n' between) is freed by the caller. */
+struct name_lines {
+	struct buf b;
+	int lines;
+};
+
+static void name_line(const char *line, size_t len, void *ctx)
+{
+	struct name_lines *n = ctx;
+	if (n->lines++)
+		buf_addc(&n->b, '\n');
+	buf_add(&n->b, line, len);
+}
+
 static int name_lines(const char *name, char **out)
 {
-	struct buf b = {0};
-	int lines = 1, w = 0;
-	for (const char *p = name; *p;) {
-		size_t n = strcspn(p, " ");
-		char *word = xstrndup(p, n);
-		int ww = text_width(word);
-		if (w && w + 1 + ww > SVG_NAME_COLS) {
-			buf_addc(&b, '\n');
-			lines++;
-			w = 0;
-		} else if (w) {
-			buf_addc(&b, ' ');
-			w++;
-		}
-		buf_adds(&b, word);
-		w += ww;
-		free(word);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	*out = b.s ? buf_steal(&b) : xstrdup("");
-	return lines;
+	struct name_lines n = { { 0 }, 0 };
+	buf_add(&n.b, "", 0);
+	text_wrap(name, SVG_NAME_COLS, TEXT_WRAP_WHOLE | TEXT_WRAP_SQUEEZE, name_line, &n);
+	*out = buf_steal(&n.b);
+	return n.lines;
 }
 
 static int svg_row_height(const struct report_counts *c)
