@@ -500,8 +500,8 @@ static int tui_wait(void *ctx, const char *message, int first)
 		char *one = semi ? xstrndup(message, (size_t)(semi - message)) : xstrdup(message);
 		const char *two = semi ? semi + 2 : "";
 		const char *hint = "Esc stops waiting (the edit is then not saved)";
-		int w = text_width(one) > text_width(two) ? text_width(one) : text_width(two);
-		w = (w > text_width(hint) ? w : text_width(hint)) + 4;
+		int w = draw_width(one) > draw_width(two) ? draw_width(one) : draw_width(two);
+		w = (w > draw_width(hint) ? w : draw_width(hint)) + 4;
 		if (w > t->cols)
 			w = t->cols;
 		int y = (t->rows - 6) / 2, x = (t->cols - w) / 2;
