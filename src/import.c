@@ -165,9 +165,7 @@ static int warn_by_order(const void *a, const void *b)
 /* A warning's text, the value shortened for the screen.  Caller frees. */
 static char *warn_text(enum warn_kind kind, const char *value, const char *reading)
 {
-	char *shown = text_visible(value, ' ');
-	if (strlen(shown) > 60)
-		strcpy(shown + 57, "...");
+	char *shown = text_shorten(text_visible(value, ' '), 60);
 	struct buf b = {0};
 	buf_printf(&b, WARN_FMT[kind], shown, reading);
 	free(shown);
@@ -252,7 +250,7 @@ static void warn_flush(struct importer *im, int print)
  * row of prompts below. */
 
 /* Nothing but white space (or NULL). */
-static int text_blank(const char *s)
+static int cell_blank(const char *s)
 {
 	for (; s && *s; s++)
 		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
@@ -263,7 +261,7 @@ static int text_blank(const char *s)
 static int cells_blank(const char *const *cells, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!text_blank(cells[i]))
+		if (!cell_blank(cells[i]))
 			return 0;
 	return 1;
 }
@@ -298,10 +296,7 @@ static void pending_free(struct importer *im)
 static char *header_shown(const char *h)
 {
 	char *t = text_visible(h ? h : "", ' ');
-	str_trim(t);
-	if (strlen(t) > 40)
-		strcpy(t + 37, "...");
-	return t;
+	return text_shorten(str_trim(t), 40);
 }
 
 /* "line 6 taken as the header; headers found: "A", "B", ..." into b. */
@@ -310,7 +305,7 @@ static void headers_found(struct buf *b, const struct pending *p)
 	buf_printf(b, "line %ld taken as the header; headers found:", p->line);
 	size_t listed = 0;
 	for (size_t i = 0; i < p->ncells; i++) {
-		if (text_blank(p->cells[i]))
+		if (cell_blank(p->cells[i]))
 			continue;
 		if (listed++ == HEADERS_LISTED) {
 			buf_adds(b, " ...");
@@ -328,7 +323,7 @@ static void headers_found(struct buf *b, const struct pending *p)
 static void map_example(struct buf *b, const struct pending *p, const struct colmap *m, enum col fallback)
 {
 	for (size_t i = 0; i < p->ncells; i++)
-		if (!text_blank(p->cells[i]) && m->cols[i].how == COLMAP_NONE && !strchr(p->cells[i], '\'')) {
+		if (!cell_blank(p->cells[i]) && m->cols[i].how == COLMAP_NONE && !strchr(p->cells[i], '\'')) {
 			char *h = header_shown(p->cells[i]);
 			enum col to = m->cols[i].hint != COL_UNKNOWN ? m->cols[i].hint : fallback;
 			buf_printf(b, ", e.g. --map '%s=%s'", h, colmap_name(to));
@@ -346,7 +341,7 @@ static enum status refuse_unplaced(struct importer *im, const struct pending *p,
 	buf_adds(&b, ")");
 	const char *sep = ": ";
 	for (size_t i = 0; i < p->ncells; i++) {
-		if (text_blank(p->cells[i]) || im->map.cols[i].how != COLMAP_NONE)
+		if (cell_blank(p->cells[i]) || im->map.cols[i].how != COLMAP_NONE)
 			continue;
 		char *h = header_shown(p->cells[i]);
 		if (im->map.cols[i].hint != COL_UNKNOWN)
@@ -393,7 +388,7 @@ static enum status strict_columns(struct importer *im, const struct pending *p, 
 {
 	for (size_t i = 0; i < p->ncells; i++) {
 		const struct colmap_column *c = &im->map.cols[i];
-		if (text_blank(p->cells[i]) || c->col != COL_EXTRA || c->how == COLMAP_USER)
+		if (cell_blank(p->cells[i]) || c->col != COL_EXTRA || c->how == COLMAP_USER)
 			continue;
 		char *h = header_shown(p->cells[i]);
 		enum status st = err_set(err, ERR_COLUMNS,
@@ -432,7 +427,7 @@ static void mapping_print(const struct importer *im, const struct pending *p)
 	struct buf b = {0};
 	size_t listed = 0, more = 0, more_extra = 0;
 	for (size_t i = 0; i < p->ncells; i++) {
-		if (text_blank(p->cells[i]))
+		if (cell_blank(p->cells[i]))
 			continue;
 		if (listed == MAPPING_LISTED) {
 			more++;
@@ -539,7 +534,7 @@ static enum status header_take(struct importer *im, const struct pending *p, str
 	im->blank_cells = xcalloc(p->ncells + 1, sizeof *im->blank_cells);
 	im->blank_first = xcalloc(p->ncells + 1, sizeof *im->blank_first);
 	for (size_t i = 0; i < p->ncells; i++)
-		im->blank_header[i] = text_blank(p->cells[i]) && im->map.cols[i].how != COLMAP_USER;
+		im->blank_header[i] = cell_blank(p->cells[i]) && im->map.cols[i].how != COLMAP_USER;
 	im->have_header = 1;
 	im->header_line = p->line;
 	extras_find(im);
@@ -791,7 +786,7 @@ static void fill_down(struct importer *im, const struct csv_row *row)
 /* A plan's own RAG word (--rag-map, then the words remembered for the row's review). */
 static int rag_own_word(struct importer *im, const char *raw, enum rag *out)
 {
-	if ((!im->opts->nrag_words && !im->nremembered) || text_blank(raw))
+	if ((!im->opts->nrag_words && !im->nremembered) || cell_blank(raw))
 		return 0;
 	char *key = rag_word_key(raw);
 	int found = 0;
@@ -975,7 +970,7 @@ static void build_action(struct importer *im, const struct csv_row *row, struct 
 static enum status check_width(const struct importer *im, const struct csv_row *row, struct err *err)
 {
 	for (size_t i = im->map.ncols; i < row->ncells; i++)
-		if (!text_blank(row->cells[i]))
+		if (!cell_blank(row->cells[i]))
 			return err_set(err, ERR_PARSE, "%s:%ld: %zu cells, but the header has %zu (is a comma missing its quotes?)",
 			               im->file, row->line, row->ncells, im->map.ncols);
 	return OK;
@@ -1002,7 +997,7 @@ static enum status repeats_agree(const struct importer *im, const struct csv_row
 {
 	for (size_t i = 0; i < im->map.ncols && i < row->ncells; i++) {
 		const struct colmap_column *c = &im->map.cols[i];
-		if (c->how != COLMAP_REPEAT || c->col < 0 || text_blank(row->cells[i]))
+		if (c->how != COLMAP_REPEAT || c->col < 0 || cell_blank(row->cells[i]))
 			continue;
 		size_t first = (size_t)c->same_as;
 		const char *a = first < row->ncells ? row->cells[first] : "";
@@ -1025,7 +1020,7 @@ static enum status repeats_agree(const struct importer *im, const struct csv_row
 static enum status blank_header_cells(struct importer *im, const struct csv_row *row, struct err *err)
 {
 	for (size_t i = 0; i < im->map.ncols && i < row->ncells; i++) {
-		if (!im->blank_header[i] || text_blank(row->cells[i]))
+		if (!im->blank_header[i] || cell_blank(row->cells[i]))
 			continue;
 		if (im->opts->strict)
 			return err_set(err, ERR_COLUMNS, "%s:%ld: --strict: column %zu has no header (line %ld) but holds text; "
@@ -1069,9 +1064,7 @@ static char *first_words(const char *text)
 		size_t cut = 40;
 		while (cut > 20 && t[cut] != ' ')
 			cut--;
-		while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
-			cut--;
-		strcpy(t + cut, "...");
+		strcpy(t + text_cut_bytes(t, cut), "...");
 	}
 	return t;
 }

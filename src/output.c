@@ -34,38 +34,6 @@ int output_format_parse(const char *name, enum output_format *out)
 	return -1;
 }
 
-/* ---- UTF-8 ------------------------------------------------------------------------ */
-
-/* The valid UTF-8 sequence at s: its length and code point, or 0 when s does not
- * start one.  Never reads past a NUL (a NUL is not a continuation byte). */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2, v = c & 0x1Fu, min = 0x80;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3, v = c & 0x0Fu, min = 0x800;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4, v = c & 0x07u, min = 0x10000;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3Fu);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 /* The characters text_visible escapes: controls, C1, and the bidi and direction marks
  * that reorder what follows.  JSON escapes these and the two line separators. */
 static int cp_unsafe(uint32_t cp)
@@ -80,9 +48,9 @@ static int cp_unsafe(uint32_t cp)
 void output_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+	for (const char *p = s ? s : ""; *p;) {
 		uint32_t cp;
-		size_t n = utf8_next(p, &cp);
+		size_t n = utf8_char(p, &cp);
 		if (n == 0) {
 			fputs("\\ufffd", out);
 			p++;
@@ -317,113 +285,58 @@ char *output_oneline(const char *s)
 	return v;
 }
 
-/* Bytes of the character at p (text_visible output: valid UTF-8). */
-static size_t char_len(const char *p)
-{
-	unsigned char c = (unsigned char)*p;
-	size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-	for (size_t i = 1; i < n; i++)
-		if (!p[i])
-			return i;
-	return n;
-}
-
-static int char_width(const char *p, size_t n)
-{
-	char one[8];
-	memcpy(one, p, n);
-	one[n] = '\0';
-	return text_width(one);
-}
-
 static void add_spaces(struct buf *b, int n)
 {
 	while (n-- > 0)
 		buf_addc(b, ' ');
 }
 
+/* How a table measures and cuts: "…" needs a UTF-8 locale and a terminal that shows it. */
+static unsigned fit_flags(void)
+{
+	return MB_CUR_MAX > 1 && !ascii_shown ? 0 : TEXT_AS_ASCII;
+}
+
 void output_fit(struct buf *b, const char *line, int width, int right)
 {
 	if (width <= 0)
 		return;
-	int w = text_width(line);
-	if (w <= width) {
+	int w;
+	if (!line[text_fit(line, width, fit_flags(), &w)]) {
 		add_spaces(b, right ? width - w : 0);
 		buf_adds(b, line);
 		add_spaces(b, right ? 0 : width - w);
 		return;
 	}
-	int utf8 = MB_CUR_MAX > 1 && !ascii_shown;
-	const char *ellipsis = utf8 ? "\xE2\x80\xA6" : "...";   /* … */
-	int ellipsis_width = utf8 ? 1 : 3;
-	if (width < ellipsis_width)
-		ellipsis = "", ellipsis_width = 0;
-	int room = width - ellipsis_width, used = 0;
-	for (const char *p = line; *p;) {
-		size_t n = char_len(p);
-		int cw = char_width(p, n);
-		if (used + cw > room)
-			break;
-		buf_add(b, p, n);
-		used += cw;
-		p += n;
-	}
-	buf_adds(b, ellipsis);
-	add_spaces(b, width - used - ellipsis_width);
+	char *cut = text_cut(line, width, fit_flags());
+	text_fit(cut, width, fit_flags(), &w);
+	buf_adds(b, cut);
+	add_spaces(b, width - w);           /* a wide character that did not fit */
+	free(cut);
 }
 
-/* One paragraph (no line breaks) of visible text, wrapped. */
-static void wrap_paragraph(struct buf *b, const char *p, int indent, int avail)
+struct wrap_out {
+	struct buf *b;
+	int indent;
+};
+
+static void wrap_line(const char *line, size_t len, void *ctx)
 {
-	int col = 0;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strcspn(p, " \t");
-		char *word = xstrndup(p, len);
-		int ww = text_width(word);
-		if (col && col + 1 + ww > avail) {
-			buf_addc(b, '\n');
-			col = 0;
-		}
-		if (col) {
-			buf_addc(b, ' ');
-			col++;
-		} else {
-			add_spaces(b, indent);
-		}
-		for (const char *c = word; *c;) {
-			size_t n = char_len(c);
-			int cw = char_width(c, n);
-			if (col && col + cw > avail) {     /* a word longer than the line */
-				buf_addc(b, '\n');
-				add_spaces(b, indent);
-				col = 0;
-			}
-			buf_add(b, c, n);
-			col += cw;
-			c += n;
-		}
-		free(word);
-		p += len;
+	struct wrap_out *w = ctx;
+	if (len) {
+		add_spaces(w->b, w->indent);
+		buf_add(w->b, line, len);
 	}
-	buf_addc(b, '\n');
+	buf_addc(w->b, '\n');
 }
 
 void output_wrap(struct buf *b, const char *s, int indent, int width)
 {
 	if (str_empty(s))
 		return;
-	char *v = shown_charset(text_visible(s, 0));
+	char *v = shown_charset(text_visible(s, '\n'));
 	int avail = width - indent < 20 ? 20 : width - indent;
-	for (char *line = v, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		wrap_paragraph(b, line, indent, avail);
-	}
+	text_wrap(v, avail, TEXT_WRAP_SQUEEZE, wrap_line, &(struct wrap_out){ b, indent });
 	free(v);
 }
 

@@ -42,40 +42,11 @@ struct out {
 	enum report_format fmt;
 };
 
-static size_t utf8_step(const char *p)
-{
-	unsigned char c = (unsigned char)*p;
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	size_t k = 1;
-	while (k < n && p[k])
-		k++;
-	return k;
-}
-
 /* s cut to at most cap columns, ending in an ellipsis when cut (cap 0: any width).
  * Caller frees. */
 static char *fit(const char *s, int cap)
 {
-	if (cap <= 0 || text_width(s) <= cap)
-		return xstrdup(s);
-	struct buf b = {0};
-	int w = 0;
-	for (const char *p = s; *p;) {
-		char one[5];
-		size_t n = utf8_step(p);
-		memcpy(one, p, n);
-		one[n] = '\0';
-		int cw = text_width(one);
-		if (w + cw > cap - 1)
-			break;
-		buf_add(&b, p, n);
-		w += cw;
-		p += n;
-	}
-	while (b.len && b.s[b.len - 1] == ' ')
-		b.s[--b.len] = '\0';
-	buf_adds(&b, "\u2026");
-	return buf_steal(&b);
+	return cap <= 0 ? xstrdup(s) : text_cut(s, cap, TEXT_CUT_TRIM);
 }
 
 /* A data string as one line of visible text, fitted.  Caller frees. */
@@ -202,40 +173,28 @@ static void table_free(struct table *t)
 #define WRAP_WIDTH 100
 #define DETAIL_INDENT 6
 
-/* s wrapped at spaces to WRAP_WIDTH display columns, each line indented; nothing is
- * cut (a word longer than a line gets a line of its own). */
-static void text_wrapped(struct out *o, const char *s, int indent)
+struct wrapped {
+	struct out *o;
+	int indent;
+};
+
+static void wrapped_line(const char *line, size_t len, void *ctx)
 {
-	int w = 0;
-	for (const char *p = s; *p;) {
-		if (*p == '\n') {
-			buf_addc(o->b, '\n');
-			w = 0;
-			p++;
-			continue;
-		}
-		size_t n = strcspn(p, " \n");
-		char *word = xstrndup(p, n);
-		int ww = text_width(word);
-		if (w && w + 1 + ww > WRAP_WIDTH - indent) {
-			buf_addc(o->b, '\n');
-			w = 0;
-		}
-		if (!w)
-			buf_printf(o->b, "%*s", indent, "");
-		else
-			buf_addc(o->b, ' ');
-		buf_adds(o->b, word);
-		w += ww + (w ? 1 : 0);
-		free(word);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	buf_addc(o->b, '\n');
+	struct wrapped *w = ctx;
+	if (len)
+		buf_printf(w->o->b, "%*s%.*s", w->indent, "", (int)len, line);
+	buf_addc(w->o->b, '\n');
 }
 
-static void text_row(struct out *o, const struct table *t, char *const *cells, const int *width)
+/* s wrapped at spaces to WRAP_WIDTH display columns, each line indented; nothing is
+ * cut (a word longer than a line gets a line of its own). */
+static void report_text_wrapped(struct out *o, const char *s, int indent)
+{
+	text_wrap(s, WRAP_WIDTH - indent, TEXT_WRAP_WHOLE | TEXT_WRAP_SQUEEZE, wrapped_line,
+	          &(struct wrapped){ o, indent });
+}
+
+static void report_text_row(struct out *o, const struct table *t, char *const *cells, const int *width)
 {
 	struct buf line = {0};
 	for (int c = 0; c < t->ncols; c++) {
@@ -255,7 +214,7 @@ static void text_row(struct out *o, const struct table *t, char *const *cells, c
 	buf_free(&line);
 }
 
-static void text_rule(struct out *o, const struct table *t, const int *width)
+static void report_text_rule(struct out *o, const struct table *t, const int *width)
 {
 	for (int c = 0; c < t->ncols; c++) {
 		buf_adds(o->b, c ? "  " : "");
@@ -279,14 +238,14 @@ static void table_text(struct out *o, const struct table *t, char **fitted)
 		if (w > width[c])
 			width[c] = w;
 	}
-	text_row(o, t, heads, width);
-	text_rule(o, t, width);
+	report_text_row(o, t, heads, width);
+	report_text_rule(o, t, width);
 	for (size_t r = 0; r < nrows; r++) {
 		if (t->total_row && r + 1 == nrows)
-			text_rule(o, t, width);
-		text_row(o, t, fitted + r * (size_t)t->ncols, width);
+			report_text_rule(o, t, width);
+		report_text_row(o, t, fitted + r * (size_t)t->ncols, width);
 		if (table_detail_of(t, r))
-			text_wrapped(o, table_detail_of(t, r), DETAIL_INDENT);
+			report_text_wrapped(o, table_detail_of(t, r), DETAIL_INDENT);
 	}
 }
 
@@ -462,7 +421,7 @@ static void para(struct out *o, const char *text)
 		put(o, v);
 		buf_adds(o->b, "</p>\n");
 	} else if (o->fmt == REPORT_TEXT) {
-		text_wrapped(o, v, 0);
+		report_text_wrapped(o, v, 0);
 		buf_addc(o->b, '\n');
 	} else {
 		put(o, v);
@@ -636,31 +595,26 @@ static void seg_widths(const struct report_counts *c, long max, double w[RAG_COU
 /* A name broken at spaces into lines of at most SVG_NAME_COLS columns (a longer word
  * has a line of its own): nothing is cut.  Returns the number of lines; *out (the
  * lines, '\n' between) is freed by the caller. */
+struct name_lines {
+	struct buf b;
+	int lines;
+};
+
+static void name_line(const char *line, size_t len, void *ctx)
+{
+	struct name_lines *n = ctx;
+	if (n->lines++)
+		buf_addc(&n->b, '\n');
+	buf_add(&n->b, line, len);
+}
+
 static int name_lines(const char *name, char **out)
 {
-	struct buf b = {0};
-	int lines = 1, w = 0;
-	for (const char *p = name; *p;) {
-		size_t n = strcspn(p, " ");
-		char *word = xstrndup(p, n);
-		int ww = text_width(word);
-		if (w && w + 1 + ww > SVG_NAME_COLS) {
-			buf_addc(&b, '\n');
-			lines++;
-			w = 0;
-		} else if (w) {
-			buf_addc(&b, ' ');
-			w++;
-		}
-		buf_adds(&b, word);
-		w += ww;
-		free(word);
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
-	*out = b.s ? buf_steal(&b) : xstrdup("");
-	return lines;
+	struct name_lines n = { { 0 }, 0 };
+	buf_add(&n.b, "", 0);
+	text_wrap(name, SVG_NAME_COLS, TEXT_WRAP_WHOLE | TEXT_WRAP_SQUEEZE, name_line, &n);
+	*out = buf_steal(&n.b);
+	return n.lines;
 }
 
 static int svg_row_height(const struct report_counts *c)

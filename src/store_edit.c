@@ -93,15 +93,7 @@ static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *er
  * spaces, cut at about 60 bytes on a character boundary.  Caller frees. */
 static char *shown(const char *v)
 {
-	char *s = text_visible(v ? v : "", ' ');
-	size_t n = strlen(s);
-	if (n > 60) {
-		n = 57;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-		strcpy(s + n, "...");
-	}
-	return s;
+	return text_shorten(text_visible(v ? v : "", ' '), 60);
 }
 
 /* "2016-06-30T12:00:00Z" as "2016-06-30 12:00 UTC" (other text unchanged) in out. */

@@ -7,6 +7,7 @@
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1431,18 +1432,12 @@ char *text_visible(const char *s, char nl_as)
 int text_width(const char *s)
 {
 	long w = 0;
-	for (const char *p = s ? s : ""; *p && w < 0x7FFFFFFF;) {
-		char esc[16];
-		uint32_t cp;
-		p += visible_next(p, ' ', esc, &cp);
-		if (esc[0]) {
-			w += (long)strlen(esc);
-		} else {
-			int cw = wcwidth((wchar_t)cp);
-			w += cw < 0 ? 1 : cw;
-		}
+	for (const char *p = s ? s : ""; *p && w < INT_MAX;) {
+		int cw;
+		p += text_next(p, 0, NULL, &cw);
+		w += cw;
 	}
-	return w > 0x7FFFFFFF ? 0x7FFFFFFF : (int)w;
+	return w > INT_MAX ? INT_MAX : (int)w;
 }
 
 /* ---- ASCII for a terminal without UTF-8 ------------------------------------------ */
@@ -1529,4 +1524,182 @@ char *text_ascii(const char *s)
 		buf_adds(&b, one);
 	}
 	return buf_steal(&b);
+}
+
+/* ---- fitting text to a width ------------------------------------------------------ */
+
+_Static_assert(TEXT_ASCII_MAX <= 16, "text_next's buffer holds a stand-in");
+
+size_t text_next(const char *s, unsigned flags, uint32_t *cp, int *width)
+{
+	uint32_t c = 0;
+	int w = 0;
+	size_t n = 0;
+	if (s && *s) {
+		char shown[16];           /* an escape or a stand-in */
+		if (flags & TEXT_AS_ASCII) {
+			n = text_ascii_next(s, shown);
+			w = (int)strlen(shown);
+			if (utf8_decode_str(s, &c) != n)
+				c = 0xFFFD;
+		} else {
+			n = visible_next(s, ' ', shown, &c);
+			if (shown[0]) {
+				w = (int)strlen(shown);
+			} else {
+				w = wcwidth((wchar_t)c);
+				w = w < 0 ? 1 : w;
+			}
+		}
+	}
+	if (cp)
+		*cp = c;
+	if (width)
+		*width = w;
+	return n;
+}
+
+size_t text_fit(const char *s, int width, unsigned flags, int *used)
+{
+	const char *p = s ? s : "";
+	int col = 0;
+	while (*p) {
+		int cw;
+		size_t n = text_next(p, flags, NULL, &cw);
+		if (cw > width - col)
+			break;
+		col += cw;
+		p += n;
+	}
+	if (used)
+		*used = col;
+	return (size_t)(p - (s ? s : ""));
+}
+
+size_t text_cut_bytes(const char *s, size_t max)
+{
+	size_t at = 0, base = 0;      /* base: where the last character with a width starts */
+	for (const char *p = s ? s : ""; p[at];) {
+		int cw;
+		size_t n = text_next(p + at, 0, NULL, &cw);
+		if (at + n > max)
+			return cw == 0 ? base : at;   /* a mark goes with its character */
+		if (cw > 0)
+			base = at;
+		at += n;
+	}
+	return at;
+}
+
+char *text_shorten(char *s, size_t max)
+{
+	if (strlen(s) > max && max > 3)
+		memcpy(s + text_cut_bytes(s, max - 3), "...", 4);
+	return s;
+}
+
+char *text_cut(const char *s, int width, unsigned flags)
+{
+	s = s ? s : "";
+	if (width <= 0)
+		return xstrdup("");
+	size_t all = text_fit(s, width, flags, NULL);
+	if (!s[all])
+		return xstrdup(s);
+	int ascii = (flags & TEXT_AS_ASCII) != 0;
+	const char *ellipsis = ascii ? TEXT_ELLIPSIS_ASCII : TEXT_ELLIPSIS;
+	int ew = ascii ? 3 : 1;
+	if (width < ew)
+		return xstrndup(s, all);
+	size_t n = text_fit(s, width - ew, flags, NULL);
+	while ((flags & TEXT_CUT_TRIM) && n && s[n - 1] == ' ')
+		n--;
+	return xasprintf("%.*s%s", (int)n, s, ellipsis);
+}
+
+/* s with each paragraph's runs of spaces and tabs as one space, none at its ends. */
+static char *wrap_squeeze(const char *s)
+{
+	char *out = xstrdup(s), *o = out;
+	for (const char *p = s; *p; p++) {
+		int space = *p == ' ' || *p == '\t';
+		if (space && (o == out || o[-1] == ' ' || o[-1] == '\n'))
+			continue;
+		if (*p == '\n' && o > out && o[-1] == ' ')
+			o--;
+		*o++ = space ? ' ' : *p;
+	}
+	if (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+struct wrap {
+	int width;
+	unsigned flags;
+	text_line_fn *line;
+	void *ctx;
+};
+
+/* A line without its trailing spaces. */
+static void wrap_emit(const struct wrap *w, const char *p, size_t len)
+{
+	while (len && p[len - 1] == ' ')
+		len--;
+	w->line(p, len, w->ctx);
+}
+
+/* Where the line starting at p (len bytes of paragraph left) ends. */
+static size_t wrap_line_end(const struct wrap *w, const char *p, size_t len)
+{
+	size_t i = 0, brk = 0, k = 0;
+	int col = 0;
+	while (i < len) {
+		int cw;
+		k = text_next(p + i, w->flags, NULL, &cw);
+		if (p[i] == ' ' && i && p[i - 1] != ' ')
+			brk = i;              /* a space after a word: the line may end here */
+		if (cw > w->width - col)
+			break;
+		col += cw;
+		i += k;
+	}
+	if (i >= len)
+		return len;
+	if (brk)
+		return brk;
+	size_t end = i ? i : k;         /* a character wider than the line: it alone */
+	if (w->flags & TEXT_WRAP_WHOLE)
+		while (end < len && p[end] != ' ')
+			end++;
+	return end;
+}
+
+static void wrap_paragraph(const struct wrap *w, const char *p, size_t len)
+{
+	if (!len)
+		w->line(p, 0, w->ctx);
+	for (size_t pos = 0; pos < len;) {
+		size_t end = pos + wrap_line_end(w, p + pos, len - pos);
+		wrap_emit(w, p + pos, end - pos);
+		for (pos = end; pos < len && p[pos] == ' ';)
+			pos++;
+	}
+}
+
+void text_wrap(const char *s, int width, unsigned flags, text_line_fn *line, void *ctx)
+{
+	struct wrap w = { width < 1 ? 1 : width, flags, line, ctx };
+	char *squeezed = flags & TEXT_WRAP_SQUEEZE ? wrap_squeeze(s ? s : "") : NULL;
+	const char *p = squeezed ? squeezed : s ? s : "";
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		wrap_paragraph(&w, p, len);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	free(squeezed);
 }

@@ -132,4 +132,54 @@ size_t text_ascii_next(const char *s, char out[TEXT_ASCII_MAX]);
 /* s with every character as text_ascii_next shows it.  Returns a new string. */
 char *text_ascii(const char *s);
 
+/* ---- fitting text to a width: the one toolkit every view uses ----
+ * Widths are display columns as text_width counts them: wcwidth, a character it
+ * cannot print as 1, controls and invalid bytes as their text_visible escapes.  A
+ * character is never split: a cut falls between two characters, and a zero-width mark
+ * stays with the character before it.  Every function takes NULL as "". */
+
+/* Flags of the fitting functions. */
+#define TEXT_AS_ASCII   1u   /* measure each character as its text_ascii_next stand-in (a
+                              * terminal without UTF-8); a cut then ends in "..." */
+#define TEXT_CUT_TRIM   2u   /* text_cut: drop the spaces before the ellipsis */
+#define TEXT_WRAP_WHOLE 4u   /* text_wrap: a word wider than the line keeps a line of its
+                              * own, whole (else it is broken at the width) */
+#define TEXT_WRAP_SQUEEZE 8u /* text_wrap: runs of spaces count as one, and spaces at the
+                              * start and end of a paragraph are dropped */
+
+/* The ellipsis a cut text ends in: U+2026, or "..." with TEXT_AS_ASCII. */
+#define TEXT_ELLIPSIS "\xe2\x80\xa6"
+#define TEXT_ELLIPSIS_ASCII "..."
+
+/* One step through s: the bytes of the character at s (an invalid byte is a character
+ * of its own; 0 at the end of s).  *cp (may be NULL) gets its code point (U+FFFD for an
+ * invalid byte) and *width (may be NULL) its columns. */
+size_t text_next(const char *s, unsigned flags, uint32_t *cp, int *width);
+/* The bytes of the longest start of s that fits in width columns; *used (may be NULL)
+ * gets its columns.  The whole of s when it fits. */
+size_t text_fit(const char *s, int width, unsigned flags, int *used);
+/* The bytes of the longest start of s of at most max bytes that ends between two
+ * characters (and not before a zero-width mark that belongs to the one before). */
+size_t text_cut_bytes(const char *s, size_t max);
+/* s itself when it fits in width columns; else as much of its start as fits with an
+ * ellipsis after it in width columns (TEXT_ELLIPSIS, or TEXT_ELLIPSIS_ASCII with
+ * TEXT_AS_ASCII), or without one when width is narrower than the ellipsis.  "" for
+ * width 0 or less.  Flags: TEXT_AS_ASCII, TEXT_CUT_TRIM.  Returns a new string. */
+char *text_cut(const char *s, int width, unsigned flags);
+/* s cut in place to at most max bytes (max > 3) for a one-line message: unchanged when it
+ * fits, else cut between two characters within max - 3 bytes and ended with "...".
+ * Returns s. */
+char *text_shorten(char *s, size_t max);
+/* A line of text_wrap: len bytes at line (not NUL-terminated), no line break in it. */
+typedef void text_line_fn(const char *line, size_t len, void *ctx);
+/* Wrap s at width columns (at least 1), calling line once per line in order.  Each
+ * line break in s ends a paragraph, and each paragraph gives at least one line (an
+ * empty one gives an empty line).  Lines break at a space, the last one that lets the
+ * line fit, so a word that ends exactly at the width stays; the spaces at a break are
+ * dropped, and a line never ends in a space.  A word wider than the line is broken at
+ * the width, or with TEXT_WRAP_WHOLE kept whole on a line of its own; a character
+ * wider than the line still gets a line.  Flags: TEXT_AS_ASCII, TEXT_WRAP_WHOLE,
+ * TEXT_WRAP_SQUEEZE. */
+void text_wrap(const char *s, int width, unsigned flags, text_line_fn *line, void *ctx);
+
 #endif

@@ -80,7 +80,7 @@ void bar_draw_top(struct tui *t)
 	int left = t->cols - cw - 1;
 	char *words = top_words(t);
 	if (left >= 8) {
-		char *cut = text_cut(words, left - 1);
+		char *cut = draw_cut(words, left - 1);
 		draw_text(0, 0, left - 1, cut, bar | A_BOLD, NULL, 1);
 		free(cut);
 		chips_draw(t, 0, left);
@@ -179,7 +179,7 @@ void bar_draw_bottom(struct tui *t)
 	int w = t->cols - pw - 2;       /* the bottom-right cell stays empty */
 	draw_fill(y, 0, t->cols, A_NORMAL);
 	if (t->msg[0]) {
-		char *cut = text_cut(t->msg, w - 1 > 0 ? w - 1 : 0);
+		char *cut = draw_cut(t->msg, w - 1 > 0 ? w - 1 : 0);
 		draw_text(y, 0, w - 1, cut, colors_attr(t->msg_error ? ROLE_ERROR : ROLE_OK), NULL, 0);
 		free(cut);
 	} else {

@@ -183,7 +183,7 @@ void dash_draw(struct tui *t)
 		}
 		attr_t base = k == t->dash_cursor ? colors_attr(ROLE_CURSOR) : A_NORMAL;
 		char *visible = text_visible(r->name, ' ');
-		char *name = text_cut(visible, namew);
+		char *name = draw_cut(visible, namew);
 		draw_text(y, 0, namew + 1, name, base, NULL, 1);
 		free(name);
 		free(visible);

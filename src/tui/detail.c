@@ -43,7 +43,7 @@ static void push_text(struct detail *d, const char *text, enum role role, int in
 		if (*p == '\t')
 			*p = ' ';
 	int n;
-	char **lines = text_wrap(v, d->width - indent, &n);
+	char **lines = draw_wrap(v, d->width - indent, &n);
 	for (int i = 0; i < n; i++)
 		push(d, lines[i], role, indent);
 	free(lines);
@@ -133,7 +133,7 @@ static int change_line(const struct change *c, void *ctx)
 	struct recent *r = ctx;
 	char *old = text_visible(c->old_value ? c->old_value : "", ' ');
 	char *new = text_visible(c->new_value ? c->new_value : "", ' ');
-	char *o = text_cut(old, CHANGE_VALUE_COLS), *n = text_cut(new, CHANGE_VALUE_COLS);
+	char *o = draw_cut(old, CHANGE_VALUE_COLS), *n = draw_cut(new, CHANGE_VALUE_COLS);
 	char *line = xasprintf("%.10s %s %s: \"%s\" → \"%s\" (%s%s%s)", c->at, c->user, c->field, o, n, c->source,
 	                       str_empty(c->reason) ? "" : "; ", str_empty(c->reason) ? "" : c->reason);
 	free(old);

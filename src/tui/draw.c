@@ -1,43 +1,53 @@
-/* draw: putting UTF-8 text on the screen by display width (wcwidth, never strlen),
- * cutting, wrapping and highlighting it.  The strings drawn have been through
- * text_visible, so no control character reaches the terminal.  On a terminal without
- * UTF-8 (output_ascii) every other character is drawn, measured and cut as its ASCII
- * stand-in (text_ascii), here and nowhere else, so the text itself stays as it is. */
+/* draw: putting UTF-8 text on the screen by display width (wcwidth, never strlen) and
+ * highlighting it; cutting and wrapping are text.c's (text_cut, text_wrap), measured
+ * as the screen shows the text.  The strings drawn have been through text_visible, so
+ * no control character reaches the terminal.  On a terminal without UTF-8
+ * (output_ascii) every other character is drawn, measured and cut as its ASCII
+ * stand-in (text_ascii, TEXT_AS_ASCII), so the text itself stays as it is. */
 #include "tui_int.h"
 #include "ragtrack/output.h"
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <wctype.h>
 
-/* Decode one character of s: its wide character, display width and byte length.
- * Anything undecodable or unprintable is shown as '?' (width 1), as text_width counts it. */
+/* How the screen measures text: as its characters, or as their ASCII stand-ins. */
+static unsigned draw_flags(void)
+{
+	return output_ascii() ? TEXT_AS_ASCII : 0;
+}
+
+/* One character of s to draw: its wide character and columns, as text_next measures
+ * it.  A byte that is not UTF-8, or a character the terminal cannot print, is drawn
+ * as '?' in one column. */
 static size_t next_char(const char *s, wchar_t *wc, int *width)
 {
-	if (output_ascii()) {             /* the stand-in: its first character, its width */
-		char one[TEXT_ASCII_MAX];
-		size_t n = text_ascii_next(s, one);
-		*wc = (wchar_t)(unsigned char)one[0];
-		*width = (int)strlen(one);
-		return n ? n : 1;
-	}
-	mbstate_t ps;
-	memset(&ps, 0, sizeof ps);
-	size_t n = mbrtowc(wc, s, MB_CUR_MAX, &ps);
-	if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
+	uint32_t cp;
+	size_t n = text_next(s, draw_flags(), &cp, width);
+	*wc = (wchar_t)cp;
+	if ((n == 1 && (unsigned char)*s >= 0x80) || wcwidth(*wc) < 0) {
 		*wc = L'?';
 		*width = 1;
-		return 1;
 	}
-	int cw = wcwidth(*wc);
-	if (cw < 0) {
-		*wc = L'?';
-		cw = 1;
+	return n ? n : 1;
+}
+
+wchar_t *draw_lower(const char *s, size_t *n)
+{
+	s = s ? s : "";
+	wchar_t *w = xcalloc(strlen(s) + 1, sizeof *w);
+	size_t k = 0;
+	for (const char *p = s; *p; k++) {
+		int cw;
+		p += next_char(p, &w[k], &cw);
+		w[k] = (wchar_t)towlower((wint_t)w[k]);
 	}
-	*width = cw;
-	return n;
+	*n = k;
+	return w;
 }
 
 struct hl *hl_new(const char *search)
@@ -47,17 +57,9 @@ struct hl *hl_new(const char *search)
 	struct hl *h = xcalloc(1, sizeof *h);
 	char *copy = output_ascii() ? text_ascii(search) : xstrdup(search);
 	for (char *save = NULL, *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
-		size_t len = strlen(w);
-		wchar_t *ww = xcalloc(len + 1, sizeof *ww);
-		size_t k = 0;
-		for (const char *p = w; *p;) {
-			int cw;
-			p += next_char(p, &ww[k], &cw);
-			ww[k] = (wchar_t)towlower((wint_t)ww[k]);
-			k++;
-		}
+		size_t len;
 		h->words = xrealloc(h->words, (size_t)(h->n + 1) * sizeof *h->words);
-		h->words[h->n++] = ww;
+		h->words[h->n++] = draw_lower(w, &len);
 	}
 	free(copy);
 	if (!h->n) {
@@ -174,14 +176,8 @@ int draw_text(int y, int x, int w, const char *s, attr_t attr, const struct hl *
 
 int draw_width(const char *s)
 {
-	if (!output_ascii())
-		return text_width(s);
-	int w = 0;
-	char one[TEXT_ASCII_MAX];
-	for (const char *p = s ? s : ""; *p;) {
-		p += text_ascii_next(p, one);
-		w += (int)strlen(one);
-	}
+	int w;
+	text_fit(s, INT_MAX, draw_flags(), &w);
 	return w;
 }
 
@@ -229,103 +225,27 @@ char *draw_visible(const char *s, char nl_as)
 	return a;
 }
 
-size_t text_fit(const char *s, int w, int *cols)
+char *draw_cut(const char *s, int w)
 {
-	const char *p = s ? s : "";
-	int col = 0;
-	while (*p) {
-		wchar_t wc;
-		int cw;
-		size_t n = next_char(p, &wc, &cw);
-		if (col + cw > w)
-			break;
-		col += cw;
-		p += n;
-	}
-	if (cols)
-		*cols = col;
-	return (size_t)(p - (s ? s : ""));
+	return text_cut(s, w, draw_flags());
 }
 
-char *text_cut(const char *s, int w)
+struct lines {
+	char **v;
+	int n;
+};
+
+static void lines_push(const char *s, size_t len, void *ctx)
 {
-	s = s ? s : "";
-	if (w <= 0)
-		return xstrdup("");
-	if (draw_width(s) <= w)
-		return xstrdup(s);
-	const char *ellipsis = output_ascii() ? "..." : "…";
-	int ew = output_ascii() ? 3 : 1;
-	if (w < ew)
-		return xstrndup(s, text_fit(s, w, NULL));
-	size_t n = text_fit(s, w - ew, NULL);
-	char *out = xasprintf("%.*s%s", (int)n, s, ellipsis);
-	return out;
+	struct lines *l = ctx;
+	l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = xstrndup(s, len);
 }
 
-static void lines_push(char ***lines, int *n, const char *s, size_t len)
+char **draw_wrap(const char *s, int w, int *n)
 {
-	while (len && s[len - 1] == ' ')
-		len--;
-	*lines = xrealloc(*lines, (size_t)(*n + 1) * sizeof **lines);
-	(*lines)[(*n)++] = xstrndup(s, len);
-}
-
-/* Wrap one paragraph (no newline) of len bytes. */
-static void wrap_paragraph(const char *p, size_t len, int w, char ***lines, int *n)
-{
-	size_t pos = 0;
-	if (!len)
-		lines_push(lines, n, "", 0);
-	while (pos < len) {
-		size_t i = pos, brk = 0;
-		int col = 0;
-		while (i < len) {
-			wchar_t wc;
-			int cw;
-			size_t k = next_char(p + i, &wc, &cw);
-			if (col + cw > w)
-				break;
-			if (wc == L' ')
-				brk = i;
-			col += cw;
-			i += k;
-		}
-		if (i >= len) {
-			lines_push(lines, n, p + pos, len - pos);
-			break;
-		}
-		if (brk > pos) {
-			lines_push(lines, n, p + pos, brk - pos);
-			pos = brk;
-		} else {
-			if (i == pos) {           /* a character wider than the pane */
-				wchar_t wc;
-				int cw;
-				i += next_char(p + i, &wc, &cw);
-			}
-			lines_push(lines, n, p + pos, i - pos);
-			pos = i;
-		}
-		while (pos < len && p[pos] == ' ')
-			pos++;
-	}
-}
-
-char **text_wrap(const char *s, int w, int *n)
-{
-	char **lines = NULL;
-	*n = 0;
-	s = s ? s : "";
-	if (w < 1)
-		w = 1;
-	for (;;) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		wrap_paragraph(s, len, w, &lines, n);
-		if (!nl)
-			break;
-		s = nl + 1;
-	}
-	return lines;
+	struct lines l = { NULL, 0 };
+	text_wrap(s, w, draw_flags(), lines_push, &l);
+	*n = l.n;
+	return l.v;
 }

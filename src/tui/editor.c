@@ -16,7 +16,7 @@
 #include <wctype.h>
 
 /* Drop trailing white space and newlines (editors add a final newline). */
-static void text_chomp(char *s)
+static void editor_chomp(char *s)
 {
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -332,9 +332,9 @@ char *editor_run(struct tui *t, const char *title, const char *text)
 	char *result = str_empty(editor) ? editor_builtin(t, title, text) : editor_external(t, editor, text);
 	if (!result)
 		return NULL;
-	text_chomp(result);
+	editor_chomp(result);
 	char *orig = xstrdup(text ? text : "");
-	text_chomp(orig);
+	editor_chomp(orig);
 	int same = strcmp(orig, result) == 0;
 	free(orig);
 	if (same) {

@@ -72,12 +72,12 @@ static void form_draw(struct tui *t, struct form *f)
 		ok = 1;
 	}
 	draw_text(y + 1, lx, 8, FIELDS[FORM_FIELDS[F_TARGET]].label, colors_attr(ROLE_KEY), NULL, 0);
-	char *cut = text_cut(hint, fw);
+	char *cut = draw_cut(hint, fw);
 	draw_text(y + 2, fx, fw, cut, colors_attr(ok ? ROLE_DIM : ROLE_ERROR), NULL, 0);
 	free(cut);
 	draw_text(y + 3, lx, 8, FIELDS[FORM_FIELDS[F_LEAD]].label, colors_attr(ROLE_KEY), NULL, 0);
 	if (f->error[0]) {
-		cut = text_cut(f->error, w - 4);
+		cut = draw_cut(f->error, w - 4);
 		draw_text(y + 5, lx, w - 4, cut, colors_attr(ROLE_ERROR), NULL, 0);
 		free(cut);
 	}

@@ -237,12 +237,8 @@ static int current(struct tui *t, int64_t *id, int64_t *version)
 static int edit_failed(struct tui *t, enum status st, const struct err *e)
 {
 	if (st == ERR_CONFLICT) {
-		char msg[sizeof e->msg];
-		snprintf(msg, sizeof msg, "%s", e->msg);
-		char *tail = strstr(msg, "; reload and try again");
-		if (tail)
-			*tail = '\0';
-		tui_message(t, 1, "%s: reloaded", msg);
+		const char *tail = strstr(e->msg, "; reload and try again");
+		tui_message(t, 1, "%.*s: reloaded", (int)(tail ? (size_t)(tail - e->msg) : strlen(e->msg)), e->msg);
 	} else {
 		tui_message(t, 1, "%s", e->msg);
 	}

@@ -315,7 +315,7 @@ static void help_entry(enum scope scope, enum action_id a, const char *keys, voi
 		h->last_scope = (int)scope;
 	}
 	int nlines;
-	char **wrapped = text_wrap(ACTIONS[a].help, h->width - HELP_KEYS_COL - 2, &nlines);
+	char **wrapped = draw_wrap(ACTIONS[a].help, h->width - HELP_KEYS_COL - 2, &nlines);
 	int own_line = (int)strlen(keys) > HELP_KEYS_COL - 3;   /* keys are ASCII */
 	if (own_line)
 		help_push(h, xasprintf("  %s", keys));
@@ -337,14 +337,14 @@ char **keys_help_lines(int width, int *n)
 	return h.lines;
 }
 
-struct text_ctx {
+struct keys_text_ctx {
 	FILE *out;
 	int last;
 };
 
-static void text_entry(enum scope scope, enum action_id a, const char *keys, void *ctx)
+static void keys_text_entry(enum scope scope, enum action_id a, const char *keys, void *ctx)
 {
-	struct text_ctx *c = ctx;
+	struct keys_text_ctx *c = ctx;
 	if ((int)scope != c->last) {
 		fprintf(c->out, "%s%s:\n", c->last >= 0 ? "\n" : "", SCOPE_TITLES[scope]);
 		c->last = (int)scope;
@@ -357,8 +357,8 @@ static void text_entry(enum scope scope, enum action_id a, const char *keys, voi
 
 void tui_keys_text(FILE *out)
 {
-	struct text_ctx c = { out, -1 };
-	keys_each(text_entry, &c);
+	struct keys_text_ctx c = { out, -1 };
+	keys_each(keys_text_entry, &c);
 }
 
 /* roff needs backslashes doubled and a leading dot or quote escaped. */

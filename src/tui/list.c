@@ -38,9 +38,7 @@ static char *visible_prefix(const char *s, size_t max)
 	size_t len = strlen(s);
 	if (len <= max)
 		return text_visible(s, ' ');
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	char *cut = xstrndup(s, max);
+	char *cut = xstrndup(s, text_cut_bytes(s, max));
 	char *v = text_visible(cut, ' ');
 	free(cut);
 	return v;
@@ -178,7 +176,7 @@ static int cell(int y, int x, int w, const char *s, attr_t attr, const struct hl
 {
 	if (w <= 0)
 		return x;
-	char *cut = text_cut(s, w);
+	char *cut = draw_cut(s, w);
 	draw_text(y, x, w, cut, attr, hl, 1);
 	free(cut);
 	draw_fill(y, x + w, 1, attr);
@@ -233,7 +231,7 @@ static void list_draw_row(struct tui *t, int y, long pos, const struct columns *
 	if (c->lead)
 		x = cell(y, x, c->lead, r->lead, base, NULL);
 	if (w > x) {
-		char *cut = text_cut(r->text, w - x);
+		char *cut = draw_cut(r->text, w - x);
 		draw_text(y, x, w - x, cut, base, r->hl, 1);
 		free(cut);
 	}

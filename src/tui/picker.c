@@ -55,22 +55,8 @@ static void picker_free(struct picker *p)
 /* Every typed word is in the name, ignoring case. */
 static int pick_matches(const char *shown, const wchar_t *typed, size_t len)
 {
-	size_t n = strlen(shown);
-	wchar_t *w = xcalloc(n + 1, sizeof *w);
-	mbstate_t ps;
-	memset(&ps, 0, sizeof ps);
-	size_t k = 0;
-	for (const char *s = shown; *s;) {
-		size_t b = mbrtowc(&w[k], s, MB_CUR_MAX, &ps);
-		if (b == 0 || b == (size_t)-1 || b == (size_t)-2) {
-			memset(&ps, 0, sizeof ps);
-			w[k] = L'?';
-			b = 1;
-		}
-		w[k] = (wchar_t)towlower((wint_t)w[k]);
-		k++;
-		s += b;
-	}
+	size_t k;
+	wchar_t *w = draw_lower(shown, &k);
 	int ok = 1;
 	for (size_t i = 0; i < len && ok;) {
 		while (i < len && typed[i] == L' ')
@@ -137,7 +123,7 @@ static void picker_draw(struct tui *t, struct picker *p)
 		                       : xstrdup(multi ? "    (all agencies)" : "   (all reviews)");
 		char *count = it->name ? xasprintf("%ld", it->total) : xstrdup("");
 		int cw = draw_width(count);
-		char *cut = text_cut(label, w - cw - 5);
+		char *cut = draw_cut(label, w - cw - 5);
 		draw_text(ly, x + 1, w - 2, cut, a, NULL, 1);
 		draw_text(ly, x + w - cw - 2, cw, count, a, NULL, 0);
 		free(cut);

@@ -230,7 +230,7 @@ char *prompt_line(struct tui *t, const char *label, const char *initial, prompt_
 			hw = t->cols / 3;
 		int ew = t->cols - lw - 1 - (hw ? hw + 2 : 0);
 		if (hw) {
-			char *cut = text_cut(hint, hw);
+			char *cut = draw_cut(hint, hw);
 			draw_text(y, t->cols - hw - 1, hw, cut, colors_attr(ok ? ROLE_DIM : ROLE_ERROR), NULL, 0);
 			free(cut);
 		}
@@ -301,7 +301,7 @@ void box_draw(int y, int x, int h, int w, const char *title)
 	attrset(A_NORMAL);
 	if (title) {
 		char *t = xasprintf(" %s ", title);
-		char *cut = text_cut(t, w - 4);
+		char *cut = draw_cut(t, w - 4);
 		draw_text(y, x + 2, w - 4, cut, colors_attr(ROLE_HEADING), NULL, 0);
 		free(cut);
 		free(t);
@@ -331,7 +331,7 @@ int prompt_menu(struct tui *t, const char *title, const struct menu_item *items,
 			attr_t a = k == cur ? colors_attr(ROLE_CURSOR) : A_NORMAL;
 			char key[4] = { ' ', items[k].key ? (char)items[k].key : ' ', ' ', '\0' };
 			draw_text(y + 1 + i, x + 1, 3, key, items[k].role ? colors_attr(items[k].role) : a, NULL, 1);
-			char *cut = text_cut(items[k].label, w - 6);
+			char *cut = draw_cut(items[k].label, w - 6);
 			draw_text(y + 1 + i, x + 4, w - 5, cut, a, NULL, 1);
 			free(cut);
 		}

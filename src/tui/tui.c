@@ -57,14 +57,19 @@ static int too_small(const struct tui *t)
 
 void tui_message(struct tui *t, int error, const char *fmt, ...)
 {
-	va_list ap;
-	char raw[sizeof t->msg];
+	va_list ap, again;
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	char *raw = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	raw[0] = '\0';
+	if (n > 0)
+		vsnprintf(raw, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	char *v = text_visible(raw, ' ');   /* messages quote data: never raw */
-	snprintf(t->msg, sizeof t->msg, "%s", v);
-	free(v);
+	free(t->msg);
+	t->msg = text_visible(raw, ' ');    /* messages quote data: never raw; whole, cut only when drawn */
+	free(raw);
 	t->msg_error = error;
 }
 
@@ -356,6 +361,8 @@ static void tui_free(struct tui *t)
 	dash_free(t);
 	help_free(t);
 	filter_free(&t->f);
+	free(t->msg);
+	t->msg = NULL;
 }
 
 /* Before drawing: re-read what the handler said changed. */
@@ -492,14 +499,17 @@ static int tui_wait(void *ctx, const char *message, int first)
 		char *one = semi ? xstrndup(message, (size_t)(semi - message)) : xstrdup(message);
 		const char *two = semi ? semi + 2 : "";
 		const char *hint = "Esc stops waiting (the edit is then not saved)";
-		int w = text_width(one) > text_width(two) ? text_width(one) : text_width(two);
-		w = (w > text_width(hint) ? w : text_width(hint)) + 4;
+		int w = draw_width(one) > draw_width(two) ? draw_width(one) : draw_width(two);
+		w = (w > draw_width(hint) ? w : draw_width(hint)) + 4;
 		if (w > t->cols)
 			w = t->cols;
 		int y = (t->rows - 6) / 2, x = (t->cols - w) / 2;
 		box_draw(y, x, 6, w, "Waiting for the database");
-		draw_text(y + 1, x + 2, w - 4, one, A_NORMAL, NULL, 0);
-		draw_text(y + 2, x + 2, w - 4, two, A_NORMAL, NULL, 0);
+		char *cut1 = draw_cut(one, w - 4), *cut2 = draw_cut(two, w - 4);
+		draw_text(y + 1, x + 2, w - 4, cut1, A_NORMAL, NULL, 0);
+		draw_text(y + 2, x + 2, w - 4, cut2, A_NORMAL, NULL, 0);
+		free(cut1);
+		free(cut2);
 		draw_text(y + 4, x + 2, w - 4, hint, colors_attr(ROLE_DIM), NULL, 0);
 		refresh();
 		free(one);
@@ -512,12 +522,13 @@ static int tui_wait(void *ctx, const char *message, int first)
 
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 {
-	struct tui t = { .s = s };
+	struct tui t = { .s = s, .msg = xstrdup("") };
 	filter_init(&t.f);
 	editor_sweep();
 	enum status st = screen_start(&t, err);
 	if (st != OK) {
 		filter_free(&t.f);
+		free(t.msg);
 		return st;
 	}
 	const char *refresh = getenv("RAGTRACK_REFRESH");

@@ -123,13 +123,16 @@ void draw_wc(wchar_t c);
 char *draw_visible(const char *s, char nl_as);
 /* Fill w columns at y,x with spaces in attr. */
 void draw_fill(int y, int x, int w, attr_t attr);
-/* A copy of s cut to at most w columns, with "…" ("..." in ASCII) when cut.  Caller frees. */
-char *text_cut(const char *s, int w);
-/* Word-wrap s (safe to print; newlines break lines) to width w.  Returns lines the
- * caller frees (each, and the array); *n is their number (at least 1). */
-char **text_wrap(const char *s, int w, int *n);
-/* Columns and bytes of the longest prefix of s that fits in w columns. */
-size_t text_fit(const char *s, int w, int *cols);
+/* s cut to at most w columns as the screen measures it (text_cut: "…", "..." in ASCII,
+ * when cut).  Caller frees. */
+char *draw_cut(const char *s, int w);
+/* Word-wrap s (safe to print; newlines break lines) to width w as the screen measures
+ * it (text_wrap).  Returns lines the caller frees (each, and the array); *n is their
+ * number (at least 1). */
+char **draw_wrap(const char *s, int w, int *n);
+/* s (safe to print) as lowercase wide characters, one per character as draw_text
+ * draws it, for matching what is typed; *n gets their number.  Caller frees. */
+wchar_t *draw_lower(const char *s, size_t *n);
 
 /* ---- the browser's state ------------------------------------------------------------ */
 /* One list row, copied from the store (the store's row lives only during its callback).
@@ -197,8 +200,9 @@ struct tui {
 	char **help;
 	int nhelp, help_width, help_scroll;
 	enum tui_screen help_from; /* where Esc goes back to from help */
-	/* the bottom line's message until the next key */
-	char msg[512];
+	/* the bottom line's message until the next key, whole ("" for none; cut to the
+	 * width only when drawn) */
+	char *msg;
 	int msg_error;
 	volatile int quit;
 	/* a query that runs long: Esc or Ctrl-C cancels it (tui.c) */

@@ -9,6 +9,9 @@
  *   rag_parse      gives a state in range; date_parse an ISO date or nothing, within
  *                  the bytes it was given; ref_parse a rest pointer inside its input;
  *   cp1252_to_utf8 valid UTF-8 or NULL;
+ *   text_cut       fits its width, and of visible text is valid UTF-8 (so are
+ *                  text_cut_bytes's cuts); text_wrap keeps every character but the
+ *                  spaces at its breaks;
  *   filter_deserialise / filter_serialise round-trip (the TUI saves filters so).
  *
  * One input is one string (cut at its first NUL, as every cell is). */
@@ -17,6 +20,7 @@
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +120,42 @@ static void fuzz_text_values(const char *s, size_t len)
 		FUZZ_FAIL("date_read_cell's target is earlier than the leading date");
 }
 
+/* Counts the bytes of the lines text_wrap gives that are not spaces. */
+static void fuzz_text_count(const char *line, size_t len, void *ctx)
+{
+	for (size_t i = 0; i < len; i++)
+		*(size_t *)ctx += line[i] != ' ';
+}
+
+static void fuzz_text_fit(const char *s)
+{
+	char *v = text_visible(s, '\n');
+	size_t kept = 0, want = 0;
+	for (unsigned flags = 0; flags <= TEXT_AS_ASCII; flags++) {
+		int w;
+		char *cut = text_cut(s, 12, flags);
+		text_fit(cut, INT_MAX, flags, &w);
+		if (w > 12)
+			FUZZ_FAIL("text_cut is wider than asked");
+		free(cut);
+		cut = text_cut(v, 12, flags);
+		if (!utf8_valid(cut, strlen(cut), NULL))
+			FUZZ_FAIL("text_cut of visible text is not valid UTF-8");
+		free(cut);
+		kept = 0;
+		text_wrap(v, 9, flags, fuzz_text_count, &kept);
+		want = 0;
+		for (const char *p = v; *p; p++)
+			want += *p != ' ' && *p != '\n';
+		if (kept != want)
+			FUZZ_FAIL("text_wrap lost or added characters");
+	}
+	for (size_t max = 0; max < 16; max++)
+		if (text_cut_bytes(v, max) > max || !utf8_valid(v, text_cut_bytes(v, max), NULL))
+			FUZZ_FAIL("text_cut_bytes cut inside a character");
+	free(v);
+}
+
 /* What the TUI saves must read back as the same filter. */
 static void fuzz_text_filter(const char *s)
 {
@@ -144,6 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_text_visible(s);
 	fuzz_text_clean(s, len);
 	fuzz_text_values(s, len);
+	fuzz_text_fit(s);
 	fuzz_text_filter(s);
 	free(s);
 	return 0;

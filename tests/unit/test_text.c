@@ -1,4 +1,5 @@
-/* Unit tests for text: RAG, dates, text_clean, UTF-8, cp1252, refs, terminal width. */
+/* Unit tests for text: RAG, dates, text_clean, UTF-8, cp1252, refs, terminal width and
+ * the fitting toolkit (text_next, text_fit, text_cut_bytes, text_shorten, text_cut, text_wrap). */
 #include "ragtrack/text.h"
 #include "ragtrack/util.h"
 
@@ -1150,6 +1151,363 @@ static void test_utf8_char_put(void)
 	CHECK(memcmp(out, "\xe2\x82\xac", 3) == 0);
 }
 
+/* ---- fitting text to a width ------------------------------------------------------ */
+
+/* The tests below measure with wcwidth: they need a UTF-8 locale. */
+static int fit_locale(const char *what)
+{
+	if (setlocale(LC_ALL, "C.UTF-8"))
+		return 1;
+	printf("SKIP %s: no C.UTF-8 locale\n", what);
+	return 0;
+}
+
+#define E_ACUTE "\xc3\xa9"            /* é */
+#define COMBINING "\xcc\x81"          /* U+0301, a combining acute accent */
+#define NI "\xe6\x97\xa5"             /* 日, two columns */
+#define HON "\xe6\x9c\xac"            /* 本 */
+#define GO "\xe8\xaa\x9e"             /* 語 */
+#define ELL "\xe2\x80\xa6"            /* … */
+
+static void test_text_next(void)
+{
+	if (!fit_locale("text_next"))
+		return;
+	static const struct {
+		const char *in;
+		unsigned flags;
+		size_t len;
+		uint32_t cp;
+		int width;
+	} CASES[] = {
+		{ "", 0, 0, 0, 0 },
+		{ "ab", 0, 1, 'a', 1 },
+		{ E_ACUTE "x", 0, 2, 0xE9, 1 },
+		{ NI, 0, 3, 0x65E5, 2 },                         /* wide */
+		{ "\xf0\x9f\x98\x80", 0, 4, 0x1F600, 2 },
+		{ COMBINING "x", 0, 2, 0x301, 0 },               /* zero width */
+		{ "\xe2\x80\x8b", 0, 3, 0x200B, 0 },             /* zero-width space */
+		{ "\xff" "a", 0, 1, 0xFFFD, 4 },                 /* invalid: one byte, shown \xff */
+		{ "\xc0\xaf", 0, 1, 0xFFFD, 4 },                 /* overlong */
+		{ "\xe6\x97", 0, 1, 0xFFFD, 4 },                 /* cut short */
+		{ "\x1b[2J", 0, 1, 0x1B, 4 },                    /* a control: its escape \x1b */
+		{ "\xe2\x80\xae", 0, 3, 0x202E, 6 },             /* bidi override: \u202e */
+		{ "\n", 0, 1, '\n', 1 },
+		{ "\t", 0, 1, '\t', 1 },
+		/* ASCII stand-ins */
+		{ "ab", TEXT_AS_ASCII, 1, 'a', 1 },
+		{ E_ACUTE, TEXT_AS_ASCII, 2, 0xE9, 1 },          /* e */
+		{ "\xc3\x86", TEXT_AS_ASCII, 2, 0xC6, 2 },       /* Æ: AE */
+		{ NI, TEXT_AS_ASCII, 3, 0x65E5, 6 },             /* \u65e5 */
+		{ ELL, TEXT_AS_ASCII, 3, 0x2026, 3 },            /* ... */
+		{ COMBINING, TEXT_AS_ASCII, 2, 0x301, 0 },       /* nothing */
+		{ "\xe2\x80\x8b", TEXT_AS_ASCII, 3, 0x200B, 0 },
+		{ "\xff", TEXT_AS_ASCII, 1, 0xFFFD, 4 },         /* \xff */
+	};
+	for (size_t i = 0; i < N_OF(CASES); i++) {
+		uint32_t cp = 1;
+		int width = -1;
+		CHECK_INT(text_next(CASES[i].in, CASES[i].flags, &cp, &width), CASES[i].len);
+		CHECK_INT(cp, CASES[i].cp);
+		CHECK_INT(width, CASES[i].width);
+	}
+	CHECK_INT(text_next(NULL, 0, NULL, NULL), 0);
+	CHECK_INT(text_next("a", 0, NULL, NULL), 1);
+
+	/* stepping adds up to text_width, and to the width of text_ascii's string */
+	static const char *const TEXTS[] = {
+		"plain", "caf" E_ACUTE, NI HON GO, "e" COMBINING "t" E_ACUTE, "a\x1b[31mb", "\xff\xfe" "x",
+		"\xe2\x80\xae" "evil", "tab\there\nnl", "Stra\xc3\x9f" "e \xe2\x80\x94 \xe2\x80\x9cq\xe2\x80\x9d",
+	};
+	int bad = 0;
+	for (size_t i = 0; i < N_OF(TEXTS); i++) {
+		int sum = 0, ascii = 0, w;
+		for (const char *p = TEXTS[i]; *p;) {
+			size_t n = text_next(p, 0, NULL, &w);
+			bad += n == 0 || n != text_next(p, TEXT_AS_ASCII, NULL, NULL);
+			sum += w;
+			text_next(p, TEXT_AS_ASCII, NULL, &w);
+			ascii += w;
+			p += n ? n : 1;
+		}
+		char *a = text_ascii(TEXTS[i]);
+		bad += sum != text_width(TEXTS[i]) || ascii != (int)strlen(a);
+		free(a);
+	}
+	CHECK_INT(bad, 0);
+	setlocale(LC_ALL, "C");
+}
+
+static void test_text_fit(void)
+{
+	if (!fit_locale("text_fit"))
+		return;
+	static const struct {
+		const char *in;
+		int width;
+		unsigned flags;
+		size_t len;
+		int used;
+	} CASES[] = {
+		{ "abcdef", 3, 0, 3, 3 },
+		{ "abc", 3, 0, 3, 3 },                           /* exactly */
+		{ "abc", 4, 0, 3, 3 },
+		{ "abc", 0, 0, 0, 0 },
+		{ "abc", -5, 0, 0, 0 },
+		{ "", 5, 0, 0, 0 },
+		{ NI HON, 3, 0, 3, 2 },                          /* never half a wide character */
+		{ NI HON, 4, 0, 6, 4 },
+		{ "e" COMBINING "x", 1, 0, 3, 1 },               /* the mark stays with its letter */
+		{ COMBINING "x", 0, 0, 2, 0 },                   /* zero width fits in nothing */
+		{ "\xff" "a", 3, 0, 0, 0 },                      /* \xff takes 4 */
+		{ "\xff" "a", 5, 0, 2, 5 },
+		{ NI "a", 6, TEXT_AS_ASCII, 3, 6 },              /* \u65e5 */
+		{ NI "a", 5, TEXT_AS_ASCII, 0, 0 },
+		{ ELL "x", 3, TEXT_AS_ASCII, 3, 3 },             /* ... */
+		{ E_ACUTE E_ACUTE, 1, TEXT_AS_ASCII, 2, 1 },
+	};
+	for (size_t i = 0; i < N_OF(CASES); i++) {
+		int used = -1;
+		CHECK_INT(text_fit(CASES[i].in, CASES[i].width, CASES[i].flags, &used), CASES[i].len);
+		CHECK_INT(used, CASES[i].used);
+	}
+	CHECK_INT(text_fit(NULL, 5, 0, NULL), 0);
+	char *big = repeat(NI, 1 << 16);
+	int used;
+	CHECK_INT(text_fit(big, INT_MAX, 0, &used), 3 << 16);
+	CHECK_INT(used, 2 << 16);
+	free(big);
+	setlocale(LC_ALL, "C");
+}
+
+static void test_text_cut_bytes(void)
+{
+	if (!fit_locale("text_cut_bytes"))
+		return;
+	static const struct {
+		const char *in;
+		size_t max, len;
+	} CASES[] = {
+		{ "abc", 5, 3 },
+		{ "abc", 3, 3 },
+		{ "abc", 2, 2 },
+		{ "abc", 0, 0 },
+		{ E_ACUTE E_ACUTE E_ACUTE, 3, 2 },               /* not inside the second é */
+		{ E_ACUTE E_ACUTE E_ACUTE, 4, 4 },
+		{ NI, 2, 0 },
+		{ "e" COMBINING "x", 2, 0 },                     /* not between a letter and its mark */
+		{ "ae" COMBINING, 2, 1 },
+		{ "ae" COMBINING, 4, 4 },
+		{ "ae" COMBINING COMBINING, 5, 1 },
+		{ "\xff\xfe\xfd", 2, 2 },                        /* invalid bytes are characters of their own */
+		{ "a\xe6\x97", 2, 2 },
+		{ "", 5, 0 },
+	};
+	for (size_t i = 0; i < N_OF(CASES); i++)
+		CHECK_INT(text_cut_bytes(CASES[i].in, CASES[i].max), CASES[i].len);
+	CHECK_INT(text_cut_bytes(NULL, 5), 0);
+
+	/* the import warning's value: "Ab" and forty é, 82 bytes */
+	char *forty = repeat(E_ACUTE, 40), *v = xasprintf("Ab%s", forty);
+	CHECK_INT(text_cut_bytes(v, 57), 56);
+	CHECK_INT(text_cut_bytes(v, 56), 56);
+	CHECK_INT(text_cut_bytes(v, 82), 82);
+	/* every cut of valid text is valid */
+	int bad = 0;
+	for (size_t max = 0; max <= strlen(v) + 1; max++)
+		bad += !utf8_valid(v, text_cut_bytes(v, max), NULL) || text_cut_bytes(v, max) > max;
+	CHECK_INT(bad, 0);
+	free(v);
+	free(forty);
+	setlocale(LC_ALL, "C");
+}
+
+static void test_text_shorten(void)
+{
+	if (!fit_locale("text_shorten"))
+		return;
+	char *forty = repeat(E_ACUTE, 40), *v = xasprintf("Ab%s", forty);
+	char *want_tail = repeat(E_ACUTE, 27), *want = xasprintf("Ab%s...", want_tail);
+	CHECK_STR(text_shorten(v, 60), want);
+	CHECK(utf8_valid(v, strlen(v), NULL));
+	CHECK_INT(strlen(v), 59);
+	free(v);
+	free(want);
+	free(want_tail);
+	free(forty);
+
+	char *sixty = repeat("x", 60), *sixty_one = repeat("x", 61), *s57 = repeat("x", 57);
+	char *cut = xasprintf("%s...", s57);
+	CHECK_STR(text_shorten(sixty, 60), sixty);                 /* exactly: unchanged */
+	CHECK_INT(strlen(sixty), 60);
+	CHECK_STR(text_shorten(sixty_one, 60), cut);
+	free(sixty);
+	free(sixty_one);
+	free(s57);
+	free(cut);
+	char one[] = "short";
+	CHECK_STR(text_shorten(one, 60), "short");
+	char mark[] = "abcde" COMBINING "fgh";                     /* 10 bytes */
+	CHECK_STR(text_shorten(mark, 9), "abcd...");               /* é stays whole or goes */
+	setlocale(LC_ALL, "C");
+}
+
+static void test_text_cut(void)
+{
+	if (!fit_locale("text_cut"))
+		return;
+	static const struct {
+		const char *in;
+		int width;
+		unsigned flags;
+		const char *out;
+	} CASES[] = {
+		{ "abcdef", 5, 0, "abcd" ELL },
+		{ "abcde", 5, 0, "abcde" },                      /* exactly: whole */
+		{ "abcdef", 6, 0, "abcdef" },
+		{ "abc", 1, 0, ELL },
+		{ "abc", 0, 0, "" },
+		{ "abc", -1, 0, "" },
+		{ "", 3, 0, "" },
+		{ NI HON GO, 6, 0, NI HON GO },
+		{ NI HON GO, 5, 0, NI HON ELL },
+		{ NI HON GO, 4, 0, NI ELL },                     /* width 3: no half character */
+		{ NI HON GO, 1, 0, ELL },
+		{ "e" COMBINING "t" E_ACUTE, 3, 0, "e" COMBINING "t" E_ACUTE },
+		{ "e" COMBINING "t" E_ACUTE "x", 3, 0, "e" COMBINING "t" ELL },
+		{ "ab  cd", 5, 0, "ab  " ELL },
+		{ "ab  cd", 5, TEXT_CUT_TRIM, "ab" ELL },
+		{ "a\x1b[2J", 4, 0, "a" ELL },                   /* \x1b is 4 columns */
+		{ "\xff" "abc", 5, 0, "\xff" ELL },
+		/* ASCII stand-ins: measured as shown, "..." */
+		{ "abcdef", 5, TEXT_AS_ASCII, "ab..." },
+		{ "abcdef", 6, TEXT_AS_ASCII, "abcdef" },
+		{ "abcdef", 2, TEXT_AS_ASCII, "ab" },            /* narrower than "...": no ellipsis */
+		{ "abcdef", 3, TEXT_AS_ASCII, "..." },
+		{ E_ACUTE NI, 7, TEXT_AS_ASCII, E_ACUTE NI },    /* e\u65e5 */
+		{ E_ACUTE NI "x", 7, TEXT_AS_ASCII, E_ACUTE "..." },
+		{ "\xc3\x86on of text", 6, TEXT_AS_ASCII, "\xc3\x86o..." },   /* Æ is AE */
+	};
+	for (size_t i = 0; i < N_OF(CASES); i++) {
+		char *got = text_cut(CASES[i].in, CASES[i].width, CASES[i].flags);
+		CHECK_STR(got, CASES[i].out);
+		int w;
+		text_fit(got, INT_MAX, CASES[i].flags, &w);
+		CHECK(w <= (CASES[i].width > 0 ? CASES[i].width : 0));
+		free(got);
+	}
+	char *got = text_cut(NULL, 5, 0);
+	CHECK_STR(got, "");
+	free(got);
+	setlocale(LC_ALL, "C");
+}
+
+static void wrap_collect(const char *line, size_t len, void *ctx)
+{
+	struct buf *b = ctx;
+	if (b->len)
+		buf_addc(b, '|');
+	buf_add(b, line, len);
+	buf_addc(b, '.');           /* so an empty line shows */
+}
+
+/* The lines text_wrap gives, each ended by '.' and separated by '|'.  Caller frees. */
+static char *wrapped(const char *s, int width, unsigned flags)
+{
+	struct buf b = {0};
+	text_wrap(s, width, flags, wrap_collect, &b);
+	return buf_steal(&b);
+}
+
+static void test_text_wrap(void)
+{
+	if (!fit_locale("text_wrap"))
+		return;
+	static const struct {
+		const char *in;
+		int width;
+		unsigned flags;
+		const char *out;
+	} CASES[] = {
+		{ "the quick brown fox", 9, 0, "the quick.|brown fox." },   /* a word ends at the width */
+		{ "aaa bbb ccc", 7, 0, "aaa bbb.|ccc." },
+		{ "aaa bbb ccc", 6, 0, "aaa.|bbb.|ccc." },
+		{ "aaa bbb ccc", 11, 0, "aaa bbb ccc." },
+		{ "aaa bbb", 3, 0, "aaa.|bbb." },
+		{ "abcdefghij", 4, 0, "abcd.|efgh.|ij." },                 /* a long word is broken */
+		{ "aa abcdefghij", 4, 0, "aa.|abcd.|efgh.|ij." },
+		{ "abcdefghij", 4, TEXT_WRAP_WHOLE, "abcdefghij." },       /* or kept whole */
+		{ "aa abcdefghij bb", 4, TEXT_WRAP_WHOLE, "aa.|abcdefghij.|bb." },
+		{ "a\n\nb", 10, 0, "a.|.|b." },                            /* paragraphs, an empty one */
+		{ "a\n", 10, 0, "a.|." },
+		{ "", 10, 0, "." },
+		{ "  ab cd", 5, 0, "  ab.|cd." },                           /* a paragraph's indent stays */
+		{ "ab   cd", 4, 0, "ab.|cd." },                             /* spaces at a break go */
+		{ "ab   cd", 10, 0, "ab   cd." },
+		{ "ab   ", 10, 0, "ab." },
+		{ "  ab \t  cd  \n  ef ", 10, TEXT_WRAP_SQUEEZE, "ab cd.|ef." },
+		{ "   ", 10, TEXT_WRAP_SQUEEZE, "." },
+		{ NI HON GO NI HON, 4, 0, NI HON ".|" GO NI ".|" HON "." },
+		{ NI HON GO, 5, 0, NI HON ".|" GO "." },
+		{ NI "x", 1, 0, NI ".|x." },                              /* wider than the line: alone */
+		{ "ab", 0, 0, "a.|b." },                                    /* width at least 1 */
+		{ "e" COMBINING "e" COMBINING "e" COMBINING, 2, 0, "e" COMBINING "e" COMBINING ".|e" COMBINING "." },
+		{ "\xff\xff", 4, 0, "\xff.|\xff." },                        /* \xff takes 4 */
+		{ NI " x", 7, TEXT_AS_ASCII, NI ".|x." },                  /* \u65e5 takes 6 */
+		{ NI " x", 8, TEXT_AS_ASCII, NI " x." },
+		{ E_ACUTE E_ACUTE E_ACUTE, 2, TEXT_AS_ASCII, E_ACUTE E_ACUTE ".|" E_ACUTE "." },
+	};
+	for (size_t i = 0; i < N_OF(CASES); i++) {
+		char *got = wrapped(CASES[i].in, CASES[i].width, CASES[i].flags);
+		CHECK_STR(got, CASES[i].out);
+		free(got);
+	}
+	char *got = wrapped(NULL, 10, 0);
+	CHECK_STR(got, ".");
+	free(got);
+	setlocale(LC_ALL, "C");
+}
+
+/* s without spaces and line breaks (text_wrap drops only those).  Caller frees. */
+static char *no_spaces(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1), *o = out;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\n' && s[i] != '|' && s[i] != '.')
+			*o++ = s[i];
+	*o = '\0';
+	return out;
+}
+
+/* The fitting toolkit's promises over any bytes: a cut fits and loses nothing but its
+ * end, a cut of visible text is valid UTF-8, and wrapping keeps every character. */
+static int fit_holds(const char *s)
+{
+	int bad = 0, w;
+	char *vis = text_visible(s, '\n');
+	for (unsigned flags = 0; flags <= TEXT_AS_ASCII; flags++) {
+		char *cut = text_cut(s, 10, flags);
+		text_fit(cut, INT_MAX, flags, &w);
+		bad += w > 10;
+		free(cut);
+		cut = text_cut(vis, 10, flags);
+		bad += !utf8_valid(cut, strlen(cut), NULL);
+		free(cut);
+		for (unsigned whole = 0; whole <= TEXT_WRAP_WHOLE; whole += TEXT_WRAP_WHOLE) {
+			char *lines = wrapped(vis, 8, flags | whole);
+			char *a = no_spaces(lines, strlen(lines)), *b = no_spaces(vis, strlen(vis));
+			bad += strcmp(a, b) != 0;
+			free(a);
+			free(b);
+			free(lines);
+		}
+	}
+	for (size_t max = 0; max < 12; max++)
+		bad += text_cut_bytes(vis, max) > max || !utf8_valid(vis, text_cut_bytes(vis, max), NULL);
+	free(vis);
+	return bad;
+}
+
 /* Random bytes through every function: no crash (ASan/UBSan watch), and the
  * promises each one makes hold. */
 static int hostile_one(const char *s)
@@ -1177,6 +1535,8 @@ static int hostile_one(const char *s)
 		bad += (unsigned char)*p < 0x20 || *p == 0x7f;
 	bad += !utf8_valid(vis, strlen(vis), NULL) || text_width(vis) != text_width(s);
 	free(vis);
+
+	bad += fit_holds(s);
 
 	char *u = cp1252_to_utf8(s, len, &bad_at);
 	bad += u ? !utf8_valid(u, strlen(u), NULL) : !strchr("\x81\x8d\x8f\x90\x9d", s[bad_at]);
@@ -1321,6 +1681,12 @@ int main(void)
 	test_text_width();
 	test_text_ascii();
 	test_utf8_char_put();
+	test_text_next();
+	test_text_fit();
+	test_text_cut_bytes();
+	test_text_shorten();
+	test_text_cut();
+	test_text_wrap();
 	test_hostile_random();
 	return check_report();
 }
