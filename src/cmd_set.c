@@ -3,6 +3,7 @@
 #include "ragtrack/util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,17 @@ static int set_parse(struct set_args *a, int argc, char **argv)
 	return 0;
 }
 
+/* The store says what happened; what to do about a conflict is the command line's to say. */
+static int set_failed(const struct err *e)
+{
+	if (e->code != ERR_CONFLICT)
+		return cli_fail(e);
+	struct err advised = *e;
+	size_t n = strlen(advised.msg);
+	snprintf(advised.msg + n, sizeof advised.msg - n, "; reload and try again");
+	return cli_fail(&advised);
+}
+
 int cmd_set(struct cli *c, int argc, char **argv)
 {
 	if (cli_help_requested(argc, argv)) {
@@ -118,7 +130,7 @@ int cmd_set(struct cli *c, int argc, char **argv)
 		struct err e = {0};
 		int changed = 0;
 		if (store_set(s, a.id, a.if_version, a.changes, a.nchanges, a.reason, &changed, &e) != OK) {
-			rc = cli_fail(&e);
+			rc = set_failed(&e);
 		} else if (!changed) {
 			printf("#%lld: no change\n", a.id);
 		} else {

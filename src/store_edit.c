@@ -240,11 +240,11 @@ static enum status conflict(struct store *s, const struct row *r, struct err *er
 		char when[32];
 		when_text((const char *)sqlite3_column_text(st, 1), when);
 		char *who = shown((const char *)sqlite3_column_text(st, 0));
-		rc = err_set(err, ERR_CONFLICT, "action %lld was changed by %s at %s since you read it; reload and try again",
+		rc = err_set(err, ERR_CONFLICT, "action %lld was changed by %s at %s since you read it",
 		             (long long)r->id, who, when);
 		free(who);
 	} else {
-		rc = err_set(err, ERR_CONFLICT, "action %lld was changed since you read it; reload and try again",
+		rc = err_set(err, ERR_CONFLICT, "action %lld was changed since you read it",
 		             (long long)r->id);
 	}
 	sqlite3_finalize(st);

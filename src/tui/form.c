@@ -120,8 +120,6 @@ static int form_save(struct tui *t, struct form *f, int *bits)
 			snprintf(f->error, sizeof f->error, "%s", e.msg);
 			done = 0;
 		} else if (st != OK) {
-			if (st == ERR_CONFLICT && strstr(e.msg, "; reload and try again"))
-				*strstr(e.msg, "; reload and try again") = '\0';
 			tui_message(t, 1, "%s%s", e.msg, st == ERR_CONFLICT ? ": reloaded" : "");
 			*bits = RELOAD_ALL;
 		} else {

@@ -236,12 +236,7 @@ static int current(struct tui *t, int64_t *id, int64_t *version)
 /* The store's message for a refused edit; a conflict also reloads the screen. */
 static int edit_failed(struct tui *t, enum status st, const struct err *e)
 {
-	if (st == ERR_CONFLICT) {
-		const char *tail = strstr(e->msg, "; reload and try again");
-		tui_message(t, 1, "%.*s: reloaded", (int)(tail ? (size_t)(tail - e->msg) : strlen(e->msg)), e->msg);
-	} else {
-		tui_message(t, 1, "%s", e->msg);
-	}
+	tui_message(t, 1, "%s%s", e->msg, st == ERR_CONFLICT ? ": reloaded" : "");
 	return RELOAD_ALL;
 }
 

@@ -211,7 +211,7 @@ static void test_conflict(void)
 	CHECK(store_get(a, id, &seen, &e) == OK);
 	CHECK(set1(b, id, seen.version, FIELD_LEAD, "Bob's lead", &changed, &e) == OK);
 	CHECK(set1(a, id, seen.version, FIELD_LEAD, "Alice's lead", &changed, &e) == ERR_CONFLICT);
-	char *want = xasprintf("action %lld was changed by bob at 2016-06-30 12:00 UTC since you read it; reload and try again",
+	char *want = xasprintf("action %lld was changed by bob at 2016-06-30 12:00 UTC since you read it",
 	                       (long long)id);
 	CHECK_STR(e.msg, want);
 	free(want);
