@@ -11,6 +11,9 @@ struct buf;
 
 #define AGENCY_CACHE 64
 #define WINDOW_ANCHORS 8
+/* A seek far into a list remembers a row every WINDOW_STRIDE rows on its way, so a later
+ * jump anywhere before it walks at most that many index entries from one of them. */
+#define WINDOW_STRIDE 16384
 
 /* Rows whose place in a filtered list is known: later windows near them are read by
  * key from there (an index seek) instead of counting rows from the start. */
@@ -29,9 +32,24 @@ struct window_cache {
 	char *sig;                 /* the filter (and lens) it is about */
 	int64_t stamp;             /* database state it was read in */
 	long count;                /* -1 until counted */
-	struct window_anchor anchor[WINDOW_ANCHORS];
+	struct window_anchor anchor[WINDOW_ANCHORS];     /* the latest windows' edges */
 	int nanchor, next;
+	struct window_anchor *sparse;                    /* seeks' rows, by offset */
+	int nsparse, sparse_cap;
 };
+
+/* How to read rows [offset, offset + limit) of a list: from an anchor or an end,
+ * forwards or backwards, first skipping skip rows.  limit 0: nothing to read (the
+ * offset is beyond the list). */
+struct window_plan {
+	const struct window_anchor *from;   /* NULL: from the start (forwards) or end (backwards) */
+	int backwards;
+	long skip, limit;
+};
+
+/* The plan for rows [offset, offset + limit) that skips the fewest rows, from w's
+ * anchors and count (store_query.c). */
+struct window_plan store_window_plan(const struct window_cache *w, long offset, long limit);
 
 struct store {
 	sqlite3 *db;
@@ -64,6 +82,7 @@ struct store {
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;
+	long window_stride;        /* rows between a seek's anchors; 0: WINDOW_STRIDE (tests set less) */
 	struct extra_import *xf;   /* during an import: the current review's extra fields */
 	struct extra_read *xread;  /* extra field names per review, for reading actions */
 	int plans_on;              /* store_plans_record */

@@ -601,13 +601,28 @@ static int64_t window_stamp(struct store *s)
 	return (v << 32) ^ (int64_t)sqlite3_total_changes(s->db);
 }
 
+static void anchor_clear(struct window_anchor *a)
+{
+	free(a->key);
+	free(a->value);
+	memset(a, 0, sizeof *a);
+}
+
+static void anchor_copy(struct window_anchor *dst, const struct window_anchor *src)
+{
+	*dst = *src;
+	dst->key = xstrdup(src->key);
+	dst->value = src->value ? xstrdup(src->value) : NULL;
+}
+
 static void window_reset(struct window_cache *w)
 {
 	free(w->sig);
-	for (int i = 0; i < w->nanchor; i++) {
-		free(w->anchor[i].key);
-		free(w->anchor[i].value);
-	}
+	for (int i = 0; i < w->nanchor; i++)
+		anchor_clear(&w->anchor[i]);
+	for (int i = 0; i < w->nsparse; i++)
+		anchor_clear(&w->sparse[i]);
+	free(w->sparse);
 	memset(w, 0, sizeof *w);
 	w->count = -1;
 }
@@ -635,63 +650,84 @@ static struct window_cache *window_for(struct store *s, const struct filter *f)
 	return w;
 }
 
-/* Remember the row at offset: its sort_key and id, and under a sort (st's column
- * COL_SORT_VALUE, last) its sort value and group. */
-static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
-                               int64_t id, int last);
-
-static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
-{
-	window_remember_at(w, offset, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, last);
-}
-
-/* As window_remember, the sort_key and sort value (col_value < 0: none) from any columns. */
-static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
-                               int64_t id, int last)
+/* The row of st as an anchor at offset: its sort_key (column col_key) and id, and under
+ * a sort its sort value (column col_value; < 0: none) and group.  0 when st's row has
+ * no sort_key. */
+static int anchor_from_row(struct window_anchor *a, sqlite3_stmt *st, int col_key, int col_value, int64_t id,
+                           long offset, int last)
 {
 	const char *key = (const char *)sqlite3_column_text(st, col_key);
-	int sorted = col_value >= 0;
+	memset(a, 0, sizeof *a);
 	if (!key)
-		return;
-	for (int i = 0; i < w->nanchor; i++)
-		if (w->anchor[i].offset == offset)
-			return;
-	struct window_anchor *a = &w->anchor[w->nanchor < WINDOW_ANCHORS ? w->nanchor++ : w->next];
-	if (w->nanchor == WINDOW_ANCHORS && a == &w->anchor[w->next])
-		w->next = (w->next + 1) % WINDOW_ANCHORS;
-	free(a->key);
-	free(a->value);
+		return 0;
 	a->key = xstrdup(key);
 	a->id = id;
 	a->offset = offset;
-	a->value = NULL;
-	a->value_int = 0;
 	a->last = last;
-	if (sorted && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
+	if (col_value >= 0 && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
 		a->value_int = sqlite3_column_int64(st, col_value);
-	else if (sorted && sqlite3_column_type(st, col_value) != SQLITE_NULL)
+	else if (col_value >= 0 && sqlite3_column_type(st, col_value) != SQLITE_NULL)
 		a->value = xstrdup((const char *)sqlite3_column_text(st, col_value));
+	return 1;
 }
 
-/* How to read rows [offset, offset + limit): from an anchor or an end, forwards or
- * backwards, skipping as few rows as possible. */
-struct window_plan {
-	const struct window_anchor *from;   /* NULL: from the start (forwards) or end (backwards) */
-	int backwards;
-	long skip, limit;
-};
+/* Keep a (taken over: the caller no longer frees it) among the latest anchors. */
+static void anchor_keep(struct window_cache *w, struct window_anchor *a)
+{
+	for (int i = 0; i < w->nanchor; i++)
+		if (w->anchor[i].offset == a->offset) {
+			anchor_clear(a);
+			return;
+		}
+	struct window_anchor *slot = &w->anchor[w->nanchor < WINDOW_ANCHORS ? w->nanchor++ : w->next];
+	if (w->nanchor == WINDOW_ANCHORS && slot == &w->anchor[w->next])
+		w->next = (w->next + 1) % WINDOW_ANCHORS;
+	anchor_clear(slot);
+	*slot = *a;
+	memset(a, 0, sizeof *a);
+}
 
-static struct window_plan window_plan(const struct window_cache *w, long offset, long limit)
+/* Keep a copy of a among the seeks' sparse anchors. */
+static void anchor_keep_sparse(struct window_cache *w, const struct window_anchor *a)
+{
+	for (int i = 0; i < w->nsparse; i++)
+		if (w->sparse[i].offset == a->offset)
+			return;
+	if (w->nsparse == w->sparse_cap) {
+		w->sparse_cap = w->sparse_cap ? 2 * w->sparse_cap : 16;
+		w->sparse = xrealloc(w->sparse, (size_t)w->sparse_cap * sizeof *w->sparse);
+	}
+	anchor_copy(&w->sparse[w->nsparse++], a);
+}
+
+/* Remember the row at offset: its sort_key and id, and under a sort (st's column
+ * COL_SORT_VALUE, last) its sort value and group. */
+static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
+{
+	struct window_anchor a;
+	if (anchor_from_row(&a, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, offset, last))
+		anchor_keep(w, &a);
+}
+
+/* Whether a is a better start than p's for rows [offset, offset + limit). */
+static void plan_consider(struct window_plan *p, const struct window_anchor *a, long offset, long limit)
+{
+	if (a->offset < offset && offset - a->offset - 1 < p->skip)
+		*p = (struct window_plan){ a, 0, offset - a->offset - 1, limit };
+	else if (a->offset >= offset + limit && a->offset - (offset + limit) < p->skip)
+		*p = (struct window_plan){ a, 1, a->offset - (offset + limit), limit };
+}
+
+struct window_plan store_window_plan(const struct window_cache *w, long offset, long limit)
 {
 	struct window_plan p = { NULL, 0, offset, limit };
-	for (int i = 0; i < w->nanchor; i++) {
-		const struct window_anchor *a = &w->anchor[i];
-		if (a->offset < offset && offset - a->offset - 1 < p.skip)
-			p = (struct window_plan){ a, 0, offset - a->offset - 1, limit };
-		else if (a->offset >= offset + limit && a->offset - (offset + limit) < p.skip)
-			p = (struct window_plan){ a, 1, a->offset - (offset + limit), limit };
-	}
-	if (w->count >= 0 && offset < w->count) {
+	if (w->count >= 0 && offset >= w->count)
+		return (struct window_plan){ NULL, 0, 0, 0 };
+	for (int i = 0; i < w->nanchor; i++)
+		plan_consider(&p, &w->anchor[i], offset, limit);
+	for (int i = 0; i < w->nsparse; i++)
+		plan_consider(&p, &w->sparse[i], offset, limit);
+	if (w->count >= 0) {
 		long end = offset + limit < w->count ? offset + limit : w->count;
 		if (w->count - end < p.skip)
 			p = (struct window_plan){ NULL, 1, w->count - end, end - offset };
@@ -735,11 +771,11 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	struct window_cache *w = window_for(s, f);
 	if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 		return ERR_DB;
-	struct window_plan p = window_plan(w, offset, limit);
+	struct window_plan p = store_window_plan(w, offset, limit);
 	if (p.skip > 2 * limit && offset > 0) {
 		if (window_seek(s, f, NULL, w, offset - 1, err) != OK)
 			return ERR_DB;
-		p = window_plan(w, offset, limit);
+		p = store_window_plan(w, offset, limit);
 	}
 	sqlite3_stmt *st;
 	if (window_query(s, f, &p, &st, err) != OK)
@@ -803,76 +839,15 @@ static const struct keyset *keyset_for(const struct filter *f)
 	return KEYSET[f->sort[0]].key ? &KEYSET[f->sort[0]] : NULL;
 }
 
-/* How many rows of f are in k's first group (k->rest), counted with the lean joins. */
-static enum status rest_count(struct store *s, const struct filter *f, const struct keyset *k, long *n,
-                              struct err *err)
-{
-	struct query q = {0};
-	q.keyset = 1;
-	q.agency_first = k == &KEYSET[SORT_AGENCY];
-	buf_adds(&q.sql, "SELECT count(*)");
-	q_from_where_as(s, &q, f, 1, 1);
-	q_also(&q);
-	buf_adds(&q.sql, k->rest);
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
-	q_free(&q);
-	if (rc != OK)
-		return rc;
-	*n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return OK;
-}
-
-/* Far from every anchor (reopening deep in the list, a jump): find the row at offset at
- * with the lean joins only (the sort's index alone when nothing else is asked: no row
- * joined or read in full) and remember it, so the window is then read by key from it.
- * k NULL: the default order.  Remembers nothing when the list is shorter. */
-static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
-                               struct window_cache *w, long at, struct err *err)
-{
-	long before = 0;         /* rows of the first group, when at is beyond it */
-	for (int last = 0; last < (k && k->last ? 2 : 1); last++) {
-		struct query q = {0};
-		q.keyset = k != NULL;
-		q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
-		buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
-		q_from_where_as(s, &q, f, 1, 1);
-		if (k) {
-			q_also(&q);
-			buf_adds(&q.sql, last ? k->last : k->rest);
-		}
-		buf_adds(&q.sql, " ORDER BY ");
-		if (k && !last)
-			buf_printf(&q.sql, "%s%s, ", k->key, k->desc ? " DESC" : "");
-		buf_adds(&q.sql, "a.sort_key, a.id LIMIT 1 OFFSET ");
-		q_int(&q, at - before);
-		sqlite3_stmt *st;
-		enum status rc = q_prepare(s, &q, &st, err);
-		q_free(&q);
-		if (rc != OK)
-			return rc;
-		int found = sqlite3_step(st) == SQLITE_ROW;
-		if (found)
-			window_remember_at(w, at, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), last);
-		sqlite3_finalize(st);
-		if (found)
-			return OK;
-		if (k && k->last && !last && rest_count(s, f, k, &before, err) != OK)
-			return ERR_DB;
-		if (at - before < 0)
-			return OK;
-	}
-	return OK;
-}
-
 /* One range of a sorted list: the anchor's own key after it (SAME), the keys beyond it
  * (BEYOND), all of the first group (REST), the last group after the anchor (LAST_BEYOND)
- * or all of it (LAST).  "After" is in reading order: backwards reads run the other way. */
+ * or all of it (LAST).  "After" is in reading order: backwards reads run the other way.
+ * In the default order (no keyset) a list has two parts: all of it (REST) and the rows
+ * after the anchor (LAST_BEYOND). */
 enum part { PART_SAME, PART_BEYOND, PART_REST, PART_LAST_BEYOND, PART_LAST, PART_END };
 
 /* The parts to read in order, ending in PART_END. */
-static const enum part *keyset_parts(const struct window_anchor *from, int backwards)
+static const enum part *keyset_parts(const struct keyset *k, const struct window_anchor *from, int backwards)
 {
 	static const enum part fwd_rest[] = { PART_SAME, PART_BEYOND, PART_LAST, PART_END };
 	static const enum part fwd_last[] = { PART_LAST_BEYOND, PART_END };
@@ -880,11 +855,19 @@ static const enum part *keyset_parts(const struct window_anchor *from, int backw
 	static const enum part back_rest[] = { PART_SAME, PART_BEYOND, PART_END };
 	static const enum part back_last[] = { PART_LAST_BEYOND, PART_REST, PART_END };
 	static const enum part back_none[] = { PART_LAST, PART_REST, PART_END };
+	static const enum part plain_none[] = { PART_REST, PART_END };
+	if (!k)
+		return from ? fwd_last : plain_none;
 	if (!from)
 		return backwards ? back_none : fwd_none;
 	if (from->last)
 		return backwards ? back_last : fwd_last;
 	return backwards ? back_rest : fwd_rest;
+}
+
+static int part_is_last(enum part part)
+{
+	return part == PART_LAST || part == PART_LAST_BEYOND;
 }
 
 static void q_anchor_value(struct query *q, const struct window_anchor *a)
@@ -895,37 +878,153 @@ static void q_anchor_value(struct query *q, const struct window_anchor *a)
 		q_int(q, a->value_int);
 }
 
+/* A query of one part of f's list under k (NULL: the default order), for the lean
+ * joins or every one. */
+static void part_start(struct query *q, const struct keyset *k, enum part part)
+{
+	q->keyset = k != NULL;
+	q->agency_first = k == &KEYSET[SORT_AGENCY] && !part_is_last(part);
+}
+
+/* The part's conditions, after q's WHERE. */
+static void part_where(struct query *q, const struct keyset *k, enum part part, const struct window_anchor *from,
+                       int backwards)
+{
+	int key_down = k && backwards != k->desc;
+	if (k) {
+		q_also(q);
+		buf_adds(&q->sql, part_is_last(part) ? k->last : k->rest);
+	}
+	if (k && (part == PART_SAME || part == PART_BEYOND)) {
+		q_also(q);
+		buf_printf(&q->sql, "%s %s ", k->key, part == PART_SAME ? "=" : key_down ? "<" : ">");
+		q_anchor_value(q, from);
+	}
+	if (part == PART_SAME || part == PART_LAST_BEYOND) {
+		q_also(q);
+		buf_adds(&q->sql, backwards ? "(a.sort_key, a.id) < (" : "(a.sort_key, a.id) > (");
+		q_text(q, from->key);
+		buf_adds(&q->sql, ", ");
+		q_int(q, from->id);
+		buf_adds(&q->sql, ")");
+	}
+}
+
+/* The part's ORDER BY. */
+static void part_order(struct query *q, const struct keyset *k, enum part part, int backwards)
+{
+	int key_down = k && backwards != k->desc;
+	buf_adds(&q->sql, " ORDER BY ");
+	if (k && (part == PART_BEYOND || part == PART_REST))
+		buf_printf(&q->sql, "%s%s, ", k->key, key_down ? " DESC" : "");
+	buf_adds(&q->sql, backwards ? "a.sort_key DESC, a.id DESC" : "a.sort_key, a.id");
+}
+
+/* One step of a seek: the row n rows after from (NULL: from the start) in f's list,
+ * into *out (its offset left to the caller); *found 0 when the list ends first.  Read
+ * with the lean joins only (the sort's index alone when nothing else is asked): a part
+ * the step passes over is counted, never read. */
+static enum status seek_step(struct store *s, const struct filter *f, const struct keyset *k,
+                             const struct window_anchor *from, long n, struct window_anchor *out, int *found,
+                             struct err *err)
+{
+	*found = 0;
+	for (const enum part *part = keyset_parts(k, from, 0); *part != PART_END && !*found; part++) {
+		if (k && !k->last && part_is_last(*part))
+			continue;
+		for (int counting = 0; counting < 2; counting++) {
+			struct query q = {0};
+			part_start(&q, k, *part);
+			if (counting)
+				buf_adds(&q.sql, "SELECT count(*)");
+			else
+				buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
+			q_from_where_as(s, &q, f, 1, 1);
+			part_where(&q, k, *part, from, 0);
+			if (!counting) {
+				part_order(&q, k, *part, 0);
+				buf_adds(&q.sql, " LIMIT 1 OFFSET ");
+				q_int(&q, n);
+			}
+			sqlite3_stmt *st;
+			enum status rc = q_prepare(s, &q, &st, err);
+			q_free(&q);
+			if (rc != OK)
+				return rc;
+			int step = sqlite3_step(st);
+			if (step == SQLITE_ROW && counting)
+				n -= (long)sqlite3_column_int64(st, 0);
+			else if (step == SQLITE_ROW)
+				*found = anchor_from_row(out, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), 0, part_is_last(*part));
+			sqlite3_finalize(st);
+			if (step != SQLITE_ROW && step != SQLITE_DONE)
+				return store_fail(s, err, "finding a place in the list");
+			if (*found || counting)
+				break;
+		}
+	}
+	return OK;
+}
+
+/* The nearest remembered row at or before offset at, or NULL. */
+static const struct window_anchor *anchor_before(const struct window_cache *w, long at)
+{
+	const struct window_anchor *best = NULL;
+	for (int i = 0; i < w->nanchor; i++)
+		if (w->anchor[i].offset <= at && (!best || w->anchor[i].offset > best->offset))
+			best = &w->anchor[i];
+	for (int i = 0; i < w->nsparse; i++)
+		if (w->sparse[i].offset <= at && (!best || w->sparse[i].offset > best->offset))
+			best = &w->sparse[i];
+	return best;
+}
+
+/* Far from every anchor (reopening deep in the list, a jump): find the row at offset at
+ * from the nearest remembered row before it, WINDOW_STRIDE rows at a time, and
+ * remember each row stepped to, so a later jump anywhere up to at walks at most
+ * WINDOW_STRIDE index entries; the window is then read by key from the row at at.
+ * k NULL: the default order.  Remembers nothing more when the list is shorter. */
+static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
+                               struct window_cache *w, long at, struct err *err)
+{
+	struct window_anchor cur = {0};
+	const struct window_anchor *near = anchor_before(w, at);
+	if (near)
+		anchor_copy(&cur, near);
+	long pos = near ? cur.offset : -1;
+	long stride = s->window_stride > 0 ? s->window_stride : WINDOW_STRIDE;
+	enum status rc = OK;
+	while (rc == OK && pos < at) {
+		long to = at - pos > stride ? pos + stride : at;
+		struct window_anchor next;
+		int found = 0;
+		rc = seek_step(s, f, k, pos >= 0 ? &cur : NULL, to - pos - 1, &next, &found, err);
+		if (rc != OK || !found)
+			break;
+		next.offset = to;
+		anchor_keep_sparse(w, &next);
+		anchor_clear(&cur);
+		cur = next;
+		pos = to;
+	}
+	if (pos == at && cur.key)
+		anchor_keep(w, &cur);
+	anchor_clear(&cur);
+	return rc;
+}
+
 static enum status keyset_query(struct store *s, const struct filter *f, const struct keyset *k, enum part part,
                                 const struct window_anchor *from, int backwards, long limit, sqlite3_stmt **st,
                                 struct err *err)
 {
 	struct query q = {0};
-	int last = part == PART_LAST || part == PART_LAST_BEYOND;
-	int key_down = backwards != k->desc;
-	q.keyset = 1;
-	q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
+	part_start(&q, k, part);
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	buf_printf(&q.sql, ", %s", k->key);
 	q_from_where(s, &q, f, 1);
-	q_also(&q);
-	buf_adds(&q.sql, last ? k->last : k->rest);
-	if (part == PART_SAME || part == PART_BEYOND) {
-		q_also(&q);
-		buf_printf(&q.sql, "%s %s ", k->key, part == PART_SAME ? "=" : key_down ? "<" : ">");
-		q_anchor_value(&q, from);
-	}
-	if (part == PART_SAME || part == PART_LAST_BEYOND) {
-		q_also(&q);
-		buf_adds(&q.sql, backwards ? "(a.sort_key, a.id) < (" : "(a.sort_key, a.id) > (");
-		q_text(&q, from->key);
-		buf_adds(&q.sql, ", ");
-		q_int(&q, from->id);
-		buf_adds(&q.sql, ")");
-	}
-	buf_adds(&q.sql, " ORDER BY ");
-	if (part == PART_BEYOND || part == PART_REST)
-		buf_printf(&q.sql, "%s%s, ", k->key, key_down ? " DESC" : "");
-	buf_adds(&q.sql, backwards ? "a.sort_key DESC, a.id DESC LIMIT " : "a.sort_key, a.id LIMIT ");
+	part_where(&q, k, part, from, backwards);
+	part_order(&q, k, part, backwards);
+	buf_adds(&q.sql, " LIMIT ");
 	q_int(&q, limit);
 	enum status rc = q_prepare(s, &q, st, err);
 	q_free(&q);
@@ -950,7 +1049,7 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 	sqlite3_stmt *st;
 	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &st, err) != OK)
 		return ERR_DB;
-	int step = SQLITE_DONE, last = part == PART_LAST || part == PART_LAST_BEYOND;
+	int step = SQLITE_DONE, last = part_is_last(part);
 	while (!r->stop && r->n < r->limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (r->skip > 0) {
 			r->skip--;
@@ -984,7 +1083,7 @@ static enum status keyset_window_read(struct store *s, const struct filter *f, c
 		r.rows = xcalloc((size_t)r.limit + 1, sizeof *r.rows);
 	int own = sqlite3_get_autocommit(s->db);
 	enum status rc = own ? store_exec(s, "BEGIN", err) : OK;
-	for (const enum part *part = keyset_parts(p->from, r.backwards);
+	for (const enum part *part = keyset_parts(k, p->from, r.backwards);
 	     rc == OK && *part != PART_END && r.n < r.limit && !r.stop; part++)
 		if (k->last || (*part != PART_LAST && *part != PART_LAST_BEYOND))
 			rc = keyset_part_read(s, f, k, *part, p->from, &r, err);
@@ -1061,11 +1160,11 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		struct window_cache *w = window_for(s, f);
 		if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 			return ERR_DB;
-		struct window_plan p = window_plan(w, offset, limit);
+		struct window_plan p = store_window_plan(w, offset, limit);
 		if (p.skip > 2 * limit && offset > 0) {
 			if (window_seek(s, f, k, w, offset - 1, err) != OK)
 				return ERR_DB;
-			p = window_plan(w, offset, limit);
+			p = store_window_plan(w, offset, limit);
 		}
 		if (p.skip <= 2 * limit)
 			return keyset_window_read(s, f, k, w, &p, offset, fn, ctx, err);
