@@ -158,6 +158,14 @@ void store_extra_split(const char *packed, char *buf, const char **vals, size_t 
 /* n values packed as action.extra, trailing empty ones left out.  Caller frees. */
 char *store_extra_join(const char *const *vals, size_t n);
 
+/* Told a count of one group's actions in one RAG state (group: an agency or review id,
+ * 0 for actions without an agency). */
+typedef void (*store_count_fn)(void *ctx, int64_t group, int rag, long n);
+/* The actions matching f (its RAG condition left out, as store_rag_counts) counted per
+ * group and RAG state in one read, through rag_count when f allows (store_query.c). */
+enum status store_rag_counts_by(struct store *s, const struct filter *f, enum store_group by, store_count_fn fn,
+                                void *ctx, struct err *err);
+
 /* Forget the import's lookup cache. */
 void store_cache_clear(struct store *s);
 

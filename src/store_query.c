@@ -1214,13 +1214,17 @@ static void read_counts(sqlite3_stmt *st, long counts[RAG_COUNT])
 	sqlite3_finalize(st);
 }
 
-/* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts). */
-static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+/* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts), per
+ * group when group names rag_count's column (review_id or agency_id; no agency is 0):
+ * rows of (group or NULL, rag, count), prepared into *st. */
+static enum status summary_query(struct store *s, const struct filter *f, const char *group, sqlite3_stmt **st,
+                                 struct err *err)
 {
 	struct query q = {0};
 	/* rag_count counts every action: the withdrawn are taken off (their own index) */
 	int subtract = f->withdrawn == FILTER_WITHDRAWN_OUT && has_withdrawn(s);
-	buf_adds(&q.sql, "SELECT rag, sum(n) FROM (SELECT review_id, agency_id, rag, n FROM rag_count");
+	buf_printf(&q.sql, "SELECT %s%s, rag, sum(n) FROM (SELECT review_id, agency_id, rag, n FROM rag_count",
+	           group ? "c." : "", group ? group : "NULL");
 	if (subtract)
 		buf_adds(&q.sql, " UNION ALL SELECT review_id, ifnull(agency_id, 0), rag, -count(*) FROM action"
 		                 " WHERE withdrawn = 1 GROUP BY 1, 2, 3");
@@ -1243,14 +1247,53 @@ static enum status summary_counts(struct store *s, const struct filter *f, long 
 		}
 		buf_adds(&q.sql, ")");
 	}
-	buf_adds(&q.sql, " GROUP BY rag");
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	buf_adds(&q.sql, " GROUP BY 1, 2");
+	enum status rc = q_prepare(s, &q, st, err);
 	q_free(&q);
+	return rc;
+}
+
+static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+{
+	sqlite3_stmt *st;
+	if (summary_query(s, f, NULL, &st, err) != OK)
+		return ERR_DB;
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 1);
+		if (r >= 0 && r < RAG_COUNT)
+			counts[r] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return OK;
+}
+
+enum status store_rag_counts_by(struct store *s, const struct filter *f, enum store_group by, store_count_fn fn,
+                                void *ctx, struct err *err)
+{
+	const char *group = by == GROUP_AGENCY ? "agency_id" : "review_id";
+	sqlite3_stmt *st;
+	enum status rc;
+	if (filter_summarised(f)) {
+		rc = summary_query(s, f, group, &st, err);
+	} else {
+		struct query q = {0};
+		buf_printf(&q.sql, "SELECT ifnull(a.%s, 0), a.rag, count(*)", group);
+		q_from_where_as(s, &q, f, 0, 1);
+		/* "+": the rows are found through the filter's index (action_target holds both
+		 * groups), not walked in group order with a table read per row */
+		buf_printf(&q.sql, " GROUP BY +a.%s, +a.rag", group);
+		rc = q_prepare(s, &q, &st, err);
+		q_free(&q);
+	}
 	if (rc != OK)
 		return rc;
-	read_counts(st, counts);
-	return OK;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), (long)sqlite3_column_int64(st, 2));
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions per group");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err)
