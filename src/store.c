@@ -81,7 +81,7 @@ static const struct migration {
 	 * (the dashboard and pickers under those filters); undo reads what undoes what from
 	 * its index alone. */
 	{ 3, "DROP INDEX action_target;"
-	     " CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id, withdrawn);"
+	     " CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id);"
 	     " DROP INDEX change_log_undoes;"
 	     " CREATE INDEX change_log_undoes ON change_log(undoes, undoes_change, user) WHERE undoes IS NOT NULL;" },
 };

@@ -32,6 +32,8 @@ struct window_cache {
 	char *sig;                 /* the filter (and lens) it is about */
 	int64_t stamp;             /* database state it was read in */
 	long count;                /* -1 until counted */
+	long rag_counts[RAG_COUNT];  /* store_rag_counts' (RAG condition left out), when have_rag */
+	int have_rag;
 	struct window_anchor anchor[WINDOW_ANCHORS];     /* the latest windows' edges */
 	int nanchor, next;
 	struct window_anchor *sparse;                    /* seeks' rows, by offset */

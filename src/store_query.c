@@ -1202,18 +1202,6 @@ static int filter_summarised(const struct filter *f)
 	       f->withdrawn != FILTER_WITHDRAWN_ONLY;
 }
 
-/* Rows of (rag, count) into counts[], finalizing st. */
-static void read_counts(sqlite3_stmt *st, long counts[RAG_COUNT])
-{
-	memset(counts, 0, RAG_COUNT * sizeof *counts);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int r = sqlite3_column_int(st, 0);
-		if (r >= 0 && r < RAG_COUNT)
-			counts[r] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-}
-
 /* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts), per
  * group when group names rag_count's column (review_id or agency_id; no agency is 0):
  * rows of (group or NULL, rag, count), prepared into *st. */
@@ -1268,24 +1256,61 @@ static enum status summary_counts(struct store *s, const struct filter *f, long 
 	return OK;
 }
 
+/* The highest id of agency or review (0 when none, -1 on error). */
+static int64_t group_max_id(struct store *s, enum store_group by)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, by == GROUP_AGENCY ? "SELECT ifnull(max(id), 0) FROM agency"
+	                                                 : "SELECT ifnull(max(id), 0) FROM review", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int64_t max = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return max;
+}
+
+/* Counted here, not by GROUP BY: SQLite would sort every matching row by group
+ * (overdue at 1M actions: 0.7 s of CPU); the rows are found through the filter's
+ * index, which holds both groups (action_target).  Ids are dense: one slot each. */
+static enum status group_rows_count(struct store *s, const struct filter *f, enum store_group by, const char *group,
+                                    store_count_fn fn, void *ctx, struct err *err)
+{
+	int64_t max = group_max_id(s, by);
+	if (max < 0)
+		return store_fail(s, err, "counting actions per group");
+	struct query q = {0};
+	buf_printf(&q.sql, "SELECT ifnull(a.%s, 0), a.rag", group);
+	q_from_where_as(s, &q, f, 0, 1);
+	sqlite3_stmt *st;
+	enum status rc = q_prepare(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	long (*n)[RAG_COUNT] = xcalloc((size_t)max + 1, sizeof *n);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int r = sqlite3_column_int(st, 1);
+		if (id >= 0 && id <= max && r >= 0 && r < RAG_COUNT)
+			n[id][r]++;
+	}
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions per group");
+	sqlite3_finalize(st);
+	for (int64_t id = 0; rc == OK && id <= max; id++)
+		for (int r = 0; r < RAG_COUNT; r++)
+			if (n[id][r])
+				fn(ctx, id, r, n[id][r]);
+	free(n);
+	return rc;
+}
+
 enum status store_rag_counts_by(struct store *s, const struct filter *f, enum store_group by, store_count_fn fn,
                                 void *ctx, struct err *err)
 {
 	const char *group = by == GROUP_AGENCY ? "agency_id" : "review_id";
+	if (!filter_summarised(f))
+		return group_rows_count(s, f, by, group, fn, ctx, err);
 	sqlite3_stmt *st;
-	enum status rc;
-	if (filter_summarised(f)) {
-		rc = summary_query(s, f, group, &st, err);
-	} else {
-		struct query q = {0};
-		buf_printf(&q.sql, "SELECT ifnull(a.%s, 0), a.rag, count(*)", group);
-		q_from_where_as(s, &q, f, 0, 1);
-		/* "+": the rows are found through the filter's index (action_target holds both
-		 * groups), not walked in group order with a table read per row */
-		buf_printf(&q.sql, " GROUP BY +a.%s, +a.rag", group);
-		rc = q_prepare(s, &q, &st, err);
-		q_free(&q);
-	}
+	enum status rc = summary_query(s, f, group, &st, err);
 	if (rc != OK)
 		return rc;
 	int step;
@@ -1320,6 +1345,14 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 				*n += counts[r];
 		return rc;
 	}
+	struct window_cache *w = window_for(s, f);
+	if (w->have_rag) {         /* the browser counted per RAG state first: no second pass */
+		*n = 0;
+		for (int r = 0; r < RAG_COUNT; r++)
+			if (!f->rag_mask || (f->rag_mask & RAG_BIT(r)))
+				*n += w->rag_counts[r];
+		return OK;
+	}
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT count(*)");
 	q_from_where_as(s, &q, f, 1, 1);
@@ -1337,22 +1370,43 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 	return rc;
 }
 
-enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+/* One pass over f's actions (RAG condition left out) adding up each RAG state, here
+ * rather than by GROUP BY, which sorts the rows first, or by sums in SQL (overdue at
+ * 1M actions: GROUP BY 0.36 s of CPU, five sums 0.35 s, this about 0.15 s). */
+static enum status rag_sums(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
 {
-	if (filter_summarised(f))
-		return summary_counts(s, f, counts, err);
 	struct query q = {0};
-	buf_adds(&q.sql, "SELECT a.rag, count(*)");
+	buf_adds(&q.sql, "SELECT a.rag");
 	q_from_where_as(s, &q, f, 0, 1);
-	/* "+": grouping must not pick the RAG index over the one the condition can use */
-	buf_adds(&q.sql, " GROUP BY +a.rag");
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
-	read_counts(st, counts);
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 0);
+		if (r >= 0 && r < RAG_COUNT)
+			counts[r]++;
+	}
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions");
+	sqlite3_finalize(st);
 	return rc;
+}
+
+enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+{
+	if (filter_summarised(f))
+		return summary_counts(s, f, counts, err);
+	struct window_cache *w = window_for(s, f);
+	if (!w->have_rag) {
+		if (rag_sums(s, f, w->rag_counts, err) != OK)
+			return ERR_DB;
+		w->have_rag = 1;
+	}
+	memcpy(counts, w->rag_counts, sizeof w->rag_counts);
+	return OK;
 }
 
 /* Position by counting the rows before it in the default order (an index range). */
