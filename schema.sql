@@ -106,7 +106,7 @@ CREATE INDEX action_rag    ON action(rag, sort_key);
 CREATE INDEX action_agency ON action(agency_id, sort_key);
 CREATE INDEX action_review ON action(review_id, sort_key);
 -- overdue, due within: counted from the index alone, per agency and review too (dashboard)
-CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id, withdrawn);
+CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id);
 CREATE INDEX action_response ON action(response_id);
 -- Withdrawn actions (no longer in the plan): lists leave them out unless asked, and the
 -- counted totals subtract them, both through this small index.

@@ -34,6 +34,9 @@ struct window_cache {
 	long count;                /* -1 until counted */
 	long rag_counts[RAG_COUNT];  /* store_rag_counts' (RAG condition left out), when have_rag */
 	int have_rag;
+	int matches;               /* its search matches: -1 unknown, 1 few, 2 many (store_query.c) */
+	unsigned char *match_bits; /* with many: a bit per action id up to match_max */
+	int64_t match_max;
 	struct window_anchor anchor[WINDOW_ANCHORS];     /* the latest windows' edges */
 	int nanchor, next;
 	struct window_anchor *sparse;                    /* seeks' rows, by offset */
@@ -84,6 +87,7 @@ struct store {
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;
+	int matched_fn;            /* ragtrack_matched() is registered (store_query.c) */
 	long window_stride;        /* rows between a seek's anchors; 0: WINDOW_STRIDE (tests set less) */
 	struct extra_import *xf;   /* during an import: the current review's extra fields */
 	struct extra_read *xread;  /* extra field names per review, for reading actions */

@@ -94,7 +94,7 @@ static void window(struct store *s, const struct filter *f, long off, long n, st
 	CHECK(store_each(s, f, off, n, add_id, &w, &e) == OK);
 	for (long i = 0; i < w.n && off + i < 256; i++)
 		out->v[off + i] = w.v[i];
-	if (off + w.n > out->n)
+	if (w.n && off + w.n > out->n)      /* a window past the end adds nothing */
 		out->n = off + w.n;
 }
 
@@ -151,7 +151,7 @@ static void test_sorted_windows(void)
 {
 	static const char *const SORTS[] = { "target", "rag", "agency", "updated", "lead" };
 	for (size_t i = 0; i < sizeof SORTS / sizeof *SORTS; i++) {
-		for (int variant = 0; variant < 3; variant++) {
+		for (int variant = 0; variant < 5; variant++) {
 			struct filter f;
 			struct err e = {0};
 			filter_init(&f);
@@ -160,6 +160,10 @@ static void test_sorted_windows(void)
 				CHECK(filter_parse_option(&f, "rag", "red,amber,unset", &e) == OK);
 			if (variant == 2)
 				CHECK(filter_parse_option(&f, "agency", "Police", &e) == OK);
+			if (variant == 3)           /* a search matching every action: read by the sort's index */
+				CHECK(filter_parse_option(&f, "search", "action", &e) == OK);
+			if (variant == 4)           /* and one matching a few: their ids sorted */
+				CHECK(filter_parse_option(&f, "search", "Response 1", &e) == OK);
 			char *what = xasprintf("sort %s, variant %d", SORTS[i], variant);
 			check_windows(&f, what);
 			free(what);
@@ -184,7 +188,7 @@ static const char *table_scan(const char *plans, int no_sort)
 		size_t len = strcspn(line, "\n");
 		const char *using = strstr(line, "USING");
 		int scan_a = strncmp(line, "SCAN a", 6) == 0 && (line[6] == '\n' || line[6] == ' ' || !line[6]);
-		int scan_action = strncmp(line, "SCAN action", 11) == 0;
+		int scan_action = strncmp(line, "SCAN action", 11) == 0 && (line[11] == '\n' || line[11] == ' ' || !line[11]);
 		if ((scan_a || scan_action) && (!using || using > line + len))
 			return line;
 		if (no_sort && strncmp(line, "USE TEMP B-TREE FOR ORDER BY", 28) == 0)
@@ -210,7 +214,7 @@ static void test_plans_sorted(void)
 	static const char *const SORTS[] = { "target", "rag", "agency", "updated", "lead" };
 	struct store *s = open_db();
 	for (size_t i = 0; i < sizeof SORTS / sizeof *SORTS; i++) {
-		for (int variant = 0; variant < 2; variant++) {
+		for (int variant = 0; variant < 3; variant++) {
 			struct filter f;
 			struct err e = {0};
 			struct ids ids = {0};
@@ -219,8 +223,10 @@ static void test_plans_sorted(void)
 			CHECK(filter_parse_sort(&f, SORTS[i], &e) == OK);
 			if (variant == 1)
 				CHECK(filter_parse_option(&f, "rag", "red", &e) == OK);
+			if (variant == 2)           /* matching every action: the sort's index, not a sort */
+				CHECK(filter_parse_option(&f, "search", "action", &e) == OK);
 			char *what = xasprintf("a window sorted by %s%s (first, next, last, middle)", SORTS[i],
-			                       variant ? " of Red actions" : "");
+			                       variant == 1 ? " of Red actions" : variant == 2 ? " of a search" : "");
 			store_plans_record(s, 1);
 			window(s, &f, 0, 7, &ids);          /* the first screen, */
 			window(s, &f, 7, 7, &ids);          /* PgDn, */
