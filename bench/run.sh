@@ -28,6 +28,7 @@
 #   BENCH_ONLY=browse     only f. below (the browser's keys at two sizes), results to
 #                         BENCH_RESULTS (default bench/results-browse.md)
 #   BENCH_MID=100000      the smaller size of f.
+#   BENCH_BROWSE_KEYS="first red"   only these keys of f.
 #   BENCH_DB, BENCH_DB_MID   databases of N and BENCH_MID actions to use in f. (made by
 #                         importing the plan when not given; kept in bench/work/)
 set -euo pipefail
@@ -201,7 +202,7 @@ failure() {
 
 # Results: TIMES[job] and MEMS[job] are space-separated per-run figures; FAIL[job] says
 # why a job has none.
-declare -A TIMES MEMS FAIL
+declare -A TIMES MEMS FAIL CPUS   # CPUS[job]: the program's own CPU seconds per run (TUI phases)
 # job NAME OUT CMD...: one run of a job; records the figures or the failure.
 job() {
 	local name=$1 out=$2 rc=0
@@ -411,10 +412,11 @@ pty() {
 		say "  $name FAILED: ${FAIL[$name]}"
 		return 1
 	fi
-	local label ms
-	while IFS=$'\t' read -r kind label ms _; do
+	local label ms bytes cpu
+	while IFS=$'\t' read -r kind label ms bytes cpu; do
 		if [[ $kind == phase ]]; then
 			TIMES[${name}_$label]="${TIMES[${name}_$label]:-} $(calc "$ms / 1000")"
+			if [[ -n $cpu && $cpu != -1* ]]; then CPUS[${name}_$label]="${CPUS[${name}_$label]:-} $(calc "$cpu / 1000")"; fi
 		elif [[ $kind == rss_kb ]]; then
 			MEMS[$name]="${MEMS[$name]:-} $label"
 		fi
@@ -509,6 +511,13 @@ BROWSE=(
 	undo "" u "undone" "undo (u) after $((${BENCH_UNDONE:-200})) undone changes"
 )
 UNDONE=${BENCH_UNDONE:-200}
+if [[ -n ${BENCH_BROWSE_KEYS:-} ]]; then     # only these (names as above)
+	KEEP=()
+	for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do
+		[[ " $BENCH_BROWSE_KEYS " == *" ${BROWSE[k]} "* ]] && KEEP+=("${BROWSE[@]:k:5}")
+	done
+	BROWSE=("${KEEP[@]}")
+fi
 
 # browse_db SIZE GIVEN: the database of SIZE actions for f. (GIVEN, or imported once and kept)
 browse_db() {
@@ -561,11 +570,14 @@ browse_key() {
 		"$RT" --db "$db" --user "$user" || true
 }
 
-if [[ $RT_OK == 1 && ( $ONLY == browse || -n ${BENCH_BROWSE:-} ) ]]; then
+BROWSE_ON=$([[ ${BENCH_BROWSE:-1} != 0 ]] && echo 1 || echo 0)
+if [[ $RT_OK == 1 && $BROWSE_ON == 1 ]]; then
 	TUI_TIMEOUT=${BENCH_TUI_TIMEOUT:-60}
 	TUI_READY=${BENCH_TUI_READY-actions}
 	for size in "$N_MID" "$N"; do
 		given=$([[ $size == "$N" ]] && echo "${BENCH_DB:-}" || echo "${BENCH_DB_MID:-}")
+		# a full run measures its own database of N actions (a. built it)
+		[[ $size == "$N" && -z $given && $ONLY != browse && -s $DB ]] && given=$DB
 		if ! BDB=$(browse_db "$size" "$given"); then
 			for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do skip "browse_${BROWSE[k]}_$size" "import failed"; done
 			continue
@@ -674,7 +686,9 @@ fi   # rows of a. to e.
 # f. browser keys: the time at N, at N_MID, the growth, met when within 50 ms and below 2x
 # browse_t NAME SIZE: the job's median (its key phase; the first screen for first/reopen)
 browse_job() { case $1 in first | reopen_deep*) echo "browse_$1_$2_first" ;; *) echo "browse_$1_$2_key" ;; esac; }
-if [[ $ONLY == browse || -n ${BENCH_BROWSE:-} ]]; then
+# c_med JOB: the median CPU seconds of a TUI phase
+c_med() { [[ -n ${CPUS[$1]:-} ]] && median ${CPUS[$1]}; }
+if [[ $BROWSE_ON == 1 ]]; then
 	BROWSE_MEM=-1
 	for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do
 		name=${BROWSE[k]} desc=${BROWSE[k + 4]}
@@ -688,8 +702,12 @@ if [[ $ONLY == browse || -n ${BENCH_BROWSE:-} ]]; then
 		if has "$big" && [[ -n $G ]]; then
 			met=$(if le "$(t_med "$big")" 0.05 && le "$G" 1.999; then echo yes; else echo NO; fi)
 		fi
-		row "   browser: $desc" "$(fig "$big")" "at $N_MID: $(fig "$mid")" "${G:+$(fmt_ratio "$G") growth}" \
-			"<= 50 ms, growth < 2x" "$met"
+		# the program's own CPU time beside each: what the machine's load does not inflate
+		CB=$(c_med "$big" || true) CM=$(c_med "$mid" || true) CG=
+		[[ -n $CB && -n $CM ]] && CG=$(calc "$CB / ($CM > 0 ? $CM : 0.0001)")
+		row "   browser: $desc" "$(fig "$big")${CB:+ (CPU $(fmt_s "$CB"))}" \
+			"at $N_MID: $(fig "$mid")${CM:+ (CPU $(fmt_s "$CM"))}" \
+			"${G:+$(fmt_ratio "$G") growth}${CG:+ (CPU $(fmt_ratio "$CG"))}" "<= 50 ms, growth < 2x" "$met"
 		M=$(m_max "browse_${name}_$N" || echo -1)
 		if [[ $M != -1 ]] && { [[ $BROWSE_MEM == -1 ]] || le "$BROWSE_MEM" "$M"; }; then BROWSE_MEM=$M; fi
 	done
