@@ -982,7 +982,11 @@ static void part_where(struct query *q, const struct keyset *k, enum part part, 
                        int backwards)
 {
 	int key_down = k && backwards != k->desc;
-	if (k) {
+	/* the anchor's own value, or values above it, are in the first group: its condition
+	 * is left out there, since SQLite would test it on every row besides the range (a
+	 * seek sorted by lead: 51 -> 40 ms of CPU half-way down 100,000 actions) */
+	int implied = part == PART_SAME || (part == PART_BEYOND && !key_down);
+	if (k && !implied) {
 		q_also(q);
 		buf_adds(&q->sql, part_is_last(part) ? k->last : k->rest);
 	}
