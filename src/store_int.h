@@ -30,6 +30,7 @@ struct window_anchor {
 /* What store_query knows about the last filter it listed; valid while sig and stamp hold. */
 struct window_cache {
 	char *sig;                 /* the filter (and lens) it is about */
+	char *unsorted;            /* the same without the sort */
 	int64_t stamp;             /* database state it was read in */
 	long count;                /* -1 until counted */
 	long rag_counts[RAG_COUNT];  /* store_rag_counts' (RAG condition left out), when have_rag */

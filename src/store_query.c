@@ -624,6 +624,7 @@ static void anchor_copy(struct window_anchor *dst, const struct window_anchor *s
 static void window_reset(struct window_cache *w)
 {
 	free(w->sig);
+	free(w->unsorted);
 	for (int i = 0; i < w->nanchor; i++)
 		anchor_clear(&w->anchor[i]);
 	for (int i = 0; i < w->nsparse; i++)
@@ -642,16 +643,40 @@ void store_window_free(struct store *s)
 	buf_free(&s->plans);
 }
 
-/* Make the cache about f in the current state, resetting it when either changed. */
+/* f without its sort, serialised: what the counts and a search's matches depend on. */
+static char *unsorted_sig(const struct filter *f)
+{
+	struct filter u = *f;      /* shallow: only read */
+	u.nsort = 0;
+	return filter_serialise(&u);
+}
+
+/* Make the cache about f in the current state, resetting it when either changed; a new
+ * sort of the same list keeps the counts and the search's matches (pressing s under a
+ * search or overdue counted them all again). */
 static struct window_cache *window_for(struct store *s, const struct filter *f)
 {
 	struct window_cache *w = &s->window;
 	char *sig = filter_serialise(f);
 	int64_t stamp = window_stamp(s);
 	if (!w->sig || strcmp(w->sig, sig) != 0 || w->stamp != stamp) {
+		struct window_cache keep = *w;
+		char *now = w->sig && w->stamp == stamp ? unsorted_sig(f) : NULL;
+		int resort = now && w->unsorted && strcmp(now, w->unsorted) == 0;
+		if (resort)
+			w->match_bits = NULL;          /* handed over below */
 		window_reset(w);
 		w->sig = sig;
 		w->stamp = stamp;
+		w->unsorted = now ? now : unsorted_sig(f);
+		if (resort) {
+			w->count = keep.count;
+			w->have_rag = keep.have_rag;
+			memcpy(w->rag_counts, keep.rag_counts, sizeof w->rag_counts);
+			w->matches = keep.matches;
+			w->match_bits = keep.match_bits;
+			w->match_max = keep.match_max;
+		}
 	} else {
 		free(sig);
 	}

@@ -339,6 +339,13 @@ static void test_plans_counts(void)
 			listed += !f.rag_mask || (f.rag_mask & RAG_BIT(r)) ? counts[r] : 0;
 		}
 		CHECK_INT(listed, n);
+		/* sorted, the same list: the same counts (kept from before the sort) */
+		long sorted_n = -1, sorted_counts[RAG_COUNT];
+		CHECK(filter_parse_sort(&f, "lead", &e) == OK);
+		CHECK(store_rag_counts(s, &f, sorted_counts, &e) == OK);
+		CHECK(store_count(s, &f, &sorted_n, &e) == OK);
+		CHECK_INT(sorted_n, n);
+		CHECK(memcmp(sorted_counts, counts, sizeof counts) == 0);
 		if (i != 4)                /* agencies count each agency, whatever the filter's */
 			CHECK_INT(by_agency, all);
 		if (i != 5)
