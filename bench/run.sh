@@ -511,6 +511,7 @@ BROWSE=(
 	undo "" u "undone" "undo (u) after $((${BENCH_UNDONE:-200})) undone changes"
 )
 UNDONE=${BENCH_UNDONE:-200}
+BENCH_ID=$(date +%s)-$$
 if [[ -n ${BENCH_BROWSE_KEYS:-} ]]; then     # only these (names as above)
 	KEEP=()
 	for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do
@@ -538,7 +539,8 @@ ui_put() { sqlite3 "$1" "INSERT OR REPLACE INTO ui_state(user, key, value) VALUE
 # reopening).
 browse_key() {
 	local size=$1 db=$2 r=$3 name=$4 send=$5 keys=$6 ready=$7
-	local user=bench-$r-$name-$size job=browse_${name}_$size args=()
+	# a user of its own in each invocation: the browser reopens where a user left it
+	local user=bench-$r-$name-$size-$BENCH_ID job=browse_${name}_$size args=()
 	case $name in
 	reopen_deep*)
 		# leave the list sorted as SEND sorts it, then put the cursor half-way down
@@ -553,7 +555,7 @@ browse_key() {
 	undo)
 		# UNDONE changes made and undone by this user (the first run makes them), then
 		# one change that stands: u undoes it past all the undone ones
-		user=bench-undo-$size
+		user=bench-undo-$size-$BENCH_ID
 		if [[ $r == 1 ]]; then
 			for ((i = 0; i < UNDONE; i++)); do
 				"$RT" --db "$db" --user "$user" set 1 "lead=bench $i" >/dev/null 2>&1 &&
