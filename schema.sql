@@ -105,7 +105,8 @@ CREATE INDEX action_sort   ON action(sort_key);
 CREATE INDEX action_rag    ON action(rag, sort_key);
 CREATE INDEX action_agency ON action(agency_id, sort_key);
 CREATE INDEX action_review ON action(review_id, sort_key);
-CREATE INDEX action_target ON action(target_date, rag);   -- overdue, due within: counted from the index
+-- overdue, due within: counted from the index alone, per agency and review too (dashboard)
+CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id);
 CREATE INDEX action_response ON action(response_id);
 -- Withdrawn actions (no longer in the plan): lists leave them out unless asked, and the
 -- counted totals subtract them, both through this small index.
@@ -151,7 +152,8 @@ CREATE TABLE change_log (
 CREATE INDEX change_log_action ON change_log(action_id, id);
 CREATE INDEX change_log_user   ON change_log(user, batch);
 CREATE INDEX change_log_at     ON change_log(at);
-CREATE INDEX change_log_undoes ON change_log(undoes, user) WHERE undoes IS NOT NULL;   -- undo: is it undone
+-- undo: is a batch, or one change of it, undone (read from the index alone)
+CREATE INDEX change_log_undoes ON change_log(undoes, undoes_change, user) WHERE undoes IS NOT NULL;
 CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
 BEGIN SELECT RAISE(ABORT, 'the change log cannot be edited'); END;
 CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log

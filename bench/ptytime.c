@@ -34,7 +34,10 @@
  *   --screen FILE           write the final screen to FILE as text (for choosing --until)
  *
  * Output on stdout, one line per timed phase and one for memory, tab-separated:
- *   phase  LABEL  MS  BYTES          (MS with three decimals)
+ *   phase  LABEL  MS  BYTES  CPU_MS  (MS with three decimals; CPU_MS: the program's own
+ *                                    time on a CPU during the phase, from
+ *                                    /proc/PID/schedstat, -1 when unknown: on a loaded
+ *                                    machine the figure the load does not inflate)
  *   rss_kb KB                        (the child's VmHWM just before --quit)
  * Exit status: 0 when every phase completed; 3 when the program exited first; 4 when a
  * phase timed out (the screen is then shown on stderr); 2 for usage errors; 1 otherwise.
@@ -67,6 +70,7 @@ struct phase {
 	const char *label;
 	double ms;           /* result */
 	long bytes;
+	double cpu_ms;       /* the child's CPU time in the phase, -1 when unknown */
 };
 
 static struct phase phases[MAX_PHASES];
@@ -602,6 +606,21 @@ static long child_hwm_kb(void)
 	return kb;
 }
 
+/* The child's time on a CPU so far in ms (its main thread: /proc/PID/schedstat's first
+ * field, in ns), or -1. */
+static double child_cpu_ms(void)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)child);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	int ok = fscanf(f, "%llu", &ns) == 1;
+	fclose(f);
+	return ok ? ns / 1e6 : -1;
+}
+
 /* Is the phase's screen there?  (Called only once the program has fallen quiet.) */
 static int phase_done(const struct phase *ph, uint64_t start_hash)
 {
@@ -779,7 +798,7 @@ int main(int argc, char **argv)
 	int rc = 0;
 	for (int p = 0; p < nphases; p++) {
 		struct phase *ph = &phases[p];
-		double t0 = start;
+		double t0 = start, cpu0 = p == 0 ? 0 : child_cpu_ms();
 		if (ph->keys) {
 			t0 = now_ms();
 			write_all(ph->keys, ph->nkeys);
@@ -787,8 +806,10 @@ int main(int argc, char **argv)
 		rc = run_phase(ph, t0, settle_ms, timeout_s);
 		if (rc)
 			break;
+		double cpu1 = child_cpu_ms();
+		ph->cpu_ms = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
 		if (ph->timed) {
-			printf("phase\t%s\t%.3f\t%ld\n", ph->label, ph->ms, ph->bytes);
+			printf("phase\t%s\t%.3f\t%ld\t%.3f\n", ph->label, ph->ms, ph->bytes, ph->cpu_ms);
 			fflush(stdout);
 		}
 	}

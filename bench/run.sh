@@ -25,6 +25,12 @@
 #   An empty READY means: until the screen has changed and the output has fallen quiet.
 #   Keys take \r \n \t \e \xNN escapes.
 #   BENCH_VD_READY="N rows"   text VisiData shows when loading has finished
+#   BENCH_ONLY=browse     only f. below (the browser's keys at two sizes), results to
+#                         BENCH_RESULTS (default bench/results-browse.md)
+#   BENCH_MID=100000      the smaller size of f.
+#   BENCH_BROWSE_KEYS="first red"   only these keys of f.
+#   BENCH_DB, BENCH_DB_MID   databases of N and BENCH_MID actions to use in f. (made by
+#                         importing the plan when not given; kept in bench/work/)
 set -euo pipefail
 export LC_NUMERIC=C
 
@@ -45,7 +51,15 @@ TUI_READY=${BENCH_TUI_READY-actions}
 N_SMALL=10000
 W=bench/work
 RT=${BENCH_RAGTRACK:-./ragtrack}
-RESULTS=${BENCH_RESULTS:-bench/results.md}
+ONLY=${BENCH_ONLY:-}
+if [[ -n $ONLY && $ONLY != browse ]]; then
+	echo "bench/run.sh: BENCH_ONLY=$ONLY: only browse is known" >&2
+	exit 2
+fi
+N_MID=${BENCH_MID:-100000}
+RESULTS=${BENCH_RESULTS:-$([[ $ONLY == browse ]] && echo bench/results-browse.md || echo bench/results.md)}
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+CHECKS=()
 mkdir -p "$W"
 LOG=$W/bench.log
 : >"$LOG"
@@ -188,7 +202,7 @@ failure() {
 
 # Results: TIMES[job] and MEMS[job] are space-separated per-run figures; FAIL[job] says
 # why a job has none.
-declare -A TIMES MEMS FAIL
+declare -A TIMES MEMS FAIL CPUS   # CPUS[job]: the program's own CPU seconds per run (TUI phases)
 # job NAME OUT CMD...: one run of a job; records the figures or the failure.
 job() {
 	local name=$1 out=$2 rc=0
@@ -235,6 +249,7 @@ DB=$W/rt.db
 PEER_DB=$W/peer.db
 rmdb() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 
+if [[ $ONLY != browse ]]; then
 # ---- a. import, b. re-import ---------------------------------------------------------------
 
 say "a. import $N rows ($(fmt_bytes "$PLAN_BYTES") CSV), $RUNS runs"
@@ -348,6 +363,8 @@ if [[ $PEER_OK == 1 ]]; then
 	RED_SHARE=$(calc "$(SQL "$PEER_DB" "SELECT count(*) FROM plan WHERE $RED_SQL") / $N")
 fi
 
+fi   # a. to d.
+
 # ---- e. TUI ----------------------------------------------------------------------------------------
 
 # TUI keys: name, keys, ready text.
@@ -395,10 +412,11 @@ pty() {
 		say "  $name FAILED: ${FAIL[$name]}"
 		return 1
 	fi
-	local label ms
-	while IFS=$'\t' read -r kind label ms _; do
+	local label ms bytes cpu
+	while IFS=$'\t' read -r kind label ms bytes cpu; do
 		if [[ $kind == phase ]]; then
 			TIMES[${name}_$label]="${TIMES[${name}_$label]:-} $(calc "$ms / 1000")"
+			if [[ -n $cpu && $cpu != -1* ]]; then CPUS[${name}_$label]="${CPUS[${name}_$label]:-} $(calc "$cpu / 1000")"; fi
 		elif [[ $kind == rss_kb ]]; then
 			MEMS[$name]="${MEMS[$name]:-} $label"
 		fi
@@ -407,7 +425,9 @@ pty() {
 }
 
 DB_SMALL=$W/rt-$N_SMALL.db
-if [[ $RT_OK == 1 ]]; then
+if [[ $ONLY == browse ]]; then
+	:
+elif [[ $RT_OK == 1 ]]; then
 	say "e. TUI on $N actions: first screen, then each key; $RUNS runs"
 	# Does the TUI open at all?  A stub or a crash is a SKIP, not a figure.
 	# The TUI keeps its filter per database and user: each run is a new user, so every
@@ -446,10 +466,130 @@ else
 	TUI_WHY=$RT_WHY
 fi
 
-if [[ $HAVE_VD == 1 ]]; then
+if [[ $HAVE_VD == 1 && $ONLY != browse ]]; then
 	say "e. VisiData opening the $N-row CSV, $RUNS runs"
 	for ((r = 1; r <= RUNS; r++)); do
 		pty vd "$LIMIT" --settle 1000 --until "${BENCH_VD_READY-$N rows}" -- vd "$PLAN" || true
+	done
+fi
+
+# ---- f. every browser key at two sizes ----------------------------------------------------------
+# Each key of the key table that reads the store, timed on N_MID and on N actions: the
+# redraw must stay within 50 ms and grow less than 2x from the one to the other.  Each
+# run is a new user (the browser keeps its filter per user), so each key starts from the
+# unfiltered list, or from what its untimed keys set up.
+# BROWSE: name, untimed keys, timed keys, text of the finished screen, what it is.
+BROWSE=(
+	first "" "" "" "first screen"
+	red "" 1 "" "RAG filter (1)"
+	end "" G "" "end of the list (G)"
+	search "/$WORD" '\r' "" "full-text search (/ Enter)"
+	agency aPolice '\r' "" "agency filter (a, Enter)"
+	sort_target "" s "" "sort by target (s)"
+	sort_rag s s "" "sort by RAG (s)"
+	sort_agency ss s "" "sort by agency (s)"
+	sort_updated sss s "" "sort by last change (s)"
+	sort_lead ssss s "" "sort by lead (s)"
+	sort_end s G "" "end of the target-sorted list (G)"
+	sort_start sG g "" "start of the target-sorted list (g after G)"
+	sort_pgdn s '\e[6~\e[6~\e[6~' "" "3 PgDn under the target sort"
+	lead_end sssss G "" "end of the lead-sorted list (G)"
+	search_sort "/$WORD\\r" s "" "sort a search's matches (s)"
+	overdue "" o "· overdue" "overdue (o)"
+	overdue_red o 1 "; overdue" "RAG filter while overdue is on (1)"
+	overdue_sort o s "· overdue" "sort while overdue is on (s)"
+	dash "" d "By review" "dashboard (d)"
+	dash_red 1 d "By review" "dashboard under a RAG filter (d)"
+	dash_overdue o d "By review" "dashboard while overdue is on (d)"
+	dash_search "/$WORD\\r" d "By review" "dashboard under a search (d)"
+	pick_agency_red 1 a "Enter applies" "agency picker under a RAG filter (a)"
+	pick_review_overdue o v "Enter applies" "review picker while overdue is on (v)"
+	pick_agency_overdue o a "Enter applies" "agency picker while overdue is on (a)"
+	reopen_deep "" "" "" "reopening half-way down the list"
+	reopen_deep_target s "" "" "reopening half-way down, sorted by target"
+	reopen_deep_lead sssss "" "" "reopening half-way down, sorted by lead"
+	undo "" u "undone" "undo (u) after $((${BENCH_UNDONE:-200})) undone changes"
+)
+UNDONE=${BENCH_UNDONE:-200}
+BENCH_ID=$(date +%s)-$$
+if [[ -n ${BENCH_BROWSE_KEYS:-} ]]; then     # only these (names as above)
+	KEEP=()
+	for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do
+		[[ " $BENCH_BROWSE_KEYS " == *" ${BROWSE[k]} "* ]] && KEEP+=("${BROWSE[@]:k:5}")
+	done
+	BROWSE=("${KEEP[@]}")
+fi
+
+# browse_db SIZE GIVEN: the database of SIZE actions for f. (GIVEN, or imported once and kept)
+browse_db() {
+	local n=$1 given=$2 db=$W/rt-browse-$1.db
+	if [[ -n $given ]]; then echo "$given"; return; fi
+	if [[ ! -s $db ]]; then
+		say "  importing the $n-row plan into $db (kept for later runs)"
+		"$RT" --db "$db" import "$(plan "$n")" >/dev/null 2>"$W/last.err" || { rmdb "$db"; return 1; }
+	fi
+	echo "$db"
+}
+
+# sql_user DB USER KEY VALUE: the browser's saved state for USER.
+ui_put() { sqlite3 "$1" "INSERT OR REPLACE INTO ui_state(user, key, value) VALUES ('$2', '$3', '$4')"; }
+
+# browse_key SIZE DB RUN NAME SEND KEYS READY: one timed run of one key, as job
+# browse_NAME_SIZE (the time is its "key" phase, or "first" for the first screen and
+# reopening).
+browse_key() {
+	local size=$1 db=$2 r=$3 name=$4 send=$5 keys=$6 ready=$7
+	# a user of its own in each invocation: the browser reopens where a user left it
+	local user=bench-$r-$name-$size-$BENCH_ID job=browse_${name}_$size args=()
+	case $name in
+	reopen_deep*)
+		# leave the list sorted as SEND sorts it, then put the cursor half-way down
+		pty "${job}_setup" "$TUI_TIMEOUT" --until "$TUI_READY" ${send:+--send "$send"} -- \
+			"$RT" --db "$db" --user "$user" >/dev/null || return 1
+		local total half
+		total=$(sqlite3 "$db" "SELECT count(*) FROM action WHERE withdrawn = 0")
+		half=$((total / 2))
+		ui_put "$db" "$user" tui.cursor "$half $((half - 10)) 0"
+		pty "$job" "$TUI_TIMEOUT" --until "$TUI_READY" -- "$RT" --db "$db" --user "$user" || true
+		return ;;
+	undo)
+		# UNDONE changes made and undone by this user (the first run makes them), then
+		# one change that stands: u undoes it past all the undone ones
+		user=bench-undo-$size-$BENCH_ID
+		if [[ $r == 1 ]]; then
+			for ((i = 0; i < UNDONE; i++)); do
+				"$RT" --db "$db" --user "$user" set 1 "lead=bench $i" >/dev/null 2>&1 &&
+					"$RT" --db "$db" --user "$user" undo >/dev/null 2>&1 || { skip "$job" "set/undo failed"; return 1; }
+			done
+		fi
+		"$RT" --db "$db" --user "$user" set 2 "lead=bench run $r" >/dev/null 2>&1 || { skip "$job" "set failed"; return 1; } ;;
+	first)
+		pty "$job" "$TUI_TIMEOUT" --until "$TUI_READY" -- "$RT" --db "$db" --user "$user" || true
+		return ;;
+	esac
+	[[ -n $send ]] && args=(--send "$send")
+	pty "$job" "$TUI_TIMEOUT" --until "$TUI_READY" "${args[@]}" --keys "$keys" --label key --until "$ready" -- \
+		"$RT" --db "$db" --user "$user" || true
+}
+
+BROWSE_ON=$([[ ${BENCH_BROWSE:-1} != 0 ]] && echo 1 || echo 0)
+if [[ $RT_OK == 1 && $BROWSE_ON == 1 ]]; then
+	TUI_TIMEOUT=${BENCH_TUI_TIMEOUT:-60}
+	TUI_READY=${BENCH_TUI_READY-actions}
+	for size in "$N_MID" "$N"; do
+		given=$([[ $size == "$N" ]] && echo "${BENCH_DB:-}" || echo "${BENCH_DB_MID:-}")
+		# a full run measures its own database of N actions (a. built it)
+		[[ $size == "$N" && -z $given && $ONLY != browse && -s $DB ]] && given=$DB
+		if ! BDB=$(browse_db "$size" "$given"); then
+			for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do skip "browse_${BROWSE[k]}_$size" "import failed"; done
+			continue
+		fi
+		say "f. browser keys on $size actions ($BDB), $RUNS runs"
+		for ((r = 1; r <= RUNS; r++)); do
+			for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do
+				browse_key "$size" "$BDB" "$r" "${BROWSE[k]}" "${BROWSE[k + 1]}" "${BROWSE[k + 2]}" "${BROWSE[k + 3]}"
+			done
+		done
 	done
 fi
 
@@ -470,6 +610,7 @@ ratio() {
 	if has "$1" && has "$2"; then calc "$(t_med "$1") / $(t_med "$2")"; fi
 }
 
+if [[ $ONLY != browse ]]; then
 # 1. import
 R1=$(ratio rt_import peer_import_fts)
 row "1. import (full-text index included)" "$(fig rt_import)" "sqlite3 .import + FTS5: $(fig peer_import_fts)" \
@@ -542,6 +683,42 @@ fi
 row "   TUI peak memory, $N_SMALL actions" "$(figmem tui_small)" "" "" "same as at $N (within 20%)" \
 	"$(case $FLAT in 1) echo yes ;; 0) echo NO ;; esac)"
 
+fi   # rows of a. to e.
+
+# f. browser keys: the time at N, at N_MID, the growth, met when within 50 ms and below 2x
+# browse_t NAME SIZE: the job's median (its key phase; the first screen for first/reopen)
+browse_job() { case $1 in first | reopen_deep*) echo "browse_$1_$2_first" ;; *) echo "browse_$1_$2_key" ;; esac; }
+# c_med JOB: the median CPU seconds of a TUI phase
+c_med() { [[ -n ${CPUS[$1]:-} ]] && median ${CPUS[$1]}; }
+if [[ $BROWSE_ON == 1 ]]; then
+	BROWSE_MEM=-1
+	for ((k = 0; k < ${#BROWSE[@]}; k += 5)); do
+		name=${BROWSE[k]} desc=${BROWSE[k + 4]}
+		big=$(browse_job "$name" "$N") mid=$(browse_job "$name" "$N_MID")
+		for size in "$N" "$N_MID"; do
+			j=browse_${name}_$size
+			[[ -n ${FAIL[$j]:-} ]] && FAIL[$(browse_job "$name" "$size")]=${FAIL[$(browse_job "$name" "$size")]:-${FAIL[$j]}}
+		done
+		G=$(ratio "$big" "$mid")
+		met=
+		if has "$big" && [[ -n $G ]]; then
+			met=$(if le "$(t_med "$big")" 0.05 && le "$G" 1.999; then echo yes; else echo NO; fi)
+		fi
+		# the program's own CPU time beside each: what the machine's load does not inflate
+		CB=$(c_med "$big" || true) CM=$(c_med "$mid" || true) CG=
+		[[ -n $CB && -n $CM ]] && CG=$(calc "$CB / ($CM > 0 ? $CM : 0.0001)")
+		row "   browser: $desc" "$(fig "$big")${CB:+ (CPU $(fmt_s "$CB"))}" \
+			"at $N_MID: $(fig "$mid")${CM:+ (CPU $(fmt_s "$CM"))}" \
+			"${G:+$(fmt_ratio "$G") growth}${CG:+ (CPU $(fmt_ratio "$CG"))}" "<= 50 ms, growth < 2x" "$met"
+		M=$(m_max "browse_${name}_$N" || echo -1)
+		if [[ $M != -1 ]] && { [[ $BROWSE_MEM == -1 ]] || le "$BROWSE_MEM" "$M"; }; then BROWSE_MEM=$M; fi
+	done
+	if [[ $BROWSE_MEM != -1 ]]; then MEMS[browse]=$BROWSE_MEM; fi
+	row "   browser peak memory over every key, $N actions" "$(figmem browse)" "" "" "<= 32 MB" \
+		"$(if [[ $BROWSE_MEM != -1 ]]; then yesno "$BROWSE_MEM" 32768; fi)"
+fi
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
 # ---- report -------------------------------------------------------------------------------------------
 CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)
 MEM=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null || echo unknown)
@@ -556,6 +733,7 @@ VDV=$( [[ $HAVE_VD == 1 ]] && (vd --version 2>/dev/null | grep -o 'v[0-9.]*' | h
 	echo "- machine: $(nproc) CPUs, $CPU, $MEM RAM, $(uname -sr)"
 	echo "- N: $N actions (seed $SEED): $(fmt_bytes "$PLAN_BYTES") of CSV ($PLAN_BYTES bytes)"
 	echo "- runs: $RUNS of each, interleaved with the peer; times are medians, memory is the largest peak RSS"
+	echo "- load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end"
 	echo "- ragtrack: ${RT_VERSION:-not available}, git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src include 2>/dev/null || echo ' + uncommitted changes')"
 	echo "- peers: sqlite3 $SQLV${SKIP_SQLITE:+ (SKIP sqlite3: $SKIP_SQLITE)}; VisiData $VDV${SKIP_VD:+ (SKIP visidata: $SKIP_VD)}"
 	echo "- ratio: ragtrack / peer (below 1 means ragtrack is faster), except re-import"
@@ -566,8 +744,8 @@ VDV=$( [[ $HAVE_VD == 1 ]] && (vd --version 2>/dev/null | grep -o 'v[0-9.]*' | h
 	echo
 	[[ -n ${RT_SUMMARY:-} ]] && echo "- ragtrack import said: \`$RT_SUMMARY\`"
 	[[ -n ${RT_RESUMMARY:-} ]] && echo "- ragtrack re-import said: \`$RT_RESUMMARY\`"
-	[[ $EXPORT_BYTES != 0 || $PEER_EXPORT_BYTES != 0 ]] && echo "- export sizes: ragtrack $(fmt_bytes "$EXPORT_BYTES"), sqlite3 $(fmt_bytes "$PEER_EXPORT_BYTES") (ragtrack writes more columns and fills blank cells down)"
-	if [[ -f $DB ]]; then
+	[[ ${EXPORT_BYTES:-0} != 0 || ${PEER_EXPORT_BYTES:-0} != 0 ]] && echo "- export sizes: ragtrack $(fmt_bytes "$EXPORT_BYTES"), sqlite3 $(fmt_bytes "$PEER_EXPORT_BYTES") (ragtrack writes more columns and fills blank cells down)"
+	if [[ -f $DB && $ONLY != browse ]]; then
 		echo "- database sizes: ragtrack $(du -h "$DB" | cut -f1), sqlite3 flat table + FTS5 $(du -h "$PEER_DB" 2>/dev/null | cut -f1 || echo n/a)"
 	fi
 	for c in "${CHECKS[@]}"; do echo "- same rows? $c"; done
@@ -578,7 +756,7 @@ echo
 column -t -s '|' < <(printf '%s\n' "${ROWS[@]}" | sed 's/^| //; s/ |$//') 2>/dev/null || printf '%s\n' "${ROWS[@]}"
 echo
 say "wrote $RESULTS"
-if [[ ${BENCH_KEEP:-} != 1 ]]; then
+if [[ ${BENCH_KEEP:-} != 1 && $ONLY != browse ]]; then
 	rmdb "$DB"
 	rmdb "$DB_SMALL"
 	rmdb "$PEER_DB"

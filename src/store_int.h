@@ -11,6 +11,9 @@ struct buf;
 
 #define AGENCY_CACHE 64
 #define WINDOW_ANCHORS 8
+/* A seek far into a list remembers a row every WINDOW_STRIDE rows on its way, so a later
+ * jump anywhere before it walks at most that many index entries from one of them. */
+#define WINDOW_STRIDE 16384
 
 /* Rows whose place in a filtered list is known: later windows near them are read by
  * key from there (an index seek) instead of counting rows from the start. */
@@ -27,11 +30,32 @@ struct window_anchor {
 /* What store_query knows about the last filter it listed; valid while sig and stamp hold. */
 struct window_cache {
 	char *sig;                 /* the filter (and lens) it is about */
+	char *unsorted;            /* the same without the sort */
 	int64_t stamp;             /* database state it was read in */
 	long count;                /* -1 until counted */
-	struct window_anchor anchor[WINDOW_ANCHORS];
+	long rag_counts[RAG_COUNT];  /* store_rag_counts' (RAG condition left out), when have_rag */
+	int have_rag;
+	int matches;               /* its search matches: -1 unknown, 1 few, 2 many (store_query.c) */
+	unsigned char *match_bits; /* with many: a bit per action id up to match_max */
+	int64_t match_max;
+	struct window_anchor anchor[WINDOW_ANCHORS];     /* the latest windows' edges */
 	int nanchor, next;
+	struct window_anchor *sparse;                    /* seeks' rows, by offset */
+	int nsparse, sparse_cap;
 };
+
+/* How to read rows [offset, offset + limit) of a list: from an anchor or an end,
+ * forwards or backwards, first skipping skip rows.  limit 0: nothing to read (the
+ * offset is beyond the list). */
+struct window_plan {
+	const struct window_anchor *from;   /* NULL: from the start (forwards) or end (backwards) */
+	int backwards;
+	long skip, limit;
+};
+
+/* The plan for rows [offset, offset + limit) that skips the fewest rows, from w's
+ * anchors and count (store_query.c). */
+struct window_plan store_window_plan(const struct window_cache *w, long offset, long limit);
 
 struct store {
 	sqlite3 *db;
@@ -67,6 +91,8 @@ struct store {
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;
+	int matched_fn;            /* ragtrack_matched() is registered (store_query.c) */
+	long window_stride;        /* rows between a seek's anchors; 0: WINDOW_STRIDE (tests set less) */
 	struct extra_import *xf;   /* during an import: the current review's extra fields */
 	struct extra_read *xread;  /* extra field names per review, for reading actions */
 	int plans_on;              /* store_plans_record */
@@ -143,6 +169,14 @@ const char *store_source_name(enum store_source src);
 void store_extra_split(const char *packed, char *buf, const char **vals, size_t n);
 /* n values packed as action.extra, trailing empty ones left out.  Caller frees. */
 char *store_extra_join(const char *const *vals, size_t n);
+
+/* Told a count of one group's actions in one RAG state (group: an agency or review id,
+ * 0 for actions without an agency). */
+typedef void (*store_count_fn)(void *ctx, int64_t group, int rag, long n);
+/* The actions matching f (its RAG condition left out, as store_rag_counts) counted per
+ * group and RAG state in one read, through rag_count when f allows (store_query.c). */
+enum status store_rag_counts_by(struct store *s, const struct filter *f, enum store_group by, store_count_fn fn,
+                                void *ctx, struct err *err);
 
 /* Forget the import's lookup cache. */
 void store_cache_clear(struct store *s);

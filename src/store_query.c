@@ -22,6 +22,7 @@ struct query {
 };
 
 static void action_copy(struct action *dst, const struct action *src);
+static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err);
 static enum status count_matching(struct store *s, const struct filter *f, long *n, struct err *err);
 
 static void q_free(struct query *q)
@@ -321,7 +322,12 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 		buf_adds(&q->sql, s->brief ? FROM_AGENCY_FIRST_BRIEF : FROM_AGENCY_FIRST);
 	else
 		buf_adds(&q->sql, s->brief ? FROM_BRIEF : FROM);
-	if (!str_empty(f->search)) {
+	if (!str_empty(f->search) && q->keyset) {
+		/* a sorted window of a search matching many rows: the sort's index walked, each
+		 * row looked up in the index's list for the words (see keyset_for) */
+		q_also(q);
+		buf_adds(&q->sql, "ragtrack_matched(a.id)");
+	} else if (!str_empty(f->search)) {
 		char *phrase = fts_phrase(f->search);
 		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
 		q_text(q, phrase);
@@ -595,15 +601,33 @@ static int64_t window_stamp(struct store *s)
 	return (v << 32) ^ (int64_t)sqlite3_total_changes(s->db);
 }
 
+static void anchor_clear(struct window_anchor *a)
+{
+	free(a->key);
+	free(a->value);
+	memset(a, 0, sizeof *a);
+}
+
+static void anchor_copy(struct window_anchor *dst, const struct window_anchor *src)
+{
+	*dst = *src;
+	dst->key = xstrdup(src->key);
+	dst->value = src->value ? xstrdup(src->value) : NULL;
+}
+
 static void window_reset(struct window_cache *w)
 {
 	free(w->sig);
-	for (int i = 0; i < w->nanchor; i++) {
-		free(w->anchor[i].key);
-		free(w->anchor[i].value);
-	}
+	free(w->unsorted);
+	for (int i = 0; i < w->nanchor; i++)
+		anchor_clear(&w->anchor[i]);
+	for (int i = 0; i < w->nsparse; i++)
+		anchor_clear(&w->sparse[i]);
+	free(w->sparse);
+	free(w->match_bits);
 	memset(w, 0, sizeof *w);
 	w->count = -1;
+	w->matches = -1;
 }
 
 void store_window_free(struct store *s)
@@ -613,79 +637,124 @@ void store_window_free(struct store *s)
 	buf_free(&s->plans);
 }
 
-/* Make the cache about f in the current state, resetting it when either changed. */
+/* f without its sort, serialised: what the counts and a search's matches depend on. */
+static char *unsorted_sig(const struct filter *f)
+{
+	struct filter u = *f;      /* shallow: only read */
+	u.nsort = 0;
+	return filter_serialise(&u);
+}
+
+/* Make the cache about f in the current state, resetting it when either changed; a new
+ * sort of the same list keeps the counts and the search's matches (pressing s under a
+ * search or overdue counted them all again). */
 static struct window_cache *window_for(struct store *s, const struct filter *f)
 {
 	struct window_cache *w = &s->window;
 	char *sig = filter_serialise(f);
 	int64_t stamp = window_stamp(s);
 	if (!w->sig || strcmp(w->sig, sig) != 0 || w->stamp != stamp) {
+		struct window_cache keep = *w;
+		char *now = w->sig && w->stamp == stamp ? unsorted_sig(f) : NULL;
+		int resort = now && w->unsorted && strcmp(now, w->unsorted) == 0;
+		if (resort)
+			w->match_bits = NULL;          /* handed over below */
 		window_reset(w);
 		w->sig = sig;
 		w->stamp = stamp;
+		w->unsorted = now ? now : unsorted_sig(f);
+		if (resort) {
+			w->count = keep.count;
+			w->have_rag = keep.have_rag;
+			memcpy(w->rag_counts, keep.rag_counts, sizeof w->rag_counts);
+			w->matches = keep.matches;
+			w->match_bits = keep.match_bits;
+			w->match_max = keep.match_max;
+		}
 	} else {
 		free(sig);
 	}
 	return w;
 }
 
-/* Remember the row at offset: its sort_key and id, and under a sort (st's column
- * COL_SORT_VALUE, last) its sort value and group. */
-static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
-                               int64_t id, int last);
-
-static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
-{
-	window_remember_at(w, offset, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, last);
-}
-
-/* As window_remember, the sort_key and sort value (col_value < 0: none) from any columns. */
-static void window_remember_at(struct window_cache *w, long offset, sqlite3_stmt *st, int col_key, int col_value,
-                               int64_t id, int last)
+/* The row of st as an anchor at offset: its sort_key (column col_key) and id, and under
+ * a sort its sort value (column col_value; < 0: none) and group.  0 when st's row has
+ * no sort_key. */
+static int anchor_from_row(struct window_anchor *a, sqlite3_stmt *st, int col_key, int col_value, int64_t id,
+                           long offset, int last)
 {
 	const char *key = (const char *)sqlite3_column_text(st, col_key);
-	int sorted = col_value >= 0;
+	memset(a, 0, sizeof *a);
 	if (!key)
-		return;
-	for (int i = 0; i < w->nanchor; i++)
-		if (w->anchor[i].offset == offset)
-			return;
-	struct window_anchor *a = &w->anchor[w->nanchor < WINDOW_ANCHORS ? w->nanchor++ : w->next];
-	if (w->nanchor == WINDOW_ANCHORS && a == &w->anchor[w->next])
-		w->next = (w->next + 1) % WINDOW_ANCHORS;
-	free(a->key);
-	free(a->value);
+		return 0;
 	a->key = xstrdup(key);
 	a->id = id;
 	a->offset = offset;
-	a->value = NULL;
-	a->value_int = 0;
 	a->last = last;
-	if (sorted && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
+	if (col_value >= 0 && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
 		a->value_int = sqlite3_column_int64(st, col_value);
-	else if (sorted && sqlite3_column_type(st, col_value) != SQLITE_NULL)
+	else if (col_value >= 0 && sqlite3_column_type(st, col_value) != SQLITE_NULL)
 		a->value = xstrdup((const char *)sqlite3_column_text(st, col_value));
+	return 1;
 }
 
-/* How to read rows [offset, offset + limit): from an anchor or an end, forwards or
- * backwards, skipping as few rows as possible. */
-struct window_plan {
-	const struct window_anchor *from;   /* NULL: from the start (forwards) or end (backwards) */
-	int backwards;
-	long skip, limit;
-};
+/* Keep a (taken over: the caller no longer frees it) among the latest anchors. */
+static void anchor_keep(struct window_cache *w, struct window_anchor *a)
+{
+	for (int i = 0; i < w->nanchor; i++)
+		if (w->anchor[i].offset == a->offset) {
+			anchor_clear(a);
+			return;
+		}
+	struct window_anchor *slot = &w->anchor[w->nanchor < WINDOW_ANCHORS ? w->nanchor++ : w->next];
+	if (w->nanchor == WINDOW_ANCHORS && slot == &w->anchor[w->next])
+		w->next = (w->next + 1) % WINDOW_ANCHORS;
+	anchor_clear(slot);
+	*slot = *a;
+	memset(a, 0, sizeof *a);
+}
 
-static struct window_plan window_plan(const struct window_cache *w, long offset, long limit)
+/* Keep a copy of a among the seeks' sparse anchors. */
+static void anchor_keep_sparse(struct window_cache *w, const struct window_anchor *a)
+{
+	for (int i = 0; i < w->nsparse; i++)
+		if (w->sparse[i].offset == a->offset)
+			return;
+	if (w->nsparse == w->sparse_cap) {
+		w->sparse_cap = w->sparse_cap ? 2 * w->sparse_cap : 16;
+		w->sparse = xrealloc(w->sparse, (size_t)w->sparse_cap * sizeof *w->sparse);
+	}
+	anchor_copy(&w->sparse[w->nsparse++], a);
+}
+
+/* Remember the row at offset: its sort_key and id, and under a sort (st's column
+ * COL_SORT_VALUE, last) its sort value and group. */
+static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
+{
+	struct window_anchor a;
+	if (anchor_from_row(&a, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, offset, last))
+		anchor_keep(w, &a);
+}
+
+/* Whether a is a better start than p's for rows [offset, offset + limit). */
+static void plan_consider(struct window_plan *p, const struct window_anchor *a, long offset, long limit)
+{
+	if (a->offset < offset && offset - a->offset - 1 < p->skip)
+		*p = (struct window_plan){ a, 0, offset - a->offset - 1, limit };
+	else if (a->offset >= offset + limit && a->offset - (offset + limit) < p->skip)
+		*p = (struct window_plan){ a, 1, a->offset - (offset + limit), limit };
+}
+
+struct window_plan store_window_plan(const struct window_cache *w, long offset, long limit)
 {
 	struct window_plan p = { NULL, 0, offset, limit };
-	for (int i = 0; i < w->nanchor; i++) {
-		const struct window_anchor *a = &w->anchor[i];
-		if (a->offset < offset && offset - a->offset - 1 < p.skip)
-			p = (struct window_plan){ a, 0, offset - a->offset - 1, limit };
-		else if (a->offset >= offset + limit && a->offset - (offset + limit) < p.skip)
-			p = (struct window_plan){ a, 1, a->offset - (offset + limit), limit };
-	}
-	if (w->count >= 0 && offset < w->count) {
+	if (w->count >= 0 && offset >= w->count)
+		return (struct window_plan){ NULL, 0, 0, 0 };
+	for (int i = 0; i < w->nanchor; i++)
+		plan_consider(&p, &w->anchor[i], offset, limit);
+	for (int i = 0; i < w->nsparse; i++)
+		plan_consider(&p, &w->sparse[i], offset, limit);
+	if (w->count >= 0) {
 		long end = offset + limit < w->count ? offset + limit : w->count;
 		if (w->count - end < p.skip)
 			p = (struct window_plan){ NULL, 1, w->count - end, end - offset };
@@ -729,11 +798,11 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	struct window_cache *w = window_for(s, f);
 	if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 		return ERR_DB;
-	struct window_plan p = window_plan(w, offset, limit);
+	struct window_plan p = store_window_plan(w, offset, limit);
 	if (p.skip > 2 * limit && offset > 0) {
 		if (window_seek(s, f, NULL, w, offset - 1, err) != OK)
 			return ERR_DB;
-		p = window_plan(w, offset, limit);
+		p = store_window_plan(w, offset, limit);
 	}
 	sqlite3_stmt *st;
 	if (window_query(s, f, &p, &st, err) != OK)
@@ -789,84 +858,108 @@ static const struct keyset KEYSET[SORT_COUNT] = {
 	[SORT_LEAD] = { "a.lead COLLATE NOCASE", "a.lead COLLATE NOCASE > ''", "a.lead COLLATE NOCASE = ''", 0 },
 };
 
-/* The keyset f's window is read by, or NULL (no sort, several sorts, a ranked search). */
-static const struct keyset *keyset_for(const struct filter *f)
+/* Below this share of all actions (1 in 16) a sorted search's matches are sorted by id
+ * (the ids path: a few thousand at most, in a millisecond or two); above it they are
+ * read through the sort's index, where they lie close together, rather than sorted
+ * whole for each window (100,000 actions, 76,410 matches: 200-500 ms of CPU a window),
+ * each row tested against a bitmap of the matches (1 bit per action: 125 KB at 1M).
+ * Asking the full-text index row by row instead cost 0.2 ms a row. */
+#define SEARCH_KEYSET_SHARE 16
+
+/* SQL ragtrack_matched(id): whether the current search matches action id. */
+static void sql_matched(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
-	if (f->nsort != 1 || !str_empty(f->search) || (unsigned)f->sort[0] >= SORT_COUNT)
-		return NULL;
-	return KEYSET[f->sort[0]].key ? &KEYSET[f->sort[0]] : NULL;
+	const struct window_cache *w = sqlite3_user_data(cx);
+	int64_t id = argc == 1 ? sqlite3_value_int64(argv[0]) : -1;
+	sqlite3_result_int(cx, w->match_bits && id >= 0 && id <= w->match_max &&
+	                       (w->match_bits[id >> 3] & (1u << (id & 7))));
 }
 
-/* How many rows of f are in k's first group (k->rest), counted with the lean joins. */
-static enum status rest_count(struct store *s, const struct filter *f, const struct keyset *k, long *n,
-                              struct err *err)
+/* The bitmap of the actions f's search matches, into the window cache. */
+static enum status matches_load(struct store *s, struct window_cache *w, const struct filter *f, struct err *err)
 {
-	struct query q = {0};
-	q.keyset = 1;
-	q.agency_first = k == &KEYSET[SORT_AGENCY];
-	buf_adds(&q.sql, "SELECT count(*)");
-	q_from_where_as(s, &q, f, 1, 1);
-	q_also(&q);
-	buf_adds(&q.sql, k->rest);
+	if (!s->matched_fn) {
+		if (sqlite3_create_function(s->db, "ragtrack_matched", 1, SQLITE_UTF8, &s->window, sql_matched, NULL,
+		                            NULL) != SQLITE_OK)
+			return store_fail(s, err, "searching");
+		s->matched_fn = 1;
+	}
 	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
-	q_free(&q);
+	enum status rc = store_prepare(s, &st, "SELECT ifnull(max(id), 0) FROM action", err);
 	if (rc != OK)
 		return rc;
-	*n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	w->match_max = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	return OK;
+	free(w->match_bits);
+	w->match_bits = xcalloc((size_t)(w->match_max >> 3) + 1, 1);
+	rc = store_prepare(s, &st, "SELECT rowid FROM action_fts WHERE action_fts MATCH ?", err);
+	if (rc != OK)
+		return rc;
+	char *phrase = fts_phrase(f->search);
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
+	free(phrase);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && id <= w->match_max)
+			w->match_bits[id >> 3] |= (unsigned char)(1u << (id & 7));
+	}
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "searching");
+	sqlite3_finalize(st);
+	return rc;
 }
 
-/* Far from every anchor (reopening deep in the list, a jump): find the row at offset at
- * with the lean joins only (the sort's index alone when nothing else is asked: no row
- * joined or read in full) and remember it, so the window is then read by key from it.
- * k NULL: the default order.  Remembers nothing when the list is shorter. */
-static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
-                               struct window_cache *w, long at, struct err *err)
+/* Whether f's search matches many of the actions (then its bitmap is loaded); kept in
+ * the window cache. */
+static int search_broad(struct store *s, const struct filter *f)
 {
-	long before = 0;         /* rows of the first group, when at is beyond it */
-	for (int last = 0; last < (k && k->last ? 2 : 1); last++) {
-		struct query q = {0};
-		q.keyset = k != NULL;
-		q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
-		buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
-		q_from_where_as(s, &q, f, 1, 1);
-		if (k) {
-			q_also(&q);
-			buf_adds(&q.sql, last ? k->last : k->rest);
-		}
-		buf_adds(&q.sql, " ORDER BY ");
-		if (k && !last)
-			buf_printf(&q.sql, "%s%s, ", k->key, k->desc ? " DESC" : "");
-		buf_adds(&q.sql, "a.sort_key, a.id LIMIT 1 OFFSET ");
-		q_int(&q, at - before);
-		sqlite3_stmt *st;
-		enum status rc = q_prepare(s, &q, &st, err);
-		q_free(&q);
-		if (rc != OK)
-			return rc;
-		int found = sqlite3_step(st) == SQLITE_ROW;
-		if (found)
-			window_remember_at(w, at, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), last);
+	struct window_cache *w = window_for(s, f);
+	if (w->matches >= 0)
+		return w->matches == 2;
+	w->matches = 1;
+	long all = 0, counts[RAG_COUNT];
+	struct filter none;
+	filter_init(&none);
+	struct err e = {0};
+	if (summary_counts(s, &none, counts, &e) == OK)
+		for (int r = 0; r < RAG_COUNT; r++)
+			all += counts[r];
+	filter_free(&none);
+	sqlite3_stmt *st;
+	char *phrase = fts_phrase(f->search);
+	long n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM action_fts WHERE action_fts MATCH ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = (long)sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
-		if (found)
-			return OK;
-		if (k && k->last && !last && rest_count(s, f, k, &before, err) != OK)
-			return ERR_DB;
-		if (at - before < 0)
-			return OK;
 	}
-	return OK;
+	free(phrase);
+	if (n * SEARCH_KEYSET_SHARE > all && matches_load(s, w, f, &e) == OK)
+		w->matches = 2;
+	return w->matches == 2;
+}
+
+/* The keyset f's window is read by, or NULL (no sort, several sorts, a ranked search, a
+ * search matching few actions). */
+static const struct keyset *keyset_for(struct store *s, const struct filter *f)
+{
+	if (f->nsort != 1 || (unsigned)f->sort[0] >= SORT_COUNT || !KEYSET[f->sort[0]].key)
+		return NULL;
+	if (!str_empty(f->search) && !search_broad(s, f))
+		return NULL;
+	return &KEYSET[f->sort[0]];
 }
 
 /* One range of a sorted list: the anchor's own key after it (SAME), the keys beyond it
  * (BEYOND), all of the first group (REST), the last group after the anchor (LAST_BEYOND)
- * or all of it (LAST).  "After" is in reading order: backwards reads run the other way. */
+ * or all of it (LAST).  "After" is in reading order: backwards reads run the other way.
+ * In the default order (no keyset) a list has two parts: all of it (REST) and the rows
+ * after the anchor (LAST_BEYOND). */
 enum part { PART_SAME, PART_BEYOND, PART_REST, PART_LAST_BEYOND, PART_LAST, PART_END };
 
 /* The parts to read in order, ending in PART_END. */
-static const enum part *keyset_parts(const struct window_anchor *from, int backwards)
+static const enum part *keyset_parts(const struct keyset *k, const struct window_anchor *from, int backwards)
 {
 	static const enum part fwd_rest[] = { PART_SAME, PART_BEYOND, PART_LAST, PART_END };
 	static const enum part fwd_last[] = { PART_LAST_BEYOND, PART_END };
@@ -874,11 +967,19 @@ static const enum part *keyset_parts(const struct window_anchor *from, int backw
 	static const enum part back_rest[] = { PART_SAME, PART_BEYOND, PART_END };
 	static const enum part back_last[] = { PART_LAST_BEYOND, PART_REST, PART_END };
 	static const enum part back_none[] = { PART_LAST, PART_REST, PART_END };
+	static const enum part plain_none[] = { PART_REST, PART_END };
+	if (!k)
+		return from ? fwd_last : plain_none;
 	if (!from)
 		return backwards ? back_none : fwd_none;
 	if (from->last)
 		return backwards ? back_last : fwd_last;
 	return backwards ? back_rest : fwd_rest;
+}
+
+static int part_is_last(enum part part)
+{
+	return part == PART_LAST || part == PART_LAST_BEYOND;
 }
 
 static void q_anchor_value(struct query *q, const struct window_anchor *a)
@@ -889,37 +990,157 @@ static void q_anchor_value(struct query *q, const struct window_anchor *a)
 		q_int(q, a->value_int);
 }
 
+/* A query of one part of f's list under k (NULL: the default order), for the lean
+ * joins or every one. */
+static void part_start(struct query *q, const struct keyset *k, enum part part)
+{
+	q->keyset = k != NULL;
+	q->agency_first = k == &KEYSET[SORT_AGENCY] && !part_is_last(part);
+}
+
+/* The part's conditions, after q's WHERE. */
+static void part_where(struct query *q, const struct keyset *k, enum part part, const struct window_anchor *from,
+                       int backwards)
+{
+	int key_down = k && backwards != k->desc;
+	/* the anchor's own value, or values above it, are in the first group: its condition
+	 * is left out there, since SQLite would test it on every row besides the range (a
+	 * seek sorted by lead: 51 -> 40 ms of CPU half-way down 100,000 actions) */
+	int implied = part == PART_SAME || (part == PART_BEYOND && !key_down);
+	if (k && !implied) {
+		q_also(q);
+		buf_adds(&q->sql, part_is_last(part) ? k->last : k->rest);
+	}
+	if (k && (part == PART_SAME || part == PART_BEYOND)) {
+		q_also(q);
+		buf_printf(&q->sql, "%s %s ", k->key, part == PART_SAME ? "=" : key_down ? "<" : ">");
+		q_anchor_value(q, from);
+	}
+	if (part == PART_SAME || part == PART_LAST_BEYOND) {
+		q_also(q);
+		buf_adds(&q->sql, backwards ? "(a.sort_key, a.id) < (" : "(a.sort_key, a.id) > (");
+		q_text(q, from->key);
+		buf_adds(&q->sql, ", ");
+		q_int(q, from->id);
+		buf_adds(&q->sql, ")");
+	}
+}
+
+/* The part's ORDER BY. */
+static void part_order(struct query *q, const struct keyset *k, enum part part, int backwards)
+{
+	int key_down = k && backwards != k->desc;
+	buf_adds(&q->sql, " ORDER BY ");
+	if (k && (part == PART_BEYOND || part == PART_REST))
+		buf_printf(&q->sql, "%s%s, ", k->key, key_down ? " DESC" : "");
+	buf_adds(&q->sql, backwards ? "a.sort_key DESC, a.id DESC" : "a.sort_key, a.id");
+}
+
+/* One step of a seek: the row n rows after from (NULL: from the start) in f's list,
+ * into *out (its offset left to the caller); *found 0 when the list ends first.  Read
+ * with the lean joins only (the sort's index alone when nothing else is asked): a part
+ * the step passes over is counted, never read. */
+static enum status seek_step(struct store *s, const struct filter *f, const struct keyset *k,
+                             const struct window_anchor *from, long n, struct window_anchor *out, int *found,
+                             struct err *err)
+{
+	*found = 0;
+	for (const enum part *part = keyset_parts(k, from, 0); *part != PART_END && !*found; part++) {
+		if (k && !k->last && part_is_last(*part))
+			continue;
+		for (int counting = 0; counting < 2; counting++) {
+			struct query q = {0};
+			part_start(&q, k, *part);
+			if (counting)
+				buf_adds(&q.sql, "SELECT count(*)");
+			else
+				buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
+			q_from_where_as(s, &q, f, 1, 1);
+			part_where(&q, k, *part, from, 0);
+			if (!counting) {
+				part_order(&q, k, *part, 0);
+				buf_adds(&q.sql, " LIMIT 1 OFFSET ");
+				q_int(&q, n);
+			}
+			sqlite3_stmt *st;
+			enum status rc = q_prepare(s, &q, &st, err);
+			q_free(&q);
+			if (rc != OK)
+				return rc;
+			int step = sqlite3_step(st);
+			if (step == SQLITE_ROW && counting)
+				n -= (long)sqlite3_column_int64(st, 0);
+			else if (step == SQLITE_ROW)
+				*found = anchor_from_row(out, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), 0, part_is_last(*part));
+			sqlite3_finalize(st);
+			if (step != SQLITE_ROW && step != SQLITE_DONE)
+				return store_fail(s, err, "finding a place in the list");
+			if (*found || counting)
+				break;
+		}
+	}
+	return OK;
+}
+
+/* The nearest remembered row at or before offset at, or NULL. */
+static const struct window_anchor *anchor_before(const struct window_cache *w, long at)
+{
+	const struct window_anchor *best = NULL;
+	for (int i = 0; i < w->nanchor; i++)
+		if (w->anchor[i].offset <= at && (!best || w->anchor[i].offset > best->offset))
+			best = &w->anchor[i];
+	for (int i = 0; i < w->nsparse; i++)
+		if (w->sparse[i].offset <= at && (!best || w->sparse[i].offset > best->offset))
+			best = &w->sparse[i];
+	return best;
+}
+
+/* Far from every anchor (reopening deep in the list, a jump): find the row at offset at
+ * from the nearest remembered row before it, WINDOW_STRIDE rows at a time, and
+ * remember each row stepped to, so a later jump anywhere up to at walks at most
+ * WINDOW_STRIDE index entries; the window is then read by key from the row at at.
+ * k NULL: the default order.  Remembers nothing more when the list is shorter. */
+static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
+                               struct window_cache *w, long at, struct err *err)
+{
+	struct window_anchor cur = {0};
+	const struct window_anchor *near = anchor_before(w, at);
+	if (near)
+		anchor_copy(&cur, near);
+	long pos = near ? cur.offset : -1;
+	long stride = s->window_stride > 0 ? s->window_stride : WINDOW_STRIDE;
+	enum status rc = OK;
+	while (rc == OK && pos < at) {
+		long to = at - pos > stride ? pos + stride : at;
+		struct window_anchor next;
+		int found = 0;
+		rc = seek_step(s, f, k, pos >= 0 ? &cur : NULL, to - pos - 1, &next, &found, err);
+		if (rc != OK || !found)
+			break;
+		next.offset = to;
+		anchor_keep_sparse(w, &next);
+		anchor_clear(&cur);
+		cur = next;
+		pos = to;
+	}
+	if (pos == at && cur.key)
+		anchor_keep(w, &cur);
+	anchor_clear(&cur);
+	return rc;
+}
+
 static enum status keyset_query(struct store *s, const struct filter *f, const struct keyset *k, enum part part,
                                 const struct window_anchor *from, int backwards, long limit, sqlite3_stmt **st,
                                 struct err *err)
 {
 	struct query q = {0};
-	int last = part == PART_LAST || part == PART_LAST_BEYOND;
-	int key_down = backwards != k->desc;
-	q.keyset = 1;
-	q.agency_first = k == &KEYSET[SORT_AGENCY] && !last;
+	part_start(&q, k, part);
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	buf_printf(&q.sql, ", %s", k->key);
 	q_from_where(s, &q, f, 1);
-	q_also(&q);
-	buf_adds(&q.sql, last ? k->last : k->rest);
-	if (part == PART_SAME || part == PART_BEYOND) {
-		q_also(&q);
-		buf_printf(&q.sql, "%s %s ", k->key, part == PART_SAME ? "=" : key_down ? "<" : ">");
-		q_anchor_value(&q, from);
-	}
-	if (part == PART_SAME || part == PART_LAST_BEYOND) {
-		q_also(&q);
-		buf_adds(&q.sql, backwards ? "(a.sort_key, a.id) < (" : "(a.sort_key, a.id) > (");
-		q_text(&q, from->key);
-		buf_adds(&q.sql, ", ");
-		q_int(&q, from->id);
-		buf_adds(&q.sql, ")");
-	}
-	buf_adds(&q.sql, " ORDER BY ");
-	if (part == PART_BEYOND || part == PART_REST)
-		buf_printf(&q.sql, "%s%s, ", k->key, key_down ? " DESC" : "");
-	buf_adds(&q.sql, backwards ? "a.sort_key DESC, a.id DESC LIMIT " : "a.sort_key, a.id LIMIT ");
+	part_where(&q, k, part, from, backwards);
+	part_order(&q, k, part, backwards);
+	buf_adds(&q.sql, " LIMIT ");
 	q_int(&q, limit);
 	enum status rc = q_prepare(s, &q, st, err);
 	q_free(&q);
@@ -944,7 +1165,7 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 	sqlite3_stmt *st;
 	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &st, err) != OK)
 		return ERR_DB;
-	int step = SQLITE_DONE, last = part == PART_LAST || part == PART_LAST_BEYOND;
+	int step = SQLITE_DONE, last = part_is_last(part);
 	while (!r->stop && r->n < r->limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (r->skip > 0) {
 			r->skip--;
@@ -978,7 +1199,7 @@ static enum status keyset_window_read(struct store *s, const struct filter *f, c
 		r.rows = xcalloc((size_t)r.limit + 1, sizeof *r.rows);
 	int own = sqlite3_get_autocommit(s->db);
 	enum status rc = own ? store_exec(s, "BEGIN", err) : OK;
-	for (const enum part *part = keyset_parts(p->from, r.backwards);
+	for (const enum part *part = keyset_parts(k, p->from, r.backwards);
 	     rc == OK && *part != PART_END && r.n < r.limit && !r.stop; part++)
 		if (k->last || (*part != PART_LAST && *part != PART_LAST_BEYOND))
 			rc = keyset_part_read(s, f, k, *part, p->from, &r, err);
@@ -1050,16 +1271,16 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		return offset_read(s, f, offset, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search))
 		return window_read(s, f, offset, limit, fn, ctx, err);
-	const struct keyset *k = keyset_for(f);
+	const struct keyset *k = keyset_for(s, f);
 	if (k && limit > 0) {            /* a window near an anchor or an end: by key */
 		struct window_cache *w = window_for(s, f);
 		if (offset > 2 * limit && w->count < 0 && store_count(s, f, &w->count, err) != OK)
 			return ERR_DB;
-		struct window_plan p = window_plan(w, offset, limit);
+		struct window_plan p = store_window_plan(w, offset, limit);
 		if (p.skip > 2 * limit && offset > 0) {
 			if (window_seek(s, f, k, w, offset - 1, err) != OK)
 				return ERR_DB;
-			p = window_plan(w, offset, limit);
+			p = store_window_plan(w, offset, limit);
 		}
 		if (p.skip <= 2 * limit)
 			return keyset_window_read(s, f, k, w, &p, offset, fn, ctx, err);
@@ -1097,25 +1318,17 @@ static int filter_summarised(const struct filter *f)
 	       f->withdrawn != FILTER_WITHDRAWN_ONLY;
 }
 
-/* Rows of (rag, count) into counts[], finalizing st. */
-static void read_counts(sqlite3_stmt *st, long counts[RAG_COUNT])
-{
-	memset(counts, 0, RAG_COUNT * sizeof *counts);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int r = sqlite3_column_int(st, 0);
-		if (r >= 0 && r < RAG_COUNT)
-			counts[r] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-}
-
-/* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts). */
-static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+/* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts), per
+ * group when group names rag_count's column (review_id or agency_id; no agency is 0):
+ * rows of (group or NULL, rag, count), prepared into *st. */
+static enum status summary_query(struct store *s, const struct filter *f, const char *group, sqlite3_stmt **st,
+                                 struct err *err)
 {
 	struct query q = {0};
 	/* rag_count counts every action: the withdrawn are taken off (their own index) */
 	int subtract = f->withdrawn == FILTER_WITHDRAWN_OUT && has_withdrawn(s);
-	buf_adds(&q.sql, "SELECT rag, sum(n) FROM (SELECT review_id, agency_id, rag, n FROM rag_count");
+	buf_printf(&q.sql, "SELECT %s%s, rag, sum(n) FROM (SELECT review_id, agency_id, rag, n FROM rag_count",
+	           group ? "c." : "", group ? group : "NULL");
 	if (subtract)
 		buf_adds(&q.sql, " UNION ALL SELECT review_id, ifnull(agency_id, 0), rag, -count(*) FROM action"
 		                 " WHERE withdrawn = 1 GROUP BY 1, 2, 3");
@@ -1138,14 +1351,90 @@ static enum status summary_counts(struct store *s, const struct filter *f, long 
 		}
 		buf_adds(&q.sql, ")");
 	}
-	buf_adds(&q.sql, " GROUP BY rag");
+	buf_adds(&q.sql, " GROUP BY 1, 2");
+	enum status rc = q_prepare(s, &q, st, err);
+	q_free(&q);
+	return rc;
+}
+
+static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+{
+	sqlite3_stmt *st;
+	if (summary_query(s, f, NULL, &st, err) != OK)
+		return ERR_DB;
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 1);
+		if (r >= 0 && r < RAG_COUNT)
+			counts[r] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return OK;
+}
+
+/* The highest id of agency or review (0 when none, -1 on error). */
+static int64_t group_max_id(struct store *s, enum store_group by)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, by == GROUP_AGENCY ? "SELECT ifnull(max(id), 0) FROM agency"
+	                                                 : "SELECT ifnull(max(id), 0) FROM review", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int64_t max = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return max;
+}
+
+/* Counted here, not by GROUP BY: SQLite would sort every matching row by group
+ * (overdue at 1M actions: 0.7 s of CPU); the rows are found through the filter's
+ * index, which holds both groups (action_target).  Ids are dense: one slot each. */
+static enum status group_rows_count(struct store *s, const struct filter *f, enum store_group by, const char *group,
+                                    store_count_fn fn, void *ctx, struct err *err)
+{
+	int64_t max = group_max_id(s, by);
+	if (max < 0)
+		return store_fail(s, err, "counting actions per group");
+	struct query q = {0};
+	buf_printf(&q.sql, "SELECT ifnull(a.%s, 0), a.rag", group);
+	q_from_where_as(s, &q, f, 0, 1);
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
-	read_counts(st, counts);
-	return OK;
+	long (*n)[RAG_COUNT] = xcalloc((size_t)max + 1, sizeof *n);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int r = sqlite3_column_int(st, 1);
+		if (id >= 0 && id <= max && r >= 0 && r < RAG_COUNT)
+			n[id][r]++;
+	}
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions per group");
+	sqlite3_finalize(st);
+	for (int64_t id = 0; rc == OK && id <= max; id++)
+		for (int r = 0; r < RAG_COUNT; r++)
+			if (n[id][r])
+				fn(ctx, id, r, n[id][r]);
+	free(n);
+	return rc;
+}
+
+enum status store_rag_counts_by(struct store *s, const struct filter *f, enum store_group by, store_count_fn fn,
+                                void *ctx, struct err *err)
+{
+	const char *group = by == GROUP_AGENCY ? "agency_id" : "review_id";
+	if (!filter_summarised(f))
+		return group_rows_count(s, f, by, group, fn, ctx, err);
+	sqlite3_stmt *st;
+	enum status rc = summary_query(s, f, group, &st, err);
+	if (rc != OK)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), (long)sqlite3_column_int64(st, 2));
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions per group");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 enum status store_count(struct store *s, const struct filter *f, long *n, struct err *err)
@@ -1172,6 +1461,14 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 				*n += counts[r];
 		return rc;
 	}
+	struct window_cache *w = window_for(s, f);
+	if (w->have_rag) {         /* the browser counted per RAG state first: no second pass */
+		*n = 0;
+		for (int r = 0; r < RAG_COUNT; r++)
+			if (!f->rag_mask || (f->rag_mask & RAG_BIT(r)))
+				*n += w->rag_counts[r];
+		return OK;
+	}
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT count(*)");
 	q_from_where_as(s, &q, f, 1, 1);
@@ -1189,22 +1486,43 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 	return rc;
 }
 
-enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+/* One pass over f's actions (RAG condition left out) adding up each RAG state, here
+ * rather than by GROUP BY, which sorts the rows first, or by sums in SQL (overdue at
+ * 1M actions: GROUP BY 0.36 s of CPU, five sums 0.35 s, this about 0.15 s). */
+static enum status rag_sums(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
 {
-	if (filter_summarised(f))
-		return summary_counts(s, f, counts, err);
 	struct query q = {0};
-	buf_adds(&q.sql, "SELECT a.rag, count(*)");
+	buf_adds(&q.sql, "SELECT a.rag");
 	q_from_where_as(s, &q, f, 0, 1);
-	/* "+": grouping must not pick the RAG index over the one the condition can use */
-	buf_adds(&q.sql, " GROUP BY +a.rag");
 	sqlite3_stmt *st;
 	enum status rc = q_prepare(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
-	read_counts(st, counts);
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = sqlite3_column_int(st, 0);
+		if (r >= 0 && r < RAG_COUNT)
+			counts[r]++;
+	}
+	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions");
+	sqlite3_finalize(st);
 	return rc;
+}
+
+enum status store_rag_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
+{
+	if (filter_summarised(f))
+		return summary_counts(s, f, counts, err);
+	struct window_cache *w = window_for(s, f);
+	if (!w->have_rag) {
+		if (rag_sums(s, f, w->rag_counts, err) != OK)
+			return ERR_DB;
+		w->have_rag = 1;
+	}
+	memcpy(counts, w->rag_counts, sizeof w->rag_counts);
+	return OK;
 }
 
 /* Position by counting the rows before it in the default order (an index range). */

@@ -46,20 +46,38 @@ enum status store_ui_set(struct store *s, const char *key, const char *value, st
 	return rc;
 }
 
-/* The names of the groups that have actions, in display order.  Caller frees each
- * name and the array. */
-static enum status group_names(struct store *s, enum store_group by, char ***names, size_t *n,
-                               struct err *err)
+/* A group of the dashboard or a picker: its name, id and counts. */
+struct group_row {
+	char *name;
+	int64_t id;
+	long counts[RAG_COUNT];
+};
+
+struct group_list {
+	struct group_row *row;     /* in display order */
+	size_t n;
+	struct group_key { int64_t id; size_t row; } *by_id;   /* in id order, for counting */
+	long none[RAG_COUNT];      /* actions with no agency */
+};
+
+static void group_list_free(struct group_list *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->row[i].name);
+	free(g->row);
+	free(g->by_id);
+}
+
+/* The groups that have actions, in display order. */
+static enum status group_names(struct store *s, enum store_group by, struct group_list *g, struct err *err)
 {
 	static const char AGENCIES[] =
-		"SELECT name FROM agency WHERE (?1 = 0 OR id = ?1)"
+		"SELECT id, name FROM agency WHERE (?1 = 0 OR id = ?1)"
 		" AND EXISTS (SELECT 1 FROM action WHERE agency_id = agency.id) ORDER BY name COLLATE NOCASE";
 	static const char REVIEWS[] =
-		"SELECT name FROM review WHERE EXISTS (SELECT 1 FROM action WHERE review_id = review.id)"
+		"SELECT id, name FROM review WHERE EXISTS (SELECT 1 FROM action WHERE review_id = review.id)"
 		" ORDER BY name COLLATE NOCASE";
 	sqlite3_stmt *st;
-	*names = NULL;
-	*n = 0;
 	enum status rc = store_prepare(s, &st, by == GROUP_AGENCY ? AGENCIES : REVIEWS, err);
 	if (rc != OK)
 		return rc;
@@ -68,93 +86,104 @@ static enum status group_names(struct store *s, enum store_group by, char ***nam
 	size_t cap = 0;
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
+		if (g->n == cap) {
 			cap = cap ? cap * 2 : 32;
-			*names = xrealloc(*names, cap * sizeof **names);
+			g->row = xrealloc(g->row, cap * sizeof *g->row);
 		}
-		(*names)[(*n)++] = store_col_dup(st, 0);
+		g->row[g->n++] = (struct group_row){ .id = sqlite3_column_int64(st, 0), .name = store_col_dup(st, 1) };
 	}
 	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "listing groups");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-/* f narrowed to one group, every other condition kept. */
-static void group_filter(struct filter *g, const struct filter *f, enum store_group by, const char *name)
+static int group_by_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct group_key *)a)->id, y = ((const struct group_key *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+static void group_count(void *ctx, int64_t id, int rag, long n)
+{
+	struct group_list *g = ctx;
+	if (rag < 0 || rag >= RAG_COUNT)
+		return;
+	if (id == 0) {
+		g->none[rag] += n;
+		return;
+	}
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (g->by_id[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < g->n && g->by_id[lo].id == id)
+		g->row[g->by_id[lo].row].counts[rag] += n;
+}
+
+/* f without its condition on the groups (each group's counts are its own under f's
+ * other conditions). */
+static void group_filter(struct filter *g, const struct filter *f, enum store_group by)
 {
 	filter_copy(g, f);
 	if (by == GROUP_AGENCY) {
 		for (size_t i = 0; i < g->nagencies; i++)
 			free(g->agencies[i]);
 		free(g->agencies);
-		g->agencies = xcalloc(1, sizeof *g->agencies);
-		g->agencies[0] = xstrdup(name);
-		g->nagencies = 1;
+		g->agencies = NULL;
+		g->nagencies = 0;
 	} else {
 		free(g->review);
-		g->review = xstrdup(name);
+		g->review = NULL;
 	}
 }
 
-/* The counts of the actions with no agency: all of f's (its agencies left out) less
- * those of the agencies, each action having one agency at most. */
-static enum status group_none(struct store *s, const struct filter *f, const long sum[RAG_COUNT],
-                              store_group_fn fn, void *ctx, struct err *err)
+/* Any action without an agency. */
+static int group_none_any(struct store *s, struct err *err)
 {
 	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM action WHERE agency_id IS NULL)", err);
-	if (rc != OK)
-		return rc;
+	if (store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM action WHERE agency_id IS NULL)", err) != OK)
+		return 0;
 	int any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (!any)
-		return OK;
-	struct filter g;
-	filter_copy(&g, f);
-	for (size_t i = 0; i < g.nagencies; i++)
-		free(g.agencies[i]);
-	free(g.agencies);
-	g.agencies = NULL;
-	g.nagencies = 0;
-	struct group_counts gc = { .name = "(no agency)", .none = 1 };
-	rc = store_rag_counts(s, &g, gc.counts, err);
-	filter_free(&g);
-	for (int r = 0; r < RAG_COUNT; r++) {
-		gc.counts[r] -= sum[r];
-		gc.total += gc.counts[r];
-	}
-	if (rc == OK)
-		fn(&gc, ctx);
-	return rc;
+	return any;
 }
 
+static int group_emit(const char *name, int none, const long counts[RAG_COUNT], store_group_fn fn, void *ctx)
+{
+	struct group_counts gc = { .name = name, .none = none };
+	for (int r = 0; r < RAG_COUNT; r++) {
+		gc.counts[r] = counts[r];
+		gc.total += counts[r];
+	}
+	return fn(&gc, ctx);
+}
+
+/* Every group counted in one read of the actions (or of rag_count), not one per group:
+ * the dashboard has a row per review. */
 enum status store_group_counts(struct store *s, const struct filter *f, enum store_group by,
                                store_group_fn fn, void *ctx, struct err *err)
 {
-	char **names;
-	size_t n;
-	long sum[RAG_COUNT] = {0};
-	int stopped = 0;
-	enum status rc = group_names(s, by, &names, &n, err);
-	for (size_t i = 0; i < n && rc == OK; i++) {
-		struct filter g;
-		struct group_counts gc = { .name = names[i] };
-		group_filter(&g, f, by, names[i]);
-		rc = store_rag_counts(s, &g, gc.counts, err);
-		filter_free(&g);
-		for (int r = 0; r < RAG_COUNT; r++) {
-			gc.total += gc.counts[r];
-			sum[r] += gc.counts[r];
-		}
-		if (rc == OK && fn(&gc, ctx)) {
-			stopped = 1;
-			break;
-		}
+	struct group_list g = {0};
+	enum status rc = group_names(s, by, &g, err);
+	if (rc == OK) {
+		g.by_id = xcalloc(g.n ? g.n : 1, sizeof *g.by_id);
+		for (size_t i = 0; i < g.n; i++)
+			g.by_id[i] = (struct group_key){ g.row[i].id, i };
+		qsort(g.by_id, g.n, sizeof *g.by_id, group_by_id);
+		struct filter gf;
+		group_filter(&gf, f, by);
+		rc = store_rag_counts_by(s, &gf, by, group_count, &g, err);
+		filter_free(&gf);
 	}
-	if (rc == OK && !stopped && by == GROUP_AGENCY && !s->lens_agency)
-		rc = group_none(s, f, sum, fn, ctx, err);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	int stopped = 0;
+	for (size_t i = 0; rc == OK && i < g.n && !stopped; i++)
+		stopped = group_emit(g.row[i].name, 0, g.row[i].counts, fn, ctx);
+	if (rc == OK && !stopped && by == GROUP_AGENCY && !s->lens_agency && group_none_any(s, err))
+		group_emit("(no agency)", 1, g.none, fn, ctx);
+	group_list_free(&g);
 	return rc;
 }

@@ -103,8 +103,9 @@ struct row *list_row(struct tui *t, long pos)
 void list_reload_counts(struct tui *t)
 {
 	struct err e = {0};
-	if (store_count(t->s, &t->f, &t->count, &e) != OK ||
-	    store_rag_counts(t->s, &t->f, t->rag_counts, &e) != OK) {
+	/* the RAG counts first: the store then adds the count up from them */
+	if (store_rag_counts(t->s, &t->f, t->rag_counts, &e) != OK ||
+	    store_count(t->s, &t->f, &t->count, &e) != OK) {
 		t->count = 0;
 		tui_message(t, 1, "%s", e.msg);
 	}

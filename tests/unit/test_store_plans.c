@@ -1,9 +1,11 @@
 /* Unit tests for the store's reads at scale: every sort of the browser read in windows
  * (forwards page by page, backwards from the end, a jump) gives the same rows in the same
  * order as the whole sorted list; and the hot statements (a window under each sort, the
- * first screen under each filter, a position, --changed-since) seek through an index:
- * their EXPLAIN QUERY PLAN, asked of a real SQLite file, never scans the action table
- * or sorts a window in a temporary tree. */
+ * first screen under each filter, a position, --changed-since, a seek deep into a list,
+ * the counts and per-group counts under each filter) seek through an index: their
+ * EXPLAIN QUERY PLAN, asked of a real SQLite file, never scans the action table or sorts
+ * a window (nor, for counts, any rows of actions) in a temporary tree. */
+#include "../../src/store_int.h"
 #include "ragtrack/filter.h"
 #include "ragtrack/import.h"
 #include "ragtrack/store.h"
@@ -92,7 +94,7 @@ static void window(struct store *s, const struct filter *f, long off, long n, st
 	CHECK(store_each(s, f, off, n, add_id, &w, &e) == OK);
 	for (long i = 0; i < w.n && off + i < 256; i++)
 		out->v[off + i] = w.v[i];
-	if (off + w.n > out->n)
+	if (w.n && off + w.n > out->n)      /* a window past the end adds nothing */
 		out->n = off + w.n;
 }
 
@@ -126,11 +128,22 @@ static void check_windows(struct filter *f, const char *what)
 	window(s, f, all.n / 2 + 7, 7, &jump);
 	window(s, f, all.n / 2 - 7 > 0 ? all.n / 2 - 7 : 0, 7, &jump);
 	store_close(s);
-	if (!same_ids(&all, &fwd) || !same_ids(&all, &back) || !same_ids(&all, &jump))
+	/* a seek remembering a row every 5 on its way, then jumps back from those rows */
+	s = open_db();
+	s->window_stride = 5;
+	struct ids strided = all;
+	long deep = all.n * 2 / 5;        /* nearer the start than the end */
+	window(s, f, deep, 2, &strided);
+	CHECK(s->window.nsparse >= (deep - 1) / 5);
+	for (long off = deep - 3; off > 0; off -= 4)
+		window(s, f, off, 2, &strided);
+	store_close(s);
+	if (!same_ids(&all, &fwd) || !same_ids(&all, &back) || !same_ids(&all, &jump) || !same_ids(&all, &strided))
 		fprintf(stderr, "windows differ from the whole list: %s\n", what);
 	CHECK(same_ids(&all, &fwd));
 	CHECK(same_ids(&all, &back));
 	CHECK(same_ids(&all, &jump));
+	CHECK(same_ids(&all, &strided));
 	CHECK(all.n > 0);
 }
 
@@ -138,7 +151,7 @@ static void test_sorted_windows(void)
 {
 	static const char *const SORTS[] = { "target", "rag", "agency", "updated", "lead" };
 	for (size_t i = 0; i < sizeof SORTS / sizeof *SORTS; i++) {
-		for (int variant = 0; variant < 3; variant++) {
+		for (int variant = 0; variant < 5; variant++) {
 			struct filter f;
 			struct err e = {0};
 			filter_init(&f);
@@ -147,6 +160,10 @@ static void test_sorted_windows(void)
 				CHECK(filter_parse_option(&f, "rag", "red,amber,unset", &e) == OK);
 			if (variant == 2)
 				CHECK(filter_parse_option(&f, "agency", "Police", &e) == OK);
+			if (variant == 3)           /* a search matching every action: read by the sort's index */
+				CHECK(filter_parse_option(&f, "search", "action", &e) == OK);
+			if (variant == 4)           /* and one matching a few: their ids sorted */
+				CHECK(filter_parse_option(&f, "search", "Response 1", &e) == OK);
 			char *what = xasprintf("sort %s, variant %d", SORTS[i], variant);
 			check_windows(&f, what);
 			free(what);
@@ -156,16 +173,22 @@ static void test_sorted_windows(void)
 }
 
 /* The first line of plans that reads the whole action table (or, with no_sort, sorts
- * for ORDER BY), or NULL. */
+ * for ORDER BY; with no_sort 2, makes any temporary tree in a read of actions), or NULL. */
 static const char *table_scan(const char *plans, int no_sort)
 {
+	int of_actions = 0;
 	for (const char *line = plans; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (strncmp(line, "-- ", 3) == 0)
+		if (strncmp(line, "-- ", 3) == 0) {
+			const char *from = strstr(line, " action a");
+			of_actions = from && from < line + strcspn(line, "\n");
 			continue;
+		}
+		if (no_sort == 2 && of_actions && strncmp(line, "USE TEMP B-TREE", 15) == 0)
+			return line;
 		size_t len = strcspn(line, "\n");
 		const char *using = strstr(line, "USING");
 		int scan_a = strncmp(line, "SCAN a", 6) == 0 && (line[6] == '\n' || line[6] == ' ' || !line[6]);
-		int scan_action = strncmp(line, "SCAN action", 11) == 0;
+		int scan_action = strncmp(line, "SCAN action", 11) == 0 && (line[11] == '\n' || line[11] == ' ' || !line[11]);
 		if ((scan_a || scan_action) && (!using || using > line + len))
 			return line;
 		if (no_sort && strncmp(line, "USE TEMP B-TREE FOR ORDER BY", 28) == 0)
@@ -191,7 +214,7 @@ static void test_plans_sorted(void)
 	static const char *const SORTS[] = { "target", "rag", "agency", "updated", "lead" };
 	struct store *s = open_db();
 	for (size_t i = 0; i < sizeof SORTS / sizeof *SORTS; i++) {
-		for (int variant = 0; variant < 2; variant++) {
+		for (int variant = 0; variant < 3; variant++) {
 			struct filter f;
 			struct err e = {0};
 			struct ids ids = {0};
@@ -200,8 +223,10 @@ static void test_plans_sorted(void)
 			CHECK(filter_parse_sort(&f, SORTS[i], &e) == OK);
 			if (variant == 1)
 				CHECK(filter_parse_option(&f, "rag", "red", &e) == OK);
+			if (variant == 2)           /* matching every action: the sort's index, not a sort */
+				CHECK(filter_parse_option(&f, "search", "action", &e) == OK);
 			char *what = xasprintf("a window sorted by %s%s (first, next, last, middle)", SORTS[i],
-			                       variant ? " of Red actions" : "");
+			                       variant == 1 ? " of Red actions" : variant == 2 ? " of a search" : "");
 			store_plans_record(s, 1);
 			window(s, &f, 0, 7, &ids);          /* the first screen, */
 			window(s, &f, 7, 7, &ids);          /* PgDn, */
@@ -209,10 +234,13 @@ static void test_plans_sorted(void)
 			window(s, &f, n > 7 ? n - 7 : 0, 7, &ids);    /* G */
 			check_plans(s, what, 1);
 			store_plans_record(s, 0);
-			/* reopening half-way down: nothing known yet about the list */
+			/* reopening half-way down: nothing known yet about the list; the seek there
+			 * steps 5 rows at a time, then the window before it starts from a step */
 			struct store *fresh = open_db();
+			fresh->window_stride = 5;
 			store_plans_record(fresh, 1);
-			window(fresh, &f, n / 2, 7, &ids);
+			window(fresh, &f, n / 2, 2, &ids);
+			window(fresh, &f, n / 4, 2, &ids);
 			check_plans(fresh, what, 1);
 			store_close(fresh);
 			free(what);
@@ -270,6 +298,65 @@ static void test_plans_filters(void)
 	store_close(s);
 }
 
+static int count_group(const struct group_counts *g, void *ctx)
+{
+	*(long *)ctx += g->total;
+	return 0;
+}
+
+/* The counts the browser shows under each filter (the RAG counts, the total, the
+ * dashboard's and pickers' per agency and review) read indexes (or rag_count), never
+ * every action, and make no temporary tree from actions; the groups add up to the list. */
+static void test_plans_counts(void)
+{
+	static const char *const FILTERS[][2] = {
+		{ NULL, NULL }, { "rag", "red" }, { "overdue", "1" }, { "due-within", "30" }, { "agency", "Police" },
+		{ "review", "Plans" },
+	};
+	struct store *s = open_db();
+	for (size_t i = 0; i < sizeof FILTERS / sizeof *FILTERS; i++) {
+		struct filter f;
+		struct err e = {0};
+		long counts[RAG_COUNT], n = -1, by_agency = 0, by_review = 0;
+		filter_init(&f);
+		if (FILTERS[i][0])
+			CHECK(filter_parse_option(&f, FILTERS[i][0], FILTERS[i][1], &e) == OK);
+		char *what = xasprintf("the counts under --%s", FILTERS[i][0] ? FILTERS[i][0] : "(none)");
+		store_plans_record(s, 1);
+		CHECK(store_rag_counts(s, &f, counts, &e) == OK);
+		CHECK(store_count(s, &f, &n, &e) == OK);
+		CHECK(store_group_counts(s, &f, GROUP_AGENCY, count_group, &by_agency, &e) == OK);
+		CHECK(store_group_counts(s, &f, GROUP_REVIEW, count_group, &by_review, &e) == OK);
+		check_plans(s, what, 2);
+		if (i == 2 || i == 3)      /* overdue, due within: the index alone, no action read */
+			CHECK(strstr(store_plans(s), "USING INDEX action_target") == NULL &&
+			      strstr(store_plans(s), "COVERING INDEX action_target") != NULL);
+		store_plans_record(s, 0);
+		/* the RAG counts and the groups' leave the RAG condition out (each toggle's count) */
+		long listed = 0, all = 0;
+		for (int r = 0; r < RAG_COUNT; r++) {
+			all += counts[r];
+			listed += !f.rag_mask || (f.rag_mask & RAG_BIT(r)) ? counts[r] : 0;
+		}
+		CHECK_INT(listed, n);
+		/* sorted, the same list: the same counts (kept from before the sort) */
+		long sorted_n = -1, sorted_counts[RAG_COUNT];
+		CHECK(filter_parse_sort(&f, "lead", &e) == OK);
+		CHECK(store_rag_counts(s, &f, sorted_counts, &e) == OK);
+		CHECK(store_count(s, &f, &sorted_n, &e) == OK);
+		CHECK_INT(sorted_n, n);
+		CHECK(memcmp(sorted_counts, counts, sizeof counts) == 0);
+		if (i != 4)                /* agencies count each agency, whatever the filter's */
+			CHECK_INT(by_agency, all);
+		if (i != 5)
+			CHECK_INT(by_review, all);
+		CHECK(n > 0);
+		free(what);
+		filter_free(&f);
+	}
+	store_close(s);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -283,6 +370,7 @@ int main(void)
 	test_sorted_windows();
 	test_plans_sorted();
 	test_plans_filters();
+	test_plans_counts();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
