@@ -67,11 +67,11 @@ done
 # a cancel key in that question (q among them) keeps the text being edited
 for k in Escape C-c C-g; do
 	keys E d
-	wait_for "#551 Desired outcome"
+	wait_for "#551 Desired Outcome"
 	keys "$k"
-	wait_gone "#551 Desired outcome"
+	wait_gone "#551 Desired Outcome"
 	keys E d
-	wait_for "#551 Desired outcome"
+	wait_for "#551 Desired Outcome"
 	type_text "kept until asked"
 	keys "$k"
 	wait_for "Discard your changes?"
@@ -81,7 +81,7 @@ for k in Escape C-c C-g; do
 	keys "$k"
 	wait_for "Discard your changes?"
 	keys y
-	wait_gone "#551 Desired outcome"
+	wait_gone "#551 Desired Outcome"
 	exited && fail "$k in the editor quit the program"
 done
 
