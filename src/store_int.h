@@ -69,6 +69,8 @@ struct store {
 	int plans_on;              /* store_plans_record */
 	struct buf plans;
 	int brief;                 /* during store_each_brief: rows without the response text */
+	store_progress_fn on_progress;  /* store_on_progress's, with its context */
+	void *progress_ctx;
 	store_cancel_fn cancel;    /* store_set_cancel's, with its context */
 	void *cancel_ctx;
 	int hold_match;            /* RAGTRACK_TEST_HOLD_MATCH: full-text queries wait for a cancel */
