@@ -64,6 +64,7 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
                             const char *types, ...)
 {
 	sqlite3_stmt *st;
+	store_plan_note(s, sql);
 	if (store_prepare(s, &st, sql, err))
 		return ERR_DB;
 	va_list ap;
@@ -79,6 +80,7 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
 static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
                               const char *types, ...)
 {
+	store_plan_note(s, sql);
 	if (store_prepare(s, st, sql, err))
 		return ERR_DB;
 	va_list ap;
@@ -1061,8 +1063,11 @@ static double merge_clock(void)
 static sqlite3_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql which, struct err *err,
                                 const char *types, ...)
 {
-	if (!m->st[which] && store_prepare(s, &m->st[which], MERGE_SQL[which], err))
-		return NULL;
+	if (!m->st[which]) {
+		store_plan_note(s, MERGE_SQL[which]);
+		if (store_prepare(s, &m->st[which], MERGE_SQL[which], err))
+			return NULL;
+	}
 	sqlite3_stmt *st = m->st[which];
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1077,8 +1082,11 @@ static sqlite3_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql
 static enum status merge_run(struct store *s, struct merge *m, enum merge_sql which, const char *doing,
                              struct err *err, const char *types, ...)
 {
-	if (!m->st[which] && store_prepare(s, &m->st[which], MERGE_SQL[which], err))
-		return ERR_DB;
+	if (!m->st[which]) {
+		store_plan_note(s, MERGE_SQL[which]);
+		if (store_prepare(s, &m->st[which], MERGE_SQL[which], err))
+			return ERR_DB;
+	}
 	sqlite3_stmt *st = m->st[which];
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1286,23 +1294,20 @@ static long merge_total(struct store *s, const struct merge *m)
  * an import, and only inside this transaction).  The actions whose indexed text can
  * change (both agencies' under every question from answers: their response is joined
  * or handed over) are noted in temp.merge_fts, and their entries deleted with the text
- * they were indexed with before anything changes (MERGE_DERIVED_BEFORE) and made again
- * after (MERGE_DERIVED_AFTER).  Set-based, this is five times faster than the triggers. */
+ * they were indexed with before anything changes (MERGE_FTS_DELETE) and made again
+ * after (MERGE_FTS_INSERT).  Set-based, this is five times faster than the triggers. */
 static const char MERGE_NOTE_SQL[] =
 	"INSERT INTO temp.merge_fts(id) SELECT a.id FROM response f"
 	" JOIN action a ON a.question_id = f.question_id AND ifnull(a.agency_id, 0) IN (?1, ?2)"
 	" WHERE f.agency_id = ?2";
-static const char MERGE_DERIVED_BEFORE[] =
+static const char MERGE_FTS_DELETE[] =
 	"INSERT INTO action_fts(action_fts, rowid, question, response, action, evidence, notes, extra)"
 	" SELECT 'delete', id, question, response, action, evidence, notes, extra FROM action_fts_source"
-	" WHERE id IN (SELECT id FROM temp.merge_fts);"
-	"INSERT OR REPLACE INTO meta(key, value) VALUES ('import_run', '1');";
-static const char MERGE_DERIVED_AFTER[] =
+	" WHERE id IN (SELECT id FROM temp.merge_fts)";
+static const char MERGE_FTS_INSERT[] =
 	"INSERT INTO action_fts(rowid, question, response, action, evidence, notes, extra)"
 	" SELECT id, question, response, action, evidence, notes, extra FROM action_fts_source"
-	" WHERE id IN (SELECT id FROM temp.merge_fts);"
-	"DELETE FROM meta WHERE key = 'import_run';"
-	"DELETE FROM temp.merge_fts;";
+	" WHERE id IN (SELECT id FROM temp.merge_fts)";
 /* from's totals move to into; from's rows stay, at 0, as the triggers leave them. */
 static const char MERGE_COUNTS_SQL[] =
 	"INSERT INTO rag_count(review_id, agency_id, rag, n) SELECT review_id, ?1, rag, n FROM rag_count"
@@ -1320,7 +1325,9 @@ static enum status merge_derived_begin(struct store *s, struct merge *m, struct 
 	if (rc == OK)
 		rc = edit_run(s, err, "merging agencies", MERGE_NOTE_SQL, "ii", m->into, m->from);
 	if (rc == OK)
-		rc = store_exec(s, MERGE_DERIVED_BEFORE, err);
+		rc = edit_run(s, err, "merging agencies", MERGE_FTS_DELETE, "");
+	if (rc == OK)
+		rc = store_exec(s, "INSERT OR REPLACE INTO meta(key, value) VALUES ('import_run', '1')", err);
 	return rc;
 }
 
@@ -1331,7 +1338,9 @@ static enum status merge_derived_end(struct store *s, struct merge *m, struct er
 	if (rc == OK)
 		rc = edit_run(s, err, "counting actions", MERGE_COUNTS_ZERO_SQL, "ii", m->into, m->from);
 	if (rc == OK)
-		rc = store_exec(s, MERGE_DERIVED_AFTER, err);
+		rc = edit_run(s, err, "merging agencies", MERGE_FTS_INSERT, "");
+	if (rc == OK)
+		rc = store_exec(s, "DELETE FROM meta WHERE key = 'import_run'; DELETE FROM temp.merge_fts", err);
 	return rc;
 }
 

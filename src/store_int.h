@@ -86,6 +86,9 @@ struct store {
 
 /* Prepare sql (cached by SQLite's statement cache is not available, so callers finalize). */
 int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
+/* With store_plans_record on: append sql (one statement, its parameters unbound) and its
+ * EXPLAIN QUERY PLAN to the recorded plans.  Otherwise nothing. */
+void store_plan_note(struct store *s, const char *sql);
 /* Run sql with no result rows. */
 enum status store_exec(struct store *s, const char *sql, struct err *err);
 /* Error from the last SQLite call, with what was being done. */

@@ -575,6 +575,21 @@ static void plan_append(struct store *s, const struct query *q)
 	free(sql);
 }
 
+void store_plan_note(struct store *s, const char *sql)
+{
+	if (!s->plans_on)
+		return;
+	char *explain = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st;
+	buf_printf(&s->plans, "-- %s\n", sql);
+	if (sqlite3_prepare_v2(s->db, explain, -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			buf_printf(&s->plans, "%s\n", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	free(explain);
+}
+
 static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st, struct err *err)
 {
 	if (s->plans_on)

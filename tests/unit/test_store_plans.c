@@ -270,6 +270,39 @@ static void test_plans_filters(void)
 	store_close(s);
 }
 
+/* ragtrack agency alias: every statement of a merge seeks the rows it changes (a merge
+ * of a large agency runs each of them tens of thousands of times); last, as it changes
+ * the database the other tests read. */
+static void test_plans_merge(void)
+{
+	struct store *s = open_db();
+	struct err e = {0};
+	store_plans_record(s, 1);
+	CHECK(store_agency_alias(s, "CSC", "Police", &e) == OK);
+	const char *plans = store_plans(s);
+	check_plans(s, "agency alias CSC Police", 0);
+	/* the actions of one question of both agencies, and the number flip, by identity */
+	const char *q = strstr(plans, "-- SELECT a.id, ifnull(a.agency_id, 0), a.seq");
+	CHECK(q && strstr(q, "USING INDEX action_identity") != NULL);
+	const char *flip = strstr(plans, "-- UPDATE action SET seq = -seq");
+	CHECK(flip && strstr(flip, "USING INDEX action_identity") != NULL);
+	CHECK(strstr(plans, "-- UPDATE action SET agency_id = ?1, seq = ?2, sort_key = ?3 WHERE id = ?4") != NULL);
+	const char *resp = strstr(plans, "-- UPDATE action SET response_id = ?1 WHERE response_id = ?2\n");
+	CHECK(resp && strncmp(strchr(resp, '\n') + 1, "SEARCH action USING COVERING INDEX action_response", 50) == 0);
+	/* the full-text entries made again for the noted actions only */
+	const char *fts = strstr(plans, "-- INSERT INTO action_fts(rowid");
+	CHECK(fts && strstr(fts, "SEARCH a USING INTEGER PRIMARY KEY") != NULL);
+	store_plans_record(s, 0);
+	long n = 0;
+	struct filter f;
+	filter_init(&f);
+	CHECK(filter_parse_option(&f, "agency", "CSC", &e) == OK);
+	CHECK(store_count(s, &f, &n, &e) == OK);
+	CHECK_INT(n, 40);          /* rows 0, 1, 5, 6, ... of 97: CSC's 20 and Police's 20 */
+	filter_free(&f);
+	store_close(s);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -283,6 +316,7 @@ int main(void)
 	test_sorted_windows();
 	test_plans_sorted();
 	test_plans_filters();
+	test_plans_merge();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
