@@ -6,6 +6,7 @@
  * or sorts a window in a temporary tree. */
 #include "ragtrack/filter.h"
 #include "ragtrack/import.h"
+#include "ragtrack/report_data.h"
 #include "ragtrack/store.h"
 #include "ragtrack/util.h"
 
@@ -270,6 +271,71 @@ static void test_plans_filters(void)
 	store_close(s);
 }
 
+/* The plan of the statement in plans that contains part, up to the next statement
+ * (a new string the caller frees), or NULL. */
+static char *plan_of(const char *plans, const char *part)
+{
+	const char *at = strstr(plans, part);
+	if (!at)
+		return NULL;
+	at = strchr(at, '\n');
+	const char *end = at ? strstr(at, "\n-- ") : NULL;
+	return at ? xasprintf("%.*s", (int)(end ? end - at : (long)strlen(at)), at) : NULL;
+}
+
+/* How many statements of plans read the whole action table (in any order). */
+static int whole_table_reads(const char *plans)
+{
+	int n = 0;
+	for (const char *line = plans; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (strncmp(line, "SCAN a\n", 7) == 0 || strncmp(line, "SCAN a USING", 12) == 0 ||
+		    strncmp(line, "SCAN action", 11) == 0)
+			n++;
+	return n;
+}
+
+/* ragtrack report: one pass over the actions gathers every count (grouped in the order of
+ * an index, not sorted; under a filter, the matching actions found through theirs), and
+ * each list is read through its index where it has one; only
+ * the two lists no index serves (slipped, stale) read the table again. */
+static void test_plans_report(void)
+{
+	struct store *s = open_db();
+	for (int variant = 0; variant < 2; variant++) {
+		struct filter f;
+		struct err e = {0};
+		struct report_opts o = { .stale_days = -1, .limit = 10 };
+		struct report_data *d = NULL;
+		filter_init(&f);
+		if (variant)
+			CHECK(filter_parse_option(&f, "agency", "Police", &e) == OK);
+		store_plans_record(s, 1);
+		CHECK(store_report_gather(s, &f, &o, &d, &e) == OK);
+		const char *plans = store_plans(s);
+		char *pass = plan_of(plans, "ifnull(a.agency_id, 0), min(a.review_id)");
+		if (!variant) {           /* every action, grouped as the index holds them */
+			CHECK(pass && strstr(pass, "SCAN a USING INDEX action_identity") != NULL);
+			CHECK(pass && strstr(pass, "TEMP B-TREE") == NULL);
+		} else {                  /* the agency's actions found by index, not the table read */
+			CHECK(pass && strstr(pass, "SEARCH a USING INDEX action_agency") != NULL);
+			CHECK(pass && whole_table_reads(pass) == 0);
+		}
+		int reads = whole_table_reads(plans);
+		if (reads > 3)
+			fprintf(stderr, "the report reads the action table %d times:\n%s", reads, plans);
+		CHECK(reads <= 3);
+		char *red = plan_of(plans, "AND a.rag = 1 ORDER BY");
+		CHECK(!variant || (red && strstr(red, "action_rag") != NULL));
+		CHECK(d && d->nreviews == 1 && d->total.total > 0);
+		free(pass);
+		free(red);
+		report_data_free(d);
+		store_plans_record(s, 0);
+		filter_free(&f);
+	}
+	store_close(s);
+}
+
 /* ragtrack agency alias: every statement of a merge seeks the rows it changes (a merge
  * of a large agency runs each of them tens of thousands of times); last, as it changes
  * the database the other tests read. */
@@ -316,6 +382,7 @@ int main(void)
 	test_sorted_windows();
 	test_plans_sorted();
 	test_plans_filters();
+	test_plans_report();
 	test_plans_merge();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
