@@ -271,6 +271,36 @@ static void test_plans_filters(void)
 	store_close(s);
 }
 
+/* list --sort target (the whole list under one sort): each group read through the sort's
+ * index in one statement, never every id sorted and each row read on its own. */
+static void test_plans_whole_sorted(void)
+{
+	static const char *const SORTS[][2] = {
+		{ "target", "action_by_target" }, { "rag", "action_rag" }, { "lead", "action_by_lead" },
+		{ "updated", "action_by_updated" },
+	};
+	struct store *s = open_db();
+	for (size_t i = 0; i < sizeof SORTS / sizeof *SORTS; i++) {
+		struct filter f;
+		struct err e = {0};
+		struct ids all = {0};
+		filter_init(&f);
+		CHECK(filter_parse_sort(&f, SORTS[i][0], &e) == OK);
+		store_plans_record(s, 1);
+		CHECK(store_each(s, &f, 0, -1, add_id, &all, &e) == OK);
+		char *what = xasprintf("list --sort %s", SORTS[i][0]);
+		check_plans(s, what, 1);
+		const char *plans = store_plans(s);
+		CHECK(strstr(plans, SORTS[i][1]) != NULL);
+		CHECK(strstr(plans, "WHERE a.id = ?") == NULL);     /* no row read on its own */
+		CHECK_INT(all.n, 97);
+		store_plans_record(s, 0);
+		free(what);
+		filter_free(&f);
+	}
+	store_close(s);
+}
+
 /* The plan of the statement in plans that contains part, up to the next statement
  * (a new string the caller frees), or NULL. */
 static char *plan_of(const char *plans, const char *part)
@@ -382,6 +412,7 @@ int main(void)
 	test_sorted_windows();
 	test_plans_sorted();
 	test_plans_filters();
+	test_plans_whole_sorted();
 	test_plans_report();
 	test_plans_merge();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
