@@ -756,6 +756,11 @@ echo
 column -t -s '|' < <(printf '%s\n' "${ROWS[@]}" | sed 's/^| //; s/ |$//') 2>/dev/null || printf '%s\n' "${ROWS[@]}"
 echo
 say "wrote $RESULTS"
+# g. the views (report, sorted list, --changed-since, a merge) on the same database.
+if [[ $RT_OK == 1 && -s $DB && $ONLY != browse ]]; then
+	say "g. views (bench/views.sh)"
+	BENCH_VIEWS_DB=$DB BENCH_RAGTRACK=$RT BENCH_RESULTS=$RESULTS bench/views.sh "$N" || say "  views FAILED (exit $?)"
+fi
 if [[ ${BENCH_KEEP:-} != 1 && $ONLY != browse ]]; then
 	rmdb "$DB"
 	rmdb "$DB_SMALL"

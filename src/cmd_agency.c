@@ -2,6 +2,7 @@
 #include "ragtrack/cli.h"
 #include "ragtrack/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,8 +84,22 @@ static int agency_list(struct store *s)
 	return 0;
 }
 
+/* A long merge holds the write lock: say so, and how far it has got, on stderr. */
+static void agency_progress(void *ctx, const char *doing, long done, long total)
+{
+	int *told = ctx;
+	char *d = text_visible(doing, ' ');
+	if (!*told)
+		fprintf(stderr, "ragtrack: %s holds the database's write lock: other changes wait until it is done\n", d);
+	*told = 1;
+	fprintf(stderr, "ragtrack: %s: %ld of %ld actions%s\n", d, done, total, done == total ? ", done" : "");
+	free(d);
+}
+
 static int agency_alias(struct store *s, const char *agency, const char *alias)
 {
+	int told = 0;
+	store_on_progress(s, agency_progress, &told);
 	struct agency_rows before = { .find = alias };
 	struct err e = {0};
 	if (store_agencies(s, agency_collect, &before, &e) != OK || store_agency_alias(s, agency, alias, &e) != OK) {

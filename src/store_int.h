@@ -98,6 +98,8 @@ struct store {
 	int plans_on;              /* store_plans_record */
 	struct buf plans;
 	int brief;                 /* during store_each_brief: rows without the response text */
+	store_progress_fn on_progress;  /* store_on_progress's, with its context */
+	void *progress_ctx;
 	store_cancel_fn cancel;    /* store_set_cancel's, with its context */
 	void *cancel_ctx;
 	int hold_match;            /* RAGTRACK_TEST_HOLD_MATCH: full-text queries wait for a cancel */
@@ -114,6 +116,9 @@ struct store {
 /* Prepare sql into *st, which the caller finalizes.  On failure *st is NULL and the
  * status and err are store_fail's ("preparing a query"). */
 enum status store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err);
+/* With store_plans_record on: append sql (one statement, its parameters unbound) and its
+ * EXPLAIN QUERY PLAN to the recorded plans.  Otherwise nothing. */
+void store_plan_note(struct store *s, const char *sql);
 /* Run sql with no result rows. */
 enum status store_exec(struct store *s, const char *sql, struct err *err);
 /* Error from the last SQLite call, with what was being done. */

@@ -6,6 +6,7 @@
 #include "store_int.h"
 #include "ragtrack/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -572,6 +573,21 @@ static void plan_append(struct store *s, const struct query *q)
 		sqlite3_finalize(st);
 	}
 	free(sql);
+}
+
+void store_plan_note(struct store *s, const char *sql)
+{
+	if (!s->plans_on)
+		return;
+	char *explain = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	sqlite3_stmt *st;
+	buf_printf(&s->plans, "-- %s\n", sql);
+	if (sqlite3_prepare_v2(s->db, explain, -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			buf_printf(&s->plans, "%s\n", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	free(explain);
 }
 
 static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st, struct err *err)
@@ -1257,6 +1273,14 @@ static enum status ids_matching(struct store *s, const struct filter *f, long of
 static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
                               struct err *err);
 
+/* Does f ask for every action (withdrawn ones left out, as by default), only sorted? */
+static int whole_sorted(struct store *s, const struct filter *f)
+{
+	struct filter plain = *f;      /* shallow: only read */
+	plain.withdrawn = FILTER_WITHDRAWN_OUT;
+	return !filter_active(&plain) && !s->lens_agency;
+}
+
 enum status store_each(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
                        void *ctx, struct err *err)
 {
@@ -1284,6 +1308,13 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		}
 		if (p.skip <= 2 * limit)
 			return keyset_window_read(s, f, k, w, &p, offset, fn, ctx, err);
+	}
+	/* The whole list under one sort and no filter (list --sort target): each group read
+	 * through the sort's index in one statement, not every id sorted and then each row
+	 * read on its own (a million single-row reads). */
+	if (k && limit < 0 && whole_sorted(s, f)) {
+		struct window_plan whole = { .from = NULL, .skip = offset, .limit = LONG_MAX };
+		return keyset_window_read(s, f, k, window_for(s, f), &whole, 0, fn, ctx, err);
 	}
 	/* Sorted or ranked: sort the ids alone (a sort of whole rows spills long texts to a
 	 * temporary file), then read just those rows in full. */

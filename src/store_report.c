@@ -190,33 +190,6 @@ static void *group_slot(struct group_rows *g, sqlite3_stmt *st)
 	return g->arr + (g->n - 1) * g->size;
 }
 
-/* group[0] names the group's id and name columns, group[1] its joins, grouping and
- * order; rows come in group order, one per group and RAG state. */
-static enum status gather_counts(struct store *s, const struct filter *f, struct report_data *d,
-                                 const char *const group[2], struct report_counts **out, size_t *n, struct err *err)
-{
-	char *after = xasprintf(") SELECT %s, a.rag, count(*), sum(a.target_date < :today AND a.rag <> 4)%s",
-	                        group[0], group[1]);
-	sqlite3_stmt *st;
-	enum status rc = prepare(s, f, d, after, &st, err);
-	free(after);
-	if (rc != OK)
-		return rc;
-	struct group_rows g = { NULL, sizeof **out, 0, 0, 0 };
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_counts *c = group_slot(&g, st);
-		int r = sqlite3_column_int(st, 2);
-		long count = (long)sqlite3_column_int64(st, 3);
-		c->rag[r >= 0 && r < RAG_COUNT ? r : RAG_UNSET] += count;
-		c->total += count;
-		c->overdue += (long)sqlite3_column_int64(st, 4);
-	}
-	*out = (struct report_counts *)(void *)g.arr;
-	*n = g.n;
-	return finish(s, st, step, "counting actions", err);
-}
-
 static void counts_sum(struct report_counts *total, const struct report_counts *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -229,35 +202,15 @@ static void counts_sum(struct report_counts *total, const struct report_counts *
 
 /* ---- lists ------------------------------------------------------------------------ */
 
-/* How many actions a list holds: counted without the joins and texts its rows need. */
-static enum status count_list(struct store *s, const struct filter *f, struct report_data *d, enum report_list_kind k,
-                              struct err *err)
-{
-	char *after = xasprintf(") SELECT count(*) FROM action a"
-	                        " LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id"
-	                        " WHERE a.id IN sel AND a.withdrawn = 0 AND %s", LIST_SQL[k].where);
-	sqlite3_stmt *st;
-	enum status rc = prepare(s, f, d, after, &st, err);
-	free(after);
-	if (rc != OK)
-		return rc;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		d->lists[k].total = (long)sqlite3_column_int64(st, 0);
-		step = sqlite3_step(st);
-	}
-	return finish(s, st, step, "counting a list", err);
-}
-
 /* The first opts.limit actions of a list, in its order (SQLite keeps only those while
  * it sorts), and the list's total. */
 static enum status gather_list(struct store *s, const struct filter *f, struct report_data *d,
                                enum report_list_kind k, struct err *err)
 {
-	enum status rc = count_list(s, f, d, k, err);
 	struct report_list *l = &d->lists[k];
-	if (rc != OK || !l->total)
-		return rc;
+	if (!l->total)                /* counted in the one pass */
+		return OK;
+	enum status rc;
 	char *after = xasprintf(") SELECT %s%s WHERE a.id IN sel AND a.withdrawn = 0 AND %s ORDER BY %s LIMIT %ld", ITEM_COLS,
 	                        ITEM_FROM, LIST_SQL[k].where, LIST_SQL[k].order, d->limit);
 	sqlite3_stmt *st;
@@ -439,65 +392,8 @@ static enum status gather_board_total(struct store *s, const struct filter *f, s
 
 /* ---- per question, silent agencies, withdrawn, as at ------------------------------- */
 
-static enum status gather_questions(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
-{
-	sqlite3_stmt *st;
-	enum status rc = prepare(s, f, d,
-		") SELECT rv.name, coalesce(nullif(q.ref, ''), f.ref, ''), coalesce(nullif(q.text, ''), nullif(f.title, ''), f.key, ''),"
-		" count(*), sum(a.rag = 4), sum(a.rag <> 0), sum(a.target_date < :today AND a.rag <> 4),"
-		" ifnull(min(nullif(a.rag, 0)), 0)"
-		" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id"
-		" LEFT JOIN finding f ON f.id = q.finding_id WHERE a.id IN sel AND a.withdrawn = 0"
-		" GROUP BY q.id ORDER BY rv.name, rv.id, q.sort_key, q.id", &st, err);
-	if (rc != OK)
-		return rc;
-	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (d->nquestions == cap) {
-			cap = cap ? cap * 2 : 64;
-			d->questions = xrealloc(d->questions, cap * sizeof *d->questions);
-		}
-		struct report_question *q = &d->questions[d->nquestions++];
-		q->review = store_col_dup(st, 0);
-		q->ref = store_col_dup(st, 1);
-		q->text = store_col_dup(st, 2);
-		q->actions = (long)sqlite3_column_int64(st, 3);
-		q->blue = (long)sqlite3_column_int64(st, 4);
-		q->rated = (long)sqlite3_column_int64(st, 5);
-		q->overdue = (long)sqlite3_column_int64(st, 6);
-		q->worst = rag_of(st, 7);
-	}
-	return finish(s, st, step, "counting per question", err);
-}
-
 /* A text column holds more than blanks; trim (a copy) only when it starts with one. */
 #define SAID(col) "(" col " <> '' AND (substr(" col ", 1, 1) <> ' ' OR trim(" col ") <> ''))"
-
-/* Agencies with questions where they recorded nothing: no response, action, evidence
- * or RAG status on any of their rows for it. */
-static enum status gather_silent(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
-{
-	sqlite3_stmt *st;
-	enum status rc = prepare(s, f, d,
-		"), per(agency_id, question_id, said) AS (SELECT a.agency_id, a.question_id,"
-		"  max(a.rag <> 0 OR " SAID("a.text") " OR " SAID("a.evidence")
-		"   OR EXISTS (SELECT 1 FROM response r WHERE r.id = a.response_id AND " SAID("r.text") "))"
-		"  FROM action a WHERE a.id IN sel AND a.withdrawn = 0 AND a.agency_id IS NOT NULL GROUP BY 1, 2)"
-		" SELECT ag.name, count(*), sum(NOT said) FROM per JOIN agency ag ON ag.id = per.agency_id"
-		" GROUP BY ag.id HAVING sum(NOT said) > 0 ORDER BY 3 DESC, ag.name COLLATE NOCASE", &st, err);
-	if (rc != OK)
-		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		d->silent = xrealloc(d->silent, (d->nsilent + 1) * sizeof *d->silent);
-		struct report_silent *x = &d->silent[d->nsilent++];
-		x->agency = store_col_dup(st, 0);
-		x->questions = (long)sqlite3_column_int64(st, 1);
-		x->unanswered = (long)sqlite3_column_int64(st, 2);
-	}
-	return finish(s, st, step, "finding agencies that gave no response", err);
-}
 
 /* How many matching actions are withdrawn, and the latest day anything was changed,
  * noted or imported (capped at today: a report as at a past day is reproducible). */
@@ -540,18 +436,243 @@ static enum status find_board(struct store *s, const struct report_opts *o, stru
 	return OK;
 }
 
-/* ---- the whole report ------------------------------------------------------------- */
+/* ---- the one pass over the actions ----------------------------------------------- */
 
-static const char *const REVIEW_GROUP[2] = {
-	"rv.id, rv.name",
-	" FROM action a JOIN review rv ON rv.id = a.review_id WHERE a.id IN sel AND a.withdrawn = 0"
-	" GROUP BY rv.id, a.rag ORDER BY rv.name, rv.id, a.rag",
+/* Every figure that counts actions comes from one read of the matching actions, grouped
+ * by question and agency in the order of action_identity (no sort): the RAG counts by
+ * review and by agency, each list's total, the progress per question and the agencies
+ * that said nothing.  The groups are summed up here as they come. */
+#define PASS_COLS 6      /* question, agency, review, said, overdue, then the RAG counts */
+static const char PASS_SQL[] =
+	") SELECT a.question_id, ifnull(a.agency_id, 0), min(a.review_id),"
+	" max(a.rag <> 0 OR " SAID("a.text") " OR " SAID("a.evidence")
+	"  OR EXISTS (SELECT 1 FROM response r WHERE r.id = a.response_id AND " SAID("r.text") ")),"
+	" sum(a.target_date < :today AND a.rag <> 4), sum(a.rag = 0), sum(a.rag = 1), sum(a.rag = 2), sum(a.rag = 3),"
+	" sum(a.rag = 4)%s"
+	" FROM action a LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id"
+	" WHERE a.id IN sel AND a.withdrawn = 0 GROUP BY a.question_id, ifnull(a.agency_id, 0)";
+
+/* A group's figures by id (a review, an agency, a question), in the order first seen. */
+struct tally {
+	int64_t id;
+	long rag[RAG_COUNT], overdue;
+	long groups, silent;       /* agencies: questions answered, and those with nothing said */
 };
-static const char *const AGENCY_GROUP[2] = {
-	"ifnull(ag.id, 0), ag.name",
-	" FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id WHERE a.id IN sel AND a.withdrawn = 0"
-	" GROUP BY ag.id, a.rag ORDER BY ag.name IS NULL, ag.name COLLATE NOCASE, ag.id, a.rag",
+struct tallies {
+	struct tally *t;
+	size_t n, cap;
+	int64_t *slot;             /* open addressing over t: index + 1, 0 empty */
+	size_t nslot;
 };
+
+static struct tally *tally_of(struct tallies *ts, int64_t id)
+{
+	if (2 * (ts->n + 1) > ts->nslot) {
+		size_t nslot = ts->nslot ? ts->nslot * 2 : 64;
+		int64_t *slot = xcalloc(nslot, sizeof *slot);
+		for (size_t i = 0; i < ts->n; i++) {
+			size_t h = (size_t)ts->t[i].id * 2654435761u % nslot;
+			while (slot[h])
+				h = (h + 1) % nslot;
+			slot[h] = (int64_t)i + 1;
+		}
+		free(ts->slot);
+		ts->slot = slot;
+		ts->nslot = nslot;
+	}
+	size_t h = (size_t)id * 2654435761u % ts->nslot;
+	for (; ts->slot[h]; h = (h + 1) % ts->nslot)
+		if (ts->t[ts->slot[h] - 1].id == id)
+			return &ts->t[ts->slot[h] - 1];
+	if (ts->n == ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 64;
+		ts->t = xrealloc(ts->t, ts->cap * sizeof *ts->t);
+	}
+	struct tally *t = &ts->t[ts->n];
+	memset(t, 0, sizeof *t);
+	t->id = id;
+	ts->slot[h] = (int64_t)++ts->n;
+	return t;
+}
+
+static const struct tally *tally_find(const struct tallies *ts, int64_t id)
+{
+	if (!ts->nslot)
+		return NULL;
+	for (size_t h = (size_t)id * 2654435761u % ts->nslot; ts->slot[h]; h = (h + 1) % ts->nslot)
+		if (ts->t[ts->slot[h] - 1].id == id)
+			return &ts->t[ts->slot[h] - 1];
+	return NULL;
+}
+
+static void tallies_free(struct tallies *ts)
+{
+	free(ts->t);
+	free(ts->slot);
+	memset(ts, 0, sizeof *ts);
+}
+
+/* The pass's sums: by review, agency and question, and each list's total. */
+struct pass {
+	struct tallies reviews, agencies, questions;
+};
+
+static void pass_add(struct pass *p, struct report_data *d, sqlite3_stmt *st)
+{
+	int64_t q = sqlite3_column_int64(st, 0), agency = sqlite3_column_int64(st, 1);
+	long rag[RAG_COUNT], overdue = (long)sqlite3_column_int64(st, 4);
+	for (int r = 0; r < RAG_COUNT; r++)
+		rag[r] = (long)sqlite3_column_int64(st, PASS_COLS - 1 + r);
+	struct tally *t[3] = { tally_of(&p->reviews, sqlite3_column_int64(st, 2)), tally_of(&p->agencies, agency),
+	                       tally_of(&p->questions, q) };
+	for (int i = 0; i < 3; i++) {
+		for (int r = 0; r < RAG_COUNT; r++)
+			t[i]->rag[r] += rag[r];
+		t[i]->overdue += overdue;
+	}
+	if (agency) {
+		t[1]->groups++;
+		t[1]->silent += !sqlite3_column_int(st, 3);
+	}
+	for (int k = 0; k < LIST_COUNT; k++)
+		d->lists[k].total += (long)sqlite3_column_int64(st, PASS_COLS - 1 + RAG_COUNT + k);
+}
+
+static enum status pass_read(struct store *s, const struct filter *f, struct report_data *d, struct pass *p,
+                             struct err *err)
+{
+	struct buf lists = {0};
+	for (int k = 0; k < LIST_COUNT; k++)
+		buf_printf(&lists, ", sum(%s)", LIST_SQL[k].where);
+	char *after = xasprintf(PASS_SQL, lists.s);
+	buf_free(&lists);
+	sqlite3_stmt *st;
+	enum status rc = prepare(s, f, d, after, &st, err);
+	free(after);
+	if (rc != OK)
+		return rc;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		pass_add(p, d, st);
+	return finish(s, st, step, "counting actions", err);
+}
+
+static void counts_from(struct report_counts *c, const struct tally *t, char *name)
+{
+	memset(c, 0, sizeof *c);
+	c->name = name;
+	for (int r = 0; r < RAG_COUNT; r++) {
+		c->rag[r] = t->rag[r];
+		c->total += t->rag[r];
+	}
+	c->overdue = t->overdue;
+}
+
+/* Look up *ts's groups in the order of sql (rows: id, name, and those with no matching
+ * action left out), as report_counts.  Caller frees *out and its names. */
+static enum status counts_named(struct store *s, const struct tallies *ts, const char *sql, int with_none,
+                                struct report_counts **out, size_t *n, struct err *err)
+{
+	sqlite3_stmt *st;
+	*out = xcalloc(ts->n + 1, sizeof **out);
+	*n = 0;
+	store_plan_note(s, sql);
+	if (store_prepare(s, &st, sql, err))
+		return ERR_DB;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct tally *t = tally_find(ts, sqlite3_column_int64(st, 0));
+		if (t)
+			counts_from(&(*out)[(*n)++], t, store_col_dup(st, 1));
+	}
+	const struct tally *none = with_none ? tally_find(ts, 0) : NULL;
+	if (none)
+		counts_from(&(*out)[(*n)++], none, NULL);
+	return finish(s, st, step, "counting actions", err);
+}
+
+/* Progress per question, in the order of the plans (review, then question). */
+static enum status questions_named(struct store *s, const struct tallies *ts, struct report_data *d,
+                                   struct err *err)
+{
+	static const char sql[] =
+		"SELECT q.id, rv.name, coalesce(nullif(q.ref, ''), f.ref, ''),"
+		" coalesce(nullif(q.text, ''), nullif(f.title, ''), f.key, '')"
+		" FROM question q JOIN review rv ON rv.id = q.review_id LEFT JOIN finding f ON f.id = q.finding_id"
+		" ORDER BY rv.name, rv.id, q.sort_key, q.id";
+	sqlite3_stmt *st;
+	store_plan_note(s, sql);
+	if (store_prepare(s, &st, sql, err))
+		return ERR_DB;
+	d->questions = xcalloc(ts->n + 1, sizeof *d->questions);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct tally *t = tally_find(ts, sqlite3_column_int64(st, 0));
+		if (!t)
+			continue;
+		struct report_question *q = &d->questions[d->nquestions++];
+		q->review = store_col_dup(st, 1);
+		q->ref = store_col_dup(st, 2);
+		q->text = store_col_dup(st, 3);
+		q->worst = RAG_UNSET;
+		for (int r = 0; r < RAG_COUNT; r++) {
+			q->actions += t->rag[r];
+			if (r != RAG_UNSET && t->rag[r] && q->worst == RAG_UNSET)
+				q->worst = (enum rag)r;
+		}
+		q->blue = t->rag[RAG_BLUE];
+		q->rated = q->actions - t->rag[RAG_UNSET];
+		q->overdue = t->overdue;
+	}
+	return finish(s, st, step, "counting per question", err);
+}
+
+/* Agencies with questions where they recorded nothing (no response, action, evidence
+ * or RAG status on any of their rows for it): most such questions first, then by name. */
+static enum status silent_named(struct store *s, const struct tallies *ts, struct report_data *d, struct err *err)
+{
+	static const char sql[] = "SELECT id, name FROM agency ORDER BY name COLLATE NOCASE";
+	sqlite3_stmt *st;
+	store_plan_note(s, sql);
+	if (store_prepare(s, &st, sql, err))
+		return ERR_DB;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct tally *t = tally_find(ts, sqlite3_column_int64(st, 0));
+		if (!t || !t->silent)
+			continue;
+		d->silent = xrealloc(d->silent, (d->nsilent + 1) * sizeof *d->silent);
+		size_t i = d->nsilent++;      /* insertion: stable, so names stay in order within a count */
+		while (i > 0 && d->silent[i - 1].unanswered < t->silent) {
+			d->silent[i] = d->silent[i - 1];
+			i--;
+		}
+		d->silent[i] = (struct report_silent){ store_col_dup(st, 1), t->groups, t->silent };
+	}
+	return finish(s, st, step, "finding agencies that gave no response", err);
+}
+
+static enum status gather_pass(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
+{
+	struct pass p = {0};
+	enum status rc = pass_read(s, f, d, &p, err);
+	if (rc == OK)
+		rc = counts_named(s, &p.reviews, "SELECT id, name FROM review ORDER BY name, id", 0, &d->reviews,
+		                  &d->nreviews, err);
+	if (rc == OK)
+		rc = counts_named(s, &p.agencies, "SELECT id, name FROM agency ORDER BY name COLLATE NOCASE, id", 1,
+		                  &d->agencies, &d->nagencies, err);
+	if (rc == OK)
+		rc = questions_named(s, &p.questions, d, err);
+	if (rc == OK)
+		rc = silent_named(s, &p.agencies, d, err);
+	tallies_free(&p.reviews);
+	tallies_free(&p.agencies);
+	tallies_free(&p.questions);
+	return rc;
+}
+
+/* ---- the whole report ------------------------------------------------------------- */
 
 static const char *const REVIEW_MOVES[2] = {
 	"rv.id, rv.name",
@@ -622,19 +743,13 @@ enum status store_report_gather(struct store *s, const struct filter *f, const s
 	enum status rc = find_board(s, o, d, err);
 	report_since(d, o);
 	if (rc == OK)
-		rc = gather_counts(s, f, d, REVIEW_GROUP, &d->reviews, &d->nreviews, err);
-	if (rc == OK)
-		rc = gather_counts(s, f, d, AGENCY_GROUP, &d->agencies, &d->nagencies, err);
+		rc = gather_pass(s, f, d, err);
 	for (int k = 0; rc == OK && k < LIST_COUNT; k++)
 		rc = gather_list(s, f, d, (enum report_list_kind)k, err);
 	if (rc == OK)
 		rc = gather_changes(s, f, d, err);
 	if (rc == OK)
 		rc = gather_board(s, f, d, err);
-	if (rc == OK)
-		rc = gather_questions(s, f, d, err);
-	if (rc == OK)
-		rc = gather_silent(s, f, d, err);
 	if (rc == OK)
 		rc = gather_totals(s, f, d, err);
 	if (rc != OK) {

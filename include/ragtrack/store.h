@@ -354,7 +354,8 @@ char *store_batch_describe(struct store *s, int64_t batch);
 
 /* ---- agencies ------------------------------------------------------------------ */
 /* Make alias another name for agency (merging the alias's actions into it when the
- * alias is itself an agency). */
+ * alias is itself an agency).  A merge is one transaction: a long one tells the
+ * progress callback (store_on_progress) while it holds the write lock. */
 enum status store_agency_alias(struct store *s, const char *agency, const char *alias,
                                struct err *err);
 struct agency_info {
@@ -366,7 +367,13 @@ typedef int (*store_agency_fn)(const struct agency_info *a, void *ctx);
 enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err);
 
 /* ---- long queries and other writers ------------------------------------------------ */
-/* Called now and then (every few thousand steps of the query) while a query runs: returning
+/* Told while a long write holds the database's write lock (other programs' changes wait
+ * for it): first about a second into it, then about once a second, and once more when it
+ * is done (done == total).  doing says what is being done ("merging 'A' into 'B'"),
+ * done and total count actions.  fn NULL: never. */
+typedef void (*store_progress_fn)(void *ctx, const char *doing, long done, long total);
+void store_on_progress(struct store *s, store_progress_fn fn, void *ctx);
+/* Called now and then (every few thousand SQLite steps) while a query runs: returning
  * non-zero stops it, and the store call fails with ERR_CANCELLED.  fn NULL: never. */
 typedef int (*store_cancel_fn)(void *ctx);
 void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx);

@@ -8,6 +8,7 @@
 #include "../../src/store_int.h"
 #include "ragtrack/filter.h"
 #include "ragtrack/import.h"
+#include "ragtrack/report_data.h"
 #include "ragtrack/store.h"
 #include "ragtrack/util.h"
 
@@ -357,6 +358,134 @@ static void test_plans_counts(void)
 	store_close(s);
 }
 
+/* list --sort target (the whole list under one sort): each group read through the sort's
+ * index in one statement, never every id sorted and each row read on its own. */
+static void test_plans_whole_sorted(void)
+{
+	static const char *const SORTS[][2] = {
+		{ "target", "action_by_target" }, { "rag", "action_rag" }, { "lead", "action_by_lead" },
+		{ "updated", "action_by_updated" },
+	};
+	struct store *s = open_db();
+	for (size_t i = 0; i < sizeof SORTS / sizeof *SORTS; i++) {
+		struct filter f;
+		struct err e = {0};
+		struct ids all = {0};
+		filter_init(&f);
+		CHECK(filter_parse_sort(&f, SORTS[i][0], &e) == OK);
+		store_plans_record(s, 1);
+		CHECK(store_each(s, &f, 0, -1, add_id, &all, &e) == OK);
+		char *what = xasprintf("list --sort %s", SORTS[i][0]);
+		check_plans(s, what, 1);
+		const char *plans = store_plans(s);
+		CHECK(strstr(plans, SORTS[i][1]) != NULL);
+		CHECK(strstr(plans, "WHERE a.id = ?") == NULL);     /* no row read on its own */
+		CHECK_INT(all.n, 97);
+		store_plans_record(s, 0);
+		free(what);
+		filter_free(&f);
+	}
+	store_close(s);
+}
+
+/* The plan of the statement in plans that contains part, up to the next statement
+ * (a new string the caller frees), or NULL. */
+static char *plan_of(const char *plans, const char *part)
+{
+	const char *at = strstr(plans, part);
+	if (!at)
+		return NULL;
+	at = strchr(at, '\n');
+	const char *end = at ? strstr(at, "\n-- ") : NULL;
+	return at ? xasprintf("%.*s", (int)(end ? end - at : (long)strlen(at)), at) : NULL;
+}
+
+/* How many statements of plans read the whole action table (in any order). */
+static int whole_table_reads(const char *plans)
+{
+	int n = 0;
+	for (const char *line = plans; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (strncmp(line, "SCAN a\n", 7) == 0 || strncmp(line, "SCAN a USING", 12) == 0 ||
+		    strncmp(line, "SCAN action", 11) == 0)
+			n++;
+	return n;
+}
+
+/* ragtrack report: one pass over the actions gathers every count (grouped in the order of
+ * an index, not sorted; under a filter, the matching actions found through theirs), and
+ * each list is read through its index where it has one; only
+ * the two lists no index serves (slipped, stale) read the table again. */
+static void test_plans_report(void)
+{
+	struct store *s = open_db();
+	for (int variant = 0; variant < 2; variant++) {
+		struct filter f;
+		struct err e = {0};
+		struct report_opts o = { .stale_days = -1, .limit = 10 };
+		struct report_data *d = NULL;
+		filter_init(&f);
+		if (variant)
+			CHECK(filter_parse_option(&f, "agency", "Police", &e) == OK);
+		store_plans_record(s, 1);
+		CHECK(store_report_gather(s, &f, &o, &d, &e) == OK);
+		const char *plans = store_plans(s);
+		char *pass = plan_of(plans, "ifnull(a.agency_id, 0), min(a.review_id)");
+		if (!variant) {           /* every action, grouped as the index holds them */
+			CHECK(pass && strstr(pass, "SCAN a USING INDEX action_identity") != NULL);
+			CHECK(pass && strstr(pass, "TEMP B-TREE") == NULL);
+		} else {                  /* the agency's actions found by index, not the table read */
+			CHECK(pass && strstr(pass, "SEARCH a USING INDEX action_agency") != NULL);
+			CHECK(pass && whole_table_reads(pass) == 0);
+		}
+		int reads = whole_table_reads(plans);
+		if (reads > 3)
+			fprintf(stderr, "the report reads the action table %d times:\n%s", reads, plans);
+		CHECK(reads <= 3);
+		char *red = plan_of(plans, "AND a.rag = 1 ORDER BY");
+		CHECK(!variant || (red && strstr(red, "action_rag") != NULL));
+		CHECK(d && d->nreviews == 1 && d->total.total > 0);
+		free(pass);
+		free(red);
+		report_data_free(d);
+		store_plans_record(s, 0);
+		filter_free(&f);
+	}
+	store_close(s);
+}
+
+/* ragtrack agency alias: every statement of a merge seeks the rows it changes (a merge
+ * of a large agency runs each of them tens of thousands of times); last, as it changes
+ * the database the other tests read. */
+static void test_plans_merge(void)
+{
+	struct store *s = open_db();
+	struct err e = {0};
+	store_plans_record(s, 1);
+	CHECK(store_agency_alias(s, "CSC", "Police", &e) == OK);
+	const char *plans = store_plans(s);
+	check_plans(s, "agency alias CSC Police", 0);
+	/* the actions of one question of both agencies, and the number flip, by identity */
+	const char *q = strstr(plans, "-- SELECT a.id, ifnull(a.agency_id, 0), a.seq");
+	CHECK(q && strstr(q, "USING INDEX action_identity") != NULL);
+	const char *flip = strstr(plans, "-- UPDATE action SET seq = -seq");
+	CHECK(flip && strstr(flip, "USING INDEX action_identity") != NULL);
+	CHECK(strstr(plans, "-- UPDATE action SET agency_id = ?1, seq = ?2, sort_key = ?3 WHERE id = ?4") != NULL);
+	const char *resp = strstr(plans, "-- UPDATE action SET response_id = ?1 WHERE response_id = ?2\n");
+	CHECK(resp && strncmp(strchr(resp, '\n') + 1, "SEARCH action USING COVERING INDEX action_response", 50) == 0);
+	/* the full-text entries made again for the noted actions only */
+	const char *fts = strstr(plans, "-- INSERT INTO action_fts(rowid");
+	CHECK(fts && strstr(fts, "SEARCH a USING INTEGER PRIMARY KEY") != NULL);
+	store_plans_record(s, 0);
+	long n = 0;
+	struct filter f;
+	filter_init(&f);
+	CHECK(filter_parse_option(&f, "agency", "CSC", &e) == OK);
+	CHECK(store_count(s, &f, &n, &e) == OK);
+	CHECK_INT(n, 40);          /* rows 0, 1, 5, 6, ... of 97: CSC's 20 and Police's 20 */
+	filter_free(&f);
+	store_close(s);
+}
+
 int main(void)
 {
 	setlocale(LC_ALL, "C.UTF-8");
@@ -371,6 +500,9 @@ int main(void)
 	test_plans_sorted();
 	test_plans_filters();
 	test_plans_counts();
+	test_plans_whole_sorted();
+	test_plans_report();
+	test_plans_merge();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
