@@ -5,8 +5,9 @@ MANDIR  ?= $(PREFIX)/share/man/man1
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := ncursesw sqlite3
-DEBS    := libncurses-dev libsqlite3-dev libcsv-dev pkg-config
+# libpq: the PostgreSQL client library (--db postgresql://...; src/store_pg*.c)
+PKGS    := ncursesw sqlite3 libpq
+DEBS    := libncurses-dev libsqlite3-dev libcsv-dev libpq-dev pkg-config
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS += -Iinclude -Ibuild -D_GNU_SOURCE
@@ -115,8 +116,12 @@ run: ragtrack
 # Tools the tests drive (tests/tools.txt: command and Debian package), installed when
 # root; a test whose tool is missing says SKIP.  The stamp is written only once every
 # tool is there, so a run that could not install them says so again next time.
-TEST_TOOLS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' -e 's/[[:space:]][[:space:]]*/:/' tests/tools.txt)
-TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t\#*:}"; done
+# A line's third column, when there is one, is a folder (a glob) where the command lives
+# when it is not on PATH (PostgreSQL's initdb and pg_ctl on Debian).
+TEST_TOOLS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' -e 's/[[:space:]]*$$//' -e 's/[[:space:]][[:space:]]*/:/g' tests/tools.txt)
+TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do cmd=$${t%%:*}; pkg=$${t\#*:}; dir=$${pkg\#*:}; pkg=$${pkg%%:*}; \
+	command -v $$cmd >/dev/null 2>&1 || { [ "$$dir" != "$$pkg" ] && ls $$dir/$$cmd >/dev/null 2>&1; } \
+	|| missing="$$missing $$pkg"; done
 test-deps: build/.test-deps-ok
 build/.test-deps-ok: tests/tools.txt
 	$(Q)mkdir -p build
