@@ -28,7 +28,7 @@ TUI_SRC  := $(wildcard src/tui/*.c)
 ALL_SRC  := $(CORE_SRC) $(TUI_SRC) $(CLI_SRC)
 OBJ      := $(ALL_SRC:%.c=build/%.o)
 CORE_OBJ := $(CORE_SRC:%.c=build/%.o)
-GEN      := build/schema_sql.h
+GEN      := build/schema_sql.h build/schema_pg_sql.h
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -85,6 +85,11 @@ build/%.o: %.c build/.deps-ok $(GEN)
 build/schema_sql.h: schema.sql
 	@mkdir -p build
 	$(Q){ echo "static const char SCHEMA_SQL[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ";"; } > $@
+
+# schema_pg.sql: the same tables on PostgreSQL (db init), compiled in the same way.
+build/schema_pg_sql.h: schema_pg.sql
+	@mkdir -p build
+	$(Q){ echo "static const char SCHEMA_PG_SQL[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ";"; } > $@
 
 
 -include $(OBJ:.o=.d)

@@ -69,7 +69,7 @@ struct store *cli_open(struct cli *c, int create, enum store_source source)
 {
 	struct store_opts o = {
 		.read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
-		.source = source, .create = create, .on_wait = cli_wait_message,
+		.source = source, .create = create, .on_wait = cli_wait_message, .command = c->command,
 	};
 	struct store *s;
 	struct err e = {0};

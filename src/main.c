@@ -25,7 +25,8 @@ static void usage(FILE *out)
 	        "usage: ragtrack [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
 	        "Track the action plans of child-safeguarding case reviews.\n\n"
 	        "Global options:\n"
-	        "  --db FILE          database (else $RAGTRACK_DB, else ./ragtrack.db)\n"
+	        "  --db FILE|URL      database: a file, or a PostgreSQL server (postgresql://..., pg:service=NAME);\n"
+	        "                     else $RAGTRACK_DB, else ./ragtrack.db\n"
 	        "  --user NAME        who is making changes (else $USER, $LOGNAME, the account)\n"
 	        "  --read-only        open the database read-only: nothing can be changed\n"
 	        "  --as-agency NAME   an agency lead's view: only that agency's actions, edits elsewhere refused\n"
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
 		/* no command: the browser, with any filter options given */
 		char **args = xcalloc((size_t)(argc - i) + 2, sizeof *args);
 		args[0] = "tui";
+		c.command = "tui";
 		for (int k = i; k < argc; k++)
 			args[k - i + 1] = argv[k];
 		int rc = cmd_tui(&c, argc - i + 1, args);
@@ -103,7 +105,9 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	for (size_t k = 0; k < NCOMMANDS; k++)
-		if (strcmp(COMMANDS[k].name, argv[i]) == 0)
+		if (strcmp(COMMANDS[k].name, argv[i]) == 0) {
+			c.command = COMMANDS[k].name;
 			return COMMANDS[k].fn(&c, argc - i, argv + i);
+		}
 	return cli_usage(NULL, "no command '%s' (ragtrack --help lists them)", argv[i]);
 }

@@ -485,6 +485,7 @@ static void store_upgrade_notice(struct store *s)
 static enum status store_upgrade(struct store *s, struct err *err)
 {
 	int64_t version = store_scalar(s, "PRAGMA user_version", 0, 0);
+	s->version_before = version;
 	if (version > SCHEMA_VERSION)
 		return err_set(err, ERR_SCHEMA, "%s: schema version %lld is newer than this ragtrack knows (%d); upgrade ragtrack",
 		               s->path, (long long)version, SCHEMA_VERSION);
@@ -723,6 +724,8 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	if (!o)
 		o = &defaults;
 	*out = NULL;
+	if (store_pg_target(path))
+		return store_pg_open(path, o, out, err);
 	int memory = strcmp(path, ":memory:") == 0;
 	char notice[512] = "";
 	if (!memory && access(path, F_OK) != 0) {
@@ -796,6 +799,10 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	if (s->pg) {
+		store_pg_close(s);
+		return;
+	}
 	store_rollback(s);
 	store_cache_clear(s);
 	store_window_free(s);
@@ -862,7 +869,7 @@ static int same_place(const char *a, const char *b)
 
 int store_owns_path(const struct store *s, const char *path)
 {
-	if (strcmp(s->path, ":memory:") == 0)
+	if (s->pg || strcmp(s->path, ":memory:") == 0)
 		return 0;
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	struct stat a, b;

@@ -8,6 +8,7 @@
 #include "ragtrack/util.h"
 
 struct buf;
+struct db;
 
 #define AGENCY_CACHE 64
 #define WINDOW_ANCHORS 8
@@ -34,7 +35,9 @@ struct window_cache {
 };
 
 struct store {
-	sqlite3 *db;
+	sqlite3 *db;                /* a SQLite file (NULL on PostgreSQL) */
+	struct db *pg;              /* a PostgreSQL server (store_pg.c), or NULL */
+	int64_t version_before;     /* the schema version found at open (0: none; db init) */
 	char *path;
 	int read_only;
 	char *user;
@@ -164,5 +167,11 @@ void fts_side_free(struct fts_side *x);
  * the caller binds by name.  The caller finalizes *st. */
 enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before,
                                    const char *after, sqlite3_stmt **st, struct err *err);
+
+/* PostgreSQL (store_pg.c): does target name a server (a libpq URI or keyword
+ * string)?  Open a store on it, as store_open does; close one. */
+int store_pg_target(const char *target);
+enum status store_pg_open(const char *target, const struct store_opts *o, struct store **out, struct err *err);
+void store_pg_close(struct store *s);
 
 #endif

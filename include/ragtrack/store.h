@@ -1,5 +1,7 @@
-/* store: the SQLite database.  The only module that speaks SQL; every other layer
- * calls these functions.  One transaction per user action or per import. */
+/* store: the database: a SQLite file, or a PostgreSQL server (a target that is a libpq
+ * URI or keyword string: postgresql://..., postgres://..., pg:KEYWORDS, host=...).  The
+ * only module that speaks SQL; every other layer calls these functions, and none learns
+ * which engine is behind them.  One transaction per user action or per import. */
 #ifndef RAGTRACK_STORE_H
 #define RAGTRACK_STORE_H
 
@@ -35,6 +37,8 @@ struct store_opts {
 	int bulk;                 /* a brand-new file no one else sees yet: no journal and no
 	                           * syncs while it fills; store_bulk_finish makes it a normal
 	                           * database.  On failure the caller deletes the file. */
+	const char *command;      /* the command opening the store ("list"): a database that
+	                           * cannot run it yet refuses it (store_command_check) */
 };
 
 /* Open (and create or upgrade) the database at path.  New files are created with mode
@@ -44,6 +48,17 @@ struct store_opts {
 enum status store_open(const char *path, const struct store_opts *o, struct store **out,
                        struct err *err);
 void store_close(struct store *s);
+/* Can the database target names run command ("list", "import")?  ERR_SCHEMA "COMMAND
+ * is not available on PostgreSQL databases yet" when its engine has no port of the
+ * command's store calls; OK otherwise, without opening anything. */
+enum status store_command_check(const char *target, const char *command, struct err *err);
+/* db init: create the ragtrack schema in target (a new SQLite file or a PostgreSQL
+ * database), or upgrade an older one, or leave a current one alone; *report gets what
+ * was done, a line each, that the caller frees.  board (may be NULL): a PostgreSQL
+ * login to grant the board's rights to (ERR_NOT_FOUND when the server has no such
+ * login; ERR_USAGE for a SQLite file).  ERR_READ_ONLY under o->read_only. */
+enum status store_init(const char *target, const struct store_opts *o, const char *board, char **report,
+                       struct err *err);
 /* Replace the wait callback of store_opts (the browser shows the message itself). */
 void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
 /* End bulk mode: switch the file to WAL and sync it, so it can be renamed into place. */
