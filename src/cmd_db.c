@@ -13,7 +13,33 @@ static void db_help(void)
 	       "                       given as --db postgresql://... or pg:service=NAME), upgrade an older\n"
 	       "                       one, or say that it is current and change nothing\n"
 	       "  init --board LOGIN   on PostgreSQL also: the board's login may read and change every table\n"
-	       "                       (it must exist: CREATE ROLE LOGIN ...)\n");
+	       "                       (it must exist: CREATE ROLE LOGIN ...)\n"
+	       "  copy FROM TO         copy the SQLite database FROM into the PostgreSQL database TO, which\n"
+	       "                       must hold no actions yet: ids, history, notes and boards kept\n");
+}
+
+/* Print a store's report (lines of its own words, shown safe for a terminal). */
+static void db_report(char *report)
+{
+	char *shown = text_visible(report, 0);
+	fputs(shown, stdout);
+	free(shown);
+	free(report);
+}
+
+static int db_copy(struct cli *c, int argc, char **argv)
+{
+	if (argc != 4)
+		return cli_usage("db", "copy needs FROM and TO (a SQLite file, then a PostgreSQL database)");
+	struct store_opts o = { .user = c->user, .source = SOURCE_CLI, .command = "db" };
+	struct err e = {0};
+	char *report = NULL;
+	if (c->read_only)
+		return cli_usage("db", "copy writes into TO: not with --read-only");
+	if (store_copy(argv[2], argv[3], &o, &report, &e) != OK)
+		return cli_fail(&e);
+	db_report(report);
+	return 0;
 }
 
 int cmd_db(struct cli *c, int argc, char **argv)
@@ -22,8 +48,11 @@ int cmd_db(struct cli *c, int argc, char **argv)
 		db_help();
 		return 0;
 	}
+	if (argc >= 2 && strcmp(argv[1], "copy") == 0)
+		return db_copy(c, argc, argv);
 	if (argc < 2 || strcmp(argv[1], "init") != 0)
-		return cli_usage("db", argc < 2 ? "what to do? (init)" : "no subcommand '%s' (init)", argc < 2 ? "" : argv[1]);
+		return cli_usage("db", argc < 2 ? "what to do? (init or copy)" : "no subcommand '%s' (init or copy)",
+		                 argc < 2 ? "" : argv[1]);
 	const char *board = NULL;
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--board") == 0 && i + 1 < argc)
@@ -37,9 +66,6 @@ int cmd_db(struct cli *c, int argc, char **argv)
 	char *report = NULL;
 	if (store_init(c->db, &o, board, &report, &e) != OK)
 		return cli_fail(&e);
-	char *shown = text_visible(report, 0);
-	fputs(shown, stdout);
-	free(shown);
-	free(report);
+	db_report(report);
 	return 0;
 }

@@ -67,6 +67,23 @@ void db_finalize(struct db_stmt *st)
 		st->db->ops->finalize(st);
 }
 
+enum status db_copy_begin(struct db *db, const char *sql, struct err *err)
+{
+	if (!db->ops->copy_begin)
+		return err_set(err, ERR_DB, "%s: %s has no bulk load", db->name, db->ops->name);
+	return db->ops->copy_begin(db, sql, err);
+}
+
+enum status db_copy_row(struct db *db, int ncols, const char *const *values, struct err *err)
+{
+	return db->ops->copy_row(db, ncols, values, err);
+}
+
+enum status db_copy_end(struct db *db, int64_t *rows, struct err *err)
+{
+	return db->ops->copy_end(db, rows, err);
+}
+
 const char *db_frag(const struct db *db, enum db_frag f)
 {
 	return db->ops->frag[f];

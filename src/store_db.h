@@ -44,6 +44,10 @@ struct db_ops {
 	const char *(*col_text)(struct db_stmt *st, int i);
 	void (*reset)(struct db_stmt *st);
 	void (*finalize)(struct db_stmt *st);
+	/* bulk load (PostgreSQL's COPY FROM STDIN); NULL when the engine has none */
+	enum status (*copy_begin)(struct db *db, const char *sql, struct err *err);
+	enum status (*copy_row)(struct db *db, int ncols, const char *const *values, struct err *err);
+	enum status (*copy_end)(struct db *db, int64_t *rows, struct err *err);
 	const char *frag[DF_COUNT];
 };
 
@@ -91,6 +95,15 @@ void db_reset(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);
 /* The driver's text for a dialect fragment. */
 const char *db_frag(const struct db *db, enum db_frag f);
+
+/* Bulk load: sql is a COPY ... FROM STDIN; then each row's ncols values (NULL for
+ * NULL, any text: the driver escapes it), then the end, which says how many rows went
+ * in (*rows, may be NULL) or why the server refused them (none are then in).  A row
+ * that fails to send ends the COPY: call db_copy_end all the same.  ERR_DB on an engine
+ * without bulk load. */
+enum status db_copy_begin(struct db *db, const char *sql, struct err *err);
+enum status db_copy_row(struct db *db, int ncols, const char *const *values, struct err *err);
+enum status db_copy_end(struct db *db, int64_t *rows, struct err *err);
 
 /* One integer from sql with one parameter bound (bind), or dflt when it has no row, its
  * value is NULL, or it fails. */

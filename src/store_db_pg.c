@@ -227,6 +227,64 @@ static void pg_finalize(struct db_stmt *s)
 	free(st);
 }
 
+/* ---- COPY FROM STDIN, in its text format ---------------------------------------------- */
+
+static enum status pg_copy_begin(struct db *db, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(db_pg_conn(db), sql);
+	enum status st = PQresultStatus(res) == PGRES_COPY_IN ? OK : pg_fail(db, res, err);
+	PQclear(res);
+	return st;
+}
+
+/* One row as COPY's text format has it: tab between values, \N for NULL, and the
+ * backslash, tab, newline and carriage return escaped. */
+static void pg_copy_line(struct buf *b, int ncols, const char *const *values)
+{
+	for (int i = 0; i < ncols; i++) {
+		if (i)
+			buf_addc(b, '\t');
+		if (!values[i]) {
+			buf_adds(b, "\\N");
+			continue;
+		}
+		for (const char *p = values[i]; *p; p++) {
+			switch (*p) {
+			case '\\': buf_adds(b, "\\\\"); break;
+			case '\t': buf_adds(b, "\\t"); break;
+			case '\n': buf_adds(b, "\\n"); break;
+			case '\r': buf_adds(b, "\\r"); break;
+			default: buf_addc(b, *p);
+			}
+		}
+	}
+	buf_addc(b, '\n');
+}
+
+static enum status pg_copy_row(struct db *db, int ncols, const char *const *values, struct err *err)
+{
+	struct buf b = {0};
+	pg_copy_line(&b, ncols, values);
+	int sent = PQputCopyData(db_pg_conn(db), b.s, (int)b.len);
+	buf_free(&b);
+	return sent == 1 ? OK : pg_fail(db, NULL, err);
+}
+
+static enum status pg_copy_end(struct db *db, int64_t *rows, struct err *err)
+{
+	PGconn *conn = db_pg_conn(db);
+	enum status st = PQputCopyEnd(conn, NULL) == 1 ? OK : pg_fail(db, NULL, err);
+	PGresult *res;
+	while ((res = PQgetResult(conn)) != NULL) {     /* the COPY's own result, then the end */
+		if (st == OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			st = pg_fail(db, res, err);
+		else if (st == OK && rows)
+			*rows = strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	return st;
+}
+
 static const struct db_ops PG_OPS = {
 	.engine = DB_PG,
 	.name = "PostgreSQL",
@@ -241,6 +299,9 @@ static const struct db_ops PG_OPS = {
 	.col_text = pg_col_text,
 	.reset = pg_reset,
 	.finalize = pg_finalize,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
 	.frag = {
 		[DF_NOCASE_ORDER] = "rt_nocase(%s), %s",
 		[DF_GROUP_CONCAT] = "string_agg",

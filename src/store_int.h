@@ -173,5 +173,11 @@ enum status store_prepare_matching(struct store *s, const struct filter *f, cons
 int store_pg_target(const char *target);
 enum status store_pg_open(const char *target, const struct store_opts *o, struct store **out, struct err *err);
 void store_pg_close(struct store *s);
+/* db init's first half on a server: open, begin, wait for any other db init, create or
+ * upgrade the schema (what was done goes to report); the transaction stays open, with
+ * search_path ragtrack: the caller adds to it and commits, or rolls back.  Closing
+ * the store without a commit rolls back. */
+enum status store_pg_begin_init(const char *target, const struct store_opts *o, struct store **out,
+                                struct buf *report, struct err *err);
 
 #endif

@@ -253,8 +253,8 @@ static enum status pg_build(struct db *db, int64_t version, struct buf *report, 
 	return rc;
 }
 
-static enum status pg_init(const char *target, const struct store_opts *o, const char *board, struct buf *report,
-                           struct err *err)
+enum status store_pg_begin_init(const char *target, const struct store_opts *o, struct store **out,
+                                struct buf *report, struct err *err)
 {
 	struct store *s;
 	int64_t version;
@@ -267,9 +267,12 @@ static enum status pg_init(const char *target, const struct store_opts *o, const
 	if (rc == OK) {
 		version = pg_schema_stamp(db, err);
 		if (version < 0)
-			rc = err->code ? err->code : ERR_DB;
+			rc = err && err->code ? err->code : ERR_DB;
 	}
-	if (rc == OK && version < store_schema_version()) {
+	if (rc == OK && version > store_schema_version())   /* made newer while we waited */
+		rc = err_set(err, ERR_SCHEMA, "%s: schema version %lld is newer than this ragtrack knows (%d); upgrade ragtrack",
+		             db->name, (long long)version, store_schema_version());
+	else if (rc == OK && version < store_schema_version()) {
 		rc = pg_build(db, version, report, err);
 		if (rc == OK) {
 			char *stamp = xasprintf("INSERT INTO ragtrack.meta(key, value) VALUES ('schema_version', '%d')"
@@ -283,12 +286,28 @@ static enum status pg_init(const char *target, const struct store_opts *o, const
 	}
 	if (rc == OK)
 		rc = db_exec(db, "SET LOCAL search_path = ragtrack, public", err);
-	if (rc == OK && !str_empty(board))
-		rc = pg_grant_board(db, board, report, err);
-	if (rc == OK)
-		rc = db_exec(db, "COMMIT", err);
-	else
+	if (rc != OK) {
 		db_exec(db, "ROLLBACK", NULL);
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return OK;
+}
+
+static enum status pg_init(const char *target, const struct store_opts *o, const char *board, struct buf *report,
+                           struct err *err)
+{
+	struct store *s;
+	enum status rc = store_pg_begin_init(target, o, &s, report, err);
+	if (rc != OK)
+		return rc;
+	if (!str_empty(board))
+		rc = pg_grant_board(s->pg, board, report, err);
+	if (rc == OK)
+		rc = db_exec(s->pg, "COMMIT", err);
+	else
+		db_exec(s->pg, "ROLLBACK", NULL);
 	store_close(s);
 	return rc;
 }

@@ -35,7 +35,7 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 	X("agency",  cmd_agency,  "list | alias NAME ALIAS", "list agencies, merge spellings") \
 	X("backup",  cmd_backup,  "FILE", "consistent copy of the database while in use") \
 	X("check",   cmd_check,   "[--head ROW:HASH]", "integrity, foreign-key and change-log chain checks") \
-	X("db",      cmd_db,      "init [--board LOGIN]", "create or upgrade the database's schema (a file or a PostgreSQL server)") \
+	X("db",      cmd_db,      "init [--board LOGIN] | copy FROM TO", "create or upgrade the database's schema (a file or a PostgreSQL server); copy one into PostgreSQL") \
 	X("tui",     cmd_tui,     "[FILTERS]", "open the browser (the default with no command)")
 
 #define CLI_DECLARE(name, fn, args, help) int fn(struct cli *c, int argc, char **argv);

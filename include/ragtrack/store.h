@@ -59,6 +59,11 @@ enum status store_command_check(const char *target, const char *command, struct 
  * login; ERR_USAGE for a SQLite file).  ERR_READ_ONLY under o->read_only. */
 enum status store_init(const char *target, const struct store_opts *o, const char *board, char **report,
                        struct err *err);
+/* db copy: the SQLite database from into the PostgreSQL database to (its schema made
+ * first when it has none), ids, history, notes and board records kept, in one
+ * transaction; *report gets what was copied (the caller frees).  ERR_CONFLICT when to
+ * already holds rows, ERR_USAGE for a direction not available yet. */
+enum status store_copy(const char *from, const char *to, const struct store_opts *o, char **report, struct err *err);
 /* Replace the wait callback of store_opts (the browser shows the message itself). */
 void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
 /* End bulk mode: switch the file to WAL and sync it, so it can be renamed into place. */
