@@ -21,7 +21,7 @@ check_eq "--board's refusal" "$(cat "$T/err")" "ragtrack: --board names a Postgr
 check_status "db init --read-only" 8 "$RT" --read-only --db "$DB" db init
 check_status "db with no subcommand" 2 "$RT" --db "$DB" db
 check_status "db with an unknown subcommand" 2 "$RT" --db "$DB" db drop
-check_contains "the unknown subcommand's message" "$(cat "$T/err")" "ragtrack db: no subcommand 'drop' (init)"
+check_contains "the unknown subcommand's message" "$(cat "$T/err")" "ragtrack db: no subcommand 'drop' (init or copy)"
 
 # An older database: upgraded, its actions kept.
 OLD=$T/old.db
