@@ -808,6 +808,7 @@ void store_close(struct store *s)
 	store_window_free(s);
 	for (int i = 0; i < 2; i++)
 		sqlite3_finalize(s->log_stmt[i]);
+	store_db_free(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s->user);

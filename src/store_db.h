@@ -23,8 +23,10 @@ enum db_step { DB_ROW, DB_DONE, DB_ERROR };
 /* The SQL that differs between the engines, by name; db_frag gives a driver's text
  * (a printf format where it has %s). */
 enum db_frag {
-	DF_NOCASE_ORDER,      /* order by a text as NOCASE does: "%s COLLATE NOCASE" | "rt_nocase(%s), %s" */
-	DF_GROUP_CONCAT,      /* aggregate texts in order, ", " between: group_concat | string_agg */
+	DF_NOCASE_ORDER,      /* order by text %1$s as NOCASE does: "%1$s COLLATE NOCASE" | "rt_nocase(%1$s), %1$s" */
+	DF_LIST_NOCASE,       /* texts %1$s of the rows of %2$s ("table WHERE ..."), ", " between them, in
+	                       * NOCASE order, NULL when none: group_concat over an ordered subquery
+	                       * (SQLite's group_concat takes no ORDER BY before 3.44) | string_agg */
 	DF_COUNT
 };
 

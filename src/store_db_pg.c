@@ -303,8 +303,8 @@ static const struct db_ops PG_OPS = {
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,
 	.frag = {
-		[DF_NOCASE_ORDER] = "rt_nocase(%s), %s",
-		[DF_GROUP_CONCAT] = "string_agg",
+		[DF_NOCASE_ORDER] = "rt_nocase(%1$s), %1$s",
+		[DF_LIST_NOCASE] = "(SELECT string_agg(%1$s, ', ' ORDER BY rt_nocase(%1$s), %1$s) FROM %2$s)",
 	},
 };
 

@@ -120,8 +120,8 @@ static const struct db_ops SQLITE_OPS = {
 	.reset = sqlite_reset,
 	.finalize = sqlite_finalize,
 	.frag = {
-		[DF_NOCASE_ORDER] = "%s COLLATE NOCASE",
-		[DF_GROUP_CONCAT] = "group_concat",
+		[DF_NOCASE_ORDER] = "%1$s COLLATE NOCASE",
+		[DF_LIST_NOCASE] = "(SELECT group_concat(%1$s, ', ') FROM (SELECT %1$s FROM %2$s ORDER BY %1$s COLLATE NOCASE))",
 	},
 };
 

@@ -37,6 +37,7 @@ struct window_cache {
 struct store {
 	sqlite3 *db;                /* a SQLite file (NULL on PostgreSQL) */
 	struct db *pg;              /* a PostgreSQL server (store_pg.c), or NULL */
+	struct db *lite;            /* the statement layer over db (store_db), made when first asked */
 	int64_t version_before;     /* the schema version found at open (0: none; db init) */
 	char *path;
 	int read_only;
@@ -168,6 +169,10 @@ void fts_side_free(struct fts_side *x);
 enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before,
                                    const char *after, sqlite3_stmt **st, struct err *err);
 
+/* The statement layer (store_db.h) for s, whichever engine is behind it; owned by s. */
+struct db *store_db(struct store *s);
+/* Free what store_db made (store_close). */
+void store_db_free(struct store *s);
 /* PostgreSQL (store_pg.c): does target name a server (a libpq URI or keyword
  * string)?  Open a store on it, as store_open does; close one. */
 int store_pg_target(const char *target);

@@ -13,7 +13,7 @@
 #include "schema_pg_sql.h"
 
 /* The commands whose store calls run on PostgreSQL so far. */
-static const char *const PG_COMMANDS[] = { "db" };
+static const char *const PG_COMMANDS[] = { "db", "agency" };
 
 /* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
  * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way
@@ -43,6 +43,21 @@ static const char *pg_conninfo(const char *target)
 		known = strlen(o->keyword) == len && strncmp(o->keyword, target, len) == 0;
 	PQconninfoFree(opts);
 	return known ? target : NULL;
+}
+
+struct db *store_db(struct store *s)
+{
+	if (s->pg)
+		return s->pg;
+	if (!s->lite)
+		s->lite = db_sqlite_wrap(s->db, s->path);
+	return s->lite;
+}
+
+void store_db_free(struct store *s)
+{
+	db_close(s->lite);
+	s->lite = NULL;
 }
 
 int store_pg_target(const char *target)
@@ -133,6 +148,8 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	enum status st = pg_check_conninfo(conninfo, err);
 	if (st == OK && !init)
 		st = store_command_check(target, o ? o->command : NULL, err);
+	if (st == OK && o && !str_empty(o->as_agency))
+		st = err_set(err, ERR_SCHEMA, "--as-agency is not available on PostgreSQL databases yet");
 	struct db *db = NULL;
 	if (st == OK)
 		st = db_pg_connect(conninfo, &db, err);

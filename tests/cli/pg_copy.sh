@@ -16,6 +16,9 @@ rt set 4 evidence=$'audit report\\2016\tsee p.2' >/dev/null || fail "set evidenc
 rt undo >/dev/null || fail "undo"
 rt note 5 $'line one\nline\\two\tand a tab' >/dev/null || fail "note"
 rt board record "June board" --date 2016-06-01 >/dev/null || fail "board record"
+for alias in "Cambs Police" "bedfordshire police" "Avon Constabulary"; do
+	rt agency alias Police "$alias" >/dev/null || fail "agency alias $alias"
+done
 sqlite3 "$SRC" "INSERT INTO ui_state(user, key, value) VALUES ('tester', 'sort', 'rag')"
 
 URL=$(pg_db t_copy)
@@ -26,7 +29,7 @@ $PG_DIR/t_copy: copied from $SRC: reviews 5, actions 629, notes 1, change-log en
 # Every table, row by row, in key order, NULL shown as such.
 lite() { sqlite3 -cmd '.nullvalue <NULL>' "$SRC" "$1"; }
 pgq() { psql -X -q -At -P 'null=<NULL>' -d t_copy -c "SET search_path = ragtrack" -c "$1"; }
-for spec in meta:key review:id finding:id question:id agency:id agency_alias:alias response:id action:id \
+for spec in meta:key review:id finding:id question:id agency:id 'agency_alias:lower(alias)' response:id action:id \
 	extra_field:review_id,pos change_log:id note:id rag_word:review_id,word ui_state:user,key board:id \
 	board_action:board_id,action_id; do
 	table=${spec%%:*} key=${spec#*:}
@@ -50,6 +53,17 @@ check_eq "the change log's last hash" "$(tail -n 1 "$T/pg.change_log" | awk -F'|
 check_eq "RAG totals" "$(pgq 'SELECT review_id, agency_id, rag, n FROM rag_count WHERE n <> 0 ORDER BY 1, 2, 3')" \
 	"$(lite 'SELECT review_id, agency_id, rag, n FROM rag_count WHERE n <> 0 ORDER BY 1, 2, 3')"
 check_eq "actions without a search vector" "$(pgq 'SELECT count(*) FROM action WHERE search IS NULL')" 0
+
+# agency list: the same code on both engines (the statement layer), the same output:
+# names and aliases in NOCASE order (CRC among the C's, bedfordshire before Cambs).
+check_status "agency list on PostgreSQL" 0 "$RT" --db "$URL" agency list
+cp "$T/out" "$T/agencies.pg"
+check_status "agency list on SQLite" 0 "$RT" --db "$SRC" agency list
+check_file "agency list on PostgreSQL against SQLite" "$T/agencies.pg" "$T/out"
+check_contains "the aliases in NOCASE order" "$(cat "$T/agencies.pg")" "Avon Constabulary, bedfordshire police, Cambs Police"
+check_eq "agencies listed" "$(wc -l <"$T/agencies.pg")" "$(($(lite 'SELECT count(*) FROM agency') + 1))"
+check_status "agency alias on PostgreSQL" 9 "$RT" --db "$URL" agency alias Police "Kent Police"
+check_eq "agency alias: not yet" "$(cat "$T/err")" "ragtrack: agency alias is not available on PostgreSQL databases yet"
 
 # New rows take ids after the copied ones.
 check_eq "the next ids" "$(pgq "SELECT nextval(pg_get_serial_sequence('ragtrack.action', 'id')),
