@@ -11,6 +11,8 @@ pg_start
 DB=$(pg_db t_init)
 VERSION=$("$RT" --version | sed 's/.*(schema \([0-9]*\)).*/\1/')
 
+check_status "agency list before db init" 9 "$RT" --db "$DB" agency list
+check_eq "no schema yet" "$(cat "$T/err")" "ragtrack: $PG_DIR/t_init: has no ragtrack schema (ragtrack --db URL db init creates it)"
 check_status "db init" 0 "$RT" --db "$DB" db init
 check_eq "what db init says" "$(cat "$T/out")" "$PG_DIR/t_init: created the ragtrack schema, version $VERSION"
 check_eq "db init: stderr" "$(cat "$T/err")" ""
@@ -91,6 +93,8 @@ pg_q t_init "UPDATE ragtrack.meta SET value = '99' WHERE key = 'schema_version'"
 check_status "db init on a newer schema" 9 "$RT" --db "$DB" db init
 check_eq "the newer schema's message" "$(cat "$T/err")" \
 	"ragtrack: $PG_DIR/t_init: schema version 99 is newer than this ragtrack knows ($VERSION); upgrade ragtrack"
+check_status "agency list on a newer schema" 9 "$RT" --db "$DB" agency list
+check_contains "agency list's refusal" "$(cat "$T/err")" "schema version 99 is newer than this ragtrack knows"
 check_eq "the newer stamp is kept" "$(pg_q t_init "SELECT value FROM ragtrack.meta WHERE key = 'schema_version'")" 99
 
 # Two db init at once on a new database: one makes the schema, the other finds it made.
