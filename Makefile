@@ -5,8 +5,9 @@ MANDIR  ?= $(PREFIX)/share/man/man1
 DESTDIR ?=
 
 CC      ?= cc
-PKGS    := ncursesw sqlite3
-DEBS    := libncurses-dev libsqlite3-dev libcsv-dev pkg-config
+# libpq: the PostgreSQL client library (--db postgresql://...; src/store_pg*.c)
+PKGS    := ncursesw sqlite3 libpq
+DEBS    := libncurses-dev libsqlite3-dev libcsv-dev libpq-dev pkg-config
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS += -Iinclude -Ibuild -D_GNU_SOURCE
@@ -27,7 +28,7 @@ TUI_SRC  := $(wildcard src/tui/*.c)
 ALL_SRC  := $(CORE_SRC) $(TUI_SRC) $(CLI_SRC)
 OBJ      := $(ALL_SRC:%.c=build/%.o)
 CORE_OBJ := $(CORE_SRC:%.c=build/%.o)
-GEN      := build/schema_sql.h
+GEN      := build/schema_sql.h build/schema_pg_sql.h
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -85,6 +86,11 @@ build/schema_sql.h: schema.sql
 	@mkdir -p build
 	$(Q){ echo "static const char SCHEMA_SQL[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ";"; } > $@
 
+# schema_pg.sql: the same tables on PostgreSQL (db init), compiled in the same way.
+build/schema_pg_sql.h: schema_pg.sql
+	@mkdir -p build
+	$(Q){ echo "static const char SCHEMA_PG_SQL[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ";"; } > $@
+
 
 -include $(OBJ:.o=.d)
 
@@ -116,9 +122,12 @@ run: ragtrack
 # root, each package named once however many of its commands are missing; a test whose
 # tool is missing says SKIP.  The stamp is written only once every
 # tool is there, so a run that could not install them says so again next time.
-TEST_TOOLS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' -e 's/[[:space:]][[:space:]]*/:/' tests/tools.txt)
-TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || \
-  case " $$missing " in *" $${t\#*:} "*) ;; *) missing="$$missing $${t\#*:}" ;; esac; done
+# A line's third column, when there is one, is a folder (a glob) where the command lives
+# when it is not on PATH (PostgreSQL's initdb and pg_ctl on Debian).
+TEST_TOOLS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' -e 's/[[:space:]]*$$//' -e 's/[[:space:]][[:space:]]*/:/g' tests/tools.txt)
+TOOLS_MISSING = missing=""; for t in $(TEST_TOOLS); do cmd=$${t%%:*}; pkg=$${t\#*:}; dir=$${pkg\#*:}; pkg=$${pkg%%:*}; \
+	command -v $$cmd >/dev/null 2>&1 || { [ "$$dir" != "$$pkg" ] && ls $$dir/$$cmd >/dev/null 2>&1; } || \
+	case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg" ;; esac; done
 test-deps: build/.test-deps-ok
 build/.test-deps-ok: tests/tools.txt
 	$(Q)mkdir -p build

@@ -62,7 +62,8 @@ static void usage(FILE *out)
 	        "usage: ragtrack [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
 	        "Track the action plans of child-safeguarding case reviews.\n\n"
 	        "Global options:\n"
-	        "  --db FILE          database (else $RAGTRACK_DB, else ./ragtrack.db)\n"
+	        "  --db FILE|URL      database: a file, or a PostgreSQL server (postgresql://..., pg:service=NAME);\n"
+	        "                     else $RAGTRACK_DB, else ./ragtrack.db\n"
 	        "  --user NAME        who is making changes (else $USER, $LOGNAME, the account)\n"
 	        "  --read-only        open the database read-only: nothing can be changed\n"
 	        "  --as-agency NAME   an agency lead's view: only that agency's actions, edits elsewhere refused\n"
@@ -123,6 +124,7 @@ static int run_browser(struct cli *c, int argc, char **argv)
 {
 	char **args = xcalloc((size_t)argc + 2, sizeof *args);
 	args[0] = "tui";
+	c->command = "tui";
 	for (int k = 0; k < argc; k++)
 		args[k + 1] = argv[k];
 	int rc = cmd_tui(c, argc + 1, args);
@@ -144,8 +146,10 @@ int cli_main(int argc, char **argv)
 	if (i >= argc || argv[i][0] == '-')
 		return run_browser(&c, argc - i, argv + i);
 	for (size_t k = 0; k < NCOMMANDS; k++)
-		if (strcmp(COMMANDS[k].name, argv[i]) == 0)
+		if (strcmp(COMMANDS[k].name, argv[i]) == 0) {
+			c.command = COMMANDS[k].name;
 			return COMMANDS[k].fn(&c, argc - i, argv + i);
+		}
 	return cli_usage(NULL, "no command '%s' (ragtrack --help lists them)", argv[i]);
 }
 
@@ -177,7 +181,7 @@ struct store *cli_open(struct cli *c, int create, enum store_source source)
 {
 	struct store_opts o = {
 		.read_only = c->read_only, .as_agency = c->as_agency, .user = c->user,
-		.source = source, .create = create, .on_wait = cli_wait_message,
+		.source = source, .create = create, .on_wait = cli_wait_message, .command = c->command,
 	};
 	struct store *s;
 	struct err e = {0};

@@ -163,6 +163,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	struct import_args a = {0};
+	struct err e = {0};
+	if (store_command_check(c->db, "import", &e) != OK)
+		return cli_fail(&e);
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 0)
 		rc = run(c, &a);

@@ -507,6 +507,7 @@ static void store_upgrade_notice(struct store *s)
 static enum status store_upgrade(struct store *s, struct err *err)
 {
 	int64_t version = store_scalar(s, "PRAGMA user_version", 0, 0);
+	s->version_before = version;
 	if (version > SCHEMA_VERSION)
 		return err_set(err, ERR_SCHEMA, "%s: schema version %lld is newer than this ragtrack knows (%d); upgrade ragtrack",
 		               s->path, (long long)version, SCHEMA_VERSION);
@@ -841,6 +842,8 @@ enum status store_open(const char *path, const struct store_opts *o, struct stor
 	if (!o)
 		o = &defaults;
 	*out = NULL;
+	if (store_pg_target(path))
+		return store_pg_open(path, o, out, err);
 	if (o->build_private && o->create && !o->read_only)
 		util_tmp_sweep(path);
 	int missing = strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0;
@@ -867,11 +870,16 @@ void store_cache_clear(struct store *s)
 /* Close s and free it, leaving its files. */
 static void store_free(struct store *s)
 {
+	if (s->pg) {
+		store_pg_close(s);
+		return;
+	}
 	store_rollback(s);
 	store_cache_clear(s);
 	store_window_free(s);
 	for (int i = 0; i < 2; i++)
 		sqlite3_finalize(s->log_stmt[i]);
+	store_db_free(s);
 	sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s->file);
@@ -964,7 +972,7 @@ static int same_place(const char *a, const char *b)
 
 int store_owns_path(const struct store *s, const char *path)
 {
-	if (strcmp(s->file, ":memory:") == 0)
+	if (s->pg || strcmp(s->file, ":memory:") == 0)
 		return 0;
 	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
 	struct stat a, b;

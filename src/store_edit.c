@@ -1425,6 +1425,8 @@ void store_on_progress(struct store *s, store_progress_fn fn, void *ctx)
 enum status store_agency_alias(struct store *s, const char *agency, const char *alias, struct err *err)
 {
 	s->last_batch = 0;
+	if (s->pg)
+		return err_set(err, ERR_SCHEMA, "agency alias is not available on PostgreSQL databases yet");
 	enum status rc = store_check_writable(s, err);
 	if (rc == OK && s->lens_agency)
 		rc = err_set(err, ERR_FORBIDDEN, "agency aliases cannot be changed under --as-agency");
@@ -1446,32 +1448,5 @@ enum status store_agency_alias(struct store *s, const char *agency, const char *
 	}
 	free(name);
 	free(other);
-	return rc;
-}
-
-enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err)
-{
-	sqlite3_stmt *st;
-	if (edit_query(s, &st, err,
-	               "SELECT g.name,"
-	               " ifnull((SELECT group_concat(alias, ', ') FROM"
-	               "   (SELECT alias FROM agency_alias WHERE agency_id = g.id ORDER BY alias)), ''),"
-	               " (SELECT count(*) FROM action WHERE agency_id = g.id)"
-	               " FROM agency g WHERE ?1 = 0 OR g.id = ?1 ORDER BY g.name", "i", s->lens_agency) != OK)
-		return ERR_DB;
-	enum status rc = OK;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct agency_info a = {
-			.name = (const char *)sqlite3_column_text(st, 0),
-			.aliases = (const char *)sqlite3_column_text(st, 1),
-			.actions = (long)sqlite3_column_int64(st, 2),
-		};
-		if (fn(&a, ctx))
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, err, "reading agencies");
-	sqlite3_finalize(st);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "ragtrack/util.h"
 
 struct buf;
+struct db;
 
 #define AGENCY_CACHE 64
 #define WINDOW_ANCHORS 8
@@ -58,10 +59,13 @@ struct window_plan {
 struct window_plan store_window_plan(const struct window_cache *w, long offset, long limit);
 
 struct store {
-	sqlite3 *db;
-	char *path;                /* the database as named: what messages and store_display_name say */
-	char *file;                /* the file SQLite has open: path, or a private build's
-	                            * temporary file, or ":memory:" for a scratch database */
+	sqlite3 *db;                /* a SQLite file (NULL on PostgreSQL) */
+	struct db *pg;              /* a PostgreSQL server (store_pg.c), or NULL */
+	struct db *lite;            /* the statement layer over db (store_db), made when first asked */
+	int64_t version_before;     /* the schema version found at open (0: none; db init) */
+	char *path;                 /* the database as named: what messages and store_display_name say */
+	char *file;                 /* the file SQLite has open: path, or a private build's
+	                             * temporary file, or ":memory:" for a scratch database */
 	int read_only;
 	char *user;
 	char *os_user;             /* the account running the program (util_os_user) */
@@ -208,5 +212,21 @@ void fts_side_free(struct fts_side *x);
  * the caller binds by name.  The caller finalizes *st. */
 enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before,
                                    const char *after, sqlite3_stmt **st, struct err *err);
+
+/* The statement layer (store_db.h) for s, whichever engine is behind it; owned by s. */
+struct db *store_db(struct store *s);
+/* Free what store_db made (store_close). */
+void store_db_free(struct store *s);
+/* PostgreSQL (store_pg.c): does target name a server (a libpq URI or keyword
+ * string)?  Open a store on it, as store_open does; close one. */
+int store_pg_target(const char *target);
+enum status store_pg_open(const char *target, const struct store_opts *o, struct store **out, struct err *err);
+void store_pg_close(struct store *s);
+/* db init's first half on a server: open, begin, wait for any other db init, create or
+ * upgrade the schema (what was done goes to report); the transaction stays open, with
+ * search_path ragtrack: the caller adds to it and commits, or rolls back.  Closing
+ * the store without a commit rolls back. */
+enum status store_pg_begin_init(const char *target, const struct store_opts *o, struct store **out,
+                                struct buf *report, struct err *err);
 
 #endif

@@ -12,6 +12,7 @@ struct cli {
 	const char *user;         /* --user, $USER */
 	int read_only;            /* --read-only */
 	const char *as_agency;    /* --as-agency */
+	const char *command;      /* the command running ("list"; "tui" for the browser) */
 	const char *prog;         /* argv[0] for messages */
 	int status;               /* exit status of the last cli_open failure */
 };
@@ -34,6 +35,7 @@ typedef int (*cli_command_fn)(struct cli *c, int argc, char **argv);
 	X("agency",  cmd_agency,  "list | alias NAME ALIAS", "list agencies, merge spellings") \
 	X("backup",  cmd_backup,  "FILE", "consistent copy of the database while in use") \
 	X("check",   cmd_check,   "[--head ROW:HASH]", "integrity, foreign-key and change-log chain checks") \
+	X("db",      cmd_db,      "init [--board LOGIN] | copy FROM TO", "create or upgrade the database's schema (a file or a PostgreSQL server); copy one into PostgreSQL") \
 	X("tui",     cmd_tui,     "[FILTERS]", "open the browser (the default with no command)")
 
 #define CLI_DECLARE(name, fn, args, help) int fn(struct cli *c, int argc, char **argv);

@@ -1,7 +1,7 @@
-/* store: the database of reviews, actions and their change log.  The only module that
- * speaks SQL; every other layer calls these functions and never assumes what holds
- * the data (src/store.c says how: an SQLite file).  One transaction per user action
- * or per import. */
+/* store: the database: a SQLite file, or a PostgreSQL server (a target that is a libpq
+ * URI or keyword string: postgresql://..., postgres://..., pg:KEYWORDS, host=...).  The
+ * only module that speaks SQL; every other layer calls these functions, and none learns
+ * which engine is behind them.  One transaction per user action or per import. */
 #ifndef RAGTRACK_STORE_H
 #define RAGTRACK_STORE_H
 
@@ -40,6 +40,8 @@ struct store_opts {
 	                           * store_close discards it).  A first import's. */
 	int scratch;              /* a database that does not exist is opened empty and never
 	                           * saved anywhere (a dry run's); an existing one opens as usual */
+	const char *command;      /* the command opening the store ("list"): a database that
+	                           * cannot run it yet refuses it (store_command_check) */
 };
 
 /* Open (and create or upgrade) the database at path.  New files are created with mode
@@ -56,6 +58,22 @@ void store_close(struct store *s);
  * place, complete and synced: ERR_IO, and the build discarded, when it cannot be (a
  * database appeared at its path meanwhile).  Any other store is simply closed (OK). */
 enum status store_publish(struct store *s, struct err *err);
+/* Can the database target names run command ("list", "import")?  ERR_SCHEMA "COMMAND
+ * is not available on PostgreSQL databases yet" when its engine has no port of the
+ * command's store calls; OK otherwise, without opening anything. */
+enum status store_command_check(const char *target, const char *command, struct err *err);
+/* db init: create the ragtrack schema in target (a new SQLite file or a PostgreSQL
+ * database), or upgrade an older one, or leave a current one alone; *report gets what
+ * was done, a line each, that the caller frees.  board (may be NULL): a PostgreSQL
+ * login to grant the board's rights to (ERR_NOT_FOUND when the server has no such
+ * login; ERR_USAGE for a SQLite file).  ERR_READ_ONLY under o->read_only. */
+enum status store_init(const char *target, const struct store_opts *o, const char *board, char **report,
+                       struct err *err);
+/* db copy: the SQLite database from into the PostgreSQL database to (its schema made
+ * first when it has none), ids, history, notes and board records kept, in one
+ * transaction; *report gets what was copied (the caller frees).  ERR_CONFLICT when to
+ * already holds rows, ERR_USAGE for a direction not available yet. */
+enum status store_copy(const char *from, const char *to, const struct store_opts *o, char **report, struct err *err);
 /* Replace the wait callback of store_opts (the browser shows the message itself). */
 void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
 /* The version of the schema this program writes (what --version prints). */

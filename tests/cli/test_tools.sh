@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 need python3
 cd "$ROOT" || exit 1
-out=$(python3 tests/tools_check.py tests/tools.txt tests/run.sh tests/lib.sh tests/tui/lib.bash \
+out=$(python3 tests/tools_check.py tests/tools.txt tests/run.sh tests/lib.sh tests/pg.sh tests/tui/lib.bash \
 	tests/cli/*.bash tests/cli/*.sh tests/tui/*.sh 2>&1) || fail "commands not in tests/tools.txt:
 $out"
 # the check sees commands in pipelines, $( ) within quotes and case branches,

@@ -1,0 +1,353 @@
+/* store_db_pg: the statement layer's PostgreSQL driver, over libpq.  Statements are
+ * sent with PQexecParams when first stepped (one round trip per execution, parameters
+ * as text, results as text), after the neutral SQL's ?N parameters are renumbered $N. */
+#include "store_db.h"
+#include "ragtrack/util.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_MAX_PARAMS 64
+
+struct pg_db {
+	struct db db;
+	PGconn *conn;
+};
+
+struct pg_stmt {
+	struct db_stmt st;
+	char *sql;                 /* with $N parameters */
+	int nparams;
+	char *value[PG_MAX_PARAMS];  /* bound values as text; NULL binds NULL */
+	PGresult *res;
+	int row, nrows;
+};
+
+static PGconn *db_pg_conn(struct db *db)
+{
+	return ((struct pg_db *)db)->conn;
+}
+
+/* The first line of a libpq message, without its "ERROR:  " or "FATAL:  " label. */
+static void db_pg_first_line(const char *msg, char *out, size_t n)
+{
+	if (!msg)
+		msg = "";
+	size_t len = strcspn(msg, "\n");
+	snprintf(out, n, "%.*s", (int)len, msg);
+}
+
+/* The status a failed result stands for, by its SQLSTATE. */
+static enum status pg_status(PGconn *conn, const PGresult *res)
+{
+	const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (PQstatus(conn) != CONNECTION_OK || (code && strncmp(code, "08", 2) == 0))
+		return ERR_DB;
+	if (!code)
+		return ERR_DB;
+	if (strcmp(code, "25006") == 0)
+		return ERR_READ_ONLY;
+	if (strcmp(code, "42501") == 0)
+		return ERR_FORBIDDEN;
+	if (strcmp(code, "40001") == 0 || strcmp(code, "40P01") == 0)
+		return ERR_CONFLICT;
+	if (strcmp(code, "57014") == 0)
+		return ERR_CANCELLED;
+	if (strcmp(code, "53100") == 0)
+		return ERR_FULL;
+	return ERR_DB;
+}
+
+static enum status pg_fail(struct db *db, const PGresult *res, struct err *err)
+{
+	PGconn *conn = db_pg_conn(db);
+	char line[512];
+	if (PQstatus(conn) != CONNECTION_OK) {
+		db_pg_first_line(PQerrorMessage(conn), line, sizeof line);
+		return err_set(err, ERR_DB, "%s: the connection to the server was lost: %s", db->name, line);
+	}
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	db_pg_first_line(primary ? primary : res ? PQresultErrorMessage(res) : PQerrorMessage(conn), line, sizeof line);
+	return err_set(err, pg_status(conn, res), "%s: %s", db->name, line);
+}
+
+static int pg_ok(const PGresult *res)
+{
+	ExecStatusType t = PQresultStatus(res);
+	return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+}
+
+static void pg_close(struct db *db)
+{
+	PQfinish(db_pg_conn(db));
+	free(db->name);
+	free(db);
+}
+
+static enum status pg_exec(struct db *db, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(db_pg_conn(db), sql);
+	enum status st = pg_ok(res) ? OK : pg_fail(db, res, err);
+	PQclear(res);
+	return st;
+}
+
+/* sql with ?N as $N and each plain ? as the next number, outside quotes; *nparams gets
+ * the highest number.  Returns a new string. */
+static char *pg_numbered(const char *sql, int *nparams)
+{
+	struct buf b = {0};
+	int next = 0, high = 0;
+	char quote = 0;
+	for (const char *p = sql; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			buf_addc(&b, *p);
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			buf_addc(&b, *p);
+		} else if (*p == '?') {
+			int n = 0;
+			while (p[1] >= '0' && p[1] <= '9')
+				n = n * 10 + (*++p - '0');
+			if (!n)
+				n = ++next;
+			else
+				next = n;
+			if (n > high)
+				high = n;
+			buf_printf(&b, "$%d", n);
+		} else {
+			buf_addc(&b, *p);
+		}
+	}
+	*nparams = high;
+	return b.s ? buf_steal(&b) : xstrdup("");
+}
+
+static enum status pg_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *err)
+{
+	int n;
+	char *text = pg_numbered(sql, &n);
+	if (n > PG_MAX_PARAMS) {
+		free(text);
+		return err_set(err, ERR_DB, "%s: a statement with %d parameters (at most %d)", db->name, n, PG_MAX_PARAMS);
+	}
+	struct pg_stmt *st = xcalloc(1, sizeof *st);
+	st->st.db = db;
+	st->sql = text;
+	st->nparams = n;
+	*out = &st->st;
+	return OK;
+}
+
+static void pg_clear_result(struct pg_stmt *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->nrows = 0;
+}
+
+static void pg_bind(struct db_stmt *s, int i, char *v)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	if (i < 1 || i > st->nparams) {        /* as SQLite: a parameter the SQL lacks is ignored */
+		free(v);
+		return;
+	}
+	free(st->value[i - 1]);
+	st->value[i - 1] = v;
+}
+
+static void pg_bind_int(struct db_stmt *s, int i, int64_t v)
+{
+	pg_bind(s, i, xasprintf("%lld", (long long)v));
+}
+
+static void pg_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	pg_bind(s, i, v ? xstrdup(v) : NULL);
+}
+
+static enum db_step pg_step(struct db_stmt *s, struct err *err)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	if (!st->res) {
+		st->res = PQexecParams(db_pg_conn(s->db), st->sql, st->nparams, NULL,
+		                       (const char *const *)st->value, NULL, NULL, 0);
+		if (!pg_ok(st->res)) {
+			pg_fail(s->db, st->res, err);
+			pg_clear_result(st);
+			return DB_ERROR;
+		}
+		st->nrows = PQntuples(st->res);
+		st->row = -1;
+	}
+	if (st->row + 1 >= st->nrows) {
+		st->row = st->nrows;
+		return DB_DONE;
+	}
+	st->row++;
+	return DB_ROW;
+}
+
+static int pg_col_null(struct db_stmt *s, int i)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	return !st->res || st->row < 0 || st->row >= st->nrows || PQgetisnull(st->res, st->row, i);
+}
+
+static const char *pg_col_text(struct db_stmt *s, int i)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	return pg_col_null(s, i) ? NULL : PQgetvalue(st->res, st->row, i);
+}
+
+static int64_t pg_col_int(struct db_stmt *s, int i)
+{
+	const char *v = pg_col_text(s, i);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static void pg_reset(struct db_stmt *s)
+{
+	pg_clear_result((struct pg_stmt *)s);
+}
+
+static void pg_finalize(struct db_stmt *s)
+{
+	struct pg_stmt *st = (struct pg_stmt *)s;
+	pg_clear_result(st);
+	for (int i = 0; i < st->nparams; i++)
+		free(st->value[i]);
+	free(st->sql);
+	free(st);
+}
+
+/* ---- COPY FROM STDIN, in its text format ---------------------------------------------- */
+
+static enum status pg_copy_begin(struct db *db, const char *sql, struct err *err)
+{
+	PGresult *res = PQexec(db_pg_conn(db), sql);
+	enum status st = PQresultStatus(res) == PGRES_COPY_IN ? OK : pg_fail(db, res, err);
+	PQclear(res);
+	return st;
+}
+
+/* One row as COPY's text format has it: tab between values, \N for NULL, and the
+ * backslash, tab, newline and carriage return escaped. */
+static void pg_copy_line(struct buf *b, int ncols, const char *const *values)
+{
+	for (int i = 0; i < ncols; i++) {
+		if (i)
+			buf_addc(b, '\t');
+		if (!values[i]) {
+			buf_adds(b, "\\N");
+			continue;
+		}
+		for (const char *p = values[i]; *p; p++) {
+			switch (*p) {
+			case '\\': buf_adds(b, "\\\\"); break;
+			case '\t': buf_adds(b, "\\t"); break;
+			case '\n': buf_adds(b, "\\n"); break;
+			case '\r': buf_adds(b, "\\r"); break;
+			default: buf_addc(b, *p);
+			}
+		}
+	}
+	buf_addc(b, '\n');
+}
+
+static enum status pg_copy_row(struct db *db, int ncols, const char *const *values, struct err *err)
+{
+	struct buf b = {0};
+	pg_copy_line(&b, ncols, values);
+	int sent = PQputCopyData(db_pg_conn(db), b.s, (int)b.len);
+	buf_free(&b);
+	return sent == 1 ? OK : pg_fail(db, NULL, err);
+}
+
+static enum status pg_copy_end(struct db *db, int64_t *rows, struct err *err)
+{
+	PGconn *conn = db_pg_conn(db);
+	enum status st = PQputCopyEnd(conn, NULL) == 1 ? OK : pg_fail(db, NULL, err);
+	PGresult *res;
+	while ((res = PQgetResult(conn)) != NULL) {     /* the COPY's own result, then the end */
+		if (st == OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+			st = pg_fail(db, res, err);
+		else if (st == OK && rows)
+			*rows = strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	return st;
+}
+
+static const struct db_ops PG_OPS = {
+	.engine = DB_PG,
+	.name = "PostgreSQL",
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.step = pg_step,
+	.col_null = pg_col_null,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.reset = pg_reset,
+	.finalize = pg_finalize,
+	.copy_begin = pg_copy_begin,
+	.copy_row = pg_copy_row,
+	.copy_end = pg_copy_end,
+	.frag = {
+		[DF_NOCASE_ORDER] = "rt_nocase(%1$s), %1$s",
+		[DF_LIST_NOCASE] = "(SELECT string_agg(%1$s, ', ' ORDER BY rt_nocase(%1$s), %1$s) FROM %2$s)",
+	},
+};
+
+/* HOST/DATABASE as libpq resolved them (a socket folder is a host too); never the
+ * password.  A new string. */
+static char *pg_name(PGconn *conn)
+{
+	const char *host = PQhost(conn), *db = PQdb(conn);
+	return xasprintf("%s/%s", str_empty(host) ? "localhost" : host, str_empty(db) ? "?" : db);
+}
+
+/* The server's notices ("extension already exists, skipping") are not the user's
+ * business: errors come back as results, and the store words them. */
+static void pg_quiet(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
+enum status db_pg_connect(const char *conninfo, struct db **out, struct err *err)
+{
+	/* Ours first, so the string's own application_name wins; the encoding last, so
+	 * every text crosses as UTF-8 whatever the string or the environment say. */
+	const char *const keys[] = { "application_name", "dbname", "client_encoding", NULL };
+	const char *const values[] = { "ragtrack", conninfo, "UTF8", NULL };
+	*out = NULL;
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	if (!conn)
+		return err_set(err, ERR_DB, "cannot connect: out of memory");
+	char *name = pg_name(conn);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		char line[512];
+		db_pg_first_line(PQerrorMessage(conn), line, sizeof line);
+		err_set(err, ERR_DB, "cannot connect to %s: %s", name, line);
+		free(name);
+		PQfinish(conn);
+		return ERR_DB;
+	}
+	struct pg_db *d = xcalloc(1, sizeof *d);
+	d->db.ops = &PG_OPS;
+	d->db.name = name;
+	d->conn = conn;
+	PQsetNoticeProcessor(conn, pg_quiet, NULL);
+	*out = &d->db;
+	return OK;
+}

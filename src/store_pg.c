@@ -1,0 +1,370 @@
+/* store_pg: a store on a PostgreSQL server.  Which targets name one, refusing a
+ * password written into them, connecting, and creating or upgrading the schema
+ * (schema_pg.sql) for db init; a command not yet ported to PostgreSQL is refused at
+ * open with one line.  The SQL goes through the statement layer (store_db.h). */
+#include "store_int.h"
+#include "store_db.h"
+#include "ragtrack/util.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_pg_sql.h"
+
+/* The commands whose store calls run on PostgreSQL so far. */
+static const char *const PG_COMMANDS[] = { "db", "agency" };
+
+/* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
+ * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way
+ * to version to, all in db init's one transaction.  The schema on PostgreSQL starts at
+ * version 2 (schema.sql's tables of version 2), so there are none yet. */
+static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
+	{ 0, NULL },
+};
+
+/* The libpq connection string a target names, or NULL when it names a SQLite file:
+ * a URI (postgresql://, postgres://), a keyword string after "pg:", or a keyword
+ * string that starts with one of libpq's keywords ("host=... dbname=..."). */
+static const char *pg_conninfo(const char *target)
+{
+	if (!target)
+		return NULL;
+	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
+		return target;
+	if (strncmp(target, "pg:", 3) == 0)
+		return target + 3;
+	size_t len = strspn(target, "abcdefghijklmnopqrstuvwxyz_");
+	if (len == 0 || target[len] != '=')
+		return NULL;
+	PQconninfoOption *opts = PQconndefaults();
+	int known = 0;
+	for (PQconninfoOption *o = opts; o && o->keyword && !known; o++)
+		known = strlen(o->keyword) == len && strncmp(o->keyword, target, len) == 0;
+	PQconninfoFree(opts);
+	return known ? target : NULL;
+}
+
+struct db *store_db(struct store *s)
+{
+	if (s->pg)
+		return s->pg;
+	if (!s->lite)
+		s->lite = db_sqlite_wrap(s->db, s->path);
+	return s->lite;
+}
+
+void store_db_free(struct store *s)
+{
+	db_close(s->lite);
+	s->lite = NULL;
+}
+
+int store_pg_target(const char *target)
+{
+	return pg_conninfo(target) != NULL;
+}
+
+/* A connection string libpq can read, and no password in it. */
+static enum status pg_check_conninfo(const char *conninfo, struct err *err)
+{
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &msg);
+	if (!opts) {
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)strcspn(msg ? msg : "", "\n"), msg ? msg : "out of memory");
+		PQfreemem(msg);
+		return err_set(err, ERR_USAGE, "not a PostgreSQL connection string: %s", line);
+	}
+	int password = 0;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && !str_empty(o->val))
+			password = 1;
+	PQconninfoFree(opts);
+	if (password)
+		return err_set(err, ERR_USAGE, "a password in the connection string is refused (others can read it in ps and "
+		               "the shell's history): put it in ~/.pgpass or a service file (pg_service.conf)");
+	return OK;
+}
+
+enum status store_command_check(const char *target, const char *command, struct err *err)
+{
+	if (!store_pg_target(target))
+		return OK;
+	for (size_t i = 0; command && i < sizeof PG_COMMANDS / sizeof *PG_COMMANDS; i++)
+		if (strcmp(command, PG_COMMANDS[i]) == 0)
+			return OK;
+	return err_set(err, ERR_SCHEMA, "%s is not available on PostgreSQL databases yet", command ? command : "this command");
+}
+
+/* The schema version stamped in meta, 0 when the database has no ragtrack schema;
+ * -1 after an error (err set). */
+static int64_t pg_schema_stamp(struct db *db, struct err *err)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT to_regclass('ragtrack.meta') IS NOT NULL", &st, err) != OK)
+		return -1;
+	enum db_step step = db_step(st, err);
+	int exists = step == DB_ROW && strcmp(db_col_text(st, 0), "t") == 0;
+	db_finalize(st);
+	if (step == DB_ERROR)
+		return -1;
+	if (!exists)
+		return 0;
+	if (db_prepare(db, "SELECT value FROM ragtrack.meta WHERE key = 'schema_version'", &st, err) != OK)
+		return -1;
+	step = db_step(st, err);
+	int64_t v = step == DB_ROW && db_col_text(st, 0) ? strtoll(db_col_text(st, 0), NULL, 10) : 0;
+	db_finalize(st);
+	if (step == DB_ERROR)
+		return -1;
+	if (v <= 0)
+		return err_set(err, ERR_SCHEMA, "%s: has a ragtrack schema without a schema version (not one ragtrack made)",
+		               db->name), -1;
+	return v;
+}
+
+/* What a server must be: PostgreSQL 15 or later (MERGE, SQL-standard function bodies),
+ * text in UTF-8. */
+static enum status pg_check_server(struct db *db, struct err *err)
+{
+	int64_t version = db_scalar_int(db, "SELECT current_setting('server_version_num')::int", 0, 0);
+	if (version < 150000)
+		return err_set(err, ERR_SCHEMA, "%s: the server is PostgreSQL %lld.%lld; ragtrack needs 15 or later", db->name,
+		               (long long)(version / 10000), (long long)(version % 10000));
+	if (db_scalar_int(db, "SELECT (current_setting('server_encoding') = 'UTF8')::int", 0, 0) != 1)
+		return err_set(err, ERR_SCHEMA, "%s: the database's encoding is not UTF8 (create it with ENCODING 'UTF8')",
+		               db->name);
+	return db_exec(db, "SET search_path = ragtrack, public", err);
+}
+
+/* Open a store on the server target names; init: for db init (a missing or older
+ * schema is not an error then; *stamp gets the version found, 0 for none). */
+static enum status pg_open(const char *target, const struct store_opts *o, int init, int64_t *stamp,
+                           struct store **out, struct err *err)
+{
+	*out = NULL;
+	const char *conninfo = pg_conninfo(target);
+	enum status st = pg_check_conninfo(conninfo, err);
+	if (st == OK && !init)
+		st = store_command_check(target, o ? o->command : NULL, err);
+	if (st == OK && o && !str_empty(o->as_agency))
+		st = err_set(err, ERR_SCHEMA, "--as-agency is not available on PostgreSQL databases yet");
+	struct db *db = NULL;
+	if (st == OK)
+		st = db_pg_connect(conninfo, &db, err);
+	if (st == OK)
+		st = pg_check_server(db, err);
+	int64_t version = st == OK ? pg_schema_stamp(db, err) : -1;
+	if (version < 0 && st == OK)
+		st = err ? err->code : ERR_DB;
+	if (st == OK && version > store_schema_version())
+		st = err_set(err, ERR_SCHEMA, "%s: schema version %lld is newer than this ragtrack knows (%d); upgrade ragtrack",
+		             db->name, (long long)version, store_schema_version());
+	else if (st == OK && !init && version == 0)
+		st = err_set(err, ERR_SCHEMA, "%s: has no ragtrack schema (ragtrack --db URL db init creates it)", db->name);
+	else if (st == OK && !init && version < store_schema_version())
+		st = err_set(err, ERR_SCHEMA, "%s: needs a schema upgrade (version %lld to %d): ragtrack --db URL db init",
+		             db->name, (long long)version, store_schema_version());
+	if (st != OK) {
+		db_close(db);
+		return st;
+	}
+	struct store *s = xcalloc(1, sizeof *s);
+	s->pg = db;
+	s->path = xstrdup(db->name);
+	s->read_only = o && o->read_only;
+	s->user = xstrdup(util_user(o ? o->user : NULL));
+	s->os_user = xstrdup(util_os_user());
+	s->source = o ? o->source : SOURCE_CLI;
+	s->seen_version = -1;
+	s->version_before = version;
+	if (stamp)
+		*stamp = version;
+	*out = s;
+	return OK;
+}
+
+enum status store_pg_open(const char *target, const struct store_opts *o, struct store **out, struct err *err)
+{
+	return pg_open(target, o, 0, NULL, out, err);
+}
+
+void store_pg_close(struct store *s)
+{
+	db_close(s->pg);
+	free(s->path);
+	free(s->user);
+	free(s->os_user);
+	free(s->lens_name);
+	free(s->notice);
+	free(s);
+}
+
+/* ---- db init ------------------------------------------------------------------------ */
+
+/* Grant the board's login every table's rows but the append-only records' edits.  Roles
+ * per agency and row-level security are not made yet: the login must exist. */
+static enum status pg_grant_board(struct db *db, const char *login, struct buf *report, struct err *err)
+{
+	struct db_stmt *st;
+	enum status rc = db_prepare(db, "SELECT quote_ident(?1), quote_literal(?1),"
+	                                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?1)", &st, err);
+	if (rc != OK)
+		return rc;
+	db_bind_text(st, 1, login);
+	char *ident = NULL, *literal = NULL;
+	int exists = 0;
+	if (db_step(st, err) == DB_ROW) {
+		ident = xstrdup(db_col_text(st, 0));
+		literal = xstrdup(db_col_text(st, 1));
+		exists = strcmp(db_col_text(st, 2), "t") == 0;
+	} else {
+		rc = ERR_DB;
+	}
+	db_finalize(st);
+	if (rc == OK && !exists)
+		rc = err_set(err, ERR_NOT_FOUND, "%s: --board: no login '%s' on this server (create it first: CREATE ROLE %s LOGIN)",
+		             db->name, login, ident);
+	if (rc == OK) {
+		char *sql = xasprintf(
+			"GRANT USAGE ON SCHEMA ragtrack TO %1$s;"
+			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ragtrack TO %1$s;"
+			"REVOKE UPDATE, DELETE, TRUNCATE ON change_log, board, board_action FROM %1$s;"
+			"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ragtrack TO %1$s;"
+			"INSERT INTO meta(key, value) VALUES ('board_login', %2$s)"
+			" ON CONFLICT (key) DO UPDATE SET value = excluded.value;", ident, literal);
+		rc = db_exec(db, sql, err);
+		free(sql);
+	}
+	if (rc == OK)
+		buf_printf(report, "%s: the board's login %s may read and change every table, and add to the change log "
+		           "(agency leads' logins and row-level security are not made yet)\n", db->name, login);
+	free(ident);
+	free(literal);
+	return rc;
+}
+
+/* Create (from 0) or upgrade the schema inside db init's transaction. */
+static enum status pg_build(struct db *db, int64_t version, struct buf *report, struct err *err)
+{
+	enum status rc = OK;
+	if (version == 0) {
+		rc = db_exec(db, SCHEMA_PG_SQL, err);
+		if (rc == OK)
+			buf_printf(report, "%s: created the ragtrack schema, version %d\n", db->name, store_schema_version());
+		return rc;
+	}
+	int steps = 0;
+	for (size_t i = 0; rc == OK && MIGRATIONS_PG[i].sql; i++)
+		if (MIGRATIONS_PG[i].to > version) {
+			rc = db_exec(db, MIGRATIONS_PG[i].sql, err);
+			steps++;
+		}
+	if (rc == OK && !steps)
+		return err_set(err, ERR_SCHEMA, "%s: schema version %lld was never made on PostgreSQL (it starts at %d): "
+		               "not one ragtrack made", db->name, (long long)version, store_schema_version());
+	if (rc == OK)
+		buf_printf(report, "%s: upgraded the ragtrack schema from version %lld to %d\n", db->name, (long long)version,
+		           store_schema_version());
+	return rc;
+}
+
+enum status store_pg_begin_init(const char *target, const struct store_opts *o, struct store **out,
+                                struct buf *report, struct err *err)
+{
+	struct store *s;
+	int64_t version;
+	enum status rc = pg_open(target, o, 1, &version, &s, err);
+	if (rc != OK)
+		return rc;
+	struct db *db = s->pg;
+	/* One db init at a time: the second waits, then finds the schema made. */
+	rc = db_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(hashtext('ragtrack db init'))", err);
+	if (rc == OK) {
+		version = pg_schema_stamp(db, err);
+		if (version < 0)
+			rc = err && err->code ? err->code : ERR_DB;
+	}
+	if (rc == OK && version > store_schema_version())   /* made newer while we waited */
+		rc = err_set(err, ERR_SCHEMA, "%s: schema version %lld is newer than this ragtrack knows (%d); upgrade ragtrack",
+		             db->name, (long long)version, store_schema_version());
+	else if (rc == OK && version < store_schema_version()) {
+		rc = pg_build(db, version, report, err);
+		if (rc == OK) {
+			char *stamp = xasprintf("INSERT INTO ragtrack.meta(key, value) VALUES ('schema_version', '%d')"
+			                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value", store_schema_version());
+			rc = db_exec(db, stamp, err);
+			free(stamp);
+		}
+	} else if (rc == OK) {
+		buf_printf(report, "%s: the ragtrack schema is at version %d already: nothing to change\n", db->name,
+		           store_schema_version());
+	}
+	if (rc == OK)
+		rc = db_exec(db, "SET LOCAL search_path = ragtrack, public", err);
+	if (rc != OK) {
+		db_exec(db, "ROLLBACK", NULL);
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return OK;
+}
+
+static enum status pg_init(const char *target, const struct store_opts *o, const char *board, struct buf *report,
+                           struct err *err)
+{
+	struct store *s;
+	enum status rc = store_pg_begin_init(target, o, &s, report, err);
+	if (rc != OK)
+		return rc;
+	if (!str_empty(board))
+		rc = pg_grant_board(s->pg, board, report, err);
+	if (rc == OK)
+		rc = db_exec(s->pg, "COMMIT", err);
+	else
+		db_exec(s->pg, "ROLLBACK", NULL);
+	store_close(s);
+	return rc;
+}
+
+static enum status sqlite_init(const char *target, const struct store_opts *o, const char *board, struct buf *report,
+                               struct err *err)
+{
+	if (!str_empty(board))
+		return err_set(err, ERR_USAGE, "--board names a PostgreSQL login: a SQLite file has no logins");
+	struct store_opts so = *o;
+	so.create = 1;
+	struct store *s;
+	enum status rc = store_open(target, &so, &s, err);
+	if (rc != OK)
+		return rc;
+	if (s->version_before == 0)
+		buf_printf(report, "%s: created the ragtrack schema, version %d\n", target, store_schema_version());
+	else if (s->version_before < store_schema_version())
+		buf_printf(report, "%s: upgraded the ragtrack schema from version %lld to %d\n", target,
+		           (long long)s->version_before, store_schema_version());
+	else
+		buf_printf(report, "%s: the ragtrack schema is at version %d already: nothing to change\n", target,
+		           store_schema_version());
+	store_close(s);
+	return OK;
+}
+
+enum status store_init(const char *target, const struct store_opts *o, const char *board, char **report,
+                       struct err *err)
+{
+	static const struct store_opts defaults = { .source = SOURCE_CLI };
+	struct buf b = {0};
+	*report = NULL;
+	if (!o)
+		o = &defaults;
+	if (o->read_only)
+		return err_set(err, ERR_READ_ONLY, "db init creates or upgrades the schema: not with --read-only");
+	enum status rc = store_pg_target(target) ? pg_init(target, o, board, &b, err) : sqlite_init(target, o, board, &b, err);
+	if (rc == OK)
+		*report = b.s ? buf_steal(&b) : xstrdup("");
+	buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,84 @@
+# tests/pg.sh: a throwaway PostgreSQL server for one test script.  Source it after
+# tests/lib.sh, then call pg_start: it SKIPs (exit 77, with the reason) when the server
+# programs are not installed or the server cannot run here.
+#
+#   pg_start            initdb in a new temp dir, start the server on a unix socket in
+#                       that dir only (no TCP port), and make the template database
+#   pg_db NAME          a new database NAME cloned from the template; prints its URI
+#   pg_q NAME SQL       run SQL in database NAME with psql, rows as a|b lines
+#   pg_stop             stop the server and remove its dir (the EXIT trap does it too,
+#                       whatever ends the script)
+#
+# initdb refuses to run as root: then the server runs as nobody, in a dir nobody owns;
+# the tests (root) still reach its socket.  Settings are the non-durable ones (no fsync,
+# no full-page writes): a crash loses a throwaway server, nothing else.
+PG_DIR=
+PG_TEMPLATE=rt_template
+
+# The folder of PostgreSQL's server programs, or nothing.  Debian keeps initdb and pg_ctl
+# out of PATH, in /usr/lib/postgresql/VERSION/bin (pg_config --bindir names it).
+pg_bindir() {
+	local d
+	for d in "$(pg_config --bindir 2>/dev/null)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) \
+		"$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")"; do
+		if [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Run a server program as the server's owner (nobody when the tests run as root).
+pg_as_owner() {
+	if [ "$(id -u)" = 0 ]; then
+		(cd "$PG_DIR" && setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME="$PG_DIR" "$@")
+	else
+		(cd "$PG_DIR" && "$@")
+	fi
+}
+
+pg_stop() {
+	[ -n "$PG_DIR" ] || return 0
+	if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+		pg_as_owner "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 60 stop >/dev/null 2>&1
+	fi
+	rm -rf "$PG_DIR"
+	PG_DIR=
+}
+
+pg_start() {
+	PGBIN=$(pg_bindir) || skip "the PostgreSQL server is not installed (initdb, pg_ctl; Debian: apt-get install postgresql)"
+	need psql
+	[ "$(id -u)" != 0 ] || need setpriv
+	# A short folder in /tmp, not $TMPDIR: a unix socket's path has room for about 100 bytes.
+	PG_DIR=$(mktemp -d /tmp/rtpg.XXXXXX) || { fail "cannot make the server's folder"; exit 1; }
+	trap 'pg_stop; rm -rf "$T"' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	[ "$(id -u)" != 0 ] || chown 65534:65534 "$PG_DIR"
+	if ! pg_as_owner "$PGBIN/initdb" -D "$PG_DIR/data" -U rt -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+		>"$T/initdb.log" 2>&1; then
+		skip "the PostgreSQL server cannot run here: initdb: $(grep -m1 -i 'error\|fatal\|cannot' "$T/initdb.log")"
+	fi
+	if ! pg_as_owner "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+		-o "-k $PG_DIR -c listen_addresses='' -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		start >"$T/pg_ctl.log" 2>&1; then
+		skip "the PostgreSQL server cannot run here: $(tail -n 3 "$PG_DIR/server.log" 2>/dev/null | tr '\n' ' ')"
+	fi
+	export PGHOST=$PG_DIR PGUSER=rt PGDATABASE=postgres
+	unset PGPORT PGPASSWORD PGSERVICE PGSERVICEFILE PGPASSFILE PGHOSTADDR PGOPTIONS
+	psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $PG_TEMPLATE" >/dev/null ||
+		{ fail "cannot create the template database"; exit 1; }
+}
+
+pg_db() {
+	psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1 TEMPLATE $PG_TEMPLATE" >/dev/null ||
+		{ fail "cannot create database $1"; return 1; }
+	echo "postgresql://rt@/$1?host=$PG_DIR"
+}
+
+pg_q() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+}
