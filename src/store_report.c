@@ -396,12 +396,15 @@ static enum status gather_board_total(struct store *s, const struct filter *f, s
 #define SAID(col) "(" col " <> '' AND (substr(" col ", 1, 1) <> ' ' OR trim(" col ") <> ''))"
 
 /* How many matching actions are withdrawn, and the latest day anything was changed,
- * noted or imported (capped at today: a report as at a past day is reproducible). */
+ * noted or imported (capped at today: a report as at a past day is reproducible).  The
+ * latest day is the aggregate max of each column: the two-argument max and min are
+ * SQLite's scalar functions, which would take one arbitrary row's dates. */
 static enum status gather_totals(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
 {
 	sqlite3_stmt *st;
 	enum status rc = prepare(s, f, d, ") SELECT ifnull(sum(a.withdrawn), 0),"
-	                                  " min(max(substr(a.touched_at, 1, 10), substr(a.updated_at, 1, 10)), :today)"
+	                                  " min(nullif(max(ifnull(max(substr(a.touched_at, 1, 10)), ''),"
+	                                  "                ifnull(max(substr(a.updated_at, 1, 10)), '')), ''), :today)"
 	                                  " FROM action a WHERE a.id IN sel", &st, err);
 	if (rc != OK)
 		return rc;

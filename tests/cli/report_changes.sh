@@ -88,4 +88,11 @@ check_status "--all" 0 "$RT" --db db report --all
 stale=$(sed -n '/^Stale (/,/^Changes since/p' "$T/out")
 check_eq "--all: every row" "$(printf '%s\n' "$stale" | grep -c '^ *#[0-9]')" "$open"
 check_not_contains "--all: nothing more" "$stale" "more actions"
+# "Data as at" is the latest day anything changed (one action edited after the import),
+# whichever action the store happens to read last; a later change is capped at today.
+RAGTRACK_NOW=2016-05-01T09:00:00Z make_db "$T/early.db"
+RAGTRACK_NOW=2016-06-10T09:00:00Z "$RT" --db "$T/early.db" set 300 lead="Named Nurse" >/dev/null
+check_status "report as at" 0 "$RT" --db "$T/early.db" report
+check_contains "data as at the latest change" "$(cat "$T/out")" "Data as at    2016-06-10"
+check_contains "the paper's closing line says the same" "$(cat "$T/out")" "data as at 2016-06-10."
 finish
