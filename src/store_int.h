@@ -61,6 +61,7 @@ struct store {
 	struct fts_side *side;     /* first import: the index built alongside (or NULL) */
 	int side_attached;         /* its file is attached as fts_side until commit */
 	int bulk;                  /* a new private file without a journal (cmd_import.c) */
+	char *deferred_indexes;    /* a bulk first import: the CREATE INDEX statements it dropped */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;

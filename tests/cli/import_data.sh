@@ -32,7 +32,7 @@ check_eq "Family Y has no agencies" "$(sql "$DB" "select count(*) from action a 
 check_eq "Family Y recommendations" "$(sql "$DB" "select count(*) from question q join review r on r.id=q.review_id where r.name='Children of Family Y'")" "19"
 check_eq "Excel serial target" "$(sql "$DB" "select target_date from action where target_raw='42461'")" "2016-04-01"
 check_eq "HTML became lines" "$(sql "$DB" "select count(*) from action where text like '%<p>%' or evidence like '%&amp;%'")" "0"
-check_eq "schema version" "$(sql "$DB" "pragma user_version")" "2"
+check_eq "schema version" "$(sql "$DB" "pragma user_version")" "3"
 check_eq "search index complete" "$(sql "$DB" "select count(*) from action_fts")" "629"
 check_eq "full-text search" "$(sql "$DB" "select count(*) from action_fts where action_fts match 'Gillick'")" \
 	"$(sql "$DB" "select count(*) from action a join question q on q.id=a.question_id join response r on r.id=a.response_id where a.text like '%Gillick%' or a.evidence like '%Gillick%' or q.text like '%Gillick%' or r.text like '%Gillick%'")"
