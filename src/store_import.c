@@ -531,9 +531,53 @@ static char *response_pending(const char *pending, const char *cell)
 	return xasprintf("%s\n\n%s", pending, cell);
 }
 
+/* The last row's response stays in memory while the rows after it are the same
+ * question and agency's (most of a plan's rows are): its run state is written when
+ * another response's row comes, and before the end of the files reads it. */
+struct response_run {
+	int64_t id, question, agency;
+	int seq, dirty;
+	char *pending;
+};
+
+static void resp_keep(struct response_run *r, int64_t id, int64_t question, int64_t agency, int seq, char *pending,
+                      int dirty)
+{
+	free(r->pending);
+	*r = (struct response_run){ id, question, agency, seq, dirty, pending };
+}
+
+/* Write the kept response's run state, when rows changed it since it was read. */
+static enum status resp_write(struct store *s, struct response_run *r, struct err *err)
+{
+	if (!r->dirty)
+		return OK;
+	sqlite3_stmt *st = stmt(s, ST_RESPONSE_TOUCH);
+	sqlite3_bind_int64(st, 1, s->run);
+	sqlite3_bind_int64(st, 2, r->seq);
+	store_bind_text(st, 3, r->pending);
+	sqlite3_bind_int64(st, 4, r->id);
+	r->dirty = 0;
+	return step_done(s, st, err, "updating a response");
+}
+
+static struct response_run *resp_of(struct store *s);
+
 static enum status import_response(struct store *s, int64_t question_id, int64_t agency_id, const char *cell,
                                    int64_t *response_id, int *seq, struct err *err)
 {
+	struct response_run *kept = resp_of(s);
+	if (kept->id && kept->question == question_id && kept->agency == agency_id) {
+		*response_id = kept->id;
+		*seq = ++kept->seq;
+		char *pending = response_pending(kept->pending, cell);
+		free(kept->pending);
+		kept->pending = pending;
+		kept->dirty = 1;
+		return OK;
+	}
+	if (resp_write(s, kept, err) != OK)
+		return ERR_DB;
 	sqlite3_stmt *st = stmt(s, ST_RESPONSE_GET);
 	sqlite3_bind_int64(st, 1, question_id);
 	sqlite3_bind_int64(st, 2, agency_id);
@@ -551,6 +595,7 @@ static enum status import_response(struct store *s, int64_t question_id, int64_t
 		*response_id = sqlite3_last_insert_rowid(s->db);
 		if (s->side)
 			cache_set(&s->cache.response_text, cell ? cell : "");
+		resp_keep(kept, *response_id, question_id, agency_id, 1, xstrdup(cell ? cell : ""), 0);
 		return OK;
 	}
 	*response_id = sqlite3_column_int64(st, 0);
@@ -560,13 +605,8 @@ static enum status import_response(struct store *s, int64_t question_id, int64_t
 	int same_run = sqlite3_column_int64(st, 1) == s->run;
 	*seq = same_run ? (int)sqlite3_column_int64(st, 2) + 1 : 1;
 	char *pending = response_pending(same_run ? (const char *)sqlite3_column_text(st, 3) : "", cell);
-	st = stmt(s, ST_RESPONSE_TOUCH);
-	sqlite3_bind_int64(st, 1, s->run);
-	sqlite3_bind_int64(st, 2, *seq);
-	store_bind_text(st, 3, pending);
-	sqlite3_bind_int64(st, 4, *response_id);
-	free(pending);
-	return step_done(s, st, err, "updating a response");
+	resp_keep(kept, *response_id, question_id, agency_id, *seq, pending, 1);
+	return OK;
 }
 
 static unsigned fnv1a(const char *v)
@@ -762,6 +802,16 @@ static char *extras_new(struct store *s, const struct action *a)
 	return packed;
 }
 
+/* Bind a string the caller keeps until the statement has run (NULL for NULL): SQLite
+ * copies it into the row once instead of first into a copy of its own. */
+static void bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
                               const char *qsort, const struct sig *sig, struct err *err)
 {
@@ -773,22 +823,22 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 		sqlite3_bind_int64(st, 3, agency_id);
 	sqlite3_bind_int64(st, 4, response_id);
 	sqlite3_bind_int(st, 5, a->seq);
-	store_bind_text(st, 6, a->text ? a->text : "");
+	bind_static(st, 6, a->text ? a->text : "");
 	sqlite3_bind_int(st, 7, (int)a->rag);
-	store_bind_text(st, 8, a->rag_raw ? a->rag_raw : "");
-	store_bind_text(st, 9, a->target_date);
-	store_bind_text(st, 10, a->target_raw ? a->target_raw : "");
-	store_bind_text(st, 11, a->evidence ? a->evidence : "");
-	store_bind_text(st, 12, a->lead ? a->lead : "");
-	store_bind_text(st, 13, a->constraints ? a->constraints : "");
-	store_bind_text(st, 14, a->desired ? a->desired : "");
-	store_bind_text(st, 15, sort_key);
+	bind_static(st, 8, a->rag_raw ? a->rag_raw : "");
+	bind_static(st, 9, a->target_date);
+	bind_static(st, 10, a->target_raw ? a->target_raw : "");
+	bind_static(st, 11, a->evidence ? a->evidence : "");
+	bind_static(st, 12, a->lead ? a->lead : "");
+	bind_static(st, 13, a->constraints ? a->constraints : "");
+	bind_static(st, 14, a->desired ? a->desired : "");
+	bind_static(st, 15, sort_key);
 	sqlite3_bind_blob(st, 16, sig->b, (int)sig->len, SQLITE_STATIC);
 	store_bind_text(st, 17, run_now(s));
 	char *extra = extras_new(s, a);
-	store_bind_text(st, 18, extra);
-	free(sort_key);
+	bind_static(st, 18, extra);
 	enum status rc = step_done(s, st, err, "adding an action");
+	free(sort_key);
 	if (rc == OK) {
 		a->id = sqlite3_last_insert_rowid(s->db);
 		if (s->side)
@@ -1012,11 +1062,17 @@ struct import_match {
 	struct leftovers *left;      /* open addressing; lcap a power of two */
 	size_t lcap, lused;
 	struct import_counts counts;
+	struct response_run resp;    /* the last row's response (import_response) */
 	struct store_import_opts o;
 	char *file;
 	char at[32];                 /* the time of the run's changes */
 	int finished;
 };
+
+static struct response_run *resp_of(struct store *s)
+{
+	return &s->match->resp;
+}
 
 static const char *run_now(const struct store *s)
 {
@@ -1170,6 +1226,7 @@ static void match_free(struct import_match *m)
 	}
 	free(m->left);
 	free(m->file);
+	free(m->resp.pending);
 	free(m);
 }
 
@@ -2020,6 +2077,8 @@ enum status store_import_finish(struct store *s, struct err *err)
 	if (m && m->finished)
 		return OK;
 	enum status rc = store_import_flush(s, err);
+	if (rc == OK && m)
+		rc = resp_write(s, &m->resp, err);
 	if (rc == OK)
 		rc = indexes_restore(s, err);
 	if (rc == OK)
