@@ -73,7 +73,8 @@ CREATE UNIQUE INDEX response_identity ON response(question_id, ifnull(agency_id,
 -- rag: 0 unset, 1 Red, 2 Amber, 3 Green, 4 Blue.  sort_key holds the default order
 -- (review, question ref in natural order, agency, seq) so the list is read through an
 -- index in windows.  import_sig holds a hash per imported field of what the spreadsheet
--- said last time, so a re-import changes only what the spreadsheet changed.
+-- said last time, so a re-import changes only what the spreadsheet changed: a BLOB of
+-- 4 bytes per field (src/store_import.c), '' for an action no import has written.
 CREATE TABLE action (
     id                INTEGER PRIMARY KEY,
     review_id         INTEGER NOT NULL REFERENCES review(id),

@@ -31,6 +31,8 @@ struct reader {
 	/* the row being assembled */
 	char **cells;
 	size_t ncells, cap;
+	const char **view;         /* the row as its callback sees it (cells may be taken) */
+	size_t view_cap;
 	size_t row_bytes;
 	/* line bookkeeping */
 	long line;                 /* line of the next byte fed */
@@ -72,8 +74,14 @@ static void reader_row(int term, void *data)
 	struct reader *r = data;
 	(void)term;
 	if (r->status == OK) {
+		if (r->view_cap < r->ncells + 1) {
+			r->view_cap = r->cap + 1;
+			r->view = xrealloc(r->view, r->view_cap * sizeof *r->view);
+		}
+		for (size_t i = 0; i < r->ncells; i++)
+			r->view[i] = r->cells[i];
 		struct csv_row row = {
-			.cells = (const char *const *)r->cells, .ncells = r->ncells,
+			.cells = r->view, .ncells = r->ncells, .own = r->cells,
 			.line = r->row_line, .end_line = r->line,
 		};
 		if (r->info)
@@ -335,6 +343,7 @@ static enum status csvread_source(const char *name, struct source *src, csv_row_
 	r.info->lines = r.line;
 	reader_clear_row(&r);
 	free(r.cells);
+	free(r.view);
 	buf_free(&r.conv);
 	free(chunk);
 	return st;

@@ -574,7 +574,7 @@ static enum status header_decide(struct importer *im, struct err *err)
 		st = header_take(im, &im->pend[best], err);
 		for (int k = best + 1; st == OK && k < im->npend; k++) {
 			struct csv_row row = { (const char *const *)im->pend[k].cells, im->pend[k].ncells,
-			                       im->pend[k].line, im->pend[k].end_line };
+			                       im->pend[k].line, im->pend[k].end_line, NULL };
 			st = data_row(im, &row, err);
 		}
 	}
@@ -622,10 +622,19 @@ static int has(const struct importer *im, enum col c)
 }
 
 /* A column's cleaned cell, or NULL when the file has no such column: an import then
- * leaves that field of existing actions as it is. */
+ * leaves that field of existing actions as it is.  A cell cleaning leaves as it is (most
+ * of them) is taken from the reader rather than copied: each cell is copied once. */
 static char *field(struct importer *im, const struct csv_row *row, enum col c)
 {
-	return has(im, c) ? clean(im, cell(im, row, c), row->line) : NULL;
+	if (!has(im, c))
+		return NULL;
+	int at = im->map.at[c];
+	const char *v = cell(im, row, c);
+	if (row->own && (size_t)at < row->ncells && row->own[at] == v && text_is_clean(v)) {
+		row->own[at] = NULL;
+		return (char *)row->cells[at];
+	}
+	return clean(im, v, row->line);
 }
 
 static char *clean(struct importer *im, const char *raw, long line)

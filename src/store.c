@@ -89,6 +89,12 @@ static const struct migration {
 	     " CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id);"
 	     " DROP INDEX change_log_undoes;"
 	     " CREATE INDEX change_log_undoes ON change_log(undoes, undoes_change, user) WHERE undoes IS NOT NULL;" },
+	/* 3: import signatures as BLOBs, 4 bytes per field hash instead of 8 hex digits (the
+	 * same hashes: nothing an import compares changes); sig_unhex is registered for the
+	 * upgrade (store_upgrade).  A signature that is not hex is left as it is: the import
+	 * reads it as none, and compares that row's fields by their values. */
+	{ 3, "UPDATE action SET import_sig = ragtrack_sig_unhex(import_sig)"
+	     " WHERE typeof(import_sig) = 'text' AND import_sig <> '';" },
 };
 
 int store_schema_version(void)
@@ -504,6 +510,29 @@ static void store_upgrade_notice(struct store *s)
 	fprintf(stderr, "ragtrack: %s: upgrading: %s (%lld action%s)...\n", s->path, notice, (long long)n, n == 1 ? "" : "s");
 }
 
+/* ragtrack_sig_unhex(TEXT): the BLOB an even-length string of hex digits spells, or
+ * the value itself when it is not one (for schema 3's signatures; SQLite's own unhex()
+ * is newer than the SQLite ragtrack may run on). */
+static void sig_unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *t = sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	unsigned char out[64];
+	int ok = t && n % 2 == 0 && n / 2 <= (int)sizeof out;
+	for (int i = 0; ok && i < n; i++)
+		ok = isxdigit(t[i]);
+	if (!ok) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	for (int i = 0; i < n / 2; i++) {
+		char pair[3] = { (char)t[2 * i], (char)t[2 * i + 1], 0 };
+		out[i] = (unsigned char)strtoul(pair, NULL, 16);
+	}
+	sqlite3_result_blob(ctx, out, n / 2, SQLITE_TRANSIENT);
+}
+
 static enum status store_upgrade(struct store *s, struct err *err)
 {
 	int64_t version = store_scalar(s, "PRAGMA user_version", 0, 0);
@@ -519,7 +548,10 @@ static enum status store_upgrade(struct store *s, struct err *err)
 	enum status st = store_begin(s, err);
 	if (st != OK)
 		return st;
-	if (version == 0)
+	if (sqlite3_create_function(s->db, "ragtrack_sig_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sig_unhex,
+	                            NULL, NULL) != SQLITE_OK)
+		st = store_fail(s, err, "upgrading");
+	if (st == OK && version == 0)
 		st = store_exec(s, SCHEMA_SQL, err);
 	else {
 		int fts = 0;               /* after every other step, whatever their order */

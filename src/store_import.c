@@ -148,12 +148,23 @@ static void tally_free(struct rag_tally *t)
 	free(t);
 }
 
-/* The spreadsheet fields an import compares, in import_sig order.  After them, when
- * the row had extra fields, 8 more hex digits: a hash of its extra fields' names and
- * values (SIG_BYTES in all). */
+/* The spreadsheet fields an import compares, in import_sig order: a BLOB of one 32-bit
+ * FNV-1a hash per field, 4 bytes each, most significant first (so hex(import_sig) reads
+ * as the hex digits schema 2 stored).  After them, when the row had extra fields, 4 more
+ * bytes: a hash of its extra fields' names and values (SIG_BYTES in all).  32 bits per
+ * field, not fewer: two values of one field with the same hash would make a changed cell
+ * look unchanged, so the hash stays as long as it was (1 in 4.3 billion per changed
+ * field); only its spelling got shorter (28 bytes, not 56 hex digits). */
 enum sig_field { SIG_TEXT, SIG_RAG, SIG_TARGET, SIG_EVIDENCE, SIG_LEAD, SIG_CONSTRAINTS, SIG_DESIRED, SIG_COUNT };
-#define SIG_KNOWN (SIG_COUNT * 8)
-#define SIG_BYTES (SIG_KNOWN + 8)
+#define SIG_FIELD 4
+#define SIG_KNOWN (SIG_COUNT * SIG_FIELD)
+#define SIG_BYTES (SIG_KNOWN + SIG_FIELD)
+
+/* A signature: len 0 when there is none, SIG_KNOWN, or SIG_BYTES with the extra fields'. */
+struct sig {
+	unsigned char b[SIG_BYTES];
+	size_t len;
+};
 static const char *const SIG_COLUMN[SIG_COUNT] = { "text", "rag_raw", "target_raw", "evidence", "lead", "constraints", "desired" };
 static const char *const SIG_LOG_NAME[SIG_COUNT] = { "action", "rag", "target", "evidence", "lead", "constraints", "desired" };
 
@@ -227,6 +238,54 @@ int store_import_spare_core(const struct store *s)
 	return !s->side && !one_thread();
 }
 
+/* ---- a first import's secondary indexes ------------------------------------------ */
+
+/* A bulk first import (a new private file: nothing to match, nobody to read it) drops
+ * the action table's secondary indexes before its rows go in and makes them again after
+ * the last one (indexes_restore): CREATE INDEX sorts each index's keys once, where rows
+ * inserted one by one walk every index for every row.  action_identity stays: it is the
+ * identity rule, and a reworded question's actions are found through it during the run.
+ * The indexes are read from the schema, not listed here, so one added later is deferred
+ * the same way. */
+static enum status indexes_defer(struct store *s, struct err *err)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, &st, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'action'"
+	                          " AND sql IS NOT NULL AND name <> 'action_identity'", err))
+		return ERR_DB;
+	struct buf create = {0}, drop = {0};
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_printf(&create, "%s;", (const char *)sqlite3_column_text(st, 1));
+		buf_printf(&drop, "DROP INDEX \"%s\";", (const char *)sqlite3_column_text(st, 0));
+	}
+	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "reading the indexes");
+	sqlite3_finalize(st);
+	if (rc == OK && drop.s)
+		rc = store_exec(s, drop.s, err);
+	if (rc == OK && create.s)
+		s->deferred_indexes = buf_steal(&create);
+	buf_free(&create);
+	buf_free(&drop);
+	return rc;
+}
+
+/* After a first import's last row: the indexes indexes_defer dropped, made again.  Each
+ * sorts in as much memory as the page cache may hold: 4 MiB while they are made (more
+ * spills to a temporary file, barely slower), so the import's peak stays under 64 MB
+ * while the side index is still being built. */
+static enum status indexes_restore(struct store *s, struct err *err)
+{
+	if (!s->deferred_indexes)
+		return OK;
+	char *sql = xasprintf("PRAGMA cache_size = -4096; %s PRAGMA cache_size = -16384;", s->deferred_indexes);
+	enum status rc = store_exec(s, sql, err);
+	free(sql);
+	free(s->deferred_indexes);
+	s->deferred_indexes = NULL;
+	return rc;
+}
+
 enum status store_import_begin(struct store *s, struct err *err)
 {
 	enum status st = store_check_writable(s, err);
@@ -260,6 +319,11 @@ enum status store_import_begin(struct store *s, struct err *err)
 		if (sqlite3_step(q) == SQLITE_ROW)
 			s->max_before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
+	}
+	if (s->bulk && s->max_before == 0 && indexes_defer(s, err) != OK) {
+		import_finalize(s);
+		store_rollback(s);
+		return ERR_DB;
 	}
 	if (s->bulk && s->max_before == 0 && !one_thread())
 		s->side = fts_side_start(s->db, s->file);
@@ -476,9 +540,53 @@ static char *response_pending(const char *pending, const char *cell)
 	return xasprintf("%s\n\n%s", pending, cell);
 }
 
+/* The last row's response stays in memory while the rows after it are the same
+ * question and agency's (most of a plan's rows are): its run state is written when
+ * another response's row comes, and before the end of the files reads it. */
+struct response_run {
+	int64_t id, question, agency;
+	int seq, dirty;
+	char *pending;
+};
+
+static void resp_keep(struct response_run *r, int64_t id, int64_t question, int64_t agency, int seq, char *pending,
+                      int dirty)
+{
+	free(r->pending);
+	*r = (struct response_run){ id, question, agency, seq, dirty, pending };
+}
+
+/* Write the kept response's run state, when rows changed it since it was read. */
+static enum status resp_write(struct store *s, struct response_run *r, struct err *err)
+{
+	if (!r->dirty)
+		return OK;
+	sqlite3_stmt *st = stmt(s, ST_RESPONSE_TOUCH);
+	sqlite3_bind_int64(st, 1, s->run);
+	sqlite3_bind_int64(st, 2, r->seq);
+	store_bind_text(st, 3, r->pending);
+	sqlite3_bind_int64(st, 4, r->id);
+	r->dirty = 0;
+	return step_done(s, st, err, "updating a response");
+}
+
+static struct response_run *resp_of(struct store *s);
+
 static enum status import_response(struct store *s, int64_t question_id, int64_t agency_id, const char *cell,
                                    int64_t *response_id, int *seq, struct err *err)
 {
+	struct response_run *kept = resp_of(s);
+	if (kept->id && kept->question == question_id && kept->agency == agency_id) {
+		*response_id = kept->id;
+		*seq = ++kept->seq;
+		char *pending = response_pending(kept->pending, cell);
+		free(kept->pending);
+		kept->pending = pending;
+		kept->dirty = 1;
+		return OK;
+	}
+	if (resp_write(s, kept, err) != OK)
+		return ERR_DB;
 	sqlite3_stmt *st = stmt(s, ST_RESPONSE_GET);
 	sqlite3_bind_int64(st, 1, question_id);
 	sqlite3_bind_int64(st, 2, agency_id);
@@ -496,6 +604,7 @@ static enum status import_response(struct store *s, int64_t question_id, int64_t
 		*response_id = sqlite3_last_insert_rowid(s->db);
 		if (s->side)
 			cache_set(&s->cache.response_text, cell ? cell : "");
+		resp_keep(kept, *response_id, question_id, agency_id, 1, xstrdup(cell ? cell : ""), 0);
 		return OK;
 	}
 	*response_id = sqlite3_column_int64(st, 0);
@@ -505,13 +614,8 @@ static enum status import_response(struct store *s, int64_t question_id, int64_t
 	int same_run = sqlite3_column_int64(st, 1) == s->run;
 	*seq = same_run ? (int)sqlite3_column_int64(st, 2) + 1 : 1;
 	char *pending = response_pending(same_run ? (const char *)sqlite3_column_text(st, 3) : "", cell);
-	st = stmt(s, ST_RESPONSE_TOUCH);
-	sqlite3_bind_int64(st, 1, s->run);
-	sqlite3_bind_int64(st, 2, *seq);
-	store_bind_text(st, 3, pending);
-	sqlite3_bind_int64(st, 4, *response_id);
-	free(pending);
-	return step_done(s, st, err, "updating a response");
+	resp_keep(kept, *response_id, question_id, agency_id, *seq, pending, 1);
+	return OK;
 }
 
 static unsigned fnv1a(const char *v)
@@ -522,10 +626,38 @@ static unsigned fnv1a(const char *v)
 	return h;
 }
 
-static void hex8(char *out, unsigned h)
+static void put32(unsigned char *out, unsigned h)
 {
-	for (int i = 7; i >= 0; i--, h >>= 4)
-		out[i] = "0123456789abcdef"[h & 15];
+	for (int i = 3; i >= 0; i--, h >>= 8)
+		out[i] = (unsigned char)(h & 0xff);
+}
+
+static unsigned get32(const unsigned char *in)
+{
+	return (unsigned)in[0] << 24 | (unsigned)in[1] << 16 | (unsigned)in[2] << 8 | in[3];
+}
+
+/* A stored import_sig; none (len 0) unless it is a BLOB of a signature's length. */
+static void sig_read(sqlite3_stmt *st, int col, struct sig *out)
+{
+	int n = sqlite3_column_bytes(st, col);
+	out->len = 0;
+	if (sqlite3_column_type(st, col) == SQLITE_BLOB && (n == SIG_KNOWN || n == SIG_BYTES)) {
+		memcpy(out->b, sqlite3_column_blob(st, col), (size_t)n);
+		out->len = (size_t)n;
+	}
+}
+
+static int sig_eq(const struct sig *a, const struct sig *b)
+{
+	return a->len == b->len && memcmp(a->b, b->b, a->len) == 0;
+}
+
+/* Field f's hash is the same in both (f = SIG_COUNT: the extra fields'). */
+static int sig_same_field(const struct sig *a, const struct sig *b, size_t f)
+{
+	size_t end = (f + 1) * SIG_FIELD;
+	return a->len >= end && b->len >= end && memcmp(a->b + f * SIG_FIELD, b->b + f * SIG_FIELD, SIG_FIELD) == 0;
 }
 
 static void sig_values(const struct action *a, const char *v[SIG_COUNT])
@@ -552,28 +684,28 @@ static unsigned extras_hash(const struct action *a)
 }
 
 /* The row's signature; a field the file has no column for (NULL) keeps its part of
- * old_sig (may be NULL), so it never counts as changed; so do the extra fields of a
- * row that has none. */
-static void sig_make(const struct action *a, const char *old_sig, char out[SIG_BYTES + 1])
+ * old (may be NULL), so it never counts as changed; so do the extra fields of a row
+ * that has none. */
+static void sig_make(const struct action *a, const struct sig *old, struct sig *out)
 {
 	const char *v[SIG_COUNT];
 	sig_values(a, v);
-	size_t old_len = old_sig ? strlen(old_sig) : 0;
+	size_t old_len = old ? old->len : 0;
 	int old_ok = old_len >= SIG_KNOWN;
 	for (int i = 0; i < SIG_COUNT; i++) {
 		if (!v[i] && old_ok)
-			memcpy(out + i * 8, old_sig + i * 8, 8);
+			memcpy(out->b + i * SIG_FIELD, old->b + i * SIG_FIELD, SIG_FIELD);
 		else
-			hex8(out + i * 8, fnv1a(v[i]));
+			put32(out->b + i * SIG_FIELD, fnv1a(v[i]));
 	}
-	out[SIG_KNOWN] = '\0';
+	out->len = SIG_KNOWN;
 	if (a->nextra)
-		hex8(out + SIG_KNOWN, extras_hash(a));
+		put32(out->b + SIG_KNOWN, extras_hash(a));
 	else if (old_len == SIG_BYTES)
-		memcpy(out + SIG_KNOWN, old_sig + SIG_KNOWN, 8);
+		memcpy(out->b + SIG_KNOWN, old->b + SIG_KNOWN, SIG_FIELD);
 	else
 		return;
-	out[SIG_BYTES] = '\0';
+	out->len = SIG_BYTES;
 }
 
 /* Load the current review's extra fields, once per review in a run. */
@@ -679,8 +811,18 @@ static char *extras_new(struct store *s, const struct action *a)
 	return packed;
 }
 
+/* Bind a string the caller keeps until the statement has run (NULL for NULL): SQLite
+ * copies it into the row once instead of first into a copy of its own. */
+static void bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
-                              const char *qsort, const char *sig, struct err *err)
+                              const char *qsort, const struct sig *sig, struct err *err)
 {
 	sqlite3_stmt *st = stmt(s, ST_ACTION_ADD);
 	char *sort_key = store_sort_key(a->review, qsort, a->agency, a->seq);
@@ -690,22 +832,22 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 		sqlite3_bind_int64(st, 3, agency_id);
 	sqlite3_bind_int64(st, 4, response_id);
 	sqlite3_bind_int(st, 5, a->seq);
-	store_bind_text(st, 6, a->text ? a->text : "");
+	bind_static(st, 6, a->text ? a->text : "");
 	sqlite3_bind_int(st, 7, (int)a->rag);
-	store_bind_text(st, 8, a->rag_raw ? a->rag_raw : "");
-	store_bind_text(st, 9, a->target_date);
-	store_bind_text(st, 10, a->target_raw ? a->target_raw : "");
-	store_bind_text(st, 11, a->evidence ? a->evidence : "");
-	store_bind_text(st, 12, a->lead ? a->lead : "");
-	store_bind_text(st, 13, a->constraints ? a->constraints : "");
-	store_bind_text(st, 14, a->desired ? a->desired : "");
-	store_bind_text(st, 15, sort_key);
-	store_bind_text(st, 16, sig);
+	bind_static(st, 8, a->rag_raw ? a->rag_raw : "");
+	bind_static(st, 9, a->target_date);
+	bind_static(st, 10, a->target_raw ? a->target_raw : "");
+	bind_static(st, 11, a->evidence ? a->evidence : "");
+	bind_static(st, 12, a->lead ? a->lead : "");
+	bind_static(st, 13, a->constraints ? a->constraints : "");
+	bind_static(st, 14, a->desired ? a->desired : "");
+	bind_static(st, 15, sort_key);
+	sqlite3_bind_blob(st, 16, sig->b, (int)sig->len, SQLITE_STATIC);
 	store_bind_text(st, 17, run_now(s));
 	char *extra = extras_new(s, a);
-	store_bind_text(st, 18, extra);
-	free(sort_key);
+	bind_static(st, 18, extra);
 	enum status rc = step_done(s, st, err, "adding an action");
+	free(sort_key);
 	if (rc == OK) {
 		a->id = sqlite3_last_insert_rowid(s->db);
 		if (s->side)
@@ -779,11 +921,11 @@ static int same_reading(sqlite3_stmt *got, enum sig_field f, const struct action
 }
 
 /* Did the row's extra fields change since the last import (or come for the first time)? */
-static int extras_differ(const char *old_sig, const char *sig)
+static int extras_differ(const struct sig *old, const struct sig *sig)
 {
-	if (strlen(sig) < SIG_BYTES)
+	if (sig->len < SIG_BYTES)
 		return 0;                 /* the row has none */
-	return !old_sig || strlen(old_sig) != SIG_BYTES || strcmp(old_sig + SIG_KNOWN, sig + SIG_KNOWN) != 0;
+	return !sig_same_field(old, sig, SIG_COUNT);
 }
 
 /* Apply the row's extra fields to the action: each value that differs from the one
@@ -831,17 +973,17 @@ static enum status extras_refresh(struct store *s, struct action *a, int *change
 static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, enum row_result *res,
                                   struct err *err)
 {
-	const char *old_sig = (const char *)sqlite3_column_text(got, 1);
-	char sig[SIG_BYTES + 1];
-	sig_make(a, old_sig, sig);
+	struct sig old, sig;
+	sig_read(got, 1, &old);
+	sig_make(a, &old, &sig);
 	const char *v[SIG_COUNT];
 	sig_values(a, v);
 	int changed = 0;
 	*res = ROW_UNCHANGED;
-	if (old_sig && strcmp(old_sig, sig) == 0)
+	if (old.len && sig_eq(&old, &sig))
 		return OK;
 	for (int f = 0; f < SIG_COUNT; f++) {
-		int same_sig = old_sig && strlen(old_sig) >= SIG_KNOWN && strncmp(old_sig + f * 8, sig + f * 8, 8) == 0;
+		int same_sig = old.len >= SIG_KNOWN && sig_same_field(&old, &sig, (size_t)f);
 		const char *old_value = sig_old(got, (enum sig_field)f);
 		if (!v[f] || same_sig || str_eq(old_value, v[f]))
 			continue;
@@ -857,7 +999,7 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 			return ERR_DB;
 		changed += !silent;
 	}
-	if (extras_differ(old_sig, sig) && extras_refresh(s, a, &changed, err) != OK)
+	if (extras_differ(&old, &sig) && extras_refresh(s, a, &changed, err) != OK)
 		return ERR_DB;
 	char *sql = changed
 		? xasprintf("UPDATE action SET import_sig = ?1, version = version + 1, updated_at = ?2, touched_at = ?2 WHERE id = ?3")
@@ -867,7 +1009,7 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 	free(sql);
 	if (rc != OK)
 		return rc;
-	store_bind_text(st, 1, sig);
+	sqlite3_bind_blob(st, 1, sig.b, (int)sig.len, SQLITE_STATIC);
 	store_bind_text(st, 2, run_now(s));
 	sqlite3_bind_int64(st, 3, a->id);
 	rc = step_done(s, st, err, "updating an action");
@@ -895,7 +1037,8 @@ static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct act
 
 struct cand {                    /* an existing action of a group */
 	int64_t id;
-	char *text, *sig;            /* as stored; sig: import_sig */
+	char *text;                  /* as stored */
+	struct sig sig;              /* import_sig */
 	unsigned said;               /* hash of the text the spreadsheet said last time */
 	int withdrawn, taken;
 	unsigned *tok;               /* token hashes, sorted, unique */
@@ -928,11 +1071,17 @@ struct import_match {
 	struct leftovers *left;      /* open addressing; lcap a power of two */
 	size_t lcap, lused;
 	struct import_counts counts;
+	struct response_run resp;    /* the last row's response (import_response) */
 	struct store_import_opts o;
 	char *file;
 	char at[32];                 /* the time of the run's changes */
 	int finished;
 };
+
+static struct response_run *resp_of(struct store *s)
+{
+	return &s->match->resp;
+}
 
 static const char *run_now(const struct store *s)
 {
@@ -952,7 +1101,6 @@ static void emit(struct store *s, enum import_event_kind kind, long line, int64_
 static void cand_clear(struct cand *c)
 {
 	free(c->text);
-	free(c->sig);
 	free(c->tok);
 	memset(c, 0, sizeof *c);
 }
@@ -1087,6 +1235,7 @@ static void match_free(struct import_match *m)
 	}
 	free(m->left);
 	free(m->file);
+	free(m->resp.pending);
 	free(m);
 }
 
@@ -1284,13 +1433,13 @@ static void align_similar(struct store *s, struct held_row **rows, size_t n, str
  * desired outcome, extra fields) the spreadsheet said the same as last time for c. */
 static size_t blank_score(const struct held_row *r, const struct cand *c)
 {
-	if (!c->sig || strlen(c->sig) < SIG_KNOWN)
+	if (c->sig.len < SIG_KNOWN)
 		return 0;
-	char sig[SIG_BYTES + 1];
-	sig_make(&r->a, c->sig, sig);
-	size_t same = 0, len = strlen(sig);
+	struct sig sig;
+	sig_make(&r->a, &c->sig, &sig);
+	size_t same = 0;
 	for (size_t f = SIG_RAG; f <= SIG_COUNT; f++)
-		same += (f + 1) * 8 <= len && strlen(c->sig) >= (f + 1) * 8 && memcmp(sig + f * 8, c->sig + f * 8, 8) == 0;
+		same += sig_same_field(&sig, &c->sig, f);
 	return same;
 }
 
@@ -1369,7 +1518,7 @@ static void align(struct store *s, struct held_row **rows, size_t n, struct cand
 /* ---- deciding the rows held ---- */
 
 static enum status action_add(struct store *s, struct action *a, int64_t agency_id, int64_t response_id,
-                              const char *qsort, const char *sig, struct err *err);
+                              const char *qsort, const struct sig *sig, struct err *err);
 static enum status action_refresh(struct store *s, sqlite3_stmt *got, struct action *a, enum row_result *res,
                                   struct err *err);
 
@@ -1397,9 +1546,8 @@ static enum status group_read(struct store *s, int64_t question, int64_t agency,
 		memset(c, 0, sizeof *c);
 		c->id = sqlite3_column_int64(st, 0);
 		c->text = store_col_dup(st, 2);
-		c->sig = store_col_dup(st, 3);
-		c->said = c->sig && strlen(c->sig) >= 8 ? (unsigned)strtoul((char[9]){ c->sig[0], c->sig[1], c->sig[2],
-		          c->sig[3], c->sig[4], c->sig[5], c->sig[6], c->sig[7], 0 }, NULL, 16) : 0;
+		sig_read(st, 3, &c->sig);
+		c->said = c->sig.len ? get32(c->sig.b) : 0;
 		c->withdrawn = sqlite3_column_int(st, 4);
 	}
 	return step == SQLITE_DONE ? OK : store_fail(s, err, "reading a group's actions");
@@ -1421,11 +1569,11 @@ static enum status held_refresh(struct store *s, struct held_row *r, struct cand
 {
 	struct import_match *m = s->match;
 	enum row_result res = ROW_UNCHANGED;
-	char sig[SIG_BYTES + 1];
+	struct sig sig;
 	r->a.id = c->id;
-	sig_make(&r->a, c->sig, sig);
+	sig_make(&r->a, &c->sig, &sig);
 	enum status rc = OK;
-	if (!c->sig || strcmp(sig, c->sig) != 0) {
+	if (!sig_eq(&sig, &c->sig)) {
 		sqlite3_stmt *got = stmt(s, ST_ACTION_BY_ID);
 		sqlite3_bind_int64(got, 1, c->id);
 		if (sqlite3_step(got) != SQLITE_ROW)
@@ -1448,10 +1596,10 @@ static enum status held_refresh(struct store *s, struct held_row *r, struct cand
 static enum status held_add(struct store *s, struct held_row *r, int *max_seq, struct err *err)
 {
 	struct import_match *m = s->match;
-	char sig[SIG_BYTES + 1];
-	sig_make(&r->a, NULL, sig);
+	struct sig sig;
+	sig_make(&r->a, NULL, &sig);
 	r->a.seq = ++*max_seq;
-	enum status rc = action_add(s, &r->a, r->agency_id, r->response_id, m->qsort, sig, err);
+	enum status rc = action_add(s, &r->a, r->agency_id, r->response_id, m->qsort, &sig, err);
 	if (rc == OK) {
 		char *where = xasprintf("%s:%ld", m->file ? m->file : "", r->line);
 		rc = store_log(s, r->a.id, s->batch, "added", NULL, r->a.text ? r->a.text : "", where, 0, err);
@@ -1590,9 +1738,9 @@ enum status store_import_row(struct store *s, struct action *a, long line, struc
 	if (rc == OK && s->max_before > 0)
 		return row_hold(s, a, line, agency_id, response_id, a->seq, qsort);
 	if (rc == OK) {                /* an empty database: every row is a new action */
-		char sig[SIG_BYTES + 1];
-		sig_make(a, NULL, sig);
-		rc = action_add(s, a, agency_id, response_id, qsort, sig, err);
+		struct sig sig;
+		sig_make(a, NULL, &sig);
+		rc = action_add(s, a, agency_id, response_id, qsort, &sig, err);
 		s->match->counts.added++;
 	}
 	free(qsort);
@@ -1871,6 +2019,8 @@ static void run_end(struct store *s)
 	side_end(s);
 	tally_free(s->tally);
 	s->tally = NULL;
+	free(s->deferred_indexes);
+	s->deferred_indexes = NULL;
 }
 
 enum status store_import_commit(struct store *s, struct err *err)
@@ -1942,6 +2092,10 @@ enum status store_import_finish(struct store *s, struct err *err)
 	if (m && m->finished)
 		return OK;
 	enum status rc = store_import_flush(s, err);
+	if (rc == OK && m)
+		rc = resp_write(s, &m->resp, err);
+	if (rc == OK)
+		rc = indexes_restore(s, err);
 	if (rc == OK)
 		rc = responses_settle(s, err);
 	if (rc == OK && m && s->max_before > 0)

@@ -92,6 +92,7 @@ struct store {
 	int side_attached;         /* its file is attached as fts_side until commit */
 	int bulk;                  /* a private build not yet published: no journal, and
 	                            * store_close removes the file (store_open_private) */
+	char *deferred_indexes;    /* a bulk first import: the CREATE INDEX statements it dropped */
 	struct rag_tally *tally;   /* a run into an empty database: RAG totals as rows go in */
 	struct import_match *match;  /* an import run's held rows, leftovers and counts */
 	struct window_cache window;

@@ -1190,6 +1190,11 @@ static int clean_is_plain(const char *s)
 	return 1;
 }
 
+int text_is_clean(const char *in)
+{
+	return !in || clean_is_plain(in);
+}
+
 char *text_clean(const char *in, int *changed)
 {
 	if (!in || clean_is_plain(in)) {

@@ -59,7 +59,7 @@ make_db() {
 # make_version1 DB: turn a current database back into schema version 1, the schema as it
 # was before version 2, so the upgrade can be tested.  Its full-text index had no column
 # for the extra fields and no English stems (unicode61 alone): made from the current one
-# without them.
+# without them.  Its import signatures were hex digits (version 3 made them BLOBs).
 make_version1() {
 	local FTS_OBJECTS fts_v1 fts_drop
 	FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
@@ -73,6 +73,7 @@ make_version1() {
 	   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board; DROP TABLE rag_word;
 	   ALTER TABLE change_log DROP COLUMN os_user; ALTER TABLE change_log DROP COLUMN undoes_change;
 	   ALTER TABLE change_log DROP COLUMN prev_hash; ALTER TABLE change_log DROP COLUMN hash;
+	   UPDATE action SET import_sig = lower(hex(import_sig)) WHERE typeof(import_sig) = 'blob';
 	   PRAGMA user_version = 1;"
 }
 

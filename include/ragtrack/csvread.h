@@ -14,6 +14,9 @@ struct csv_row {
 	size_t ncells;
 	long line;                 /* physical line the row starts on, from 1 */
 	long end_line;             /* physical line it ends on */
+	char **own;                /* NULL, or the reader's own cells: a callback may keep cell i
+	                            * (own[i] == cells[i]) by setting own[i] to NULL, and then
+	                            * frees it; cells[i] stays readable until the callback returns */
 };
 
 /* Called once per row (header included).  Return OK to go on; anything else stops the

@@ -83,6 +83,8 @@ void date_add_days(const char *iso, long days, char out[11]);
  * and the whole is trimmed.  Returns a new string the caller frees.  *changed (may be
  * NULL) is set when anything other than trimming happened. */
 char *text_clean(const char *in, int *changed);
+/* Whether text_clean would return in unchanged (a quick check, no allocation). */
+int text_is_clean(const char *in);
 
 /* Validate UTF-8.  Returns 1 when valid; else 0 and *bad_at (may be NULL) is the offset
  * of the first invalid byte.  Overlong forms, surrogates and > U+10FFFF are invalid. */

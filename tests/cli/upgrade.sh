@@ -10,7 +10,9 @@ rt --user bob set 5 lead="DI Smith" target=31.03.2017 >/dev/null || fail "set"
 before=$(q "select id, text, rag, evidence from action order by id" | sha256sum)
 log_before=$(q "select id, action_id, at, user, field, old_value, new_value, source, batch from change_log order by id")
 rows=$(q "select count(*) from change_log")
+sigs_before=$(q "select id, hex(import_sig) from action order by id")
 make_version1 "$DB" || fail "make version 1"
+check_eq "version 1 signatures are hex digits" "$(q "select count(*) from action where typeof(import_sig) = 'text' and length(import_sig) >= 56")" "$(q "select count(*) from action")"
 check_eq "version 1 has no extra fields" "$(q "select count(*) from sqlite_schema where sql like '%extra%'")" "0"
 check_contains "version 1 has no stems" "$(q "select sql from sqlite_schema where name = 'action_fts'")" "tokenize = 'unicode61"
 stems_before=$(q "select count(*) from action_fts where action_fts match 'safeguard'")
@@ -34,6 +36,10 @@ check_eq "withdrawn column added" "$(q "select count(*) from action where withdr
 check_eq "board tables and their guards added" "$(q "select group_concat(name, ' ') from (select name from sqlite_master where name like 'board%' order by name)")" \
 	"board board_action board_action_no_delete board_action_no_update board_no_delete board_no_update"
 check_eq "actions kept" "$(q "select id, text, rag, evidence from action order by id" | sha256sum)" "$before"
+check_eq "signatures are BLOBs" "$(q "select count(*) from action where typeof(import_sig) <> 'blob'")" "0"
+check_eq "signatures kept" "$(q "select id, hex(import_sig) from action order by id")" "$sigs_before"
+rt import "$DATA"/*.csv >"$T/again" || fail "re-import into the upgraded database"
+check_contains "re-import finds nothing changed" "$(tail -n 1 "$T/again")" "0 added, 0 updated, $(q "select count(*) from action") unchanged"
 check_eq "sound after the upgrade" "$(rt check >/dev/null 2>&1; echo $?)" "0"
 check_eq "extra fields table added" "$(q "select count(*) from extra_field")" "0"
 # the upgraded database keeps extra fields and finds their words
