@@ -112,7 +112,7 @@ CREATE TABLE action (
     constraints       text COLLATE "C" NOT NULL DEFAULT '',
     desired           text COLLATE "C" NOT NULL DEFAULT '',
     sort_key          text COLLATE "C" NOT NULL,
-    import_sig        text COLLATE "C" NOT NULL DEFAULT '',
+    import_sig        bytea NOT NULL DEFAULT '\x',      -- SQLite's BLOB: 4 bytes a field hash
     version           bigint NOT NULL DEFAULT 1,
     created_at        text COLLATE "C" NOT NULL,
     updated_at        text COLLATE "C" NOT NULL,

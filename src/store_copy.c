@@ -45,6 +45,17 @@ static enum status copy_columns(struct db *pg, const char *table, char **list, i
 	return OK;
 }
 
+/* What the file's SELECT reads for cols (a new string the caller frees): the same
+ * columns, but action's import signature (a BLOB) in bytea's text form, "\\x" and hex
+ * digits, which COPY takes for a bytea. */
+static char *copy_select_list(const char *table, const char *cols)
+{
+	const char *at = strcmp(table, "action") == 0 ? strstr(cols, "import_sig") : NULL;
+	if (!at)
+		return xstrdup(cols);
+	return xasprintf("%.*s'\\x' || lower(hex(import_sig))%s", (int)(at - cols), cols, at + strlen("import_sig"));
+}
+
 /* One table: read from the file, sent with COPY.  *rows gets how many went in. */
 static enum status copy_table(struct db *lite, struct db *pg, const char *table, int64_t *rows, struct err *err)
 {
@@ -53,7 +64,8 @@ static enum status copy_table(struct db *lite, struct db *pg, const char *table,
 	enum status rc = copy_columns(pg, table, &cols, &n, err);
 	if (rc != OK)
 		return rc;
-	char *select = xasprintf("SELECT %s FROM %s%s%s", cols, table,
+	char *list = copy_select_list(table, cols);
+	char *select = xasprintf("SELECT %s FROM %s%s%s", list, table,
 	                         strcmp(table, "meta") == 0 ? " WHERE key NOT IN " : "",
 	                         strcmp(table, "meta") == 0 ? META_OWN : "");
 	char *copy = xasprintf("COPY ragtrack.%s (%s) FROM STDIN", table, cols);
@@ -87,6 +99,7 @@ static enum status copy_table(struct db *lite, struct db *pg, const char *table,
 	}
 	db_finalize(st);
 	free(select);
+	free(list);
 	free(copy);
 	free(cols);
 	return rc;

@@ -18,7 +18,7 @@ static const char *const PG_COMMANDS[] = { "db", "agency" };
 /* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
  * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way
  * to version to, all in db init's one transaction.  The schema on PostgreSQL starts at
- * version 2 (schema.sql's tables of version 2), so there are none yet. */
+ * version 3 (schema.sql's tables of version 3), so there are none yet. */
 static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
 	{ 0, NULL },
 };

@@ -36,7 +36,9 @@ for spec in meta:key review:id finding:id question:id agency:id 'agency_alias:lo
 	cols=$(pgq "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns
 		WHERE table_schema = 'ragtrack' AND table_name = '$table' AND column_name <> 'search'")
 	key=${key//user/\"user\"}
-	lite "SELECT $cols FROM $table ORDER BY $key" >"$T/lite.$table"
+	lcols=$cols   # the file's import signature is a BLOB: shown as psql shows a bytea
+	[ "$table" = action ] && lcols=${cols/import_sig/"'\\x' || lower(hex(import_sig))"}
+	lite "SELECT $lcols FROM $table ORDER BY $key" >"$T/lite.$table"
 	own=""    # the destination's own meta rows: its schema version
 	[ "$table" = meta ] && own="WHERE key <> 'schema_version'"
 	pgq "SELECT $cols FROM $table $own ORDER BY $key" >"$T/pg.$table"
