@@ -203,22 +203,24 @@ void store_pg_close(struct store *s)
 
 /* ---- db init ------------------------------------------------------------------------ */
 
-/* Grant the board's login every table's rows but the append-only records' edits.  Roles
- * per agency and row-level security are not made yet: the login must exist. */
+/* Make login a member of the board's role (the schema made the role and its grants):
+ * the login must exist. */
 static enum status pg_grant_board(struct db *db, const char *login, struct buf *report, struct err *err)
 {
 	struct db_stmt *st;
-	enum status rc = db_prepare(db, "SELECT quote_ident(?1), quote_literal(?1),"
-	                                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?1)", &st, err);
+	enum status rc = db_prepare(db, "SELECT quote_ident(?1), quote_ident(rt_role('board')),"
+	                                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?1 AND rolcanlogin),"
+	                                " rt_role('board')", &st, err);
 	if (rc != OK)
 		return rc;
 	db_bind_text(st, 1, login);
-	char *ident = NULL, *literal = NULL;
+	char *ident = NULL, *role = NULL, *role_name = NULL;
 	int exists = 0;
 	if (db_step(st, err) == DB_ROW) {
 		ident = xstrdup(db_col_text(st, 0));
-		literal = xstrdup(db_col_text(st, 1));
+		role = xstrdup(db_col_text(st, 1));
 		exists = strcmp(db_col_text(st, 2), "t") == 0;
+		role_name = xstrdup(db_col_text(st, 3));
 	} else {
 		rc = ERR_DB;
 	}
@@ -227,21 +229,26 @@ static enum status pg_grant_board(struct db *db, const char *login, struct buf *
 		rc = err_set(err, ERR_NOT_FOUND, "%s: --board: no login '%s' on this server (create it first: CREATE ROLE %s LOGIN)",
 		             db->name, login, ident);
 	if (rc == OK) {
-		char *sql = xasprintf(
-			"GRANT USAGE ON SCHEMA ragtrack TO %1$s;"
-			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ragtrack TO %1$s;"
-			"REVOKE UPDATE, DELETE, TRUNCATE ON change_log, board, board_action FROM %1$s;"
-			"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ragtrack TO %1$s;"
-			"INSERT INTO meta(key, value) VALUES ('board_login', %2$s)"
-			" ON CONFLICT (key) DO UPDATE SET value = excluded.value;", ident, literal);
+		char *sql = xasprintf("GRANT %s TO %s", role, ident);
 		rc = db_exec(db, sql, err);
 		free(sql);
 	}
+	if (rc == OK) {
+		rc = db_prepare(db, "INSERT INTO meta(key, value) VALUES ('board_login', ?1)"
+		                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st, err);
+		if (rc == OK) {
+			db_bind_text(st, 1, login);
+			if (db_step(st, err) == DB_ERROR)
+				rc = err ? err->code : ERR_DB;
+			db_finalize(st);
+		}
+	}
 	if (rc == OK)
-		buf_printf(report, "%s: the board's login %s may read and change every table, and add to the change log "
-		           "(agency leads' logins and row-level security are not made yet)\n", db->name, login);
+		buf_printf(report, "%s: %s is a board member (role %s): it may read and change every table and add "
+		           "to the change log, and add agency leads\n", db->name, login, role_name);
 	free(ident);
-	free(literal);
+	free(role);
+	free(role_name);
 	return rc;
 }
 
