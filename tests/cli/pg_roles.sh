@@ -26,6 +26,7 @@ pg_q postgres "CREATE ROLE clerk LOGIN" >/dev/null
 check_status "db init --board clerk" 0 "$RT" --db "$DB" db init --board clerk
 check_eq "the roles made" "$(pg_q t_roles "SELECT string_agg(rolname, ' ' ORDER BY rolname) FROM pg_roles
 	WHERE rolname LIKE 't\_roles\_%'")" "t_roles_board t_roles_lead t_roles_readonly"
+pg_q postgres "CREATE ROLE viewer LOGIN IN ROLE t_roles_readonly" >/dev/null
 check_eq "clerk is in the board's role" "$(pg_q t_roles "SELECT pg_has_role('clerk', 't_roles_board', 'MEMBER')")" t
 
 # Two agencies' data, written by the schema's owner: every table that holds an agency's data.
@@ -73,6 +74,12 @@ Health  a_brown
 Health  h_jones
 Police  h_jones
 Police  j_smith"
+# The lens is the login: two agencies' lead sees both, and narrows to one of them.
+check_status "agency list as a lead of two agencies" 0 "$RT" --db "$(as_url h_jones)" agency list
+check_eq "both agencies, each with its actions" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Health 1
+Police 2"
+check_status "--as-agency one of the login's agencies" 0 "$RT" --db "$(as_url h_jones)" --as-agency health agency list
+check_eq "narrowed to it" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Health 1"
 check_status "lead remove" 0 "$RT" --db "$BOARD" agency lead remove Police h_jones
 check_eq "what lead remove says" "$(cat "$T/out")" "'h_jones' is no longer a lead of 'Police' (the login stays)"
 check_status "lead remove again" 0 "$RT" --db "$BOARD" agency lead remove Police h_jones
@@ -108,10 +115,21 @@ done
 
 # ---- a lead's login, through ragtrack and psql: Police (agency 1) only -------------------
 check_status "agency list as a lead" 0 "$RT" --db "$(as_url j_smith)" agency list
-check_eq "a lead counts only its agency's actions" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Health 0
-Police 2"
+check_eq "a lead of one agency has its lens without --as-agency" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Police 2"
+check_status "--as-agency its own agency, by its alias" 0 "$RT" --db "$(as_url j_smith)" --as-agency Constabulary agency list
+check_eq "the same lens" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Police 2"
+check_status "--as-agency another agency" 8 "$RT" --db "$(as_url j_smith)" --as-agency Health agency list
+check_eq "refused in one line" "$(cat "$T/err")" \
+	"ragtrack: --as-agency: 'Health' is not one of the agencies of the login j_smith (Police)"
+check_status "--as-agency no such agency" 6 "$RT" --db "$(as_url j_smith)" --as-agency Fire agency list
+check_eq "no such agency" "$(cat "$T/err")" "ragtrack: --as-agency: no agency 'Fire' (ragtrack agency list shows them)"
 check_status "agency list as the board" 0 "$RT" --db "$BOARD" agency list
 check_eq "the board counts all" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Health 1
+Police 2"
+check_status "--as-agency as the board: any agency" 0 "$RT" --db "$BOARD" --as-agency Health agency list
+check_eq "the board narrows to it" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Health 1"
+check_status "agency list as the read-only login" 0 "$RT" --db "$(as_url viewer)" agency list
+check_eq "the read-only login counts all" "$(awk 'NR > 1 {print $1, $2}' "$T/out")" "Health 1
 Police 2"
 count_all() {   # LOGIN: the rows the login sees in each table of an agency's data
 	as "$1" "SELECT (SELECT count(*) FROM action) || ' ' || (SELECT count(*) FROM response) || ' ' ||
@@ -197,7 +215,6 @@ check_eq "j_smith's roles after the attempts" "$(pg_q t_roles "SELECT string_agg
 	FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = 'j_smith'::regrole")" "t_roles_agency_1"
 
 # ---- the read-only login: every row, no writes --------------------------------------------
-pg_q postgres "CREATE ROLE viewer LOGIN IN ROLE t_roles_readonly" >/dev/null
 check_eq "the read-only login's rows" "$(count_all viewer)" "3 2 3 3 3 2 0"
 for sql in "UPDATE action SET text = 'x'" "DELETE FROM action" "INSERT INTO agency(name) VALUES ('Fire')" \
 	"UPDATE response SET text = 'x'" "INSERT INTO note(action_id, at, \"user\", source, text) VALUES (1, 'now', 'v', 'cli', 'x')" \
