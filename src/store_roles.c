@@ -59,6 +59,7 @@ static enum status roles_check(struct store *s, const char *verb, const char *ag
 	return rc;
 }
 
+/* agency lead add: see store.h (the checks here, the grant by rt_lead_add). */
 enum status store_lead_add(struct store *s, const char *agency, const char *login, char **name, int *made,
                            struct err *err)
 {
@@ -75,6 +76,7 @@ enum status store_lead_add(struct store *s, const char *agency, const char *logi
 	return rc;
 }
 
+/* agency lead remove: see store.h (the checks here, the revoke by rt_lead_remove). */
 enum status store_lead_remove(struct store *s, const char *agency, const char *login, char **name, int *removed,
                               struct err *err)
 {
@@ -89,6 +91,7 @@ enum status store_lead_remove(struct store *s, const char *agency, const char *l
 	return rc;
 }
 
+/* agency lead list: the agency_lead view, in NOCASE order of the agency, then login. */
 enum status store_leads(struct store *s, store_lead_fn fn, void *ctx, struct err *err)
 {
 	enum status rc = roles_server(s, err);
