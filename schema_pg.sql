@@ -9,7 +9,9 @@
 --   ids:    bigint identities, BY DEFAULT so that a copied database keeps its ids.
 --   search: action.search, a tsvector kept by triggers, with a GIN index (for FTS5).
 --   totals: rag_count kept by statement-level triggers (one grouped upsert per statement).
--- Roles, grants beyond the board login, and row-level security come later.
+--   roles:  DB_board, DB_readonly, DB_lead and DB_agency_ID per agency (DB: the database's
+--           name), row-level security on every table of an agency's data, column grants;
+--           change_log.login and ui_state.login are session_user, stamped by triggers.
 
 CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;
 CREATE SCHEMA ragtrack;
@@ -157,7 +159,8 @@ CREATE TABLE change_log (
     os_user       text COLLATE "C",
     undoes_change bigint,
     prev_hash     text COLLATE "C" NOT NULL DEFAULT '',
-    hash          text COLLATE "C" NOT NULL DEFAULT ''
+    hash          text COLLATE "C" NOT NULL DEFAULT '',
+    login         text COLLATE "C" NOT NULL DEFAULT session_user   -- the server's word, not the client's
 );
 CREATE INDEX change_log_action ON change_log (action_id, id);
 CREATE INDEX change_log_user   ON change_log ("user", batch);
@@ -184,11 +187,13 @@ CREATE TABLE rag_word (
     PRIMARY KEY (review_id, word)
 );
 
+-- Screen state belongs to the login (one login's rows are hidden from the others).
 CREATE TABLE ui_state (
     "user" text COLLATE "C" NOT NULL,
     key    text COLLATE "C" NOT NULL,
     value  text COLLATE "C",
-    PRIMARY KEY ("user", key)
+    login  text COLLATE "C" NOT NULL DEFAULT session_user,
+    PRIMARY KEY (login, "user", key)
 );
 
 CREATE TABLE rag_count (
@@ -244,12 +249,156 @@ CREATE TRIGGER board_action_no_delete BEFORE DELETE ON board_action
 CREATE TRIGGER board_action_no_truncate BEFORE TRUNCATE ON board_action
     FOR EACH STATEMENT EXECUTE FUNCTION rt_refuse('a recorded board cannot be deleted');
 
+-- ---- roles -------------------------------------------------------------------------
+-- Roles belong to the whole server, not to one database: each database's roles carry its
+-- name, so that a training copy beside the live one has a board of its own.
+--   DB_board     everything (import, edits, recorded boards), the change log append-only
+--   DB_readonly  reads every row, writes nothing
+--   DB_lead      the agency groups' parent: grants only; the rows come from DB_agency_ID
+--   DB_agency_ID one per agency (ID: agency.id, kept by db copy); its members are that
+--                agency's leads' logins, and see and change only that agency's actions
+CREATE FUNCTION rt_role(kind text) RETURNS name LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (current_database() || '_' || kind)::name;
+
+-- session_user is the board's (or owns the schema, as whoever ran db init does).
+CREATE FUNCTION rt_is_board() RETURNS boolean LANGUAGE sql STABLE
+RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = ragtrack.rt_role('board')
+               AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))
+    OR pg_catalog.pg_has_role(session_user, (SELECT n.nspowner FROM pg_catalog.pg_namespace n
+                                             WHERE n.nspname = 'ragtrack'), 'MEMBER');
+
+-- session_user reads every agency's rows: the board, the read-only role.
+CREATE FUNCTION rt_sees_all() RETURNS boolean LANGUAGE sql STABLE
+RETURN ragtrack.rt_is_board()
+    OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = ragtrack.rt_role('readonly')
+               AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'));
+
+-- The agencies whose group roles session_user is in (the lens of a lead's login).
+CREATE FUNCTION rt_my_agencies() RETURNS bigint[] LANGUAGE sql STABLE
+RETURN ARRAY(SELECT a.id FROM ragtrack.agency a JOIN pg_catalog.pg_roles r ON r.rolname = ragtrack.rt_role('agency_' || a.id)
+              WHERE pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER') ORDER BY a.id);
+
+-- Make the role DB_kind unless it exists, a member of DB_parent (NULL: of none).  Runs
+-- as the schema's owner, who needs CREATEROLE; no one else may call it.
+CREATE FUNCTION rt_make_role(kind text, parent text) RETURNS name LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+DECLARE
+    r name := ragtrack.rt_role(kind);
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+    END IF;
+    IF parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_auth_members m
+            WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = r)
+              AND m.roleid = (SELECT oid FROM pg_roles WHERE rolname = ragtrack.rt_role(parent))) THEN
+        EXECUTE format('GRANT %I TO %I', ragtrack.rt_role(parent), r);
+    END IF;
+    RETURN r;
+END $$;
+REVOKE ALL ON FUNCTION rt_make_role(text, text) FROM PUBLIC;
+
+-- Every agency has its group role from the start: imports, db copy, agency alias.
+CREATE FUNCTION rt_agency_role() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+BEGIN
+    PERFORM ragtrack.rt_make_role('agency_' || NEW.id, 'lead');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER agency_role AFTER INSERT ON agency FOR EACH ROW EXECUTE FUNCTION rt_agency_role();
+
+-- The login PostgreSQL authenticated, whatever the client wrote.
+CREATE FUNCTION rt_stamp_login() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.login := session_user;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER change_log_login BEFORE INSERT ON change_log FOR EACH ROW EXECUTE FUNCTION rt_stamp_login();
+CREATE TRIGGER ui_state_login BEFORE INSERT OR UPDATE ON ui_state FOR EACH ROW EXECUTE FUNCTION rt_stamp_login();
+
+-- agency lead add AGENCY LOGIN: the board's only; the login is made (no password: the
+-- administrator sets one, or the server admits it by certificate, peer or GSSAPI) unless
+-- it exists.  Says 'created' or 'granted', or 'already' when the login was a lead there.
+CREATE FUNCTION rt_lead_add(agency_name text, login text) RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+DECLARE
+    g ragtrack.agency;
+    grp name;
+    made text := 'granted';
+BEGIN
+    IF NOT ragtrack.rt_is_board() THEN
+        RAISE EXCEPTION 'only the board''s logins may add agency leads (% is not one)', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO g FROM ragtrack.agency a WHERE ragtrack.rt_nocase(a.name) = ragtrack.rt_nocase(agency_name);
+    IF NOT FOUND THEN
+        SELECT a.* INTO g FROM ragtrack.agency a JOIN ragtrack.agency_alias x ON x.agency_id = a.id
+         WHERE ragtrack.rt_nocase(x.alias) = ragtrack.rt_nocase(agency_name);
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no agency ''%'' (ragtrack agency list names them)', agency_name USING ERRCODE = 'no_data_found';
+    END IF;
+    IF login = '' OR left(login, length(current_database()) + 1) = current_database() || '_' THEN
+        RAISE EXCEPTION '''%'' cannot be a lead''s login (the names %_... are ragtrack''s roles)', login, current_database()
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    grp := ragtrack.rt_make_role('agency_' || g.id, 'lead');
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+        EXECUTE format('CREATE ROLE %I LOGIN', login);
+        made := 'created';
+    ELSIF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login AND (rolsuper OR NOT rolcanlogin)) THEN
+        RAISE EXCEPTION '''%'' is not an ordinary login (a superuser, or a role that cannot log in)', login
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = grp)
+                  AND m.member = (SELECT oid FROM pg_roles WHERE rolname = login)) THEN
+        RETURN 'already';
+    END IF;
+    EXECUTE format('GRANT %I TO %I', grp, login);
+    RETURN made;
+END $$;
+
+-- agency lead remove AGENCY LOGIN: the login leaves the agency's group (the login itself
+-- stays: it may lead other agencies, or use other databases).  'removed' or 'not'.
+CREATE FUNCTION rt_lead_remove(agency_name text, login text) RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+DECLARE
+    g ragtrack.agency;
+BEGIN
+    IF NOT ragtrack.rt_is_board() THEN
+        RAISE EXCEPTION 'only the board''s logins may remove agency leads (% is not one)', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO g FROM ragtrack.agency a WHERE ragtrack.rt_nocase(a.name) = ragtrack.rt_nocase(agency_name);
+    IF NOT FOUND THEN
+        SELECT a.* INTO g FROM ragtrack.agency a JOIN ragtrack.agency_alias x ON x.agency_id = a.id
+         WHERE ragtrack.rt_nocase(x.alias) = ragtrack.rt_nocase(agency_name);
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no agency ''%'' (ragtrack agency list names them)', agency_name USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
+                    WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = ragtrack.rt_role('agency_' || g.id))
+                      AND m.member = (SELECT oid FROM pg_roles WHERE rolname = login)) THEN
+        RETURN 'not';
+    END IF;
+    EXECUTE format('REVOKE %I FROM %I', ragtrack.rt_role('agency_' || g.id), login);
+    RETURN 'removed';
+END $$;
+
+-- agency lead list: each agency's leads' logins (readable by every role).
+CREATE VIEW agency_lead AS
+SELECT a.name AS agency, u.rolname::text COLLATE "C" AS login
+  FROM agency a
+  JOIN pg_catalog.pg_roles g ON g.rolname = rt_role('agency_' || a.id)
+  JOIN pg_catalog.pg_auth_members m ON m.roleid = g.oid
+  JOIN pg_catalog.pg_roles u ON u.oid = m.member;
+
 -- ---- derived data -------------------------------------------------------------------
 -- An import run sets ragtrack.import_run = 'on' for its transaction (SET LOCAL): the
 -- triggers below then leave the search vectors and totals to the run, which brings them
 -- up to date in bulk before it commits (the meta 'import_run' row of the SQLite schema).
+-- Honoured for the board only: a lead's login setting it changes nothing.
 CREATE FUNCTION rt_paused() RETURNS boolean LANGUAGE sql STABLE
-RETURN coalesce(current_setting('ragtrack.import_run', true), '') = 'on';
+RETURN coalesce(current_setting('ragtrack.import_run', true), '') = 'on' AND ragtrack.rt_is_board();
 
 -- One action's searched text: question, response, action, evidence, notes, extra fields.
 CREATE FUNCTION rt_doc(q_id bigint, r_id bigint, a_id bigint, a_text text, a_evidence text, a_extra text)
@@ -274,8 +423,9 @@ CREATE TRIGGER action_search_insert BEFORE INSERT ON action
 CREATE TRIGGER action_search_update BEFORE UPDATE OF text, evidence, extra, question_id, response_id ON action
     FOR EACH ROW EXECUTE FUNCTION rt_action_search();
 
--- A question's, response's or note's text is part of its actions' documents.
-CREATE FUNCTION rt_search_again() RETURNS trigger LANGUAGE plpgsql
+-- A question's, response's or note's text is part of its actions' documents.  As the
+-- schema's owner: a lead's note renews a vector no lead may write.
+CREATE FUNCTION rt_search_again() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ragtrack, public AS $$
 BEGIN
     IF rt_paused() THEN RETURN NULL; END IF;
@@ -299,8 +449,8 @@ CREATE TRIGGER note_search AFTER INSERT ON note
     FOR EACH ROW EXECUTE FUNCTION rt_search_again();
 
 -- RAG totals: one grouped upsert per statement, from its transition tables.  An update
--- that moves no count writes nothing.
-CREATE FUNCTION rt_rag_delta() RETURNS trigger LANGUAGE plpgsql
+-- that moves no count writes nothing.  As the schema's owner: no lead may write totals.
+CREATE FUNCTION rt_rag_delta() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = ragtrack, public AS $$
 BEGIN
     IF rt_paused() THEN RETURN NULL; END IF;
@@ -329,3 +479,59 @@ CREATE TRIGGER rag_count_update AFTER UPDATE ON action REFERENCING OLD TABLE AS 
     FOR EACH STATEMENT EXECUTE FUNCTION rt_rag_delta();
 CREATE TRIGGER rag_count_delete AFTER DELETE ON action REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rt_rag_delta();
+
+-- ---- grants and row-level security --------------------------------------------------
+-- Every role reads the shared tables (reviews, findings, questions, agencies, boards).
+-- The tables of an agency's data show a lead only its agencies' rows, for reading and
+-- writing alike (a policy's USING is its WITH CHECK too); the board and the read-only
+-- role see all of them, and the grants keep the read-only role from writing.  The
+-- schema's owner is not subject to the policies (it owns the tables), nor superusers.
+DO $$
+DECLARE
+    b name := ragtrack.rt_make_role('board', NULL);
+    r name := ragtrack.rt_make_role('readonly', NULL);
+    l name := ragtrack.rt_make_role('lead', NULL);
+BEGIN
+    IF length(current_database()) > 40 THEN
+        RAISE EXCEPTION 'the database''s name is longer than 40 bytes: its roles'' names would be cut (rename it)';
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA ragtrack TO %I, %I, %I', b, r, l);
+    EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA ragtrack TO %I, %I, %I', b, r, l);
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ragtrack TO %I', b);
+    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON change_log, board, board_action FROM %I', b);
+    EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ragtrack TO %I', b);
+    -- A lead changes its actions' tracked fields, never which agency, review, question or
+    -- response an action belongs to.
+    EXECUTE format('GRANT UPDATE (rag, rag_raw, target_date, target_raw, evidence, lead, constraints, desired, text,'
+                   ' withdrawn, extra, version, updated_at, touched_at) ON action TO %I', l);
+    EXECUTE format('GRANT UPDATE (text) ON response TO %I', l);
+    EXECUTE format('GRANT INSERT ON note, change_log TO %I', l);
+    EXECUTE format('GRANT USAGE ON SEQUENCE change_batch TO %I', l);
+    EXECUTE format('GRANT USAGE ON SEQUENCE note_id_seq, change_log_id_seq TO %I', l);
+    EXECUTE format('GRANT INSERT, UPDATE, DELETE ON ui_state TO %I, %I', b, l);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION rt_lead_add(text, text), rt_lead_remove(text, text) TO %I', b);
+END $$;
+REVOKE ALL ON FUNCTION rt_lead_add(text, text), rt_lead_remove(text, text) FROM PUBLIC;
+
+ALTER TABLE action ENABLE ROW LEVEL SECURITY;
+ALTER TABLE response ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rag_count ENABLE ROW LEVEL SECURITY;
+ALTER TABLE note ENABLE ROW LEVEL SECURITY;
+ALTER TABLE change_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE board_action ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ui_state ENABLE ROW LEVEL SECURITY;
+-- The functions run once per statement (the subselects), not once per row.
+CREATE POLICY lens ON action
+    USING ((SELECT rt_sees_all()) OR agency_id = ANY ((SELECT rt_my_agencies())::bigint[]));
+CREATE POLICY lens ON response
+    USING ((SELECT rt_sees_all()) OR agency_id = ANY ((SELECT rt_my_agencies())::bigint[]));
+CREATE POLICY lens ON rag_count
+    USING ((SELECT rt_sees_all()) OR agency_id = ANY ((SELECT rt_my_agencies())::bigint[]));
+-- The action's own policy filters the subquery: an action the login cannot see.
+CREATE POLICY lens ON note
+    USING ((SELECT rt_sees_all()) OR EXISTS (SELECT 1 FROM action a WHERE a.id = action_id));
+CREATE POLICY lens ON change_log
+    USING ((SELECT rt_sees_all()) OR EXISTS (SELECT 1 FROM action a WHERE a.id = action_id));
+CREATE POLICY lens ON board_action
+    USING ((SELECT rt_sees_all()) OR EXISTS (SELECT 1 FROM action a WHERE a.id = action_id));
+CREATE POLICY own ON ui_state USING (login = session_user);

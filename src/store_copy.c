@@ -20,12 +20,13 @@ static const char *const COPY_TABLES[] = {
 static const char META_OWN[] = "('schema_version', 'board_login', 'import_run')";
 
 /* A destination table's columns, as a list for SELECT and COPY ("user" quoted), and
- * how many; action's search vector is left to the rebuild. */
+ * how many; action's search vector is left to the rebuild, the logins (change_log,
+ * ui_state) to the server, which stamps the login that copies. */
 static enum status copy_columns(struct db *pg, const char *table, char **list, int *n, struct err *err)
 {
 	struct db_stmt *st;
 	enum status rc = db_prepare(pg, "SELECT quote_ident(column_name) FROM information_schema.columns"
-	                                " WHERE table_schema = 'ragtrack' AND table_name = ?1 AND column_name <> 'search'"
+	                                " WHERE table_schema = 'ragtrack' AND table_name = ?1 AND column_name NOT IN ('search', 'login')"
 	                                " ORDER BY ordinal_position", &st, err);
 	if (rc != OK)
 		return rc;

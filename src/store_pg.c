@@ -138,6 +138,57 @@ static enum status pg_check_server(struct db *db, struct err *err)
 	return db_exec(db, "SET search_path = ragtrack, public", err);
 }
 
+/* The lens is the login: a lead's login in one agency's group gets that agency's lens
+ * without --as-agency; --as-agency must name one of the login's agencies, unless the
+ * login sees every agency (the board, the read-only role), for whom it narrows as on a
+ * file.  A lead of several agencies without --as-agency sees them all (row-level
+ * security keeps the rest out either way: the lens is what the queries say). */
+static enum status pg_set_lens(struct store *s, const char *as_agency, struct err *err)
+{
+	struct db_stmt *st;
+	enum status rc = db_prepare(s->pg,
+		"SELECT rt_sees_all()::int, coalesce(array_length(m, 1), 0), m[1], session_user,"
+		" (SELECT coalesce((SELECT id FROM agency WHERE rt_nocase(name) = rt_nocase(?1)),"
+		"   (SELECT agency_id FROM agency_alias WHERE rt_nocase(alias) = rt_nocase(?1)))),"
+		" (SELECT string_agg(name, ', ' ORDER BY rt_nocase(name)) FROM agency WHERE id = ANY (m))"
+		" FROM (SELECT rt_my_agencies() m) x", &st, err);
+	if (rc != OK)
+		return rc;
+	db_bind_text(st, 1, as_agency ? as_agency : "");
+	if (db_step(st, err) != DB_ROW) {
+		db_finalize(st);
+		return err ? err->code : ERR_DB;
+	}
+	int all = db_col_int(st, 0) != 0;
+	int64_t mine = db_col_int(st, 1), first = db_col_int(st, 2), named = db_col_int(st, 4);
+	char *login = xstrdup(db_col_text(st, 3)), *names = xstrdup(db_col_text(st, 5) ? db_col_text(st, 5) : "");
+	db_finalize(st);
+	int64_t lens = 0;
+	if (!str_empty(as_agency) && !named)
+		rc = err_set(err, ERR_NOT_FOUND, "--as-agency: no agency '%s' (ragtrack agency list shows them)", as_agency);
+	else if (!str_empty(as_agency) && !all && !db_scalar_int(s->pg, "SELECT (?1 = ANY (rt_my_agencies()))::int", named, 0))
+		rc = err_set(err, ERR_FORBIDDEN, "--as-agency: '%s' is not one of the agencies of the login %s (%s)", as_agency,
+		             login, *names ? names : "none");
+	else if (!str_empty(as_agency))
+		lens = named;
+	else if (!all && mine == 1)
+		lens = first;
+	if (rc == OK && lens) {
+		s->lens_agency = lens;
+		struct db_stmt *q;
+		rc = db_prepare(s->pg, "SELECT name FROM agency WHERE id = ?1", &q, err);
+		if (rc == OK) {
+			db_bind_int(q, 1, lens);
+			if (db_step(q, err) == DB_ROW)
+				s->lens_name = xstrdup(db_col_text(q, 0));
+			db_finalize(q);
+		}
+	}
+	free(login);
+	free(names);
+	return rc;
+}
+
 /* Open a store on the server target names; init: for db init (a missing or older
  * schema is not an error then; *stamp gets the version found, 0 for none). */
 static enum status pg_open(const char *target, const struct store_opts *o, int init, int64_t *stamp,
@@ -148,8 +199,6 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	enum status st = pg_check_conninfo(conninfo, err);
 	if (st == OK && !init)
 		st = store_command_check(target, o ? o->command : NULL, err);
-	if (st == OK && o && !str_empty(o->as_agency))
-		st = err_set(err, ERR_SCHEMA, "--as-agency is not available on PostgreSQL databases yet");
 	struct db *db = NULL;
 	if (st == OK)
 		st = db_pg_connect(conninfo, &db, err);
@@ -179,6 +228,10 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	s->source = o ? o->source : SOURCE_CLI;
 	s->seen_version = -1;
 	s->version_before = version;
+	if (!init && (st = pg_set_lens(s, o ? o->as_agency : NULL, err)) != OK) {
+		store_pg_close(s);
+		return st;
+	}
 	if (stamp)
 		*stamp = version;
 	*out = s;
@@ -203,22 +256,24 @@ void store_pg_close(struct store *s)
 
 /* ---- db init ------------------------------------------------------------------------ */
 
-/* Grant the board's login every table's rows but the append-only records' edits.  Roles
- * per agency and row-level security are not made yet: the login must exist. */
+/* Make login a member of the board's role (the schema made the role and its grants):
+ * the login must exist. */
 static enum status pg_grant_board(struct db *db, const char *login, struct buf *report, struct err *err)
 {
 	struct db_stmt *st;
-	enum status rc = db_prepare(db, "SELECT quote_ident(?1), quote_literal(?1),"
-	                                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?1)", &st, err);
+	enum status rc = db_prepare(db, "SELECT quote_ident(?1), quote_ident(rt_role('board')),"
+	                                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?1 AND rolcanlogin),"
+	                                " rt_role('board')", &st, err);
 	if (rc != OK)
 		return rc;
 	db_bind_text(st, 1, login);
-	char *ident = NULL, *literal = NULL;
+	char *ident = NULL, *role = NULL, *role_name = NULL;
 	int exists = 0;
 	if (db_step(st, err) == DB_ROW) {
 		ident = xstrdup(db_col_text(st, 0));
-		literal = xstrdup(db_col_text(st, 1));
+		role = xstrdup(db_col_text(st, 1));
 		exists = strcmp(db_col_text(st, 2), "t") == 0;
+		role_name = xstrdup(db_col_text(st, 3));
 	} else {
 		rc = ERR_DB;
 	}
@@ -227,21 +282,26 @@ static enum status pg_grant_board(struct db *db, const char *login, struct buf *
 		rc = err_set(err, ERR_NOT_FOUND, "%s: --board: no login '%s' on this server (create it first: CREATE ROLE %s LOGIN)",
 		             db->name, login, ident);
 	if (rc == OK) {
-		char *sql = xasprintf(
-			"GRANT USAGE ON SCHEMA ragtrack TO %1$s;"
-			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ragtrack TO %1$s;"
-			"REVOKE UPDATE, DELETE, TRUNCATE ON change_log, board, board_action FROM %1$s;"
-			"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ragtrack TO %1$s;"
-			"INSERT INTO meta(key, value) VALUES ('board_login', %2$s)"
-			" ON CONFLICT (key) DO UPDATE SET value = excluded.value;", ident, literal);
+		char *sql = xasprintf("GRANT %s TO %s", role, ident);
 		rc = db_exec(db, sql, err);
 		free(sql);
 	}
+	if (rc == OK) {
+		rc = db_prepare(db, "INSERT INTO meta(key, value) VALUES ('board_login', ?1)"
+		                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st, err);
+		if (rc == OK) {
+			db_bind_text(st, 1, login);
+			if (db_step(st, err) == DB_ERROR)
+				rc = err ? err->code : ERR_DB;
+			db_finalize(st);
+		}
+	}
 	if (rc == OK)
-		buf_printf(report, "%s: the board's login %s may read and change every table, and add to the change log "
-		           "(agency leads' logins and row-level security are not made yet)\n", db->name, login);
+		buf_printf(report, "%s: %s is a board member (role %s): it may read and change every table and add "
+		           "to the change log, and add agency leads\n", db->name, login, role_name);
 	free(ident);
-	free(literal);
+	free(role);
+	free(role_name);
 	return rc;
 }
 

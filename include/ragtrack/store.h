@@ -384,6 +384,20 @@ struct agency_info {
 typedef int (*store_agency_fn)(const struct agency_info *a, void *ctx);
 enum status store_agencies(struct store *s, store_agency_fn fn, void *ctx, struct err *err);
 
+/* Agency leads' logins (PostgreSQL only: ERR_USAGE on a SQLite file).  Add and remove
+ * are the board's (ERR_FORBIDDEN for any other login); AGENCY is a name or an alias
+ * (ERR_NOT_FOUND), its name as stored goes to *name (free it).  Add makes LOGIN, without
+ * a password, when no such login exists (*made 2), else grants it the agency (*made 1),
+ * or finds it a lead there already (*made 0).  Remove takes the agency from the login,
+ * which stays (*removed 0: it was not a lead there). */
+enum status store_lead_add(struct store *s, const char *agency, const char *login, char **name, int *made,
+                           struct err *err);
+enum status store_lead_remove(struct store *s, const char *agency, const char *login, char **name, int *removed,
+                              struct err *err);
+/* Each agency's leads' logins, by agency (NOCASE), then login. */
+typedef int (*store_lead_fn)(const char *agency, const char *login, void *ctx);
+enum status store_leads(struct store *s, store_lead_fn fn, void *ctx, struct err *err);
+
 /* ---- long queries and other writers ------------------------------------------------ */
 /* Told while a long write holds the database's write lock (other programs' changes wait
  * for it): first about a second into it, then about once a second, and once more when it

@@ -56,8 +56,6 @@ for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); 
 done
 one_line "the browser on PostgreSQL" 9 "ragtrack: tui is not available on PostgreSQL databases yet" \
 	--db "postgresql://rt@/db?host=$NONE"
-one_line "--as-agency" 9 "ragtrack: --as-agency is not available on PostgreSQL databases yet" \
-	--as-agency Police --db "postgresql://rt@/db?host=$NONE" agency list
 one_line "import with files" 9 "ragtrack: import is not available on PostgreSQL databases yet" \
 	--db "pg:service=ragtrack" import "$DATA/megan.csv"
 check_eq "import made no file" "$(ls -A "$T" | grep -v '^\(out\|err\|no-server\)$')" ""
