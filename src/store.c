@@ -881,6 +881,7 @@ void store_cache_clear(struct store *s)
 static void store_free(struct store *s)
 {
 	if (s->pg) {
+		store_window_free(s);      /* the reads' caches, as on SQLite */
 		store_pg_close(s);
 		return;
 	}

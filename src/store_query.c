@@ -1909,8 +1909,10 @@ enum status store_filter_check(struct store *s, const struct filter *f, struct e
 		return name_missing(s, "finding", f->finding,
 		                    "SELECT DISTINCT ref FROM finding WHERE ref <> '' ORDER BY length(ref), ref", err);
 	if (!str_empty(f->question) && !name_exists_nocase(s, "question", "ref", NULL, f->question))
-		return name_missing(s, "question", f->question,
-		                    "SELECT DISTINCT ref FROM question WHERE ref <> '' ORDER BY sort_key", err);
+		return name_missing(s, "question", f->question, s->db
+		                    ? "SELECT DISTINCT ref FROM question WHERE ref <> '' ORDER BY sort_key"
+		                    /* PostgreSQL orders DISTINCT rows by what they select only */
+		                    : "SELECT ref FROM question WHERE ref <> '' GROUP BY ref ORDER BY min(sort_key), ref", err);
 	return OK;
 }
 
