@@ -6,6 +6,7 @@
  * without a journal and is linked into place (store_open_private, store_publish).
  * Nothing of this shows in store.h: callers name a database and get a store. */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/util.h"
 
 #include <ctype.h>
@@ -444,16 +445,25 @@ char *store_sort_key(const char *review, const char *question_sort_key, const ch
 
 int64_t store_agency_find(struct store *s, const char *name)
 {
-	sqlite3_stmt *st;
-	int64_t id = 0;
-	if (str_empty(name) || sqlite3_prepare_v2(s->db,
-	        "SELECT agency_id FROM agency_alias WHERE alias = ?1"
-	        " UNION ALL SELECT id FROM agency WHERE name = ?1 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	if (str_empty(name))
 		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	struct db *db = store_db(s);
+	const char *eq = db_frag(db, DF_NOCASE_EQ);    /* both columns are NOCASE in SQLite's schema */
+	struct buf sql = {0};
+	buf_adds(&sql, "SELECT agency_id FROM agency_alias WHERE ");
+	buf_printf(&sql, eq, "alias", "?1");
+	buf_adds(&sql, " UNION ALL SELECT id FROM agency WHERE ");
+	buf_printf(&sql, eq, "name", "?1");
+	buf_adds(&sql, " LIMIT 1");
+	struct db_stmt *st;
+	int64_t id = 0;
+	if (db_prepare(db, sql.s, &st, NULL) == OK) {
+		db_bind_text(st, 1, name);
+		if (db_step(st, NULL) == DB_ROW)
+			id = db_col_int(st, 0);
+		db_finalize(st);
+	}
+	buf_free(&sql);
 	return id;
 }
 
@@ -903,6 +913,7 @@ void store_cache_clear(struct store *s)
 static void store_free(struct store *s)
 {
 	if (s->pg) {
+		store_window_free(s);      /* the reads' caches, as on SQLite */
 		store_pg_close(s);
 		return;
 	}

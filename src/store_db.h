@@ -27,6 +27,13 @@ enum db_frag {
 	DF_LIST_NOCASE,       /* texts %1$s of the rows of %2$s ("table WHERE ..."), ", " between them, in
 	                       * NOCASE order, NULL when none: group_concat over an ordered subquery
 	                       * (SQLite's group_concat takes no ORDER BY before 3.44) | string_agg */
+	DF_NOCASE_EQ,         /* text %1$s equals %2$s (a placeholder) as NOCASE compares:
+	                       * "%1$s = %2$s COLLATE NOCASE" | "rt_nocase(%1$s) = rt_nocase(%2$s)" */
+	DF_FEW_OPEN,          /* before a condition few rows meet: "likelihood(" | "(" */
+	DF_FEW_CLOSE,         /* ... after it: ", 0.01)" | ")" */
+	DF_CONTAINS,          /* lower-cased text %1$s holds lower-cased %2$s (a placeholder):
+	                       * "instr(lower(%1$s), lower(%2$s)) > 0" | "strpos(lower(%1$s), lower(%2$s::text)) > 0" */
+	DF_LIMIT_ALL,         /* LIMIT's word for no limit, "" for a bound -1: "" | "ALL" */
 	DF_COUNT
 };
 
@@ -65,6 +72,10 @@ struct db_stmt {
 /* A statement layer over an open SQLite handle, which stays the caller's (closing the
  * db does not close it).  Free with db_close. */
 struct db *db_sqlite_wrap(sqlite3 *handle, const char *name);
+
+/* The SQLite statement under st (a statement of db_sqlite_wrap's), for the store's
+ * SQLite-only code (the browser's windows). */
+sqlite3_stmt *db_sqlite_stmt(struct db_stmt *st);
 
 /* Connect to a PostgreSQL server: conninfo is a libpq URI or keyword string (the store
  * refused one holding a password before).  Sets application_name "ragtrack" unless the

@@ -305,6 +305,11 @@ static const struct db_ops PG_OPS = {
 	.frag = {
 		[DF_NOCASE_ORDER] = "rt_nocase(%1$s), %1$s",
 		[DF_LIST_NOCASE] = "(SELECT string_agg(%1$s, ', ' ORDER BY rt_nocase(%1$s), %1$s) FROM %2$s)",
+		[DF_NOCASE_EQ] = "rt_nocase(%1$s) = rt_nocase(%2$s)",
+		[DF_FEW_OPEN] = "(",
+		[DF_FEW_CLOSE] = ")",
+		[DF_CONTAINS] = "strpos(lower(%1$s), lower(%2$s::text)) > 0",
+		[DF_LIMIT_ALL] = "ALL",
 	},
 };
 

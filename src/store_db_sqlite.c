@@ -122,8 +122,18 @@ static const struct db_ops SQLITE_OPS = {
 	.frag = {
 		[DF_NOCASE_ORDER] = "%1$s COLLATE NOCASE",
 		[DF_LIST_NOCASE] = "(SELECT group_concat(%1$s, ', ') FROM (SELECT %1$s FROM %2$s ORDER BY %1$s COLLATE NOCASE))",
+		[DF_NOCASE_EQ] = "%1$s = %2$s COLLATE NOCASE",
+		[DF_FEW_OPEN] = "likelihood(",
+		[DF_FEW_CLOSE] = ", 0.01)",
+		[DF_CONTAINS] = "instr(lower(%1$s), lower(%2$s)) > 0",
+		[DF_LIMIT_ALL] = "",
 	},
 };
+
+sqlite3_stmt *db_sqlite_stmt(struct db_stmt *st)
+{
+	return st ? stmt_of(st) : NULL;
+}
 
 struct db *db_sqlite_wrap(sqlite3 *handle, const char *name)
 {

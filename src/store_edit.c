@@ -8,6 +8,7 @@
  * change: it touches the action (touched_at) but leaves its version alone, so adding
  * a note never makes someone else's edit conflict. */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/util.h"
 
 #include <stdarg.h>
@@ -92,6 +93,36 @@ static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *er
 	return OK;
 }
 
+/* edit_query through the statement layer (either engine): for the reads the
+ * PostgreSQL commands share (notes, the change log); the caller steps and finalizes. */
+static enum status read_query(struct store *s, struct db_stmt **st, struct err *err, const char *sql,
+                              const char *types, ...)
+{
+	if (s->db)
+		store_plan_note(s, sql);
+	if (db_prepare(store_db(s), sql, st, err) != OK)
+		return s->db ? store_fail(s, err, "preparing a query") : ERR_DB;
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			db_bind_int(*st, i + 1, va_arg(ap, int64_t));
+		else
+			db_bind_text(*st, i + 1, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	return OK;
+}
+
+/* A read's failure: store_fail's words on SQLite, the statement layer's (in err) on
+ * PostgreSQL. */
+static enum status read_fail(struct store *s, struct err *err, const char *doing)
+{
+	if (s->db)
+		return store_fail(s, err, doing);
+	return err && err->code != OK ? err->code : ERR_DB;
+}
+
 /* A value for a one-line message: control characters made visible, newlines as
  * spaces, cut at about 60 bytes on a character boundary.  Caller frees. */
 static char *shown(const char *v)
@@ -135,12 +166,15 @@ static char *value_clean(const char *in)
  * sees it): no oracle of which IDs exist. */
 static enum status action_check(struct store *s, int64_t id, struct err *err)
 {
-	sqlite3_stmt *st;
-	if (edit_query(s, &st, err, "SELECT ifnull(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
+	struct db_stmt *st;
+	if (read_query(s, &st, err, "SELECT coalesce(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
 		return ERR_DB;
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	int64_t agency = found ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	enum db_step step = db_step(st, err);
+	int found = step == DB_ROW;
+	int64_t agency = found ? db_col_int(st, 0) : 0;
+	db_finalize(st);
+	if (step == DB_ERROR)
+		return read_fail(s, err, "reading an action");
 	if (s->lens_agency && (!found || agency != s->lens_agency))
 		return store_lens_missing(s, id, err);
 	if (!found)
@@ -461,36 +495,35 @@ enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, vo
 	enum status rc = action_id ? action_check(s, action_id, err) : OK;
 	if (rc != OK)
 		return rc;
-	sqlite3_stmt *st;
-	if (edit_query(s, &st, err,
-	               "SELECT n.id, n.action_id, n.at, n.user, n.text FROM note n"
+	struct db_stmt *st;
+	if (read_query(s, &st, err,
+	               "SELECT n.id, n.action_id, n.at, n.\"user\", n.text FROM note n"
 	               " WHERE (?1 = 0 OR n.action_id = ?1)"
 	               "   AND (?2 = 0 OR n.action_id IN (SELECT id FROM action WHERE agency_id = ?2))"
 	               " ORDER BY n.id", "ii", action_id, s->lens_agency) != OK)
 		return ERR_DB;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		struct note n = {
-			.id = sqlite3_column_int64(st, 0), .action_id = sqlite3_column_int64(st, 1),
-			.at = (const char *)sqlite3_column_text(st, 2), .user = (const char *)sqlite3_column_text(st, 3),
-			.text = (const char *)sqlite3_column_text(st, 4),
+			.id = db_col_int(st, 0), .action_id = db_col_int(st, 1),
+			.at = db_col_text(st, 2), .user = db_col_text(st, 3), .text = db_col_text(st, 4),
 		};
 		if (fn(&n, ctx))
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, err, "reading notes");
-	sqlite3_finalize(st);
+	if (step == DB_ERROR)
+		rc = read_fail(s, err, "reading notes");
+	db_finalize(st);
 	return rc;
 }
 
 /* ---- the change log ------------------------------------------------------------- */
 
-static void change_view(sqlite3_stmt *st, struct change *c)
+static void change_view(struct db_stmt *st, struct change *c)
 {
-#define COL(i) ((const char *)sqlite3_column_text(st, (i)))
-	c->id = sqlite3_column_int64(st, 0);
-	c->action_id = sqlite3_column_int64(st, 1);
+#define COL(i) db_col_text(st, (i))
+	c->id = db_col_int(st, 0);
+	c->action_id = db_col_int(st, 1);
 	c->at = COL(2);
 	c->user = COL(3);
 	c->field = COL(4);
@@ -498,14 +531,14 @@ static void change_view(sqlite3_stmt *st, struct change *c)
 	c->new_value = COL(6);
 	c->source = COL(7);
 	c->reason = COL(8);
-	c->batch = sqlite3_column_int64(st, 9);
-	c->undoes = sqlite3_column_int64(st, 10);
+	c->batch = db_col_int(st, 9);
+	c->undoes = db_col_int(st, 10);
 	c->os_user = COL(11);
 #undef COL
 }
 
-#define CHANGE_COLUMNS "SELECT id, action_id, at, user, field, old_value, new_value, source, reason, batch," \
-	" ifnull(undoes, 0), os_user FROM change_log"
+#define CHANGE_COLUMNS "SELECT id, action_id, at, \"user\", field, old_value, new_value, source, reason, batch," \
+	" coalesce(undoes, 0), os_user FROM change_log"
 
 enum status store_history(struct store *s, int64_t action_id, const char *since, store_change_fn fn, void *ctx,
                           struct err *err)
@@ -513,22 +546,22 @@ enum status store_history(struct store *s, int64_t action_id, const char *since,
 	enum status rc = action_id ? action_check(s, action_id, err) : OK;
 	if (rc != OK)
 		return rc;
-	sqlite3_stmt *st;
-	if (edit_query(s, &st, err,
-	               CHANGE_COLUMNS " WHERE (?1 = 0 OR action_id = ?1) AND (?2 IS NULL OR at >= ?2)"
+	struct db_stmt *st;
+	if (read_query(s, &st, err,
+	               CHANGE_COLUMNS " WHERE (?1 = 0 OR action_id = ?1) AND (coalesce(?2, '') = '' OR at >= ?2)"
 	               " AND (?3 = 0 OR action_id IN (SELECT id FROM action WHERE agency_id = ?3))"
 	               " ORDER BY id", "iti", action_id, since, s->lens_agency) != OK)
 		return ERR_DB;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		struct change c;
 		change_view(st, &c);
 		if (fn(&c, ctx))
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, err, "reading the change log");
-	sqlite3_finalize(st);
+	if (step == DB_ERROR)
+		rc = read_fail(s, err, "reading the change log");
+	db_finalize(st);
 	return rc;
 }
 
@@ -539,12 +572,12 @@ int64_t store_last_batch(const struct store *s)
 
 /* Prepare the entries of a batch, in order: through the (user, batch) index when the
  * batch is this user's, which the batches of set and undo are. */
-static enum status batch_query(struct store *s, int64_t batch, int by_user, sqlite3_stmt **st, struct err *err)
+static enum status batch_query(struct store *s, int64_t batch, int by_user, struct db_stmt **st, struct err *err)
 {
 	if (by_user)
-		return edit_query(s, st, err, CHANGE_COLUMNS " WHERE user = ? AND batch = ? ORDER BY id", "ti", s->user,
+		return read_query(s, st, err, CHANGE_COLUMNS " WHERE \"user\" = ? AND batch = ? ORDER BY id", "ti", s->user,
 		                  batch);
-	return edit_query(s, st, err, CHANGE_COLUMNS " WHERE batch = ? ORDER BY id", "i", batch);
+	return read_query(s, st, err, CHANGE_COLUMNS " WHERE batch = ? ORDER BY id", "i", batch);
 }
 
 /* One entry as set and undo describe it: short fields old -> new, long text set,
@@ -565,11 +598,11 @@ char *store_batch_describe(struct store *s, int64_t batch)
 {
 	struct buf b = {0};
 	for (int by_user = 1; by_user >= 0 && !b.len; by_user--) {
-		sqlite3_stmt *st;
+		struct db_stmt *st;
 		if (batch_query(s, batch, by_user, &st, NULL) != OK)
 			break;
 		int64_t action = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while (db_step(st, NULL) == DB_ROW) {
 			struct change c;
 			change_view(st, &c);
 			if (c.action_id != action)
@@ -579,7 +612,7 @@ char *store_batch_describe(struct store *s, int64_t batch)
 			action = c.action_id;
 			describe_entry(&b, &c);
 		}
-		sqlite3_finalize(st);
+		db_finalize(st);
 	}
 	return b.len ? buf_steal(&b) : NULL;
 }
@@ -684,14 +717,14 @@ static void entries_free(struct undo_entry *e, size_t n)
 static enum status entries_read(struct store *s, int64_t batch, struct undo_entry **out, size_t *n,
                                 struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*out = NULL;
 	*n = 0;
 	if (batch_query(s, batch, 1, &st, err) != OK)
 		return ERR_DB;
 	size_t cap = 0;
 	enum status rc = OK;
-	while (rc == OK && sqlite3_step(st) == SQLITE_ROW) {
+	while (rc == OK && db_step(st, NULL) == DB_ROW) {
 		struct change c;
 		change_view(st, &c);
 		if (*n == cap) {
@@ -706,7 +739,7 @@ static enum status entries_read(struct store *s, int64_t batch, struct undo_entr
 		if (e->field == FIELD_NONE)
 			rc = err_set(err, ERR_INVALID, "cannot undo a change of '%s'", c.field);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 

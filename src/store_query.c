@@ -4,6 +4,7 @@
  * column, so a window of rows is read through an index rather than by sorting the
  * whole table. */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/util.h"
 
 #include <limits.h>
@@ -36,16 +37,22 @@ static void q_free(struct query *q)
 	q->nbind = q->cap = 0;
 }
 
-/* A new placeholder's slot, zeroed. */
-static int q_slot(struct query *q)
+/* A new parameter's slot, zeroed, its placeholder not yet written. */
+static int q_slot_bare(struct query *q)
 {
 	if (q->nbind == q->cap) {
 		q->cap = q->cap ? q->cap * 2 : 16;
 		q->bind = xrealloc(q->bind, (size_t)q->cap * sizeof *q->bind);
 	}
 	memset(&q->bind[q->nbind], 0, sizeof *q->bind);
-	buf_adds(&q->sql, "?");
 	return q->nbind++;
+}
+
+/* A new placeholder's slot, zeroed. */
+static int q_slot(struct query *q)
+{
+	buf_adds(&q->sql, "?");
+	return q_slot_bare(q);
 }
 
 static void q_text(struct query *q, const char *v)
@@ -59,6 +66,35 @@ static void q_int(struct query *q, int64_t v)
 	int i = q_slot(q);
 	q->bind[i].is_int = 1;
 	q->bind[i].i = v;
+}
+
+/* A dialect fragment (db_frag: %1$s, %2$s) about column col and value v, bound as
+ * the fragment's one placeholder. */
+static void q_frag_text(struct store *s, struct query *q, enum db_frag frag, const char *col, const char *v)
+{
+	buf_printf(&q->sql, db_frag(store_db(s), frag), col, "?");
+	int i = q_slot_bare(q);   /* before indexing: it may move the array */
+	q->bind[i].s = xstrdup(v ? v : "");
+}
+
+/* LIMIT's count: limit < 0 for none. */
+static void q_limit(struct store *s, struct query *q, long limit)
+{
+	const char *all = db_frag(store_db(s), DF_LIMIT_ALL);
+	if (limit < 0 && *all)
+		buf_adds(&q->sql, all);
+	else
+		q_int(q, limit < 0 ? -1 : limit);
+}
+
+static void q_bind_db(const struct query *q, struct db_stmt *st)
+{
+	for (int i = 0; i < q->nbind; i++) {
+		if (q->bind[i].is_int)
+			db_bind_int(st, i + 1, q->bind[i].i);
+		else
+			db_bind_text(st, i + 1, q->bind[i].s);
+	}
 }
 
 static void q_bind(const struct query *q, sqlite3_stmt *st)
@@ -145,6 +181,40 @@ static char *fts_phrase(const char *all)
 	return b.s ? buf_steal(&b) : xstrdup("\"\"");
 }
 
+/* The search as a PostgreSQL tsquery over action.search: each different word (up to
+ * SEARCH_MAX_WORDS, as fts_phrase) a phraseto_tsquery of the stemming configuration,
+ * over the word folded as the vector's text is (rt_fold), ANDed, so a word's
+ * punctuation splits it into a phrase as FTS5's tokenizer does.  A word ending in * is
+ * a prefix (to_tsquery's :*). */
+static void pg_tsquery(struct query *q, const char *all)
+{
+	char *words = xstrndup(all, strnlen(all, SEARCH_MAX_BYTES));
+	const char *p = words, *start;
+	size_t n, count = 0;
+	buf_adds(&q->sql, "(");
+	while (count < SEARCH_MAX_WORDS && (start = search_word(&p, &n)) != NULL) {
+		const char *end = start + n;
+		while (end > start && end[-1] == '*')
+			end--;
+		if (end == start || search_word_repeated(words, start, n))
+			continue;
+		buf_adds(&q->sql, count++ ? " && " : "");
+		char *word = xstrndup(start, (size_t)(end - start));
+		if (end < p) {
+			buf_adds(&q->sql, "to_tsquery('ragtrack.rt_search', quote_literal(rt_fold(");
+			q_text(q, word);
+			buf_adds(&q->sql, ")) || ':*')");
+		} else {
+			buf_adds(&q->sql, "phraseto_tsquery('ragtrack.rt_search', rt_fold(");
+			q_text(q, word);
+			buf_adds(&q->sql, "))");
+		}
+		free(word);
+	}
+	buf_adds(&q->sql, count ? ")" : "''::tsquery)");
+	free(words);
+}
+
 enum status store_search_check(const char *words, struct err *err)
 {
 	if (str_empty(words))
@@ -211,7 +281,7 @@ static void where_agencies(struct store *s, struct query *q, const struct filter
 	buf_adds(&q->sql, ")");
 }
 
-static void where_dates(struct query *q, const struct filter *f)
+static void where_dates(struct store *s, struct query *q, const struct filter *f)
 {
 	const char *today = util_today();
 	char day[11];
@@ -241,50 +311,47 @@ static void where_dates(struct query *q, const struct filter *f)
 		q_also(q);
 		/* a few rows as a rule: said so, SQLite seeks them through action_by_updated and
 		 * sorts them, rather than reading every row in the list's order to find them */
-		buf_adds(&q->sql, "likelihood(a.updated_at >= ");
+		buf_adds(&q->sql, db_frag(store_db(s), DF_FEW_OPEN));
+		buf_adds(&q->sql, "a.updated_at >= ");
 		q_text(q, f->changed_since);
-		buf_adds(&q->sql, ", 0.01)");
+		buf_adds(&q->sql, db_frag(store_db(s), DF_FEW_CLOSE));
 	}
 }
 
-static void where_names(struct query *q, const struct filter *f)
+static void where_names(struct store *s, struct query *q, const struct filter *f)
 {
 	if (!str_empty(f->review)) {
 		q_also(q);
-		buf_adds(&q->sql, "a.review_id = (SELECT id FROM review WHERE name = ");
-		q_text(q, f->review);
-		buf_adds(&q->sql, " COLLATE NOCASE)");
+		buf_adds(&q->sql, "a.review_id = (SELECT id FROM review WHERE ");
+		q_frag_text(s, q, DF_NOCASE_EQ, "name", f->review);
+		buf_adds(&q->sql, ")");
 	}
 	if (!str_empty(f->finding)) {
 		q_also(q);
-		buf_adds(&q->sql, "(f.ref = ");
-		q_text(q, f->finding);
-		buf_adds(&q->sql, " COLLATE NOCASE OR f.key = ");
-		q_text(q, f->finding);
-		buf_adds(&q->sql, " COLLATE NOCASE)");
+		buf_adds(&q->sql, "(");
+		q_frag_text(s, q, DF_NOCASE_EQ, "f.ref", f->finding);
+		buf_adds(&q->sql, " OR ");
+		q_frag_text(s, q, DF_NOCASE_EQ, "f.key", f->finding);
+		buf_adds(&q->sql, ")");
 	}
 	if (!str_empty(f->question)) {
 		q_also(q);
-		buf_adds(&q->sql, "q.ref = ");
-		q_text(q, f->question);
-		buf_adds(&q->sql, " COLLATE NOCASE");
+		q_frag_text(s, q, DF_NOCASE_EQ, "q.ref", f->question);
 	}
 	if (!str_empty(f->lead)) {
 		q_also(q);
-		buf_adds(&q->sql, "instr(lower(a.lead), lower(");
-		q_text(q, f->lead);
-		buf_adds(&q->sql, ")) > 0");
+		q_frag_text(s, q, DF_CONTAINS, "a.lead", f->lead);
 	}
 }
 
 /* Any withdrawn action in the database (the partial index action_withdrawn: instant). */
 static int has_withdrawn(struct store *s)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM action WHERE withdrawn = 1 LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(store_db(s), "SELECT 1 FROM action WHERE withdrawn = 1 LIMIT 1", &st, NULL) != OK)
 		return 1;
-	int any = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	int any = db_step(st, NULL) == DB_ROW;
+	db_finalize(st);
 	return any;
 }
 
@@ -328,6 +395,13 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 		 * row looked up in the index's list for the words (see keyset_for) */
 		q_also(q);
 		buf_adds(&q->sql, "ragtrack_matched(a.id)");
+	} else if (!str_empty(f->search) && db_engine(store_db(s)) == DB_PG) {
+		buf_adds(&q->sql, " JOIN (SELECT id AS fts_id, -ts_rank(search, ");
+		pg_tsquery(q, f->search);
+		buf_adds(&q->sql, ") AS fts_rank FROM action WHERE search @@ ");
+		pg_tsquery(q, f->search);
+		buf_adds(&q->sql, ") fts ON fts.fts_id = a.id");
+		q->ranked = 1;
 	} else if (!str_empty(f->search)) {
 		char *phrase = fts_phrase(f->search);
 		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
@@ -339,8 +413,8 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 	if (with_rag)
 		where_rag(q, f->rag_mask);
 	where_agencies(s, q, f);
-	where_names(q, f);
-	where_dates(q, f);
+	where_names(s, q, f);
+	where_dates(s, q, f);
 	where_withdrawn(s, q, f);
 }
 
@@ -360,7 +434,7 @@ static const char *const SORT_SQL[SORT_COUNT] = {
 };
 
 /* A ranked search orders by rank, then ID (as the search-only path below must). */
-static void q_order(struct query *q, const struct filter *f)
+static void q_order(struct store *s, struct query *q, const struct filter *f)
 {
 	buf_adds(&q->sql, " ORDER BY ");
 	if (f->nsort == 0 && q->ranked) {
@@ -368,16 +442,22 @@ static void q_order(struct query *q, const struct filter *f)
 		return;
 	}
 	for (size_t i = 0; i < f->nsort; i++)
-		buf_printf(&q->sql, "%s, ", SORT_SQL[f->sort[i]]);
+		if (f->sort[i] == SORT_LEAD) {     /* NOCASE's order, in the engine's words */
+			buf_adds(&q->sql, "a.lead = '', ");
+			buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_ORDER), "a.lead");
+			buf_adds(&q->sql, ", ");
+		} else {
+			buf_printf(&q->sql, "%s, ", SORT_SQL[f->sort[i]]);
+		}
 	buf_adds(&q->sql, "a.sort_key, a.id");
 }
 
 /* ORDER BY, then rows [offset, offset + limit) (limit < 0: to the end). */
-static void q_order_window(struct query *q, const struct filter *f, long offset, long limit)
+static void q_order_window(struct store *s, struct query *q, const struct filter *f, long offset, long limit)
 {
-	q_order(q, f);
+	q_order(s, q, f);
 	buf_adds(&q->sql, " LIMIT ");
-	q_int(q, limit < 0 ? -1 : limit);
+	q_limit(s, q, limit);
 	buf_adds(&q->sql, " OFFSET ");
 	q_int(q, offset < 0 ? 0 : offset);
 }
@@ -437,13 +517,13 @@ static enum status xread_load(struct store *s, struct err *err)
 	if (stamp == x->stamp)
 		return OK;
 	xread_names_free(x);
-	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", err);
+	struct db_stmt *st;
+	enum status rc = db_prepare(store_db(s), "SELECT review_id, name FROM extra_field ORDER BY review_id, pos", &st, err);
 	if (rc != OK)
 		return rc;
 	size_t cap = 0, rcap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while (db_step(st, NULL) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
 		if (!x->nreview || x->review[x->nreview - 1].id != id) {
 			if (x->nreview == rcap)
 				x->review = xrealloc(x->review, (rcap = rcap ? rcap * 2 : 16) * sizeof *x->review);
@@ -453,10 +533,10 @@ static enum status xread_load(struct store *s, struct err *err)
 		}
 		if (x->nname == cap)
 			x->name = xrealloc(x->name, (cap = cap ? cap * 2 : 16) * sizeof *x->name);
-		x->name[x->nname++] = store_col_dup(st, 1);
+		x->name[x->nname++] = xstrdup(db_col_text(st, 1) ? db_col_text(st, 1) : "");
 		x->review[x->nreview - 1].n++;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	x->stamp = stamp;
 	return OK;
 }
@@ -476,12 +556,12 @@ static long xread_review(const struct extra_read *x, int64_t id)
 }
 
 /* Point a's extra fields at the row's values (scratch valid until the next row). */
-static void row_extras(struct store *s, sqlite3_stmt *st, struct action *a)
+static void row_extras(struct store *s, struct db_stmt *st, struct action *a)
 {
 	a->nextra = 0;
 	a->extra = NULL;
 	struct extra_read *x = s->xread;
-	long r = x ? xread_review(x, sqlite3_column_int64(st, COL_REVIEW_ID)) : -1;
+	long r = x ? xread_review(x, db_col_int(st, COL_REVIEW_ID)) : -1;
 	if (r < 0)
 		return;
 	size_t n = x->review[r].n, first = x->review[r].first;
@@ -490,7 +570,7 @@ static void row_extras(struct store *s, sqlite3_stmt *st, struct action *a)
 		x->vals = xrealloc(x->vals, n * sizeof *x->vals);
 		x->view_cap = n;
 	}
-	const char *packed = (const char *)sqlite3_column_text(st, COL_EXTRA);
+	const char *packed = db_col_text(st, COL_EXTRA);
 	buf_reset(&x->buf);
 	buf_reserve(&x->buf, strlen(packed ? packed : "") + 1);
 	store_extra_split(packed, x->buf.s, x->vals, n);
@@ -514,11 +594,11 @@ static void store_extra_free(struct store *s)
 #define COL_SORT_VALUE 28          /* a sorted window's sort value, after the columns */
 
 /* Point a's strings at the row's columns: valid until the next step. */
-static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
+static void row_view(struct store *s, struct db_stmt *st, struct action *a)
 {
-#define COL(i) ((char *)sqlite3_column_text(st, (i)))
-	a->id = sqlite3_column_int64(st, 0);
-	a->version = sqlite3_column_int64(st, 1);
+#define COL(i) ((char *)db_col_text(st, (i)))
+	a->id = db_col_int(st, 0);
+	a->version = db_col_int(st, 1);
 	a->review = COL(2);
 	a->board = COL(3);
 	a->finding_ref = COL(4);
@@ -527,9 +607,9 @@ static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
 	a->question = COL(7);
 	a->agency = COL(8);
 	a->response = COL(9);
-	a->seq = sqlite3_column_int(st, 10);
+	a->seq = (int)db_col_int(st, 10);
 	a->text = COL(11);
-	a->rag = (enum rag)sqlite3_column_int(st, 12);
+	a->rag = (enum rag)db_col_int(st, 12);
 	a->rag_raw = COL(13);
 	a->target_date = COL(14);
 	a->target_raw = COL(15);
@@ -540,9 +620,9 @@ static void row_view(struct store *s, sqlite3_stmt *st, struct action *a)
 	a->desired = COL(20);
 	a->created_at = COL(21);
 	a->updated_at = COL(22);
-	a->nnotes = sqlite3_column_int(st, 23);
+	a->nnotes = (int)db_col_int(st, 23);
 	row_extras(s, st, a);
-	a->withdrawn = sqlite3_column_int(st, COL_WITHDRAWN);
+	a->withdrawn = (int)db_col_int(st, COL_WITHDRAWN);
 #undef COL
 }
 
@@ -601,6 +681,27 @@ static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st
 	return OK;
 }
 
+/* A failed read's status: on SQLite store_fail's message (what failed, as the file's
+ * other reads say); on PostgreSQL the statement layer's, already in err. */
+static enum status read_fail(struct store *s, struct err *err, const char *doing)
+{
+	if (s->db)
+		return store_fail(s, err, doing);
+	return err && err->code != OK ? err->code : ERR_DB;
+}
+
+/* q prepared through the statement layer (either engine), its parameters bound. */
+static enum status q_prepare_db(struct store *s, struct query *q, struct db_stmt **st, struct err *err)
+{
+	if (s->plans_on && s->db)
+		plan_append(s, q);
+	enum status rc = db_prepare(store_db(s), q->sql.s, st, err);
+	if (rc != OK)
+		return read_fail(s, err, "preparing a query");
+	q_bind_db(q, *st);
+	return OK;
+}
+
 /* ---- windows ------------------------------------------------------------------- */
 
 /* The database state a cache was read in: another connection's commits move
@@ -608,6 +709,8 @@ static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st
 static int64_t window_stamp(struct store *s)
 {
 	int64_t v = 0;
+	if (!s->db)              /* PostgreSQL: read once a run (no browser there yet) */
+		return 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -779,7 +882,7 @@ struct window_plan store_window_plan(const struct window_cache *w, long offset, 
 }
 
 static enum status window_query(struct store *s, const struct filter *f, const struct window_plan *p,
-                                sqlite3_stmt **st, struct err *err)
+                                struct db_stmt **st, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
@@ -797,7 +900,7 @@ static enum status window_query(struct store *s, const struct filter *f, const s
 	q_int(&q, p->limit);
 	buf_adds(&q.sql, " OFFSET ");
 	q_int(&q, p->skip);
-	enum status rc = q_prepare(s, &q, st, err);
+	enum status rc = q_prepare_db(s, &q, st, err);
 	q_free(&q);
 	return rc;
 }
@@ -820,15 +923,16 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 			return ERR_DB;
 		p = store_window_plan(w, offset, limit);
 	}
-	sqlite3_stmt *st;
-	if (window_query(s, f, &p, &st, err) != OK)
+	struct db_stmt *dst;
+	if (window_query(s, f, &p, &dst, err) != OK)
 		return ERR_DB;
+	sqlite3_stmt *st = db_sqlite_stmt(dst);
 	struct action *rows = p.backwards ? xcalloc((size_t)p.limit + 1, sizeof *rows) : NULL;
 	long n = 0;
 	int step, stop = 0;
 	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct action a;
-		row_view(s, st, &a);
+		row_view(s, dst, &a);
 		long at = p.backwards ? offset + (p.limit - 1 - n) : offset + n;
 		if (n == 0 || n == p.limit - 1)
 			window_remember(w, at, st, a.id, 0, 0);
@@ -839,7 +943,7 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 		n++;
 	}
 	enum status rc = (step == SQLITE_ROW || step == SQLITE_DONE || stop) ? OK : store_fail(s, err, "reading actions");
-	sqlite3_finalize(st);
+	db_finalize(dst);
 	/* backwards: the n rows read are the last n of the window, newest first */
 	for (long i = n - 1; rows && i >= 0; i--) {
 		if (!stop)
@@ -1146,7 +1250,7 @@ static enum status window_seek(struct store *s, const struct filter *f, const st
 }
 
 static enum status keyset_query(struct store *s, const struct filter *f, const struct keyset *k, enum part part,
-                                const struct window_anchor *from, int backwards, long limit, sqlite3_stmt **st,
+                                const struct window_anchor *from, int backwards, long limit, struct db_stmt **st,
                                 struct err *err)
 {
 	struct query q = {0};
@@ -1158,7 +1262,7 @@ static enum status keyset_query(struct store *s, const struct filter *f, const s
 	part_order(&q, k, part, backwards);
 	buf_adds(&q.sql, " LIMIT ");
 	q_int(&q, limit);
-	enum status rc = q_prepare(s, &q, st, err);
+	enum status rc = q_prepare_db(s, &q, st, err);
 	q_free(&q);
 	return rc;
 }
@@ -1178,9 +1282,10 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
                                     enum part part, const struct window_anchor *from, struct keyset_read *r,
                                     struct err *err)
 {
-	sqlite3_stmt *st;
-	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &st, err) != OK)
+	struct db_stmt *dst;
+	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &dst, err) != OK)
 		return ERR_DB;
+	sqlite3_stmt *st = db_sqlite_stmt(dst);
 	int step = SQLITE_DONE, last = part_is_last(part);
 	while (!r->stop && r->n < r->limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (r->skip > 0) {
@@ -1188,7 +1293,7 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 			continue;
 		}
 		struct action a;
-		row_view(s, st, &a);
+		row_view(s, dst, &a);
 		long at = r->backwards ? r->offset + (r->limit - 1 - r->n) : r->offset + r->n;
 		if (r->n == 0 || r->n == r->limit - 1)
 			window_remember(r->w, at, st, a.id, 1, last);
@@ -1200,7 +1305,7 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 	}
 	enum status rc = (r->stop || r->n == r->limit || step == SQLITE_DONE) ? OK
 	                 : store_fail(s, err, "reading actions");
-	sqlite3_finalize(st);
+	db_finalize(dst);
 	return rc;
 }
 
@@ -1242,29 +1347,31 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	if (f->nsort == 0) {
 		q_from_where(s, &q, f, 1);
-		q_order_window(&q, f, offset, -1);
+		q_order_window(s, &q, f, offset, -1);
 	} else {
 		buf_adds(&q.sql, s->brief ? FROM_BRIEF : FROM);
 		buf_adds(&q.sql, " WHERE a.id IN (SELECT a.id");
 		q_from_where_as(s, &q, f, 1, 1);
-		buf_adds(&q.sql, ") ORDER BY a.id LIMIT -1 OFFSET ");
+		buf_adds(&q.sql, ") ORDER BY a.id LIMIT ");
+		q_limit(s, &q, -1);
+		buf_adds(&q.sql, " OFFSET ");
 		q_int(&q, offset);
 	}
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
 	struct action a;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		row_view(s, st, &a);
 		if (fn(&a, ctx))
 			break;
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, err, "reading actions");
-	sqlite3_finalize(st);
+	if (step == DB_ERROR)
+		rc = read_fail(s, err, "reading actions");
+	db_finalize(st);
 	return rc;
 }
 
@@ -1272,6 +1379,30 @@ static enum status ids_matching(struct store *s, const struct filter *f, long of
                                 long *n, struct err *err);
 static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
                               struct err *err);
+static enum status sorted_read(struct store *s, const struct filter *f, long offset, long limit,
+                               store_action_fn fn, void *ctx, struct err *err);
+
+/* Sorted or ranked: sort the ids alone (a sort of whole rows spills long texts to a
+ * temporary file), then read just those rows in full, both in one snapshot. */
+static enum status sorted_read(struct store *s, const struct filter *f, long offset, long limit,
+                               store_action_fn fn, void *ctx, struct err *err)
+{
+	/* SQLite: one snapshot (and lock) unless a transaction is open; PostgreSQL: the
+	 * statements run one by one otherwise (the CLI's reads open none) */
+	int own = s->db ? sqlite3_get_autocommit(s->db) : 1;
+	if (own && db_exec(store_db(s), s->db ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	                   err) != OK)
+		return ERR_DB;
+	int64_t *ids;
+	long n;
+	enum status rc = ids_matching(s, f, offset, limit, &ids, &n, err);
+	if (rc == OK)
+		rc = rows_by_id(s, ids, n, fn, ctx, err);
+	free(ids);
+	if (own)
+		db_exec(store_db(s), "COMMIT", NULL);
+	return rc;
+}
 
 /* Does f ask for every action (withdrawn ones left out, as by default), only sorted? */
 static int whole_sorted(struct store *s, const struct filter *f)
@@ -1293,6 +1424,8 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 	int by_id = f->nsort == 1 && f->sort[0] == SORT_ID && str_empty(f->search);
 	if (limit < 0 && ((!f->nsort && str_empty(f->search)) || by_id))
 		return offset_read(s, f, offset, fn, ctx, err);
+	if (!s->db)              /* PostgreSQL: no browser windows there yet */
+		return sorted_read(s, f, offset, limit, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search))
 		return window_read(s, f, offset, limit, fn, ctx, err);
 	const struct keyset *k = keyset_for(s, f);
@@ -1316,20 +1449,7 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 		struct window_plan whole = { .from = NULL, .skip = offset, .limit = LONG_MAX };
 		return keyset_window_read(s, f, k, window_for(s, f), &whole, 0, fn, ctx, err);
 	}
-	/* Sorted or ranked: sort the ids alone (a sort of whole rows spills long texts to a
-	 * temporary file), then read just those rows in full. */
-	int own = sqlite3_get_autocommit(s->db);     /* one snapshot (and lock) for both reads */
-	if (own && store_exec(s, "BEGIN", err) != OK)
-		return ERR_DB;
-	int64_t *ids;
-	long n;
-	enum status rc = ids_matching(s, f, offset, limit, &ids, &n, err);
-	if (rc == OK)
-		rc = rows_by_id(s, ids, n, fn, ctx, err);
-	free(ids);
-	if (own)
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	return rc;
+	return sorted_read(s, f, offset, limit, fn, ctx, err);
 }
 
 enum status store_each_brief(struct store *s, const struct filter *f, long offset, long limit, store_action_fn fn,
@@ -1483,7 +1603,7 @@ enum status store_count(struct store *s, const struct filter *f, long *n, struct
 
 static enum status count_matching(struct store *s, const struct filter *f, long *n, struct err *err)
 {
-	if (filter_summarised(f)) {
+	if (filter_summarised(f) && s->db) {      /* rag_count's sums: SQLite's SQL as yet */
 		long counts[RAG_COUNT];
 		enum status rc = summary_counts(s, f, counts, err);
 		*n = 0;
@@ -1503,17 +1623,17 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT count(*)");
 	q_from_where_as(s, &q, f, 1, 1);
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
 	*n = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
+	if (db_step(st, err) == DB_ROW)
+		*n = db_col_int(st, 0);
 	else
-		rc = store_fail(s, err, "counting actions");
-	sqlite3_finalize(st);
+		rc = read_fail(s, err, "counting actions");
+	db_finalize(st);
 	return rc;
 }
 
@@ -1686,13 +1806,13 @@ enum status store_get(struct store *s, int64_t id, struct action *a, struct err 
 		buf_adds(&q.sql, " AND a.agency_id = ");
 		q_int(&q, s->lens_agency);
 	}
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
 	action_init(a);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st, NULL) == DB_ROW) {
 		struct action view;
 		row_view(s, st, &view);
 		action_copy(a, &view);
@@ -1700,7 +1820,7 @@ enum status store_get(struct store *s, int64_t id, struct action *a, struct err 
 		rc = err_set(err, ERR_NOT_FOUND, "no action %lld%s%s", (long long)id,
 		             s->lens_name ? " for " : "", s->lens_name ? s->lens_name : "");
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -1709,12 +1829,30 @@ enum status store_get(struct store *s, int64_t id, struct action *a, struct err 
 /* Does sql (one text parameter) find a row for value? */
 static int name_exists(struct store *s, const char *sql, const char *value)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(store_db(s), sql, &st, NULL) != OK)
 		return 1;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, value);
+	int found = db_step(st, NULL) == DB_ROW;
+	db_finalize(st);
+	return found;
+}
+
+/* name_exists for a row of table whose column col (or col2, when not NULL) equals
+ * value as NOCASE compares. */
+static int name_exists_nocase(struct store *s, const char *table, const char *col, const char *col2,
+                              const char *value)
+{
+	const char *eq = db_frag(store_db(s), DF_NOCASE_EQ);
+	struct buf sql = {0};
+	buf_printf(&sql, "SELECT 1 FROM %s WHERE ", table);
+	buf_printf(&sql, eq, col, col2 ? "?1" : "?");
+	if (col2) {
+		buf_adds(&sql, " OR ");
+		buf_printf(&sql, eq, col2, "?1");
+	}
+	int found = name_exists(s, sql.s, value);
+	buf_free(&sql);
 	return found;
 }
 
@@ -1722,14 +1860,14 @@ static int name_exists(struct store *s, const char *sql, const char *value)
 static enum status name_missing(struct store *s, const char *kind, const char *value, const char *list_sql,
                                 struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct buf all = {0};
 	char *best = NULL;
 	size_t best_d = (size_t)-1;
 	int n = 0;
-	if (sqlite3_prepare_v2(s->db, list_sql, -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
+	if (db_prepare(store_db(s), list_sql, &st, NULL) == OK) {
+		while (db_step(st, NULL) == DB_ROW) {
+			const char *name = db_col_text(st, 0);
 			if (!name || !*name)
 				continue;
 			size_t d = str_distance(value, name);
@@ -1741,7 +1879,7 @@ static enum status name_missing(struct store *s, const char *kind, const char *v
 			if (n++ < 25)
 				buf_printf(&all, "%s'%s'", n > 1 ? ", " : "", name);
 		}
-		sqlite3_finalize(st);
+		db_finalize(st);
 	}
 	size_t len = strlen(value);
 	if (best && best_d <= (len > 6 ? len / 3 : 2))
@@ -1764,15 +1902,17 @@ enum status store_filter_check(struct store *s, const struct filter *f, struct e
 		if (!store_agency_find(s, f->agencies[i]))
 			return name_missing(s, "agency", f->agencies[i],
 			                    "SELECT name FROM agency UNION SELECT alias FROM agency_alias ORDER BY 1", err);
-	if (!str_empty(f->review) && !name_exists(s, "SELECT 1 FROM review WHERE name = ? COLLATE NOCASE", f->review))
+	if (!str_empty(f->review) && !name_exists_nocase(s, "review", "name", NULL, f->review))
 		return name_missing(s, "review", f->review, "SELECT name FROM review ORDER BY name", err);
 	if (!str_empty(f->finding) &&
-	    !name_exists(s, "SELECT 1 FROM finding WHERE ref = ?1 COLLATE NOCASE OR key = ?1 COLLATE NOCASE", f->finding))
+	    !name_exists_nocase(s, "finding", "ref", "key", f->finding))
 		return name_missing(s, "finding", f->finding,
 		                    "SELECT DISTINCT ref FROM finding WHERE ref <> '' ORDER BY length(ref), ref", err);
-	if (!str_empty(f->question) && !name_exists(s, "SELECT 1 FROM question WHERE ref = ? COLLATE NOCASE", f->question))
-		return name_missing(s, "question", f->question,
-		                    "SELECT DISTINCT ref FROM question WHERE ref <> '' ORDER BY sort_key", err);
+	if (!str_empty(f->question) && !name_exists_nocase(s, "question", "ref", NULL, f->question))
+		return name_missing(s, "question", f->question, s->db
+		                    ? "SELECT DISTINCT ref FROM question WHERE ref <> '' ORDER BY sort_key"
+		                    /* PostgreSQL orders DISTINCT rows by what they select only */
+		                    : "SELECT ref FROM question WHERE ref <> '' GROUP BY ref ORDER BY min(sort_key), ref", err);
 	return OK;
 }
 
@@ -1799,7 +1939,7 @@ static int search_only(struct store *s, const struct filter *f)
 	struct filter rest = *f;       /* shallow: only read */
 	rest.search = NULL;
 	return !str_empty(f->search) && !s->lens_agency && f->nsort == 0 && !filter_active(&rest) &&
-	       !has_withdrawn(s);
+	       s->db && !has_withdrawn(s);      /* SQLite's index alone (PostgreSQL: the join) */
 }
 
 /* The ids of the actions f matches, rows [offset, offset+limit) in order (limit < 0: to the end), read with
@@ -1814,31 +1954,31 @@ static enum status ids_matching(struct store *s, const struct filter *f, long of
 		q_text(&q, phrase);
 		free(phrase);
 		buf_adds(&q.sql, " ORDER BY rank, rowid LIMIT ");
-		q_int(&q, limit < 0 ? -1 : limit);
+		q_limit(s, &q, limit);
 		buf_adds(&q.sql, " OFFSET ");
 		q_int(&q, offset < 0 ? 0 : offset);
 	} else {
 		buf_adds(&q.sql, "SELECT a.id");
 		q_from_where_as(s, &q, f, 1, 1);
-		q_order_window(&q, f, offset, limit);
+		q_order_window(s, &q, f, offset, limit);
 	}
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	size_t cap = limit >= 0 && limit < 4096 ? (size_t)limit + 1 : 4096;
 	*ids = xcalloc(cap, sizeof **ids);
 	*n = 0;
 	if (rc != OK)
 		return rc;
-	int step = SQLITE_DONE;
-	while ((limit < 0 || *n < limit) && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step = DB_DONE;
+	while ((limit < 0 || *n < limit) && (step = db_step(st, err)) == DB_ROW) {
 		if ((size_t)*n == cap)
 			*ids = xrealloc(*ids, (cap *= 2) * sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = db_col_int(st, 0);
 	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = store_fail(s, err, "reading actions");
-	sqlite3_finalize(st);
+	if (step == DB_ERROR)
+		rc = read_fail(s, err, "reading actions");
+	db_finalize(st);
 	return rc;
 }
 
@@ -1851,23 +1991,24 @@ static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	buf_adds(&q.sql, s->brief ? FROM_BRIEF : FROM);
 	buf_adds(&q.sql, " WHERE a.id = ?");
-	sqlite3_stmt *st = NULL;
-	enum status rc = q_prepare(s, &q, &st, err);
+	struct db_stmt *st = NULL;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	for (long i = 0; rc == OK && i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, ids[i]);
-		int step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
+		db_reset(st);
+		db_bind_int(st, 1, ids[i]);
+		enum db_step step = db_step(st, err);
+		if (step == DB_ROW) {
 			struct action a;
 			row_view(s, st, &a);
 			if (fn(&a, ctx))
 				break;
-		} else if (step != SQLITE_DONE) {
-			rc = store_fail(s, err, "reading actions");
+		} else if (step == DB_ERROR) {
+			rc = read_fail(s, err, "reading actions");
 		}
 	}
-	sqlite3_finalize(st);
+	if (st)
+		db_finalize(st);
 	return rc;
 }
 
@@ -1908,17 +2049,23 @@ static int extra_merge(const struct extra_read *x, size_t r, struct extra_seen *
 /* Which reviews with extra fields have actions matching f: flags in used[]. */
 static enum status extra_reviews_used(struct store *s, const struct filter *f, char *used, struct err *err)
 {
-	sqlite3_stmt *st;
-	if (store_prepare_matching(s, f, "SELECT DISTINCT review_id FROM action WHERE id IN (", ")", &st, err) != OK)
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT DISTINCT review_id FROM action WHERE id IN (SELECT a.id");
+	q_from_where(s, &q, f, 1);
+	buf_adds(&q.sql, ")");
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
 		return ERR_DB;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long r = xread_review(s->xread, sqlite3_column_int64(st, 0));
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		long r = xread_review(s->xread, db_col_int(st, 0));
 		if (r >= 0)
 			used[r] = 1;
 	}
-	enum status rc = step == SQLITE_DONE ? OK : store_fail(s, err, "reading extra fields");
-	sqlite3_finalize(st);
+	rc = step == DB_DONE ? OK : read_fail(s, err, "reading extra fields");
+	db_finalize(st);
 	return rc;
 }
 

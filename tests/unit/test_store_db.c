@@ -81,10 +81,12 @@ static void test_targets(void)
 	CHECK_INT(store_command_check("plans=2016.db", "list", &e), OK);        /* no libpq keyword: a file */
 	CHECK_INT(store_command_check("./dbname=x", "list", &e), OK);
 	CHECK_INT(store_command_check("postgresql://h/db", "db", &e), OK);
-	CHECK_INT(store_command_check("postgresql://h/db", "list", &e), ERR_SCHEMA);
-	CHECK_STR(e.msg, "list is not available on PostgreSQL databases yet");
-	CHECK_INT(store_command_check("postgres://h/db", "export", &e), ERR_SCHEMA);
-	CHECK_INT(store_command_check("pg:service=ragtrack", "show", &e), ERR_SCHEMA);
+	CHECK_INT(store_command_check("postgresql://h/db", "list", &e), OK);       /* ported: the reads */
+	CHECK_INT(store_command_check("postgresql://h/db", "history", &e), OK);
+	CHECK_INT(store_command_check("postgresql://h/db", "set", &e), ERR_SCHEMA);
+	CHECK_STR(e.msg, "set is not available on PostgreSQL databases yet");
+	CHECK_INT(store_command_check("postgres://h/db", "note", &e), ERR_SCHEMA);
+	CHECK_INT(store_command_check("pg:service=ragtrack", "tui", &e), ERR_SCHEMA);
 	CHECK_INT(store_command_check("host=/tmp dbname=x", "report", &e), ERR_SCHEMA);
 	CHECK_INT(store_command_check("dbname=x", NULL, &e), ERR_SCHEMA);
 	CHECK_STR(e.msg, "this command is not available on PostgreSQL databases yet");
