@@ -43,11 +43,12 @@ one_line "no server (pg:)" 9 "$CANNOT" --db "pg:host=$NONE dbname=db" db init
 one_line "no server (keyword string)" 9 "$CANNOT" --db "host=$NONE dbname=db" db init
 RAGTRACK_DB="pg:host=$NONE dbname=db" one_line "no server (RAGTRACK_DB)" 9 "$CANNOT" db init
 
-# Every command not ported (all but db and agency: tests/cli/pg_copy.sh runs those on a
-# server), on a PostgreSQL target: refused by name, before connecting.
+# Every command not ported (all but db, agency, backup and import: tests/cli/pg_copy.sh
+# and pg_copy_back.sh run those on a server), on a PostgreSQL target: refused by name,
+# before connecting.
 for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
 	case $cmd in
-	db | agency) continue;;
+	db | agency | backup | import) continue;;
 	show) args=(1);; set) args=(1 rag=red);; note) args=(1 "a note");;
 	board) args=(list);; backup) args=("$T/copy.db");; *) args=();;
 	esac
@@ -58,9 +59,9 @@ one_line "the browser on PostgreSQL" 9 "ragtrack: tui is not available on Postgr
 	--db "postgresql://rt@/db?host=$NONE"
 one_line "--as-agency" 9 "ragtrack: --as-agency is not available on PostgreSQL databases yet" \
 	--as-agency Police --db "postgresql://rt@/db?host=$NONE" agency list
-one_line "import with files" 9 "ragtrack: import is not available on PostgreSQL databases yet" \
-	--db "pg:service=ragtrack" import "$DATA/megan.csv"
-check_eq "import made no file" "$(ls -A "$T" | grep -v '^\(out\|err\|no-server\)$')" ""
+one_line "import, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" import "$DATA/megan.csv"
+one_line "backup, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" backup "$T/copy.db"
+check_eq "import and backup made no file" "$(ls -A "$T" | grep -v '^\(out\|err\|no-server\)$')" ""
 
 # Anything else is a SQLite file, as before: a name with "=" after a folder, a word
 # that is no libpq keyword.
