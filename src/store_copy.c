@@ -216,7 +216,7 @@ static enum status copy_table_back(struct db *pg, struct store *lite, const char
 	if (rc == OK)
 		rc = db_copy_out_begin(pg, copy, n, &out, err);
 	const char *const *v;
-	enum db_step step;
+	enum db_step step = DB_DONE;
 	*rows = 0;
 	while (rc == OK && (step = db_copy_out_row(out, &v, err)) == DB_ROW) {
 		for (int i = 0; i < n; i++)
