@@ -11,7 +11,9 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 		printf("\nWrites a consistent copy of the database to FILE while others keep working\n"
 		       "(changes committed after the copy starts are not in it), checks the copy, and\n"
 		       "only then puts it in place.  An existing FILE is replaced, unless it is the\n"
-		       "database's own file, another program's SQLite database, or a database in use.\n");
+		       "database's own file, another program's SQLite database, or a database in use.\n"
+		       "On PostgreSQL the copy is a SQLite file of one moment of the server (as db copy\n"
+		       "URL FILE writes), which any ragtrack opens with no server.\n");
 		return 0;
 	}
 	if (argc != 2 || argv[1][0] == '\0') {

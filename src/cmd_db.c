@@ -1,4 +1,5 @@
-/* cmd_db: ragtrack db init [--board LOGIN]: create or upgrade the database's schema. */
+/* cmd_db: ragtrack db init [--board LOGIN]: create or upgrade the database's schema;
+ * ragtrack db copy FROM TO: a database from one engine into the other. */
 #include "ragtrack/cli.h"
 #include "ragtrack/text.h"
 
@@ -14,8 +15,9 @@ static void db_help(void)
 	       "                       one, or say that it is current and change nothing\n"
 	       "  init --board LOGIN   on PostgreSQL also: the board's login may read and change every table\n"
 	       "                       (it must exist: CREATE ROLE LOGIN ...)\n"
-	       "  copy FROM TO         copy the SQLite database FROM into the PostgreSQL database TO, which\n"
-	       "                       must hold no actions yet: ids, history, notes and boards kept\n");
+	       "  copy FROM TO         copy the SQLite database FROM into the PostgreSQL database TO, or the\n"
+	       "                       PostgreSQL database FROM (one moment of it) into the SQLite file TO;\n"
+	       "                       TO must hold no actions yet: ids, history, notes and boards kept\n");
 }
 
 /* Print a store's report (lines of its own words, shown safe for a terminal). */
@@ -30,7 +32,7 @@ static void db_report(char *report)
 static int db_copy(struct cli *c, int argc, char **argv)
 {
 	if (argc != 4)
-		return cli_usage("db", "copy needs FROM and TO (a SQLite file, then a PostgreSQL database)");
+		return cli_usage("db", "copy needs FROM and TO (a SQLite file and a PostgreSQL database, either way)");
 	struct store_opts o = { .user = c->user, .source = SOURCE_CLI, .command = "db" };
 	struct err e = {0};
 	char *report = NULL;

@@ -120,7 +120,7 @@ static int run(struct cli *c, struct import_args *a)
 	                         .on_wait = cli_wait_message };
 	struct store *s;
 	struct err e = {0};
-	enum status st = store_open(c->db, &so, &s, &e);
+	enum status st = store_open_import(c->db, &so, &s, &e);
 	if (st == OK && store_notice(s)) {
 		char *shown = text_visible(store_notice(s), ' ');
 		fprintf(a->o.out, "%s\n", shown);
@@ -129,7 +129,7 @@ static int run(struct cli *c, struct import_args *a)
 	if (st == OK) {
 		st = import_files(s, a->files, a->reviews, a->nfiles, &a->o, NULL, &e);
 		if (st == OK)
-			st = store_publish(s, &e);
+			st = store_publish_import(s, &so, &e);
 		else
 			store_close(s);
 	}

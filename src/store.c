@@ -1164,6 +1164,8 @@ enum status store_backup(struct store *s, const char *path, struct err *err)
 {
 	if (s->lens_agency)
 		return err_set(err, ERR_FORBIDDEN, "backup copies every agency's actions: not allowed under --as-agency");
+	if (s->pg)
+		return store_copy_backup(s, path, err);
 	if (store_owns_path(s, path))      /* callers ask writeguard_check_backup first; this stays */
 		return err_set(err, ERR_INVALID, "%s: is this database's own file; back up to another file", path);
 	enum status st = OK;

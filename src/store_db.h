@@ -118,6 +118,16 @@ enum status db_copy_begin(struct db *db, const char *sql, struct err *err);
 enum status db_copy_row(struct db *db, int ncols, const char *const *values, struct err *err);
 enum status db_copy_end(struct db *db, int64_t *rows, struct err *err);
 
+/* Bulk read (PostgreSQL's COPY ... TO STDOUT, text format): sql is the COPY, ncols the
+ * columns each row has; then each row's values (NULL for NULL, unescaped, valid until
+ * the next call), DB_DONE after the last or DB_ERROR (err set, e.g. a row without ncols
+ * columns); db_copy_out_end frees it on every path, reading what is left.  One round
+ * trip for the whole table, a row in memory at a time.  ERR_DB on SQLite. */
+struct db_copy_out;
+enum status db_copy_out_begin(struct db *db, const char *sql, int ncols, struct db_copy_out **out, struct err *err);
+enum db_step db_copy_out_row(struct db_copy_out *c, const char *const **values, struct err *err);
+void db_copy_out_end(struct db_copy_out *c);
+
 /* One integer from sql with one parameter bound (bind), or dflt when it has no row, its
  * value is NULL, or it fails. */
 int64_t db_scalar_int(struct db *db, const char *sql, int64_t bind, int64_t dflt);

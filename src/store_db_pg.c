@@ -356,3 +356,126 @@ enum status db_pg_connect(const char *conninfo, struct db **out, struct err *err
 	*out = &d->db;
 	return OK;
 }
+
+/* ---- COPY TO STDOUT, in its text format ----------------------------------------------- */
+
+struct db_copy_out {
+	struct db *db;
+	int ncols;
+	char *line;               /* PQgetCopyData's row, unescaped in place */
+	const char **value;
+};
+
+enum status db_copy_out_begin(struct db *db, const char *sql, int ncols, struct db_copy_out **out, struct err *err)
+{
+	*out = NULL;
+	if (db->ops->engine != DB_PG)
+		return err_set(err, ERR_DB, "%s: COPY is PostgreSQL's", db->name);
+	PGresult *res = PQexec(db_pg_conn(db), sql);
+	enum status st = PQresultStatus(res) == PGRES_COPY_OUT ? OK : pg_fail(db, res, err);
+	PQclear(res);
+	if (st != OK)
+		return st;
+	struct db_copy_out *c = xcalloc(1, sizeof *c);
+	c->db = db;
+	c->ncols = ncols;
+	c->value = xcalloc((size_t)ncols, sizeof *c->value);
+	*out = c;
+	return OK;
+}
+
+/* The value of an octal or hex digit, or -1. */
+static int copy_digit(char ch, int base)
+{
+	if (ch >= '0' && ch <= (base == 8 ? '7' : '9'))
+		return ch - '0';
+	if (base == 16 && ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (base == 16 && ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* One backslash escape at *p (after the backslash): the byte it stands for; *p moves on. */
+static char copy_unescape(const char **p)
+{
+	static const char SIMPLE[] = "b\bf\fn\nr\rt\tv\v";
+	char ch = *(*p)++;
+	const char *s = ch ? strchr(SIMPLE, ch) : NULL;
+	if (s && (s - SIMPLE) % 2 == 0)
+		return s[1];
+	int base = ch == 'x' ? 16 : copy_digit(ch, 8) >= 0 ? 8 : 0;
+	if (!base)
+		return ch;                 /* \\ and any other: the byte itself */
+	int v = base == 8 ? copy_digit(ch, 8) : 0, d;
+	for (int n = base == 8 ? 1 : 0; n < (base == 8 ? 3 : 2) && (d = copy_digit(**p, base)) >= 0; n++, (*p)++)
+		v = v * base + d;
+	return (char)v;
+}
+
+/* Split and unescape c->line (len bytes, its newline last) into c->value. */
+static int copy_split(struct db_copy_out *c, int len)
+{
+	if (len > 0 && c->line[len - 1] == '\n')
+		c->line[--len] = '\0';
+	const char *p = c->line;
+	char *w = c->line;
+	int n = 0;
+	for (;;) {
+		if (n == c->ncols)
+			return 0;
+		if (p[0] == '\\' && p[1] == 'N' && (p[2] == '\t' || p[2] == '\0')) {
+			c->value[n++] = NULL;
+			p += 2;
+		} else {
+			c->value[n++] = w;
+			while (*p && *p != '\t')
+				*w++ = *p == '\\' ? (p++, copy_unescape(&p)) : *p++;
+		}
+		char end = *p;
+		*w++ = '\0';
+		if (!end)
+			return n == c->ncols;
+		p++;
+	}
+}
+
+enum db_step db_copy_out_row(struct db_copy_out *c, const char *const **values, struct err *err)
+{
+	PGconn *conn = db_pg_conn(c->db);
+	if (c->line)
+		PQfreemem(c->line);
+	c->line = NULL;
+	int len = PQgetCopyData(conn, &c->line, 0);
+	if (len >= 0) {
+		if (!copy_split(c, len)) {
+			err_set(err, ERR_DB, "%s: a row of the COPY without its %d columns", c->db->name, c->ncols);
+			return DB_ERROR;
+		}
+		*values = c->value;
+		return DB_ROW;
+	}
+	enum db_step step = DB_DONE;
+	PGresult *res;
+	if (len == -2)
+		step = (pg_fail(c->db, NULL, err), DB_ERROR);
+	while ((res = PQgetResult(conn)) != NULL) {     /* the COPY's own result, then the end */
+		if (step == DB_DONE && PQresultStatus(res) != PGRES_COMMAND_OK)
+			step = (pg_fail(c->db, res, err), DB_ERROR);
+		PQclear(res);
+	}
+	return step;
+}
+
+void db_copy_out_end(struct db_copy_out *c)
+{
+	if (!c)
+		return;
+	const char *const *v;
+	while (db_copy_out_row(c, &v, NULL) == DB_ROW)
+		;
+	if (c->line)
+		PQfreemem(c->line);
+	free(c->value);
+	free(c);
+}

@@ -230,4 +230,8 @@ void store_pg_close(struct store *s);
 enum status store_pg_begin_init(const char *target, const struct store_opts *o, struct store **out,
                                 struct buf *report, struct err *err);
 
+/* backup FILE on PostgreSQL (store_copy.c): the server's rows as of one moment into a
+ * new SQLite file built beside path, checked (store_check), then renamed over it. */
+enum status store_copy_backup(struct store *s, const char *path, struct err *err);
+
 #endif

@@ -13,7 +13,7 @@
 #include "schema_pg_sql.h"
 
 /* The commands whose store calls run on PostgreSQL so far. */
-static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "show", "history" };
+static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "show", "history", "backup", "import" };
 
 /* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
  * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way

@@ -70,10 +70,21 @@ enum status store_command_check(const char *target, const char *command, struct 
 enum status store_init(const char *target, const struct store_opts *o, const char *board, char **report,
                        struct err *err);
 /* db copy: the SQLite database from into the PostgreSQL database to (its schema made
- * first when it has none), ids, history, notes and board records kept, in one
- * transaction; *report gets what was copied (the caller frees).  ERR_CONFLICT when to
- * already holds rows, ERR_USAGE for a direction not available yet. */
+ * first when it has none), or the PostgreSQL database from into the SQLite file to (a
+ * new file, or one without rows), ids, history, notes and board records kept, in one
+ * transaction (the server read in one REPEATABLE READ snapshot); *report gets what was
+ * copied (the caller frees).  ERR_CONFLICT when to already holds rows, ERR_USAGE when
+ * neither or both are PostgreSQL. */
 enum status store_copy(const char *from, const char *to, const struct store_opts *o, char **report, struct err *err);
+/* Open target for an import: store_open for a SQLite file; for a PostgreSQL database,
+ * which must hold no reviews or actions yet (ERR_CONFLICT, saying what to do instead), a
+ * scratch SQLite store that messages name target by, and that store_publish_import
+ * copies into it.  Free with store_close or store_publish_import. */
+enum status store_open_import(const char *target, const struct store_opts *o, struct store **out, struct err *err);
+/* store_publish, or for store_open_import's scratch store of a PostgreSQL database: copy
+ * it in, in one transaction (ERR_CONFLICT, nothing copied, if the database gained rows
+ * meanwhile).  s is closed on every path. */
+enum status store_publish_import(struct store *s, const struct store_opts *o, struct err *err);
 /* Replace the wait callback of store_opts (the browser shows the message itself). */
 void store_on_wait(struct store *s, store_wait_fn fn, void *ctx);
 /* The version of the schema this program writes (what --version prints). */

@@ -43,12 +43,12 @@ one_line "no server (pg:)" 9 "$CANNOT" --db "pg:host=$NONE dbname=db" db init
 one_line "no server (keyword string)" 9 "$CANNOT" --db "host=$NONE dbname=db" db init
 RAGTRACK_DB="pg:host=$NONE dbname=db" one_line "no server (RAGTRACK_DB)" 9 "$CANNOT" db init
 
-# Every command not ported (all but db, agency, list, export, show and history:
-# tests/cli/pg_copy.sh and pg_read.sh run those on a server), on a PostgreSQL target:
-# refused by name, before connecting.
+# Every command not ported (all but db, agency, list, export, show, history, backup and
+# import: tests/cli/pg_copy.sh, pg_read.sh and pg_copy_back.sh run those on a server), on a
+# PostgreSQL target: refused by name, before connecting.
 for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
 	case $cmd in
-	db | agency | list | export | show | history) continue;;
+	db | agency | list | export | show | history | backup | import) continue;;
 	show) args=(1);; set) args=(1 rag=red);; note) args=(1 "a note");;
 	board) args=(list);; backup) args=("$T/copy.db");; *) args=();;
 	esac
@@ -57,9 +57,9 @@ for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); 
 done
 one_line "the browser on PostgreSQL" 9 "ragtrack: tui is not available on PostgreSQL databases yet" \
 	--db "postgresql://rt@/db?host=$NONE"
-one_line "import with files" 9 "ragtrack: import is not available on PostgreSQL databases yet" \
-	--db "pg:service=ragtrack" import "$DATA/megan.csv"
-check_eq "import made no file" "$(ls -A "$T" | grep -v '^\(out\|err\|no-server\)$')" ""
+one_line "import, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" import "$DATA/megan.csv"
+one_line "backup, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" backup "$T/copy.db"
+check_eq "import and backup made no file" "$(ls -A "$T" | grep -v '^\(out\|err\|no-server\)$')" ""
 
 # Anything else is a SQLite file, as before: a name with "=" after a folder, a word
 # that is no libpq keyword.
