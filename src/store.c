@@ -89,6 +89,8 @@ static const struct migration {
 	     " CREATE INDEX action_target ON action(target_date, rag, review_id, agency_id);"
 	     " DROP INDEX change_log_undoes;"
 	     " CREATE INDEX change_log_undoes ON change_log(undoes, undoes_change, user) WHERE undoes IS NOT NULL;" },
+	/* 3: an agency's responses by index (an agency merge reads them three times). */
+	{ 3, "CREATE INDEX response_agency ON response(agency_id);" },
 };
 
 int store_schema_version(void)

@@ -472,6 +472,17 @@ static void test_plans_merge(void)
 	CHECK(strstr(plans, "-- UPDATE action SET agency_id = ?1, seq = ?2, sort_key = ?3 WHERE id = ?4") != NULL);
 	const char *resp = strstr(plans, "-- UPDATE action SET response_id = ?1 WHERE response_id = ?2\n");
 	CHECK(resp && strncmp(strchr(resp, '\n') + 1, "SEARCH action USING COVERING INDEX action_response", 50) == 0);
+	/* from's responses, twice, and the actions they answer noted: through response_agency */
+	static const char *const BY_AGENCY[] = { "-- SELECT id FROM response WHERE agency_id = ?",
+	                                         "-- SELECT question_id FROM response WHERE agency_id = ?",
+	                                         "-- INSERT INTO temp.merge_fts(id) SELECT a.id FROM response f" };
+	for (size_t i = 0; i < sizeof BY_AGENCY / sizeof *BY_AGENCY; i++) {
+		char *plan = plan_of(plans, BY_AGENCY[i]);
+		if (!plan || !strstr(plan, "INDEX response_agency (agency_id=?)") || strstr(plan, "SCAN "))
+			fprintf(stderr, "%s does not seek by agency:%s\n", BY_AGENCY[i], plan ? plan : " (not run)");
+		CHECK(plan && strstr(plan, "INDEX response_agency (agency_id=?)") != NULL && strstr(plan, "SCAN ") == NULL);
+		free(plan);
+	}
 	/* the full-text entries made again for the noted actions only */
 	const char *fts = strstr(plans, "-- INSERT INTO action_fts(rowid");
 	CHECK(fts && strstr(fts, "SEARCH a USING INTEGER PRIMARY KEY") != NULL);
