@@ -210,6 +210,18 @@ static void check_plans(struct store *s, const char *what, int no_sort)
 	CHECK(strstr(plans, "-- SELECT") != NULL);      /* statements were recorded */
 }
 
+/* The plan of the statement in plans that contains part, up to the next statement
+ * (a new string the caller frees), or NULL. */
+static char *plan_of(const char *plans, const char *part)
+{
+	const char *at = strstr(plans, part);
+	if (!at)
+		return NULL;
+	at = strchr(at, '\n');
+	const char *end = at ? strstr(at, "\n-- ") : NULL;
+	return at ? xasprintf("%.*s", (int)(end ? end - at : (long)strlen(at)), at) : NULL;
+}
+
 static void test_plans_sorted(void)
 {
 	static const char *const SORTS[] = { "target", "rag", "agency", "updated", "lead" };
@@ -290,6 +302,15 @@ static void test_plans_filters(void)
 			/* the rows changed since, found by their change time: not every row read in order */
 			CHECK(strstr(store_plans(s), "action_by_updated") != NULL);
 			CHECK(strstr(store_plans(s), "USING INDEX action_sort") == NULL);
+			/* ... their ids sorted from that index alone, then each row read by id (no
+			 * whole rows sorted) */
+			char *by_id = plan_of(store_plans(s), "-- SELECT a.id FROM action a WHERE");
+			CHECK(by_id && strstr(by_id, "SEARCH a USING COVERING INDEX action_by_updated") != NULL);
+			char *rows = plan_of(store_plans(s), "a.withdrawn FROM action a");
+			CHECK(rows && strstr(rows, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") != NULL &&
+			      strstr(rows, "TEMP B-TREE") == NULL);
+			free(by_id);
+			free(rows);
 			CHECK_INT(all.n, 3);      /* ids 20, 54, 88: changed on the 2nd */
 			store_plans_record(s, 0);
 		}
@@ -386,18 +407,6 @@ static void test_plans_whole_sorted(void)
 		filter_free(&f);
 	}
 	store_close(s);
-}
-
-/* The plan of the statement in plans that contains part, up to the next statement
- * (a new string the caller frees), or NULL. */
-static char *plan_of(const char *plans, const char *part)
-{
-	const char *at = strstr(plans, part);
-	if (!at)
-		return NULL;
-	at = strchr(at, '\n');
-	const char *end = at ? strstr(at, "\n-- ") : NULL;
-	return at ? xasprintf("%.*s", (int)(end ? end - at : (long)strlen(at)), at) : NULL;
 }
 
 /* How many statements of plans read the whole action table (in any order). */
