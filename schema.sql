@@ -68,6 +68,8 @@ CREATE TABLE response (
     pending     TEXT
 );
 CREATE UNIQUE INDEX response_identity ON response(question_id, ifnull(agency_id, 0));
+-- An agency's responses, in order (an agency merge reads them by agency).
+CREATE INDEX response_agency ON response(agency_id);
 
 -- An action: identity is question (hence review) + agency + seq.
 -- rag: 0 unset, 1 Red, 2 Amber, 3 Green, 4 Blue.  sort_key holds the default order

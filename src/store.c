@@ -96,6 +96,8 @@ static const struct migration {
 	 * reads it as none, and compares that row's fields by their values. */
 	{ 3, "UPDATE action SET import_sig = ragtrack_sig_unhex(import_sig)"
 	     " WHERE typeof(import_sig) = 'text' AND import_sig <> '';" },
+	/* 3: an agency's responses by index (an agency merge reads them three times). */
+	{ 3, "CREATE INDEX response_agency ON response(agency_id);" },
 };
 
 int store_schema_version(void)

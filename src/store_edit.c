@@ -1070,6 +1070,7 @@ static const char *const MERGE_SQL[M_COUNT_SQL] = {
 /* What the merge is about: the two agencies by id and name, the log batch, its
  * statements, and how far it has got (for the progress callback). */
 struct merge {
+	struct store *s;
 	int64_t into, from, batch;
 	char *into_name, *from_name;
 	sqlite3_stmt *st[M_COUNT_SQL];
@@ -1133,7 +1134,9 @@ static void merge_finish(struct merge *m)
 }
 
 /* Tell the progress callback how far the merge has got: only once it has held the
- * write lock for a second, then about once a second, and at the end when it spoke. */
+ * write lock for a second, then about once a second, and at the end when it spoke.
+ * Until the end, done stays below total (the full-text index is made again after the
+ * last action is renumbered). */
 static void merge_progress(struct store *s, struct merge *m, int last)
 {
 	if (!s->on_progress)
@@ -1143,8 +1146,20 @@ static void merge_progress(struct store *s, struct merge *m, int last)
 		return;
 	m->told = now;
 	char *doing = xasprintf("merging '%s' into '%s'", m->from_name, m->into_name);
-	s->on_progress(s->progress_ctx, doing, last ? m->total : m->done, m->total);
+	long done = last ? m->total : m->done < m->total ? m->done : m->total - 1;
+	s->on_progress(s->progress_ctx, doing, done < 0 ? 0 : done, m->total);
 	free(doing);
+}
+
+/* SQLite's progress handler during a merge: its long statements (the full-text entries
+ * deleted and made again, the responses merged) tell the progress callback too, so the
+ * write lock is never held for more than about a second unsaid.  A cancel callback
+ * (store_set_cancel) still stops the merge. */
+static int merge_tick(void *ctx)
+{
+	struct merge *m = ctx;
+	merge_progress(m->s, m, 0);
+	return m->s->cancel ? m->s->cancel(m->s->cancel_ctx) : 0;
 }
 
 /* Two responses' texts as one, in the order their actions were first imported (as a
@@ -1383,7 +1398,9 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 	enum status rc = store_next_batch(s, &m->batch, err);
 	if (rc != OK)
 		return rc;
+	m->s = s;
 	m->started = merge_clock();
+	sqlite3_progress_handler(s->db, 20000, merge_tick, m);
 	m->total = merge_total(s, m);
 	int64_t cache = merge_cache_size(s);
 	rc = merge_derived_begin(s, m, err);
@@ -1391,8 +1408,10 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 		rc = ids_select(s, "SELECT id FROM response WHERE agency_id = ? ORDER BY id", m->from, &rs, &nr, err);
 	if (rc == OK)
 		rc = ids_select(s, "SELECT question_id FROM response WHERE agency_id = ? ORDER BY id", m->from, &qs, &nq, err);
-	for (size_t i = 0; rc == OK && i < nr && i < nq; i++)
+	for (size_t i = 0; rc == OK && i < nr && i < nq; i++) {
 		rc = merge_response(s, m, rs[i], qs[i], err);
+		merge_progress(s, m, 0);
+	}
 	for (size_t i = 0; rc == OK && i < nq; i++)
 		rc = merge_question(s, m, qs[i], err);
 	free(rs);
@@ -1409,6 +1428,7 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 	if (rc == OK)
 		merge_progress(s, m, 1);
 	merge_finish(m);
+	store_set_cancel(s, s->cancel, s->cancel_ctx);     /* the cancel's handler again, if any */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	store_exec(s, restore, NULL);
 	free(restore);

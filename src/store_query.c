@@ -1422,11 +1422,15 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 	/* One statement when SQLite reads the order without sorting: the default order, or ID
 	 * order (export's). */
 	int by_id = f->nsort == 1 && f->sort[0] == SORT_ID && str_empty(f->search);
-	if (limit < 0 && ((!f->nsort && str_empty(f->search)) || by_id))
+	/* The whole list --changed-since in the default order: its ids sorted from
+	 * action_by_updated alone, then each row read once (sorting whole rows spilled them
+	 * to a temporary file: most of its time). */
+	int changed = !f->nsort && str_empty(f->search) && !str_empty(f->changed_since) && limit < 0;
+	if (limit < 0 && ((!f->nsort && str_empty(f->search) && !changed) || by_id))
 		return offset_read(s, f, offset, fn, ctx, err);
 	if (!s->db)              /* PostgreSQL: no browser windows there yet */
 		return sorted_read(s, f, offset, limit, fn, ctx, err);
-	if (!f->nsort && str_empty(f->search))
+	if (!f->nsort && str_empty(f->search) && !changed)
 		return window_read(s, f, offset, limit, fn, ctx, err);
 	const struct keyset *k = keyset_for(s, f);
 	if (k && limit > 0) {            /* a window near an anchor or an end: by key */

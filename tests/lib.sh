@@ -69,7 +69,7 @@ make_version1() {
 	sqlite3 "$1" "$fts_drop ALTER TABLE action DROP COLUMN extra; DROP TABLE extra_field; $fts_v1
 	   INSERT INTO action_fts(action_fts) VALUES ('rebuild');
 	   DROP INDEX action_target; CREATE INDEX action_target ON action(target_date, rag);
-	   DROP INDEX action_by_target; DROP INDEX action_by_updated; DROP INDEX action_by_lead; DROP INDEX change_log_undoes;
+	   DROP INDEX action_by_target; DROP INDEX action_by_updated; DROP INDEX action_by_lead; DROP INDEX change_log_undoes; DROP INDEX response_agency;
 	   DROP INDEX action_withdrawn; ALTER TABLE action DROP COLUMN withdrawn; DROP TABLE board_action; DROP TABLE board; DROP TABLE rag_word;
 	   ALTER TABLE change_log DROP COLUMN os_user; ALTER TABLE change_log DROP COLUMN undoes_change;
 	   ALTER TABLE change_log DROP COLUMN prev_hash; ALTER TABLE change_log DROP COLUMN hash;

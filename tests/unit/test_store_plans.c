@@ -210,6 +210,18 @@ static void check_plans(struct store *s, const char *what, int no_sort)
 	CHECK(strstr(plans, "-- SELECT") != NULL);      /* statements were recorded */
 }
 
+/* The plan of the statement in plans that contains part, up to the next statement
+ * (a new string the caller frees), or NULL. */
+static char *plan_of(const char *plans, const char *part)
+{
+	const char *at = strstr(plans, part);
+	if (!at)
+		return NULL;
+	at = strchr(at, '\n');
+	const char *end = at ? strstr(at, "\n-- ") : NULL;
+	return at ? xasprintf("%.*s", (int)(end ? end - at : (long)strlen(at)), at) : NULL;
+}
+
 static void test_plans_sorted(void)
 {
 	static const char *const SORTS[] = { "target", "rag", "agency", "updated", "lead" };
@@ -290,6 +302,15 @@ static void test_plans_filters(void)
 			/* the rows changed since, found by their change time: not every row read in order */
 			CHECK(strstr(store_plans(s), "action_by_updated") != NULL);
 			CHECK(strstr(store_plans(s), "USING INDEX action_sort") == NULL);
+			/* ... their ids sorted from that index alone, then each row read by id (no
+			 * whole rows sorted) */
+			char *by_id = plan_of(store_plans(s), "-- SELECT a.id FROM action a WHERE");
+			CHECK(by_id && strstr(by_id, "SEARCH a USING COVERING INDEX action_by_updated") != NULL);
+			char *rows = plan_of(store_plans(s), "a.withdrawn FROM action a");
+			CHECK(rows && strstr(rows, "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)") != NULL &&
+			      strstr(rows, "TEMP B-TREE") == NULL);
+			free(by_id);
+			free(rows);
 			CHECK_INT(all.n, 3);      /* ids 20, 54, 88: changed on the 2nd */
 			store_plans_record(s, 0);
 		}
@@ -388,18 +409,6 @@ static void test_plans_whole_sorted(void)
 	store_close(s);
 }
 
-/* The plan of the statement in plans that contains part, up to the next statement
- * (a new string the caller frees), or NULL. */
-static char *plan_of(const char *plans, const char *part)
-{
-	const char *at = strstr(plans, part);
-	if (!at)
-		return NULL;
-	at = strchr(at, '\n');
-	const char *end = at ? strstr(at, "\n-- ") : NULL;
-	return at ? xasprintf("%.*s", (int)(end ? end - at : (long)strlen(at)), at) : NULL;
-}
-
 /* How many statements of plans read the whole action table (in any order). */
 static int whole_table_reads(const char *plans)
 {
@@ -472,6 +481,17 @@ static void test_plans_merge(void)
 	CHECK(strstr(plans, "-- UPDATE action SET agency_id = ?1, seq = ?2, sort_key = ?3 WHERE id = ?4") != NULL);
 	const char *resp = strstr(plans, "-- UPDATE action SET response_id = ?1 WHERE response_id = ?2\n");
 	CHECK(resp && strncmp(strchr(resp, '\n') + 1, "SEARCH action USING COVERING INDEX action_response", 50) == 0);
+	/* from's responses, twice, and the actions they answer noted: through response_agency */
+	static const char *const BY_AGENCY[] = { "-- SELECT id FROM response WHERE agency_id = ?",
+	                                         "-- SELECT question_id FROM response WHERE agency_id = ?",
+	                                         "-- INSERT INTO temp.merge_fts(id) SELECT a.id FROM response f" };
+	for (size_t i = 0; i < sizeof BY_AGENCY / sizeof *BY_AGENCY; i++) {
+		char *plan = plan_of(plans, BY_AGENCY[i]);
+		if (!plan || !strstr(plan, "INDEX response_agency (agency_id=?)") || strstr(plan, "SCAN "))
+			fprintf(stderr, "%s does not seek by agency:%s\n", BY_AGENCY[i], plan ? plan : " (not run)");
+		CHECK(plan && strstr(plan, "INDEX response_agency (agency_id=?)") != NULL && strstr(plan, "SCAN ") == NULL);
+		free(plan);
+	}
 	/* the full-text entries made again for the noted actions only */
 	const char *fts = strstr(plans, "-- INSERT INTO action_fts(rowid");
 	CHECK(fts && strstr(fts, "SEARCH a USING INTEGER PRIMARY KEY") != NULL);
