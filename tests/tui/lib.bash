@@ -20,6 +20,12 @@
 #   screen                         the screen as text, trailing blanks trimmed
 #   wait_for TEXT                  until the screen shows TEXT (fails the test if not)
 #   wait_gone TEXT                 until it no longer does
+#   wait_bottom TEXT               until the bottom line shows TEXT: the program sends a
+#                                  frame top to bottom, and tmux may take it in more than
+#                                  one read, so text near the top proves nothing about the
+#                                  lines below it; the bottom line drawn proves the frame
+#   wait_eq NAME WANT CMD...       until CMD's output is WANT (check_eq that waits: for a
+#                                  value read off the screen)
 #   expect_screen NAME             until the screen equals tests/tui/expected/NAME.txt
 #                                  (fails with the diff if it never does; REGEN=1
 #                                  writes the file from the screen instead)
@@ -116,6 +122,24 @@ wait_gone() {
 	poll not_shows "$1" && return 0
 	fail "screen kept showing [$1]"
 	return 1
+}
+
+bottom() { screen | tail -n 1; }
+bottom_shows() { bottom | grep -qF -- "$1"; }
+
+wait_bottom() {
+	poll bottom_shows "$1" && return 0
+	fail "the bottom line never showed [$1]; it shows [$(bottom)]"
+	return 1
+}
+
+output_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
+
+wait_eq() {
+	local name=$1 want=$2
+	shift 2
+	poll output_is "$want" "$@" && return 0
+	check_eq "$name" "$("$@")" "$want"
 }
 
 screen_is() { screen >"$T/screen.txt"; cmp -s "$T/screen.txt" "$1"; }
