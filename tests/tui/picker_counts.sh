@@ -43,4 +43,5 @@ wait_gone "[ ] Thurrock CCG"
 wait_for "[ ] Multi-agency Leadership"
 check_not_contains "no (no agency) entry to pick" "$(screen)" "(no agency)"
 keys Escape
+wait_gone "Agencies: type to narrow"
 finish
