@@ -30,6 +30,11 @@
 #                                  (fails with the diff if it never does; REGEN=1
 #                                  writes the file from the screen instead)
 #   wait_exit                      until the program has exited; prints its status
+#
+# TUI_SLOW=SECONDS (for finding reads that do not wait, never set by the suite): the
+# program is stopped as each key is sent and resumed SECONDS later, as a loaded machine
+# may leave it, so a read of the screen that does not wait for the key's effect sees
+# the screen from before the key.  A test that passes without it must pass with it.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 need tmux
@@ -94,8 +99,16 @@ tui_stop() {
 	poll tui_gone || fail "the program did not end after its terminal closed"
 }
 
-keys() { tmux -L "$TUI_SOCK" send-keys "$@"; }
-type_text() { tmux -L "$TUI_SOCK" send-keys -l "$1"; }
+tui_send() {
+	local pid=
+	[ -z "${TUI_SLOW:-}" ] || { pid=$(tui_running); [ -z "$pid" ] || kill -STOP "$pid" 2>/dev/null; }
+	local rc=0
+	tmux -L "$TUI_SOCK" send-keys "$@" || rc=$?
+	[ -z "$pid" ] || { (sleep "$TUI_SLOW"; kill -CONT "$pid" 2>/dev/null) & }   # the load, not a wait
+	return "$rc"
+}
+keys() { tui_send "$@"; }
+type_text() { tui_send -l "$1"; }
 screen() { tmux -L "$TUI_SOCK" capture-pane -p "$@" | sed 's/[[:space:]]*$//'; }
 
 # poll CONDITION-FUNCTION ARG: call it every 50 ms until it succeeds or time runs out.
