@@ -32,23 +32,27 @@ keys Enter                                  # open the gate
 wait_for '\x1b]0;PWNED'
 wait_for "1/3"
 wait_for 'lead<\x1b]0;PWNED\x07'
-# the wide screen shows the detail of the first beside the list; open it in full, then its end
+# the wide screen shows the detail of the first beside the list (so its text is on the
+# screen before Enter): open it, proven by the detail pane's own bottom line, then its end
 keys Enter
+wait_bottom "Esc back  J K next/prev"
 wait_for 'evidence<\x1b]0;PWNED\x07\x1b[2J'
 shown=$(screen)
 check_contains "detail: action escaped" "$shown" "action<\\x1b]0;PWNED"
 keys End
 wait_for "Recent changes"
 keys Escape
+wait_bottom "Enter open"
 wait_for "1/3"
 keys j j
 wait_for "3/3"
 keys Enter
+wait_bottom "Esc back  J K next/prev"
 wait_for 'evidence<\x1b]0;PWNED'
 keys End
 wait_for "Recent changes"
 keys Escape
-wait_for "Enter open"
+wait_bottom "Enter open"
 keys q
 check_eq "exit status" "$(wait_exit)" 0
 check_eq "stderr" "$(cat "$T/stderr")" ""

@@ -15,6 +15,7 @@ check_not_contains "other agencies in the picker" "$(screen)" "NELFT"
 keys Escape
 keys d
 wait_for "By agency"
+wait_bottom "Enter list its actions"
 check_eq "dashboard agencies" "$(screen | grep -cE ' R +[0-9]+  A +[0-9]+')" "$(( 1 + $(sql "$T/db" "SELECT count(DISTINCT review_id) FROM action WHERE agency_id = (SELECT id FROM agency WHERE name = 'Police')") ))"
 keys Escape
 # its own action: saved and logged

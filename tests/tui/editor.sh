@@ -47,6 +47,7 @@ type_text "XYZ"
 keys Escape
 wait_for "Discard your changes?"
 keys n
+wait_gone "Discard your changes?"
 wait_for "#551 Desired Outcome (modified)"
 keys Escape
 wait_for "Discard your changes?"
@@ -59,6 +60,7 @@ on the same day – “no exceptions”"
 text=$(sql "$T/db" "SELECT text FROM action WHERE id = 551")
 keys E a
 wait_for "#551 Action"
+wait_for "Ctrl-S or F2 saves"
 rows=$(screen | sed -n 's/^│ \(.*[^ ]\) *│$/\1/p' | grep -v "Ctrl-S or F2 saves")
 check_eq "wrapped between words: the rows joined are the text" "$(printf '%s\n' "$rows" | paste -sd ' ')" "$(printf '%s' "$text" | tr -s ' \n' '  ')"
 [ "$(printf '%s\n' "$rows" | wc -l)" -gt 2 ] || fail "the action text did not wrap at all"

@@ -66,7 +66,8 @@ wait_for "Export 26 actions to: ragtrack-2016-06-30.csv"
 keys C-u
 type_text "no/such/dir/plan.csv"
 keys Enter Enter
-wait_for "no/such/dir/plan.csv"
+# (the prompt showed the name as it was typed: wait for the refusal itself)
+wait_for "no/such/dir/plan.csv: No such file or directory"
 check_eq "nothing written" "$(ls -A "$T/work" | wc -l | tr -d ' ')" 1
 # Esc backs out
 keys x
@@ -77,6 +78,12 @@ wait_for "Enter open"
 keys x C-u
 wait_for "a file name is needed"
 keys Enter
-wait_for "a file name is needed"
+# the hint showed before Enter too: a letter typed after it lands in the prompt only if
+# Enter left it open
+type_text "a"
+wait_for "Export 26 actions to: a"
+wait_for "Enter writes it, Esc cancels"
 keys Escape
+wait_gone "Export 26 actions to:"
+wait_bottom "Enter open"
 finish

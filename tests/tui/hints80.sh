@@ -4,21 +4,22 @@
 # "? help" in the detail pane and the dashboard; the other hints make room, in order.
 . "$(dirname "$0")/lib.bash"
 copy_db
-last() { screen | tail -1; }
 for cols in 80 60; do
 	COLS=$cols ROWS=24 tui_start
 	wait_for "1/629"
-	check_contains "$cols columns, list: help" "$(last)" "? help"
-	check_contains "$cols columns, list: quit" "$(last)" "q quit"
-	check_contains "$cols columns, list: the first hint kept" "$(last)" "Enter open"
+	check_contains "$cols columns, list: help" "$(bottom)" "? help"
+	check_contains "$cols columns, list: quit" "$(bottom)" "q quit"
+	check_contains "$cols columns, list: the first hint kept" "$(bottom)" "Enter open"
 	keys Enter
 	wait_for "#551 ·"
-	check_contains "$cols columns, detail: back" "$(last)" "Esc back"
-	check_contains "$cols columns, detail: help" "$(last)" "? help"
+	wait_bottom "Esc back"
+	check_contains "$cols columns, detail: back" "$(bottom)" "Esc back"
+	check_contains "$cols columns, detail: help" "$(bottom)" "? help"
 	keys d
 	wait_for "By agency"
-	check_contains "$cols columns, dashboard: help" "$(last)" "? help"
-	check_contains "$cols columns, dashboard: back" "$(last)" "Esc back"
+	wait_bottom "Enter list"
+	check_contains "$cols columns, dashboard: help" "$(bottom)" "? help"
+	check_contains "$cols columns, dashboard: back" "$(bottom)" "Esc back"
 	keys q q q
 	check_eq "exit at $cols columns" "$(wait_exit)" 0
 	tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1

@@ -20,10 +20,21 @@
 #   screen                         the screen as text, trailing blanks trimmed
 #   wait_for TEXT                  until the screen shows TEXT (fails the test if not)
 #   wait_gone TEXT                 until it no longer does
+#   wait_bottom TEXT               until the bottom line shows TEXT: the program sends a
+#                                  frame top to bottom, and tmux may take it in more than
+#                                  one read, so text near the top proves nothing about the
+#                                  lines below it; the bottom line drawn proves the frame
+#   wait_eq NAME WANT CMD...       until CMD's output is WANT (check_eq that waits: for a
+#                                  value read off the screen)
 #   expect_screen NAME             until the screen equals tests/tui/expected/NAME.txt
 #                                  (fails with the diff if it never does; REGEN=1
 #                                  writes the file from the screen instead)
 #   wait_exit                      until the program has exited; prints its status
+#
+# TUI_SLOW=SECONDS (for finding reads that do not wait, never set by the suite): the
+# program is stopped as each key is sent and resumed SECONDS later, as a loaded machine
+# may leave it, so a read of the screen that does not wait for the key's effect sees
+# the screen from before the key.  A test that passes without it must pass with it.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 need tmux
@@ -88,8 +99,16 @@ tui_stop() {
 	poll tui_gone || fail "the program did not end after its terminal closed"
 }
 
-keys() { tmux -L "$TUI_SOCK" send-keys "$@"; }
-type_text() { tmux -L "$TUI_SOCK" send-keys -l "$1"; }
+tui_send() {
+	local pid=
+	[ -z "${TUI_SLOW:-}" ] || { pid=$(tui_running); [ -z "$pid" ] || kill -STOP "$pid" 2>/dev/null; }
+	local rc=0
+	tmux -L "$TUI_SOCK" send-keys "$@" || rc=$?
+	[ -z "$pid" ] || { (sleep "$TUI_SLOW"; kill -CONT "$pid" 2>/dev/null) & }   # the load, not a wait
+	return "$rc"
+}
+keys() { tui_send "$@"; }
+type_text() { tui_send -l "$1"; }
 screen() { tmux -L "$TUI_SOCK" capture-pane -p "$@" | sed 's/[[:space:]]*$//'; }
 
 # poll CONDITION-FUNCTION ARG: call it every 50 ms until it succeeds or time runs out.
@@ -116,6 +135,24 @@ wait_gone() {
 	poll not_shows "$1" && return 0
 	fail "screen kept showing [$1]"
 	return 1
+}
+
+bottom() { screen | tail -n 1; }
+bottom_shows() { bottom | grep -qF -- "$1"; }
+
+wait_bottom() {
+	poll bottom_shows "$1" && return 0
+	fail "the bottom line never showed [$1]; it shows [$(bottom)]"
+	return 1
+}
+
+output_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
+
+wait_eq() {
+	local name=$1 want=$2
+	shift 2
+	poll output_is "$want" "$@" && return 0
+	check_eq "$name" "$("$@")" "$want"
 }
 
 screen_is() { screen >"$T/screen.txt"; cmp -s "$T/screen.txt" "$1"; }

@@ -18,6 +18,7 @@ wait_for "[A 27]"
 keys d
 wait_for "By agency"
 wait_for "BTUH                      AAGGGGGGGGGGGBBBBBB------------------ R 0"
+wait_bottom "Enter list its actions"
 no_colour "NO_COLOR dashboard"
 tui_stop
 

@@ -12,6 +12,9 @@ expect_screen resize_60x15
 keys Enter
 expect_screen resize_60x15_detail
 keys Escape
+# the list is back before the terminal shrinks: a key still unread when the terminal is
+# too small is read after the resize, where only q and Ctrl-C do anything
+wait_bottom "Enter open"
 resize 45 10
 wait_for "ragtrack needs at least 60x15 (now 45x10)"
 resize 100 30

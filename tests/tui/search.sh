@@ -28,6 +28,7 @@ keys n
 wait_for "result 1 of 9 (from the top)"
 keys Enter
 wait_for "4. Multi-Agency Chronologies"
+wait_bottom "Esc back"
 colour=$(tmux -L "$TUI_SOCK" capture-pane -p -e)
 case "$colour" in *$'m'Chronology$'\e'*) ;; *) fail "match not highlighted in the detail pane";; esac
 # word forms are matches too: the plural the stem found is highlighted
