@@ -154,6 +154,25 @@ int tui_getkey(struct tui *t)
 	return tui_getkey_idle(t, 0);
 }
 
+/* While the store works or waits: a key typed meanwhile, if any, without blocking.  A
+ * cancel key says so (1); any other key is kept for the main loop, in order (beyond 16
+ * typed ahead, the rest are dropped). */
+static int wait_key_cancels(struct tui *t)
+{
+	nodelay(stdscr, TRUE);
+	wint_t wc;
+	int rc = get_wch(&wc);
+	nodelay(stdscr, FALSE);
+	if (rc == ERR)
+		return 0;
+	int key = rc == KEY_CODE_YES ? map_extended((int)wc) : (int)wc;
+	if (keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL)
+		return 1;
+	if (t->npending < (int)(sizeof t->pending / sizeof *t->pending))
+		t->pending[t->npending++] = key;
+	return 0;
+}
+
 /* The store's cancel callback: past 100 ms a query says how to stop it, and a typed
  * cancel key (SCOPE_WAIT's: Esc, Ctrl-C, Ctrl-G) stops it; other keys wait for the
  * next reads. */
@@ -173,19 +192,10 @@ static int query_cancel(void *ctx)
 		attrset(A_NORMAL);
 		refresh();
 	}
-	nodelay(stdscr, TRUE);
-	wint_t wc;
-	int rc = get_wch(&wc);
-	nodelay(stdscr, FALSE);
-	if (rc == ERR)
-		return 0;
-	int key = rc == KEY_CODE_YES ? map_extended((int)wc) : (int)wc;
-	if (keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL) {
+	if (wait_key_cancels(t)) {
 		t->cancelled = 1;
 		return 1;
 	}
-	if (t->npending < (int)(sizeof t->pending / sizeof *t->pending))
-		t->pending[t->npending++] = key;   /* beyond 16 keys typed ahead, the rest are dropped */
 	return 0;
 }
 
@@ -514,10 +524,7 @@ static int tui_wait(void *ctx, const char *message, int first)
 		refresh();
 		free(one);
 	}
-	nodelay(stdscr, TRUE);
-	int key = getch();
-	nodelay(stdscr, FALSE);
-	return keys_lookup_in(SCOPE_WAIT, key) == ACT_CANCEL || got_signal;
+	return wait_key_cancels(t) || got_signal;
 }
 
 enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
