@@ -1085,19 +1085,28 @@ static double merge_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Statement which of the merge, prepared once and reset; NULL (and *err set) when it
+ * cannot be prepared. */
+static sqlite3_stmt *merge_prepared(struct store *s, struct merge *m, enum merge_sql which, struct err *err)
+{
+	if (!m->st[which]) {
+		store_plan_note(s, MERGE_SQL[which]);
+		if (store_prepare(s, &m->st[which], MERGE_SQL[which], err) != OK)
+			return NULL;
+	}
+	sqlite3_reset(m->st[which]);
+	sqlite3_clear_bindings(m->st[which]);
+	return m->st[which];
+}
+
 /* Statement which of the merge, reset and bound to up to four parameters as bind_args
  * reads them; NULL (and *err set) when it cannot be prepared. */
 static sqlite3_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql which, struct err *err,
                                 const char *types, ...)
 {
-	if (!m->st[which]) {
-		store_plan_note(s, MERGE_SQL[which]);
-		if (store_prepare(s, &m->st[which], MERGE_SQL[which], err))
-			return NULL;
-	}
-	sqlite3_stmt *st = m->st[which];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite3_stmt *st = merge_prepared(s, m, which, err);
+	if (!st)
+		return NULL;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(st, types, ap);
@@ -1109,14 +1118,9 @@ static sqlite3_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql
 static enum status merge_run(struct store *s, struct merge *m, enum merge_sql which, const char *doing,
                              struct err *err, const char *types, ...)
 {
-	if (!m->st[which]) {
-		store_plan_note(s, MERGE_SQL[which]);
-		if (store_prepare(s, &m->st[which], MERGE_SQL[which], err))
-			return ERR_DB;
-	}
-	sqlite3_stmt *st = m->st[which];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sqlite3_stmt *st = merge_prepared(s, m, which, err);
+	if (!st)
+		return ERR_DB;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(st, types, ap);

@@ -150,6 +150,41 @@ static size_t search_word_count(const char *words)
 	return count;
 }
 
+/* The different words of a search, at most SEARCH_MAX_WORDS from its first
+ * SEARCH_MAX_BYTES (bounded work, checked or not), each without its trailing stars. */
+struct search_words {
+	char *words;
+	const char *p;
+	size_t count;
+};
+
+static void search_words_init(struct search_words *it, const char *all)
+{
+	it->words = xstrndup(all, strnlen(all, SEARCH_MAX_BYTES));
+	it->p = it->words;
+	it->count = 0;
+}
+
+/* The next word, from *start to *end; *prefix when it ended in a star.  0 at the end. */
+static int search_words_next(struct search_words *it, const char **start, const char **end, int *prefix)
+{
+	const char *w;
+	size_t n;
+	while (it->count < SEARCH_MAX_WORDS && (w = search_word(&it->p, &n)) != NULL) {
+		const char *e = w + n;
+		while (e > w && e[-1] == '*')
+			e--;
+		if (e == w || search_word_repeated(it->words, w, n))
+			continue;
+		it->count++;
+		*start = w;
+		*end = e;
+		*prefix = e < it->p;
+		return 1;
+	}
+	return 0;
+}
+
 /* FTS5 query from what a user typed: every different word (up to SEARCH_MAX_WORDS)
  * becomes a quoted string, so quotes, NEAR, AND, column filters and the like in user
  * text are searched for, never interpreted.  The one operator kept: a word ending in *
@@ -159,25 +194,20 @@ static size_t search_word_count(const char *words)
 static char *fts_phrase(const char *all)
 {
 	struct buf b = {0};
-	char *words = xstrndup(all, strnlen(all, SEARCH_MAX_BYTES));     /* bounded work, checked or not */
-	const char *p = words, *start;
-	size_t n, count = 0;
-	while (count < SEARCH_MAX_WORDS && (start = search_word(&p, &n)) != NULL) {
-		const char *end = start + n;
-		while (end > start && end[-1] == '*')
-			end--;
-		if (end == start || search_word_repeated(words, start, n))
-			continue;
-		count++;
+	struct search_words it;
+	const char *start, *end;
+	int prefix;
+	search_words_init(&it, all);
+	while (search_words_next(&it, &start, &end, &prefix)) {
 		buf_adds(&b, b.len ? " \"" : "\"");
 		for (const char *c = start; c < end; c++) {
 			if (*c == '"')
 				buf_addc(&b, '"');
 			buf_addc(&b, *c);
 		}
-		buf_adds(&b, end < p ? "\" *" : "\"");
+		buf_adds(&b, prefix ? "\" *" : "\"");
 	}
-	free(words);
+	free(it.words);
 	return b.s ? buf_steal(&b) : xstrdup("\"\"");
 }
 
@@ -188,31 +218,22 @@ static char *fts_phrase(const char *all)
  * a prefix (to_tsquery's :*). */
 static void pg_tsquery(struct query *q, const char *all)
 {
-	char *words = xstrndup(all, strnlen(all, SEARCH_MAX_BYTES));
-	const char *p = words, *start;
-	size_t n, count = 0;
+	struct search_words it;
+	const char *start, *end;
+	int prefix;
+	search_words_init(&it, all);
 	buf_adds(&q->sql, "(");
-	while (count < SEARCH_MAX_WORDS && (start = search_word(&p, &n)) != NULL) {
-		const char *end = start + n;
-		while (end > start && end[-1] == '*')
-			end--;
-		if (end == start || search_word_repeated(words, start, n))
-			continue;
-		buf_adds(&q->sql, count++ ? " && " : "");
+	while (search_words_next(&it, &start, &end, &prefix)) {
+		buf_adds(&q->sql, it.count > 1 ? " && " : "");
 		char *word = xstrndup(start, (size_t)(end - start));
-		if (end < p) {
-			buf_adds(&q->sql, "to_tsquery('ragtrack.rt_search', quote_literal(rt_fold(");
-			q_text(q, word);
-			buf_adds(&q->sql, ")) || ':*')");
-		} else {
-			buf_adds(&q->sql, "phraseto_tsquery('ragtrack.rt_search', rt_fold(");
-			q_text(q, word);
-			buf_adds(&q->sql, "))");
-		}
+		buf_adds(&q->sql, prefix ? "to_tsquery('ragtrack.rt_search', quote_literal(rt_fold("
+		                         : "phraseto_tsquery('ragtrack.rt_search', rt_fold(");
+		q_text(q, word);
+		buf_adds(&q->sql, prefix ? ")) || ':*')" : "))");
 		free(word);
 	}
-	buf_adds(&q->sql, count ? ")" : "''::tsquery)");
-	free(words);
+	buf_adds(&q->sql, it.count ? ")" : "''::tsquery)");
+	free(it.words);
 }
 
 enum status store_search_check(const char *words, struct err *err)
