@@ -181,6 +181,8 @@ static void import_flock(struct store *s, int on);
 
 enum status store_begin(struct store *s, struct err *err)
 {
+	if (s->pg)      /* READ COMMITTED: each edit locks the rows it checks (SELECT ... FOR UPDATE) */
+		return db_exec(s->pg, "BEGIN", err);
 	if (!s->write_checked && !s->bulk && strcmp(s->file, ":memory:") != 0) {
 		s->write_checked = 1;          /* once per open: before the first write */
 		enum status st = store_check_for_writes(s, err);
@@ -216,6 +218,8 @@ static void store_test_hold(struct store *s)
 
 enum status store_commit(struct store *s, struct err *err)
 {
+	if (s->pg)
+		return db_exec(s->pg, "COMMIT", err);
 	store_test_hold(s);
 	enum status st = store_exec(s, "COMMIT", err);
 	if (st == OK)
@@ -318,6 +322,10 @@ void store_on_wait(struct store *s, store_wait_fn fn, void *ctx)
 
 void store_rollback(struct store *s)
 {
+	if (s->pg) {
+		db_exec(s->pg, "ROLLBACK", NULL);    /* outside a transaction: a notice, nothing else */
+		return;
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	import_flock(s, 0);

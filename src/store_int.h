@@ -137,7 +137,8 @@ enum status store_check_writable(struct store *s, struct err *err);
 /* Under a lens: "no action N for AGENCY" (ERR_NOT_FOUND), for a missing action and for
  * another agency's alike. */
 enum status store_lens_missing(struct store *s, int64_t action_id, struct err *err);
-/* Begin / commit / roll back one user action's transaction. */
+/* Begin / commit / roll back one user action's transaction, on either engine (on
+ * PostgreSQL a READ COMMITTED transaction: an edit locks what it checks FOR UPDATE). */
 enum status store_begin(struct store *s, struct err *err);
 enum status store_commit(struct store *s, struct err *err);
 void store_rollback(struct store *s);
