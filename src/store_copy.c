@@ -26,7 +26,7 @@ static const char *const COPY_TABLES[] = {
 	"change_log", "note", "rag_word", "ui_state", "board", "board_action",
 };
 #define NTABLES (sizeof COPY_TABLES / sizeof *COPY_TABLES)
-static const char META_OWN[] = "('schema_version', 'board_login', 'import_run')";
+static const char META_OWN[] = "('schema_version', 'pg_revision', 'board_login', 'import_run')";
 
 /* A destination table's columns, as a list for SELECT and COPY ("user" quoted), and
  * how many; action's search vector is left to the rebuild, the logins (change_log,

@@ -23,6 +23,18 @@ static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
 	{ 0, NULL },
 };
 
+/* Changes to the PostgreSQL schema alone (functions, triggers, policies, indexes the
+ * server needs and SQLite does not), between the schema versions both engines share:
+ * meta 'pg_revision' says how many a database has (none: 0).  Each step brings
+ * revision r - 1 to r and is written to run again safely (CREATE OR REPLACE, DROP ...
+ * IF EXISTS, CREATE INDEX IF NOT EXISTS); schema_pg.sql already holds them all, so a
+ * new database is stamped with the last.  A database at an older revision is refused
+ * until db init upgrades it, as an older schema version is. */
+static const char *const REVISIONS_PG[] = {
+	NULL,                       /* revision 0: schema_pg.sql as version 3 first made it */
+};
+#define PG_REVISION ((int64_t)(sizeof REVISIONS_PG / sizeof *REVISIONS_PG) - 1)
+
 /* The libpq connection string a target names, or NULL when it names a SQLite file:
  * a URI (postgresql://, postgres://), a keyword string after "pg:", or a keyword
  * string that starts with one of libpq's keywords ("host=... dbname=..."). */
@@ -124,6 +136,52 @@ static int64_t pg_schema_stamp(struct db *db, struct err *err)
 	return v;
 }
 
+/* The PostgreSQL-only revision stamped in meta (0 when none is); -1 after an error. */
+static int64_t pg_revision(struct db *db, struct err *err)
+{
+	struct db_stmt *st;
+	if (db_prepare(db, "SELECT coalesce((SELECT value FROM ragtrack.meta WHERE key = 'pg_revision'), '0')", &st, err) != OK)
+		return -1;
+	enum db_step step = db_step(st, err);
+	int64_t v = step == DB_ROW ? strtoll(db_col_text(st, 0), NULL, 10) : -1;
+	db_finalize(st);
+	return v;
+}
+
+/* A database at this schema version: its revision must be this ragtrack's, except
+ * for db init (init), which upgrades an older one. */
+static enum status pg_revision_check(struct db *db, int init, struct err *err)
+{
+	int64_t rev = pg_revision(db, err);
+	if (rev < 0)
+		return err && err->code ? err->code : ERR_DB;
+	if (rev > PG_REVISION)
+		return err_set(err, ERR_SCHEMA, "%s: PostgreSQL schema revision %lld is newer than this ragtrack knows (%lld); "
+		               "upgrade ragtrack", db->name, (long long)rev, (long long)PG_REVISION);
+	if (rev < PG_REVISION && !init)
+		return err_set(err, ERR_SCHEMA, "%s: needs a schema upgrade (PostgreSQL revision %lld to %lld): "
+		               "ragtrack --db URL db init", db->name, (long long)rev, (long long)PG_REVISION);
+	return OK;
+}
+
+/* Bring the revision from rev to PG_REVISION and stamp it (a new schema: stamp only). */
+static enum status pg_revise(struct db *db, int64_t rev, struct buf *report, struct err *err)
+{
+	enum status rc = OK;
+	for (int64_t r = rev + 1; rc == OK && r <= PG_REVISION; r++)
+		rc = db_exec(db, REVISIONS_PG[r], err);
+	if (rc == OK && report && rev < PG_REVISION)
+		buf_printf(report, "%s: upgraded the PostgreSQL schema from revision %lld to %lld\n", db->name,
+		           (long long)rev, (long long)PG_REVISION);
+	if (rc == OK) {
+		char *stamp = xasprintf("INSERT INTO ragtrack.meta(key, value) VALUES ('pg_revision', '%lld')"
+		                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (long long)PG_REVISION);
+		rc = db_exec(db, stamp, err);
+		free(stamp);
+	}
+	return rc;
+}
+
 /* What a server must be: PostgreSQL 15 or later (MERGE, SQL-standard function bodies),
  * text in UTF-8. */
 static enum status pg_check_server(struct db *db, struct err *err)
@@ -215,6 +273,8 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	else if (st == OK && !init && version < store_schema_version())
 		st = err_set(err, ERR_SCHEMA, "%s: needs a schema upgrade (version %lld to %d): ragtrack --db URL db init",
 		             db->name, (long long)version, store_schema_version());
+	if (st == OK && version == store_schema_version())
+		st = pg_revision_check(db, init, err);
 	if (st != OK) {
 		db_close(db);
 		return st;
@@ -357,9 +417,17 @@ enum status store_pg_begin_init(const char *target, const struct store_opts *o, 
 			rc = db_exec(db, stamp, err);
 			free(stamp);
 		}
+		if (rc == OK)
+			rc = pg_revise(db, version == 0 ? PG_REVISION : 0, NULL, err);
 	} else if (rc == OK) {
-		buf_printf(report, "%s: the ragtrack schema is at version %d already: nothing to change\n", db->name,
-		           store_schema_version());
+		int64_t rev = pg_revision(db, err);
+		if (rev < 0)
+			rc = err && err->code ? err->code : ERR_DB;
+		else if (rev < PG_REVISION)
+			rc = pg_revise(db, rev, report, err);
+		else
+			buf_printf(report, "%s: the ragtrack schema is at version %d already: nothing to change\n", db->name,
+			           store_schema_version());
 	}
 	if (rc == OK)
 		rc = db_exec(db, "SET LOCAL search_path = ragtrack, public", err);

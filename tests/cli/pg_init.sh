@@ -88,6 +88,18 @@ for sql in "UPDATE ragtrack.change_log SET field = 'x'" "DELETE FROM ragtrack.ch
 done
 check_eq "the change log after the attempts" "$(pg_q t_init "SELECT count(*) FROM ragtrack.change_log")" 1
 
+# The server's own revision (changes to its functions, triggers and policies between
+# schema versions): stamped at db init; a newer one is refused as a newer version is.
+REVISION=$(pg_q t_init "SELECT value FROM ragtrack.meta WHERE key = 'pg_revision'")
+case $REVISION in ''|*[!0-9]*) fail "no revision stamp: '$REVISION'" ;; esac
+pg_q t_init "UPDATE ragtrack.meta SET value = '99' WHERE key = 'pg_revision'" >/dev/null
+check_status "agency list on a newer revision" 9 "$RT" --db "$DB" agency list
+check_eq "the newer revision's message" "$(cat "$T/err")" \
+	"ragtrack: $PG_DIR/t_init: PostgreSQL schema revision 99 is newer than this ragtrack knows ($REVISION); upgrade ragtrack"
+check_status "db init on a newer revision" 9 "$RT" --db "$DB" db init
+pg_q t_init "UPDATE ragtrack.meta SET value = '$REVISION' WHERE key = 'pg_revision'" >/dev/null
+check_status "agency list at this revision" 0 "$RT" --db "$DB" agency list
+
 # A stamp newer than this ragtrack: refused, nothing changed.
 pg_q t_init "UPDATE ragtrack.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 check_status "db init on a newer schema" 9 "$RT" --db "$DB" db init
