@@ -204,16 +204,8 @@ enum status store_begin(struct store *s, struct err *err)
  * commit creates PATH.held and waits (at most ten minutes) until PATH exists. */
 static void store_test_hold(struct store *s)
 {
-	const char *path = getenv("RAGTRACK_TEST_HOLD_IMPORT");
-	if (str_empty(path) || s->source != SOURCE_IMPORT || !s->run)
-		return;
-	char *held = xasprintf("%s.held", path);
-	int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-	for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++)
-		sqlite3_sleep(20);
-	free(held);
+	if (s->source == SOURCE_IMPORT && s->run)
+		util_test_hold("RAGTRACK_TEST_HOLD_IMPORT");
 }
 
 enum status store_commit(struct store *s, struct err *err)

@@ -399,8 +399,15 @@ enum status store_pg_begin_init(const char *target, const struct store_opts *o, 
 	if (rc != OK)
 		return rc;
 	struct db *db = s->pg;
-	/* One db init at a time: the second waits, then finds the schema made. */
-	rc = db_exec(db, "BEGIN; SELECT pg_advisory_xact_lock(hashtext('ragtrack db init'))", err);
+	/* One db init (or copy into a server) at a time: the second waits, then finds the
+	 * schema made.  The lock is the session's, taken before the transaction begins and
+	 * let go when the store closes: a transaction that began before the first one's
+	 * commit would look the schema up in the catalog caches it had then (a lock on
+	 * nothing but a number brings them up to date no more than pg_advisory_xact_lock
+	 * does), and try to make it a second time. */
+	rc = db_exec(db, "SELECT pg_advisory_lock(hashtext('ragtrack db init'))", err);
+	if (rc == OK)
+		rc = db_exec(db, "BEGIN", err);
 	if (rc == OK) {
 		version = pg_schema_stamp(db, err);
 		if (version < 0)
@@ -449,6 +456,7 @@ static enum status pg_init(const char *target, const struct store_opts *o, const
 		return rc;
 	if (!str_empty(board))
 		rc = pg_grant_board(s->pg, board, report, err);
+	util_test_hold("RAGTRACK_TEST_HOLD_INIT");
 	if (rc == OK)
 		rc = db_exec(s->pg, "COMMIT", err);
 	else

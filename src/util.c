@@ -333,3 +333,18 @@ int util_tmp_sweep(const char *target)
 	free(dir);
 	return removed;
 }
+
+void util_test_hold(const char *env)
+{
+	const char *path = getenv(env);
+	if (str_empty(path))
+		return;
+	char *held = xasprintf("%s.held", path);
+	int fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	for (int i = 0; i < 30000 && access(path, F_OK) != 0; i++)
+		nanosleep(&tick, NULL);
+	free(held);
+}

@@ -77,4 +77,15 @@ make_version1() {
 	   PRAGMA user_version = 1;"
 }
 
+# wait_until CONDITION...: poll it, at most 120 s (for a state a test hook or a
+# process reaches: the condition decides, the interval does not).
+wait_until() {
+	local i
+	for ((i = 0; i < 2400; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 finish() { exit "$FAILED"; }

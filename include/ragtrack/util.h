@@ -52,6 +52,11 @@ const char *util_user(const char *explicit_user);
  * when the system has no name for it.  A static buffer. */
 const char *util_os_user(void);
 
+/* A test hook that makes "the program is at this point" a state a test can wait for
+ * instead of a race: when the environment variable env names a PATH, create PATH.held
+ * and wait (at most ten minutes) until PATH exists.  Nothing when env is unset. */
+void util_test_hold(const char *env);
+
 /* ---- files ---------------------------------------------------------------------- */
 
 /* Does path (links followed) name a regular file that starts with SQLite's header

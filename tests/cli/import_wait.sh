@@ -20,14 +20,6 @@ awk 'BEGIN {
 check_eq "rows in the long plan" "$(($(wc -l <"$T/big.csv") - 1))" 20000
 printf 'Questions,Agency,Actions,RAG\n1. Is the Board assured?,Police,Check referrals,Green\n' >"$T/small.csv"
 
-wait_until() {      # wait_until CONDITION...: poll it, at most 120 s
-	local i
-	for ((i = 0; i < 2400; i++)); do
-		"$@" && return 0
-		sleep 0.05    # polling interval; the condition decides
-	done
-	return 1
-}
 says() { grep -qF "$2" "$1" 2>/dev/null; }
 
 logged=$(q "SELECT count(*) FROM change_log")

@@ -119,6 +119,21 @@ check_eq "two at once" "$(cat "$T/one.out" "$T/two.out" | sed 's/^[^:]*: //' | s
 	"created the ragtrack schema, version $VERSION
 the ragtrack schema is at version $VERSION already: nothing to change"
 
+# The same, made certain: the first holds its transaction open (a test hook) until the
+# second has looked for the schema and is waiting for the first's lock; then the second
+# must find the schema made, not try to make it again.
+DB3=$(pg_db t_race)
+RAGTRACK_TEST_HOLD_INIT=$T/go "$RT" --db "$DB3" db init >"$T/first.out" 2>&1 & first=$!
+wait_until test -e "$T/go.held" || fail "the first db init never reached its commit"
+"$RT" --db "$DB3" db init >"$T/second.out" 2>&1 & second=$!
+waiting() { [ "$(pg_q t_race "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")" = 1 ]; }
+wait_until waiting || fail "the second db init never waited for the first"
+touch "$T/go"
+wait $first || fail "the first db init, held: $(cat "$T/first.out")"
+wait $second || fail "the second db init, behind the first: $(cat "$T/second.out")"
+check_eq "the second finds the schema made" "$(sed 's/^[^:]*: //' "$T/second.out")" \
+	"the ragtrack schema is at version $VERSION already: nothing to change"
+
 # --board LOGIN: the login must exist; then it may change every table but the records.
 check_status "--board with no such login" 6 "$RT" --db "$DB2" db init --board clerk
 check_eq "no such login" "$(cat "$T/err")" \
