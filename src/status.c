@@ -1,8 +1,10 @@
 /* status: messages and exit codes for the status enum. */
 #include "ragtrack/status.h"
+#include "ragtrack/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const struct {
 	const char *text;
@@ -20,8 +22,13 @@ enum status err_set(struct err *e, enum status code, const char *fmt, ...)
 	e->code = code;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	/* Room for the character a cut at sizeof e->msg - 1 would split, to cut before it. */
+	char whole[sizeof e->msg + 4];
+	vsnprintf(whole, sizeof whole, fmt, ap);
 	va_end(ap);
+	size_t n = text_cut_bytes(whole, sizeof e->msg - 1);
+	memcpy(e->msg, whole, n);
+	e->msg[n] = '\0';
 	return code;
 }
 
