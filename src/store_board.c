@@ -247,7 +247,7 @@ enum status store_board_get(struct store *s, const char *name, const char *day, 
 	char *same = xasprintf(db_frag(store_db(s), DF_NOCASE_EQ), "bd.name", "?2");
 	char *by_name = xasprintf("WHERE %s ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1", same);
 	enum status rc = board_prepare(s, name ? by_name
-	                                       : "WHERE (?2 IS NULL OR bd.held_on <= ?2) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
+	                                       : "WHERE (bd.held_on <= ?2 OR ?2 IS NULL) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
 	                               &st, err);
 	free(same);
 	free(by_name);

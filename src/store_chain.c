@@ -336,9 +336,17 @@ static void check_collect(struct store *s, const char *sql, const char *title, s
 {
 	struct db_stmt *st;
 	struct err e = {0};
+	/* on the server a check that cannot run must not abort the others' transaction */
+	if (s->pg && db_exec(s->pg, "SAVEPOINT check_one", &e) != OK) {
+		buf_printf(b, "%s: cannot run: %s\n", title, e.msg);
+		(*problems)++;
+		return;
+	}
 	if (db_prepare(store_db(s), sql, &st, &e) != OK) {
 		buf_printf(b, "%s: cannot run: %s\n", title, e.msg);
 		(*problems)++;
+		if (s->pg)
+			db_exec(s->pg, "ROLLBACK TO SAVEPOINT check_one", NULL);
 		return;
 	}
 	int rows = 0;
@@ -352,6 +360,8 @@ static void check_collect(struct store *s, const char *sql, const char *title, s
 		(*problems)++;
 	}
 	db_finalize(st);
+	if (s->pg)
+		db_exec(s->pg, step == DB_ERROR ? "ROLLBACK TO SAVEPOINT check_one" : "RELEASE SAVEPOINT check_one", NULL);
 	if (step == DB_ERROR) {
 		buf_printf(b, "%s: cannot run: %s\n", title, e.msg);
 		(*problems)++;
@@ -423,8 +433,8 @@ static void check_pg_keys(struct store *s, struct buf *b, int *problems)
 	struct err e = {0};
 	struct buf q = {0};
 	if (db_prepare(store_db(s),
-	        "SELECT format('SELECT %L || '' row '' || %s || '' refers to a missing '' || %L FROM ragtrack.%I t'"
-	        "  ' WHERE t.%I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ragtrack.%I p WHERE p.%I = t.%I)',"
+	        "SELECT format('SELECT %L || '' row '' || %s || '' refers to a missing '' || %L FROM ragtrack.%I t"
+	        " WHERE t.%I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ragtrack.%I p WHERE p.%I = t.%I)',"
 	        "  c.conrelid::regclass::text, CASE WHEN EXISTS (SELECT 1 FROM pg_attribute i WHERE i.attrelid = c.conrelid"
 	        "   AND i.attname = 'id') THEN 't.id' ELSE 't.' || quote_ident(ca.attname) END,"
 	        "  c.confrelid::regclass::text, c.conrelid::regclass::text, ca.attname, c.confrelid::regclass::text,"
@@ -437,9 +447,16 @@ static void check_pg_keys(struct store *s, struct buf *b, int *problems)
 		(*problems)++;
 		return;
 	}
-	while (db_step(st, &e) == DB_ROW)
+	enum db_step step;
+	while ((step = db_step(st, &e)) == DB_ROW)
 		buf_printf(&q, "%s%s", q.len ? " UNION ALL " : "", db_col_text(st, 0));
 	db_finalize(st);
+	if (step == DB_ERROR) {
+		buf_printf(b, "foreign keys: cannot run: %s\n", e.msg);
+		(*problems)++;
+		buf_free(&q);
+		return;
+	}
 	if (!q.len)
 		buf_adds(&q, "SELECT 'the schema has no foreign keys' WHERE true");
 	char *sql = xasprintf("SELECT * FROM (%s) orphans LIMIT 100", q.s);
