@@ -1,8 +1,10 @@
 /* store_board: recorded board meetings.  A recording copies the state of every action
  * (RAG, target, evidence present or not, withdrawn) into board_action, so the next
  * paper compares the actions as they are with a state that no later import or edit
- * can change (the schema's triggers refuse updates and deletes). */
+ * can change (the schema's triggers refuse updates and deletes).  One copy for both
+ * engines, through the statement layer (store_db.h). */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/report_data.h"
 #include "ragtrack/util.h"
 
@@ -20,28 +22,63 @@ void board_info_clear(struct board_info *b)
 	memset(b, 0, sizeof *b);
 }
 
-/* The columns board_read reads, over board bd: the snapshot counted inside the lens
- * (?1, 0 = none). */
-static const char BOARD_COLS[] =
-	"SELECT bd.id, bd.name, bd.held_on, bd.recorded_at, bd.recorded_by,"
-	" (SELECT count(*) || ' ' || ifnull(sum(b.withdrawn), 0)"
-	"  || ' ' || ifnull(sum(b.withdrawn = 0 AND b.rag = 0), 0) || ' ' || ifnull(sum(b.withdrawn = 0 AND b.rag = 1), 0)"
-	"  || ' ' || ifnull(sum(b.withdrawn = 0 AND b.rag = 2), 0) || ' ' || ifnull(sum(b.withdrawn = 0 AND b.rag = 3), 0)"
-	"  || ' ' || ifnull(sum(b.withdrawn = 0 AND b.rag = 4), 0)"
-	"  || ' ' || ifnull(sum(b.withdrawn = 0 AND b.rag = 4 AND NOT b.has_evidence), 0)"
-	"  FROM board_action b JOIN action a ON a.id = b.action_id"
-	"  WHERE b.board_id = bd.id AND (?1 = 0 OR ifnull(a.agency_id, 0) = ?1))"
-	" FROM board bd";
+/* What board_read counts in a snapshot: withdrawn, then the actions in the plan by
+ * RAG, then those Blue without evidence. */
+static const char *const BOARD_SUMS[] = {
+	"b.withdrawn = 1", "b.withdrawn = 0 AND b.rag = 0", "b.withdrawn = 0 AND b.rag = 1",
+	"b.withdrawn = 0 AND b.rag = 2", "b.withdrawn = 0 AND b.rag = 3", "b.withdrawn = 0 AND b.rag = 4",
+	"b.withdrawn = 0 AND b.rag = 4 AND b.has_evidence = 0",
+};
 
-static void board_read(sqlite3_stmt *st, struct board_info *b)
+/* The columns board_read reads, over board bd: the snapshot counted inside the lens
+ * (?1, 0 = none), as one text of numbers.  Caller frees. */
+static char *board_cols(struct store *s)
+{
+	struct buf b = {0};
+	buf_adds(&b, "SELECT bd.id, bd.name, bd.held_on, bd.recorded_at, bd.recorded_by, (SELECT count(*)");
+	for (size_t i = 0; i < sizeof BOARD_SUMS / sizeof *BOARD_SUMS; i++) {
+		buf_adds(&b, " || ' ' || coalesce(sum(");
+		buf_printf(&b, db_frag(store_db(s), DF_INT), BOARD_SUMS[i]);
+		buf_adds(&b, "), 0)");
+	}
+	buf_adds(&b, " FROM board_action b JOIN action a ON a.id = b.action_id"
+	             " WHERE b.board_id = bd.id AND (?1 = 0 OR coalesce(a.agency_id, 0) = ?1)) FROM board bd");
+	return buf_steal(&b);
+}
+
+/* Column i as a new string (NULL stays NULL). */
+static char *col_dup(struct db_stmt *st, int i)
+{
+	const char *v = db_col_text(st, i);
+	return v ? xstrdup(v) : NULL;
+}
+
+/* A failed statement's status: on SQLite store_fail's message, saying what was being
+ * done; on PostgreSQL the statement layer's, already in err. */
+static enum status board_fail(struct store *s, struct err *err, const char *doing)
+{
+	if (s->db)
+		return store_fail(s, err, doing);
+	return err && err->code != OK ? err->code : ERR_DB;
+}
+
+/* Prepare sql on either engine; *st is NULL after a failure. */
+static enum status board_sql(struct store *s, const char *sql, struct db_stmt **st, struct err *err)
+{
+	if (db_prepare(store_db(s), sql, st, err) != OK)
+		return board_fail(s, err, "preparing a query");
+	return OK;
+}
+
+static void board_read(struct db_stmt *st, struct board_info *b)
 {
 	memset(b, 0, sizeof *b);
-	b->id = sqlite3_column_int64(st, 0);
-	b->name = store_col_dup(st, 1);
-	b->held_on = store_col_dup(st, 2);
-	b->recorded_at = store_col_dup(st, 3);
-	b->recorded_by = store_col_dup(st, 4);
-	const char *n = (const char *)sqlite3_column_text(st, 5);
+	b->id = db_col_int(st, 0);
+	b->name = col_dup(st, 1);
+	b->held_on = col_dup(st, 2);
+	b->recorded_at = col_dup(st, 3);
+	b->recorded_by = col_dup(st, 4);
+	const char *n = db_col_text(st, 5);
 	long v[8] = {0};
 	for (int i = 0; n && i < 8; i++) {
 		char *end;
@@ -55,57 +92,75 @@ static void board_read(sqlite3_stmt *st, struct board_info *b)
 	b->no_evidence = v[7];
 }
 
+/* Is a board called name recorded (NOCASE, as the name's unique index compares)? */
 static enum status board_exists(struct store *s, const char *name, int *exists, struct err *err)
 {
-	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, "SELECT 1 FROM board WHERE name = ?", err);
+	struct db_stmt *st;
+	char *where = xasprintf(db_frag(store_db(s), DF_NOCASE_EQ), "name", "?");
+	char *sql = xasprintf("SELECT 1 FROM board WHERE %s", where);
+	free(where);
+	enum status rc = board_sql(s, sql, &st, err);
+	free(sql);
 	if (rc != OK)
 		return rc;
-	store_bind_text(st, 1, name);
-	int step = sqlite3_step(st);
-	*exists = step == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "reading the boards");
+	db_bind_text(st, 1, name);
+	enum db_step step = db_step(st, err);
+	*exists = step == DB_ROW;
+	db_finalize(st);
+	return step != DB_ERROR ? OK : board_fail(s, err, "reading the boards");
+}
+
+/* Run st to its end (a write), finalized on every path. */
+static enum status board_run(struct store *s, struct db_stmt *st, const char *doing, struct err *err)
+{
+	enum db_step step = db_step(st, err);
+	while (step == DB_ROW)
+		step = db_step(st, err);
+	db_finalize(st);
+	return step == DB_DONE ? OK : board_fail(s, err, doing);
 }
 
 static enum status board_insert(struct store *s, const char *name, const char *held_on, int64_t *id, struct err *err)
 {
-	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, "INSERT INTO board(name, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?)", err);
+	struct db_stmt *st;
+	enum status rc = board_sql(s, "INSERT INTO board(name, held_on, recorded_at, recorded_by) VALUES (?, ?, ?, ?)"
+	                              " RETURNING id", &st, err);
 	if (rc != OK)
 		return rc;
-	store_bind_text(st, 1, name);
-	store_bind_text(st, 2, held_on);
-	store_bind_text(st, 3, util_now());
-	store_bind_text(st, 4, s->user);
-	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "recording the board");
-	sqlite3_finalize(st);
-	*id = sqlite3_last_insert_rowid(s->db);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, held_on);
+	db_bind_text(st, 3, util_now());
+	db_bind_text(st, 4, s->user);
+	enum db_step step = db_step(st, err);
+	*id = step == DB_ROW ? db_col_int(st, 0) : 0;
+	rc = step == DB_ROW ? board_run(s, st, "recording the board", err) : board_fail(s, err, "recording the board");
+	if (step != DB_ROW)
+		db_finalize(st);
 	if (rc != OK)
 		return rc;
-	rc = store_prepare(s, &st,
-	                               "INSERT INTO board_action(board_id, action_id, rag, target_date, target_raw, has_evidence, withdrawn)"
-	                               " SELECT ?, id, rag, target_date, target_raw, trim(evidence) <> '', withdrawn FROM action", err);
+	char *evidence = xasprintf(db_frag(store_db(s), DF_INT), "trim(evidence) <> ''");
+	char *sql = xasprintf("INSERT INTO board_action(board_id, action_id, rag, target_date, target_raw, has_evidence,"
+	                      " withdrawn) SELECT ?, id, rag, target_date, target_raw, %s, withdrawn FROM action", evidence);
+	rc = board_sql(s, sql, &st, err);
+	free(evidence);
+	free(sql);
 	if (rc != OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, *id);
-	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "recording the actions' state");
-	sqlite3_finalize(st);
-	return rc;
+	db_bind_int(st, 1, *id);
+	return board_run(s, st, "recording the actions' state", err);
 }
 
 /* Change-log entries dated after the day: made after the meeting, yet in the snapshot. */
 static long changes_after(struct store *s, const char *day)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	long n = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM change_log WHERE substr(at, 1, 10) > ?", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (db_prepare(store_db(s), "SELECT count(*) FROM change_log WHERE substr(at, 1, 10) > ?", &st, NULL) != OK)
 		return 0;
-	store_bind_text(st, 1, day);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, day);
+	if (db_step(st, NULL) == DB_ROW)
+		n = (long)db_col_int(st, 0);
+	db_finalize(st);
 	return n;
 }
 
@@ -140,14 +195,16 @@ enum status store_board_record(struct store *s, const char *name, const char *he
 	return out ? store_board_get(s, name, NULL, out, err) : OK;
 }
 
-/* The boards' columns (BOARD_COLS) then tail, with the lens bound as ?1. */
-static enum status board_prepare(struct store *s, const char *tail, sqlite3_stmt **st, struct err *err)
+/* The boards' columns (board_cols) then tail, with the lens bound as ?1. */
+static enum status board_prepare(struct store *s, const char *tail, struct db_stmt **st, struct err *err)
 {
-	char *sql = xasprintf("%s %s", BOARD_COLS, tail);
-	enum status rc = store_prepare(s, st, sql, err);
+	char *cols = board_cols(s);
+	char *sql = xasprintf("%s %s", cols, tail);
+	enum status rc = board_sql(s, sql, st, err);
+	free(cols);
 	free(sql);
 	if (rc == OK)
-		sqlite3_bind_int64(*st, 1, s->lens_agency);
+		db_bind_int(*st, 1, s->lens_agency);
 	return rc;
 }
 
@@ -155,17 +212,17 @@ enum status store_board_list(struct store *s, struct board_info **out, size_t *n
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum status rc = board_prepare(s, "ORDER BY bd.held_on, bd.id", &st, err);
 	if (rc != OK)
 		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
 		board_read(st, &(*out)[(*n)++]);
 	}
-	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "reading the boards");
-	sqlite3_finalize(st);
+	rc = step == DB_DONE ? OK : board_fail(s, err, "reading the boards");
+	db_finalize(st);
 	return rc;
 }
 
@@ -173,11 +230,11 @@ enum status store_board_list(struct store *s, struct board_info **out, size_t *n
 static char *board_names(struct store *s)
 {
 	struct buf b = {0};
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT name FROM board ORDER BY held_on, id", -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW)
-			buf_printf(&b, "%s'%s'", b.len ? ", " : "", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+	struct db_stmt *st;
+	if (db_prepare(store_db(s), "SELECT name FROM board ORDER BY held_on, id", &st, NULL) == OK) {
+		while (db_step(st, NULL) == DB_ROW)
+			buf_printf(&b, "%s'%s'", b.len ? ", " : "", db_col_text(st, 0));
+		db_finalize(st);
 	}
 	return b.s ? buf_steal(&b) : xstrdup("");
 }
@@ -186,19 +243,23 @@ enum status store_board_get(struct store *s, const char *name, const char *day, 
                             struct err *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st;
-	enum status rc = board_prepare(s, name ? "WHERE bd.name = ?2 ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1"
-	                                       : "WHERE (?2 IS NULL OR bd.held_on <= ?2) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
+	struct db_stmt *st;
+	char *same = xasprintf(db_frag(store_db(s), DF_NOCASE_EQ), "bd.name", "?2");
+	char *by_name = xasprintf("WHERE %s ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1", same);
+	enum status rc = board_prepare(s, name ? by_name
+	                                       : "WHERE (bd.held_on <= ?2 OR ?2 IS NULL) ORDER BY bd.held_on DESC, bd.id DESC LIMIT 1",
 	                               &st, err);
+	free(same);
+	free(by_name);
 	if (rc != OK)
 		return rc;
-	store_bind_text(st, 2, name ? name : day);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	db_bind_text(st, 2, name ? name : day);
+	enum db_step step = db_step(st, err);
+	if (step == DB_ROW)
 		board_read(st, out);
-	rc = step == SQLITE_ROW ? OK : step != SQLITE_DONE ? store_fail(s, err, "reading the boards") : OK;
-	sqlite3_finalize(st);
-	if (rc != OK || step == SQLITE_ROW)
+	rc = step == DB_ERROR ? board_fail(s, err, "reading the boards") : OK;
+	db_finalize(st);
+	if (rc != OK || step == DB_ROW)
 		return rc;
 	char *names = board_names(s);
 	if (name)
@@ -211,16 +272,16 @@ enum status store_board_get(struct store *s, const char *name, const char *day, 
 
 char *store_partnership(struct store *s)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct buf b = {0};
-	if (sqlite3_prepare_v2(s->db,
+	if (db_prepare(store_db(s),
 	        "SELECT value FROM meta WHERE key = 'partnership' AND trim(value) <> ''"
-	        " UNION ALL SELECT * FROM (SELECT DISTINCT board FROM review WHERE trim(board) <> '' ORDER BY board)"
+	        " UNION ALL SELECT * FROM (SELECT DISTINCT board FROM review WHERE trim(board) <> '' ORDER BY board) boards"
 	        " WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'partnership' AND trim(value) <> '')",
-	        -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW)
-			buf_printf(&b, "%s%s", b.len ? " / " : "", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+	        &st, NULL) == OK) {
+		while (db_step(st, NULL) == DB_ROW)
+			buf_printf(&b, "%s%s", b.len ? " / " : "", db_col_text(st, 0));
+		db_finalize(st);
 	}
 	return b.s ? buf_steal(&b) : xstrdup("");
 }
@@ -232,14 +293,13 @@ enum status store_partnership_set(struct store *s, const char *name, struct err 
 		return rc;
 	if (s->lens_agency)
 		return err_set(err, ERR_FORBIDDEN, "the partnership's name is every agency's: not allowed under --as-agency");
-	sqlite3_stmt *st;
-	rc = store_prepare(s, &st, str_empty(name) ? "DELETE FROM meta WHERE key = 'partnership'"
-	                                                       : "INSERT OR REPLACE INTO meta(key, value) VALUES ('partnership', ?)", err);
+	struct db_stmt *st;
+	rc = board_sql(s, str_empty(name) ? "DELETE FROM meta WHERE key = 'partnership'"
+	                                  : "INSERT INTO meta(key, value) VALUES ('partnership', ?)"
+	                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &st, err);
 	if (rc != OK)
 		return rc;
 	if (!str_empty(name))
-		store_bind_text(st, 1, name);
-	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, "saving the partnership's name");
-	sqlite3_finalize(st);
-	return rc;
+		db_bind_text(st, 1, name);
+	return board_run(s, st, "saving the partnership's name", err);
 }

@@ -3,8 +3,12 @@
  * own content, so a row rewritten, removed or moved breaks the chain where it was.
  * SQLite cannot stop someone who can write the file from rewriting every row and
  * recomputing the whole chain; the chain makes that the only way not to be seen
- * (docs/reliability.md).  SHA-256 is FIPS 180-4, written here to need no library. */
+ * (docs/reliability.md).  SHA-256 is FIPS 180-4, written here to need no library.
+ * Also check, which walks the chain: one copy for both engines through the statement
+ * layer, with what only one engine has (SQLite's integrity_check and FTS5 index, the
+ * server's row-level security) said to be that engine's. */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/util.h"
 
 #include <stdio.h>
@@ -135,53 +139,61 @@ void store_chain_hash(const char *prev_hash, const char *const v[CHAIN_COLUMNS],
 }
 
 /* The columns hashed, in order: every column but id, prev_hash and hash.  Integers as
- * SQLite writes them as text. */
-#define CHAIN_SELECT "SELECT id, prev_hash, hash, action_id, at, user, os_user, field, old_value, new_value," \
-	" source, reason, batch, undoes, undoes_change FROM change_log"
+ * SQLite writes them as text, which is how PostgreSQL writes them too.  Read in id
+ * order CHAIN_BATCH rows at a time (?1: the last id read), so a long log never sits
+ * whole in memory (PostgreSQL's driver holds a statement's result). */
+#define CHAIN_SELECT "SELECT id, prev_hash, hash, action_id, at, \"user\", os_user, field, old_value, new_value," \
+	" source, reason, batch, undoes, undoes_change FROM change_log WHERE id > ?1 ORDER BY id LIMIT 10000"
+#define CHAIN_BATCH 10000
 
-static void row_values(sqlite3_stmt *st, const char *v[CHAIN_COLUMNS])
+static void row_values(struct db_stmt *st, const char *v[CHAIN_COLUMNS])
 {
 	for (int i = 0; i < CHAIN_COLUMNS; i++)
-		v[i] = (const char *)sqlite3_column_text(st, 3 + i);
+		v[i] = db_col_text(st, 3 + i);
 }
 
 /* ---- the upgrade: chain the rows written before there was a chain ----------------- */
 
 enum status store_chain_unhashed(struct store *s, struct err *err)
 {
-	sqlite3_stmt *st = NULL, *up = NULL;
+	struct db_stmt *st = NULL, *up = NULL;
 	enum status rc = store_exec(s, "DROP TRIGGER IF EXISTS change_log_no_update", err);
 	if (rc != OK)
 		return rc;
-	rc = store_prepare(s, &st, CHAIN_SELECT " ORDER BY id", err);
-	if (rc == OK)
-		rc = store_prepare(s, &up, "UPDATE change_log SET prev_hash = ?, hash = ? WHERE id = ?", err);
-	if (rc != OK) {
-		sqlite3_finalize(st);
-		return rc;
+	if (db_prepare(store_db(s), CHAIN_SELECT, &st, err) != OK ||
+	    db_prepare(store_db(s), "UPDATE change_log SET prev_hash = ?, hash = ? WHERE id = ?", &up, err) != OK) {
+		db_finalize(st);
+		return store_fail(s, err, "chaining the change log");
 	}
 	char prev[65] = "";
-	int step;
-	while (rc == OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *stored = (const char *)sqlite3_column_text(st, 2);
-		if (stored && *stored) {          /* already chained: go on from it */
-			snprintf(prev, sizeof prev, "%s", stored);
-			continue;
+	int64_t last = 0;
+	for (long rows = CHAIN_BATCH; rc == OK && rows == CHAIN_BATCH;) {
+		rows = 0;
+		db_bind_int(st, 1, last);
+		while (rc == OK && db_step(st, err) == DB_ROW) {
+			rows++;
+			last = db_col_int(st, 0);
+			const char *stored = db_col_text(st, 2);
+			if (stored && *stored) {          /* already chained: go on from it */
+				snprintf(prev, sizeof prev, "%s", stored);
+				continue;
+			}
+			const char *v[CHAIN_COLUMNS];
+			char hex[65];
+			row_values(st, v);
+			store_chain_hash(prev, v, hex);
+			db_bind_text(up, 1, prev);
+			db_bind_text(up, 2, hex);
+			db_bind_int(up, 3, last);
+			if (db_step(up, err) != DB_DONE)
+				rc = store_fail(s, err, "chaining the change log");
+			db_reset(up);
+			memcpy(prev, hex, sizeof prev);
 		}
-		const char *v[CHAIN_COLUMNS];
-		char hex[65];
-		row_values(st, v);
-		store_chain_hash(prev, v, hex);
-		sqlite3_bind_text(up, 1, prev, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(up, 2, hex, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
-		if (sqlite3_step(up) != SQLITE_DONE)
-			rc = store_fail(s, err, "chaining the change log");
-		sqlite3_reset(up);
-		memcpy(prev, hex, sizeof prev);
+		db_reset(st);
 	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
+	db_finalize(st);
+	db_finalize(up);
 	if (rc == OK)
 		rc = store_exec(s, "CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log"
 		                   " BEGIN SELECT RAISE(ABORT, 'the change log cannot be edited'); END", err);
@@ -193,14 +205,14 @@ enum status store_chain_unhashed(struct store *s, struct err *err)
 /* The id of the row whose stored hash is hash (0 when none). */
 static int64_t row_with_hash(struct store *s, const char *hash)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t id = 0;
-	if (store_prepare(s, &st, "SELECT id FROM change_log WHERE hash = ? ORDER BY id LIMIT 1", NULL) != OK)
+	if (db_prepare(store_db(s), "SELECT id FROM change_log WHERE hash = ? ORDER BY id LIMIT 1", &st, NULL) != OK)
 		return 0;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, hash);
+	if (db_step(st, NULL) == DB_ROW)
+		id = db_col_int(st, 0);
+	db_finalize(st);
 	return id;
 }
 
@@ -229,41 +241,53 @@ static void chain_break(struct store *s, struct buf *b, int64_t id, const char *
 
 void store_chain_check(struct store *s, struct buf *b, int *problems)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st, CHAIN_SELECT " ORDER BY id", NULL) != OK) {
-		buf_printf(b, "change log chain: cannot run: %s\n", sqlite3_errmsg(s->db));
+	struct db_stmt *st;
+	struct err e = {0};
+	if (db_prepare(store_db(s), CHAIN_SELECT, &st, &e) != OK) {
+		buf_printf(b, "change log chain: cannot run: %s\n", e.msg);
 		(*problems)++;
 		return;
 	}
 	char prev[65] = "";
 	int64_t prev_id = 0, rows = 0;
 	int found = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *linked = (const char *)sqlite3_column_text(st, 1);
-		linked = linked ? linked : "";     /* NOT NULL, unless the table was remade */
-		const char *stored = (const char *)sqlite3_column_text(st, 2);
-		const char *v[CHAIN_COLUMNS];
-		char hex[65];
-		row_values(st, v);
-		store_chain_hash(linked, v, hex);
-		int bad = 1;
-		if (!stored || strcmp(stored, hex) != 0) {
-			if (found < 20)
-				buf_printf(b, "change log: row %lld was rewritten: its content does not match its hash\n",
-				           (long long)id);
-		} else if (strcmp(linked, prev) != 0) {
-			if (found < 20)
-				chain_break(s, b, id, linked, prev_id);
-		} else {
-			bad = 0;
+	enum db_step step = DB_ROW;
+	for (long batch = CHAIN_BATCH; step != DB_ERROR && batch == CHAIN_BATCH;) {
+		batch = 0;
+		db_bind_int(st, 1, prev_id);
+		while ((step = db_step(st, &e)) == DB_ROW) {
+			int64_t id = db_col_int(st, 0);
+			const char *linked = db_col_text(st, 1);
+			linked = linked ? linked : "";     /* NOT NULL, unless the table was remade */
+			const char *stored = db_col_text(st, 2);
+			const char *v[CHAIN_COLUMNS];
+			char hex[65];
+			row_values(st, v);
+			store_chain_hash(linked, v, hex);
+			int bad = 1;
+			if (!stored || strcmp(stored, hex) != 0) {
+				if (found < 20)
+					buf_printf(b, "change log: row %lld was rewritten: its content does not match its hash\n",
+					           (long long)id);
+			} else if (strcmp(linked, prev) != 0) {
+				if (found < 20)
+					chain_break(s, b, id, linked, prev_id);
+			} else {
+				bad = 0;
+			}
+			found += bad;
+			snprintf(prev, sizeof prev, "%s", stored ? stored : "");
+			prev_id = id;
+			rows++;
+			batch++;
 		}
-		found += bad;
-		snprintf(prev, sizeof prev, "%s", stored ? stored : "");
-		prev_id = id;
-		rows++;
+		db_reset(st);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
+	if (step == DB_ERROR) {
+		buf_printf(b, "change log chain: cannot read it after row %lld: %s\n", (long long)prev_id, e.msg);
+		found++;
+	}
 	if (found > 20)
 		buf_printf(b, "change log: ... and %d more rows out of the chain\n", found - 20);
 	*problems += found;
@@ -276,17 +300,19 @@ void store_chain_check(struct store *s, struct buf *b, int *problems)
 
 enum status store_check_head(struct store *s, int64_t row, const char *hash, char **report, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*report = NULL;
-	enum status rc = store_prepare(s, &st, "SELECT hash FROM change_log WHERE id = ?", err);
-	if (rc != OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, row);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	char *stored = found ? store_col_dup(st, 0) : NULL;
-	sqlite3_finalize(st);
+	if (db_prepare(store_db(s), "SELECT hash FROM change_log WHERE id = ?", &st, err) != OK)
+		return s->db ? store_fail(s, err, "preparing a query") : err && err->code != OK ? err->code : ERR_DB;
+	db_bind_int(st, 1, row);
+	enum db_step step = db_step(st, err);
+	int found = step == DB_ROW;
+	char *stored = found && db_col_text(st, 0) ? xstrdup(db_col_text(st, 0)) : NULL;
+	db_finalize(st);
+	if (step == DB_ERROR)
+		return s->db ? store_fail(s, err, "reading the change log") : err && err->code != OK ? err->code : ERR_DB;
 	size_t n = strlen(hash);
-	rc = OK;
+	enum status rc = OK;
 	if (!found) {
 		*report = xasprintf("change log head: row %lld, noted as the last, is not there: rows were removed from"
 		                    " the end\n", (long long)row);
@@ -300,4 +326,200 @@ enum status store_check_head(struct store *s, int64_t row, const char *hash, cha
 	}
 	free(stored);
 	return rc;
+}
+
+/* ---- the whole check ---------------------------------------------------------------- */
+
+/* Run sql (rows of one text: "ok", or a problem) under title: one line per problem (at
+ * most 20), or "TITLE: ok". */
+static void check_collect(struct store *s, const char *sql, const char *title, struct buf *b, int *problems)
+{
+	struct db_stmt *st;
+	struct err e = {0};
+	/* on the server a check that cannot run must not abort the others' transaction */
+	if (s->pg && db_exec(s->pg, "SAVEPOINT check_one", &e) != OK) {
+		buf_printf(b, "%s: cannot run: %s\n", title, e.msg);
+		(*problems)++;
+		return;
+	}
+	if (db_prepare(store_db(s), sql, &st, &e) != OK) {
+		buf_printf(b, "%s: cannot run: %s\n", title, e.msg);
+		(*problems)++;
+		if (s->pg)
+			db_exec(s->pg, "ROLLBACK TO SAVEPOINT check_one", NULL);
+		return;
+	}
+	int rows = 0;
+	enum db_step step;
+	while ((step = db_step(st, &e)) == DB_ROW) {
+		const char *v = db_col_text(st, 0);
+		if (v && strcmp(v, "ok") == 0)
+			continue;
+		if (rows++ < 20)
+			buf_printf(b, "%s: %s\n", title, v ? v : "problem");
+		(*problems)++;
+	}
+	db_finalize(st);
+	if (s->pg)
+		db_exec(s->pg, step == DB_ERROR ? "ROLLBACK TO SAVEPOINT check_one" : "RELEASE SAVEPOINT check_one", NULL);
+	if (step == DB_ERROR) {
+		buf_printf(b, "%s: cannot run: %s\n", title, e.msg);
+		(*problems)++;
+	} else if (!rows) {
+		buf_printf(b, "%s: ok\n", title);
+	}
+}
+
+/* SQLite: the full-text index against the text it was built from (FTS5's own check,
+ * which re-reads every action's text). */
+static void check_search_index(struct store *s, struct buf *b, int *problems)
+{
+	if (s->read_only) {     /* FTS5 runs its check as an INSERT, which read-only refuses */
+		buf_adds(b, "search index against the text: not compared (read-only)\n");
+		return;
+	}
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, "INSERT INTO action_fts(action_fts, rank) VALUES ('integrity-check', 1)",
+	                      NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		buf_adds(b, "search index against the text: ok\n");
+	else {
+		buf_printf(b, "search index against the text: does not match (%s)\n", msg ? msg : sqlite3_errstr(rc));
+		(*problems)++;
+	}
+	sqlite3_free(msg);
+}
+
+/* Both engines: every action's response is its question's and agency's, and the RAG
+ * totals (rag_count, kept by triggers on either) are the actions' counts. */
+static void check_shared(struct store *s, struct buf *b, int *problems)
+{
+	check_collect(s, "SELECT 'action ' || a.id || ' and its response ' || r.id || ' differ in question or agency'"
+	                 " FROM action a JOIN response r ON r.id = a.response_id"
+	                 " WHERE r.question_id <> a.question_id OR coalesce(r.agency_id, 0) <> coalesce(a.agency_id, 0)"
+	                 " UNION ALL SELECT 'action ' || a.id || ' is in review ' || a.review_id || ' but its question in"
+	                 " review ' || q.review_id FROM action a JOIN question q ON q.id = a.question_id"
+	                 " WHERE q.review_id <> a.review_id", "actions", b, problems);
+	check_collect(s, "SELECT 'review ' || r || ', agency ' || g || ', RAG ' || k || ': ' || c || ' counted, ' || a"
+	                 " || ' actions' FROM"
+	                 " (SELECT review_id r, agency_id g, rag k, sum(c) c, sum(a) a FROM"
+	                 " (SELECT review_id, agency_id, rag, n c, 0 a FROM rag_count UNION ALL"
+	                 " SELECT review_id, coalesce(agency_id, 0), rag, 0, 1 FROM action) byrag GROUP BY 1, 2, 3) totals"
+	                 " WHERE c <> a ORDER BY r, g, k", "RAG totals", b, problems);
+}
+
+static void check_sqlite(struct store *s, struct buf *b, int *problems)
+{
+	check_collect(s, "PRAGMA integrity_check", "integrity", b, problems);
+	check_collect(s, "SELECT printf('%s row %d refers to a missing %s', \"table\", rowid, parent)"
+	                 " FROM pragma_foreign_key_check", "foreign keys", b, problems);
+	check_collect(s, "SELECT CASE WHEN a = f THEN 'ok' ELSE printf('%d entries for %d actions', f, a) END"
+	                 " FROM (SELECT (SELECT count(*) FROM action) AS a, (SELECT count(*) FROM action_fts_docsize) AS f)",
+	              "search index", b, problems);
+	check_search_index(s, b, problems);
+	check_shared(s, b, problems);
+	check_collect(s, "SELECT printf('trigger %s is missing: the change log can be altered', t.name) FROM"
+	                 " (SELECT 'change_log_no_update' AS name UNION ALL SELECT 'change_log_no_delete') t"
+	                 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'trigger' AND m.name = t.name)",
+	              "change log", b, problems);
+}
+
+/* The server's foreign keys, each checked for rows that refer to nothing (the server
+ * enforces them, unless someone turned its triggers off: session_replication_role,
+ * DISABLE TRIGGER ALL).  One query per single-column key the catalogue names. */
+static void check_pg_keys(struct store *s, struct buf *b, int *problems)
+{
+	struct db_stmt *st;
+	struct err e = {0};
+	struct buf q = {0};
+	if (db_prepare(store_db(s),
+	        "SELECT format('SELECT %L || '' row '' || %s || '' refers to a missing '' || %L FROM ragtrack.%I t"
+	        " WHERE t.%I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ragtrack.%I p WHERE p.%I = t.%I)',"
+	        "  c.conrelid::regclass::text, CASE WHEN EXISTS (SELECT 1 FROM pg_attribute i WHERE i.attrelid = c.conrelid"
+	        "   AND i.attname = 'id') THEN 't.id' ELSE 't.' || quote_ident(ca.attname) END,"
+	        "  c.confrelid::regclass::text, c.conrelid::regclass::text, ca.attname, c.confrelid::regclass::text,"
+	        "  fa.attname, ca.attname)"
+	        " FROM pg_constraint c JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = c.conkey[1]"
+	        " JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]"
+	        " WHERE c.contype = 'f' AND c.connamespace = 'ragtrack'::regnamespace AND cardinality(c.conkey) = 1"
+	        " ORDER BY 1", &st, &e) != OK) {
+		buf_printf(b, "foreign keys: cannot run: %s\n", e.msg);
+		(*problems)++;
+		return;
+	}
+	enum db_step step;
+	while ((step = db_step(st, &e)) == DB_ROW)
+		buf_printf(&q, "%s%s", q.len ? " UNION ALL " : "", db_col_text(st, 0));
+	db_finalize(st);
+	if (step == DB_ERROR) {
+		buf_printf(b, "foreign keys: cannot run: %s\n", e.msg);
+		(*problems)++;
+		buf_free(&q);
+		return;
+	}
+	if (!q.len)
+		buf_adds(&q, "SELECT 'the schema has no foreign keys' WHERE true");
+	char *sql = xasprintf("SELECT * FROM (%s) orphans LIMIT 100", q.s);
+	check_collect(s, sql, "foreign keys", b, problems);
+	free(sql);
+	buf_free(&q);
+}
+
+/* The guards of the append-only records, and row-level security on every table of an
+ * agency's data (one policy or more each). */
+static void check_pg_guards(struct store *s, struct buf *b, int *problems)
+{
+	check_collect(s, "SELECT 'trigger ' || t.name || ' is ' || CASE WHEN g.tgname IS NULL THEN 'missing' ELSE 'disabled' END"
+	                 " || ': the ' || t.what || ' can be altered' FROM (VALUES"
+	                 " ('change_log', 'change_log_no_update', 'change log'), ('change_log', 'change_log_no_delete', 'change log'),"
+	                 " ('change_log', 'change_log_no_truncate', 'change log'), ('board', 'board_no_update', 'recorded boards'),"
+	                 " ('board', 'board_no_delete', 'recorded boards'), ('board', 'board_no_truncate', 'recorded boards'),"
+	                 " ('board_action', 'board_action_no_update', 'recorded boards'),"
+	                 " ('board_action', 'board_action_no_delete', 'recorded boards'),"
+	                 " ('board_action', 'board_action_no_truncate', 'recorded boards')) t(tbl, name, what)"
+	                 " LEFT JOIN pg_trigger g ON g.tgrelid = ('ragtrack.' || t.tbl)::regclass AND g.tgname = t.name"
+	                 " WHERE g.tgname IS NULL OR g.tgenabled = 'D'", "change log", b, problems);
+	check_collect(s, "SELECT 'table ' || t.tbl || CASE WHEN NOT c.relrowsecurity THEN ' has it turned off'"
+	                 " ELSE ' has no policy' END || ': every login reads every agency''s rows there' FROM (VALUES"
+	                 " ('action'), ('response'), ('note'), ('change_log'), ('rag_count'), ('board_action'), ('ui_state'))"
+	                 " t(tbl) JOIN pg_class c ON c.oid = ('ragtrack.' || t.tbl)::regclass"
+	                 " WHERE NOT c.relrowsecurity OR NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)",
+	              "row-level security", b, problems);
+}
+
+static void check_pg(struct store *s, struct buf *b, int *problems)
+{
+	buf_adds(b, "integrity: SQLite only (a file's pages; a server's storage is its administrator's: pg_amcheck)\n");
+	check_pg_keys(s, b, problems);
+	check_collect(s, "SELECT CASE WHEN n = 0 THEN 'ok' ELSE n || ' of ' || a || ' actions have no search vector' END"
+	                 " FROM (SELECT count(*) FILTER (WHERE search IS NULL) n, count(*) a FROM action) v",
+	              "search index", b, problems);
+	/* every action's vector made again from its text, as FTS5's check re-reads all */
+	check_collect(s, "SELECT CASE WHEN n = 0 THEN 'ok' ELSE 'does not match (' || n || ' of ' || a"
+	                 " || ' actions, the first action ' || first || ')' END FROM"
+	                 " (SELECT count(*) FILTER (WHERE bad) n, count(*) a, min(id) FILTER (WHERE bad) first FROM"
+	                 "  (SELECT id, search IS DISTINCT FROM rt_doc(question_id, response_id, id, text, evidence, extra) bad"
+	                 "   FROM action) d) v", "search index against the text", b, problems);
+	check_shared(s, b, problems);
+	check_pg_guards(s, b, problems);
+}
+
+enum status store_check(struct store *s, char **report, struct err *err)
+{
+	struct buf b = {0};
+	int problems = 0;
+	if (s->pg) {       /* one snapshot of the server for every check */
+		struct err e = {0};
+		if (db_exec(s->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", &e) != OK)
+			return err_set(err, e.code, "%s", e.msg);
+		check_pg(s, &b, &problems);
+	} else {
+		check_sqlite(s, &b, &problems);
+	}
+	store_chain_check(s, &b, &problems);
+	if (s->pg)
+		db_exec(s->pg, "COMMIT", NULL);
+	buf_printf(&b, problems ? "%d problem(s) found\n" : "database is sound\n", problems);
+	*report = buf_steal(&b);
+	return problems ? err_set(err, ERR_DB, "%s: %d problem(s) found", s->path, problems) : OK;
 }

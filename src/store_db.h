@@ -34,6 +34,13 @@ enum db_frag {
 	DF_CONTAINS,          /* lower-cased text %1$s holds lower-cased %2$s (a placeholder):
 	                       * "instr(lower(%1$s), lower(%2$s)) > 0" | "strpos(lower(%1$s), lower(%2$s::text)) > 0" */
 	DF_LIMIT_ALL,         /* LIMIT's word for no limit, "" for a bound -1: "" | "ALL" */
+	DF_IFNULL,            /* the name of two-argument coalesce that each schema's expression indexes
+	                       * use (SQLite matches an index's expression by its function's name):
+	                       * "ifnull" | "coalesce" */
+	DF_INT,               /* condition %1$s as an integer 0 or 1 (to sum or select): "%1$s" | "(%1$s)::int" */
+	DF_DAYS,              /* days from ISO date %2$s to ISO date %1$s:
+	                       * "julianday(%1$s) - julianday(%2$s)" | "(%1$s::date - %2$s::date)" */
+	DF_UNIT_SEP,          /* the one-character text "\x1f": "char(31)" | "chr(31)" */
 	DF_COUNT
 };
 

@@ -310,6 +310,10 @@ static const struct db_ops PG_OPS = {
 		[DF_FEW_CLOSE] = ")",
 		[DF_CONTAINS] = "strpos(lower(%1$s), lower(%2$s::text)) > 0",
 		[DF_LIMIT_ALL] = "ALL",
+		[DF_IFNULL] = "coalesce",
+		[DF_INT] = "(%1$s)::int",
+		[DF_DAYS] = "(%1$s::date - %2$s::date)",
+		[DF_UNIT_SEP] = "chr(31)",
 	},
 };
 

@@ -127,6 +127,10 @@ static const struct db_ops SQLITE_OPS = {
 		[DF_FEW_CLOSE] = ", 0.01)",
 		[DF_CONTAINS] = "instr(lower(%1$s), lower(%2$s)) > 0",
 		[DF_LIMIT_ALL] = "",
+		[DF_IFNULL] = "ifnull",
+		[DF_INT] = "%1$s",
+		[DF_DAYS] = "julianday(%1$s) - julianday(%2$s)",
+		[DF_UNIT_SEP] = "char(31)",
 	},
 };
 

@@ -207,13 +207,23 @@ const char *fts_side_finish(struct fts_side *x);
 /* Stop the builder if still running and delete its file. */
 void fts_side_free(struct fts_side *x);
 
-/* Prepare before + "SELECT a.id FROM ... WHERE <f>" + after: the ids of the actions
- * matching f (agency lens included) as a subquery that other store files build on, e.g.
- * before "WITH sel(id) AS (" and after ") SELECT ...".  The filter's parameters are
- * bound; before must hold no parameters, and after only named ones (":today"), which
- * the caller binds by name.  The caller finalizes *st. */
+/* A named parameter of store_prepare_matching's after: ":name" in the SQL. */
+struct store_param {
+	const char *name;          /* without the colon */
+	const char *text;          /* its value, when not is_int (NULL binds NULL) */
+	int64_t i;
+	int is_int;
+};
+/* Prepare before + "SELECT a.id FROM ... WHERE <f>" + after through the statement layer
+ * (either engine): the ids of the actions matching f (agency lens included) as a
+ * subquery that other store files build on, e.g. before "WITH sel(id) AS (" and after
+ * ") SELECT ...".  The filter's parameters are bound; before must hold no parameters,
+ * and after only named ones (":today"), each bound here to its value in params.  The
+ * caller finalizes *st with db_finalize. */
+struct db_stmt;
 enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before,
-                                   const char *after, sqlite3_stmt **st, struct err *err);
+                                   const char *after, const struct store_param *params, int nparams,
+                                   struct db_stmt **st, struct err *err);
 
 /* The statement layer (store_db.h) for s, whichever engine is behind it; owned by s. */
 struct db *store_db(struct store *s);

@@ -13,7 +13,8 @@
 #include "schema_pg_sql.h"
 
 /* The commands whose store calls run on PostgreSQL so far. */
-static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "show", "history", "backup", "import" };
+static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "show", "history", "backup", "import",
+                                            "report", "board", "check" };
 
 /* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
  * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way

@@ -1943,15 +1943,54 @@ enum status store_filter_check(struct store *s, const struct filter *f, struct e
 
 /* ---- the filter as a subquery, for other store files ------------------------------ */
 
+/* The named parameter at p (":name", not part of a "::" cast) among params, or NULL. */
+static const struct store_param *param_at(const char *p, const struct store_param *params, int n)
+{
+	if (p[0] != ':' || p[1] == ':')
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(params[i].name);
+		char next = p[1 + len];
+		if (strncmp(p + 1, params[i].name, len) == 0 && !(next == '_' || (next >= 'a' && next <= 'z') ||
+		                                                  (next >= '0' && next <= '9')))
+			return &params[i];
+	}
+	return NULL;
+}
+
+/* after into q, each named parameter (outside quotes) a placeholder bound to its value:
+ * every occurrence a plain ?, numbered after the filter's by both engines. */
+static void q_add_named(struct query *q, const char *after, const struct store_param *params, int n)
+{
+	char quote = 0;
+	for (const char *p = after; *p; p++) {
+		const struct store_param *v = quote ? NULL : param_at(p, params, n);
+		if (v) {
+			if (v->is_int)
+				q_int(q, v->i);
+			else
+				q_text(q, v->text);
+			p += strlen(v->name);
+			continue;
+		}
+		if (quote && *p == quote)
+			quote = 0;
+		else if (!quote && (*p == '\'' || *p == '"'))
+			quote = *p;
+		buf_addc(&q->sql, *p);
+	}
+}
+
 enum status store_prepare_matching(struct store *s, const struct filter *f, const char *before, const char *after,
-                                   sqlite3_stmt **st, struct err *err)
+                                   const struct store_param *params, int nparams, struct db_stmt **st,
+                                   struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, before ? before : "");
 	buf_adds(&q.sql, "SELECT a.id");
 	q_from_where(s, &q, f, 1);
-	buf_adds(&q.sql, after ? after : "");
-	enum status rc = q_prepare(s, &q, st, err);
+	q_add_named(&q, after ? after : "", params, nparams);
+	enum status rc = q_prepare_db(s, &q, st, err);
 	q_free(&q);
 	return rc;
 }

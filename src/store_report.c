@@ -3,11 +3,15 @@
  * Every query starts from the ids of the actions the filter matches (the one filter
  * model, through store_prepare_matching), so filters and the agency lens narrow
  * every figure alike.  A list is counted first (no joins, no texts), then only its
- * first opts.limit rows are read: memory does not grow with the database. */
+ * first opts.limit rows are read: memory does not grow with the database.  One copy for
+ * both engines, through the statement layer: what their SQL does not share is a
+ * dialect fragment (db_frag), and a condition summed or selected is DF_INT's. */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/report_data.h"
 #include "ragtrack/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +21,8 @@
 
 /* What qualifies an action for a list, and the list's order.  :today, :stale and
  * :next are bound by name; b is the action's row in the board compared with (NULL
- * when it was not there, and always with no board). */
+ * when it was not there, and always with no board).  An order of "%s" is a slip in
+ * days (DF_DAYS, list_order). */
 static const struct {
 	const char *where, *order;
 } LIST_SQL[LIST_COUNT] = {
@@ -30,47 +35,81 @@ static const struct {
 	[LIST_NEW] = { "(b.action_id IS NULL OR b.withdrawn = 1) AND :board > 0", "a.sort_key, a.id" },
 	[LIST_COMPLETED] = { "b.withdrawn = 0 AND b.rag <> 4 AND a.rag = 4", "a.sort_key, a.id" },
 	[LIST_SLIPPED_BOARD] = { "b.withdrawn = 0 AND a.target_date > b.target_date",
-	                         "julianday(a.target_date) - julianday(b.target_date) DESC, a.sort_key, a.id" },
+	                         "%s DESC, a.sort_key, a.id" },
 	[LIST_SLIPPED] = { "a.first_target_date IS NOT NULL AND a.target_date > a.first_target_date",
-	                   "julianday(a.target_date) - julianday(a.first_target_date) DESC, a.sort_key, a.id" },
+	                   "%s DESC, a.sort_key, a.id" },
 	[LIST_NO_EVIDENCE] = { "a.rag = 4 AND trim(a.evidence) = ''", "a.sort_key, a.id" },
 	[LIST_STALE] = { "a.rag <> 4 AND a.touched_at < :stale", "a.touched_at, a.sort_key, a.id" },
 };
 
 static const char SEL_BEFORE[] = "WITH sel(id) AS (";
 
-/* The columns of a report_item, from the joins in ITEM_FROM. */
+/* The columns of a report_item, from the joins in ITEM_FROM: %1$s the unit separator
+ * (DF_UNIT_SEP), %2$s "at the board" as an integer (DF_INT). */
 static const char ITEM_COLS[] =
 	"a.id, rv.name, coalesce(nullif(q.ref, ''), f.ref, ''), ag.name, a.lead, a.text, a.rag,"
 	" a.target_date, a.target_raw, a.first_target_date, a.touched_at, a.constraints,"
-	" (SELECT n.text || char(31) || n.at FROM note n WHERE n.action_id = a.id ORDER BY n.id DESC LIMIT 1),"
-	" b.action_id IS NOT NULL AND b.withdrawn = 0, b.rag, b.target_date";
+	" (SELECT n.text || %1$s || n.at FROM note n WHERE n.action_id = a.id ORDER BY n.id DESC LIMIT 1),"
+	" %2$s, b.rag, b.target_date";
 static const char ITEM_FROM[] =
 	" FROM action a JOIN review rv ON rv.id = a.review_id JOIN question q ON q.id = a.question_id"
 	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id"
 	" LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id";
 
-static enum rag rag_of(sqlite3_stmt *st, int col)
+/* Dialect fragment f of s's engine with a and b in it.  Caller frees. */
+static char *frag(struct store *s, enum db_frag f, const char *a, const char *b)
 {
-	int r = sqlite3_column_int(st, col);
+	return xasprintf(db_frag(store_db(s), f), a, b ? b : "");
+}
+
+/* The item columns for s's engine.  Caller frees. */
+static char *item_cols(struct store *s)
+{
+	char *board = frag(s, DF_INT, "b.action_id IS NOT NULL AND b.withdrawn = 0", NULL);
+	char *cols = xasprintf(ITEM_COLS, db_frag(store_db(s), DF_UNIT_SEP), board);
+	free(board);
+	return cols;
+}
+
+/* List k's order for s's engine.  Caller frees. */
+static char *list_order(struct store *s, enum report_list_kind k)
+{
+	if (!strstr(LIST_SQL[k].order, "%s"))
+		return xstrdup(LIST_SQL[k].order);
+	char *days = frag(s, DF_DAYS, "a.target_date", k == LIST_SLIPPED ? "a.first_target_date" : "b.target_date");
+	char *order = xasprintf(LIST_SQL[k].order, days);
+	free(days);
+	return order;
+}
+
+/* Column i as a new string (NULL stays NULL). */
+static char *col_dup(struct db_stmt *st, int i)
+{
+	const char *v = db_col_text(st, i);
+	return v ? xstrdup(v) : NULL;
+}
+
+static enum rag rag_of(struct db_stmt *st, int col)
+{
+	int64_t r = db_col_int(st, col);
 	return r >= 0 && r < RAG_COUNT ? (enum rag)r : RAG_UNSET;
 }
 
-static void item_read(sqlite3_stmt *st, int col, struct report_item *it)
+static void item_read(struct db_stmt *st, int col, struct report_item *it)
 {
-	it->id = sqlite3_column_int64(st, col);
-	it->review = store_col_dup(st, col + 1);
-	it->ref = store_col_dup(st, col + 2);
-	it->agency = store_col_dup(st, col + 3);
-	it->lead = store_col_dup(st, col + 4);
-	it->text = store_col_dup(st, col + 5);
+	it->id = db_col_int(st, col);
+	it->review = col_dup(st, col + 1);
+	it->ref = col_dup(st, col + 2);
+	it->agency = col_dup(st, col + 3);
+	it->lead = col_dup(st, col + 4);
+	it->text = col_dup(st, col + 5);
 	it->rag = rag_of(st, col + 6);
-	it->target_date = store_col_dup(st, col + 7);
-	it->target_raw = store_col_dup(st, col + 8);
-	it->first_target_date = store_col_dup(st, col + 9);
-	it->touched_at = store_col_dup(st, col + 10);
-	it->constraints = store_col_dup(st, col + 11);
-	char *note = store_col_dup(st, col + 12);
+	it->target_date = col_dup(st, col + 7);
+	it->target_raw = col_dup(st, col + 8);
+	it->first_target_date = col_dup(st, col + 9);
+	it->touched_at = col_dup(st, col + 10);
+	it->constraints = col_dup(st, col + 11);
+	char *note = col_dup(st, col + 12);
 	char *sep = note ? strrchr(note, '\x1f') : NULL;
 	it->note_at = NULL;
 	if (sep) {
@@ -78,9 +117,9 @@ static void item_read(sqlite3_stmt *st, int col, struct report_item *it)
 		it->note_at = xstrdup(sep + 1);
 	}
 	it->note = note;
-	it->at_board = sqlite3_column_int(st, col + 13);
+	it->at_board = (int)db_col_int(st, col + 13);
 	it->board_rag = rag_of(st, col + 14);
-	it->board_target = store_col_dup(st, col + 15);
+	it->board_target = col_dup(st, col + 15);
 }
 
 static void item_clear(struct report_item *it)
@@ -101,18 +140,10 @@ static void item_clear(struct report_item *it)
 	memset(it, 0, sizeof *it);
 }
 
-/* Bind a named parameter when the statement has it. */
-static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
+/* after with every " IN sel" made to.  Caller frees. */
+static char *sel_as(const char *after, const char *to)
 {
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i > 0)
-		sqlite3_bind_text(st, i, value, -1, SQLITE_TRANSIENT);
-}
-
-/* after with every " IN sel" made " IS NOT NULL" (true of an id).  Caller frees. */
-static char *without_sel(const char *after)
-{
-	static const char from[] = " IN sel", to[] = " IS NOT NULL";
+	static const char from[] = " IN sel";
 	struct buf b = {0};
 	for (const char *p = after, *hit; *p; p = hit + sizeof from - 1) {
 		if (!(hit = strstr(p, from))) {
@@ -126,37 +157,46 @@ static char *without_sel(const char *after)
 }
 
 /* Prepare a query over the matching actions ("... IN sel").  With no filter and no
- * lens every action matches, and the ids are not collected at all: SQLite would build
- * a temporary index of every id for each of the report's twenty queries (a third of
- * the time at 100,000 actions). */
+ * lens every action matches, and the ids are not collected at all (" IS NOT NULL",
+ * true of an id): SQLite would build a temporary index of every id for each of the
+ * report's twenty queries (a third of the time at 100,000 actions).  PostgreSQL has
+ * no "IN table": there it is IN a subquery of it. */
 static enum status prepare(struct store *s, const struct filter *f, const struct report_data *d, const char *after,
-                           sqlite3_stmt **st, struct err *err)
+                           struct db_stmt **st, struct err *err)
 {
 	struct filter plain = *f;      /* shallow: only read */
 	plain.withdrawn = FILTER_WITHDRAWN_OUT;
-	char *all = !filter_active(&plain) && !s->lens_agency ? without_sel(after) : NULL;
-	enum status rc = store_prepare_matching(s, f, SEL_BEFORE, all ? all : after, st, err);
-	free(all);
-	if (rc != OK)
-		return rc;
+	char *all = !filter_active(&plain) && !s->lens_agency ? sel_as(after, " IS NOT NULL")
+	            : s->pg ? sel_as(after, " IN (SELECT sel.id FROM sel)") : NULL;
 	char stale[11];
 	date_add_days(d->today, -(long)d->stale_days, stale);
-	bind_named(*st, ":today", d->today);
-	bind_named(*st, ":since", d->since);
-	bind_named(*st, ":stale", stale);
-	bind_named(*st, ":next", d->next);
-	int i = sqlite3_bind_parameter_index(*st, ":board");
-	if (i > 0)
-		sqlite3_bind_int64(*st, i, d->board_id);
-	return OK;
+	const struct store_param params[] = {
+		{ "today", d->today, 0, 0 }, { "since", d->since, 0, 0 }, { "stale", stale, 0, 0 },
+		{ "next", d->next, 0, 0 }, { "board", NULL, d->board_id, 1 },
+	};
+	enum status rc = store_prepare_matching(s, f, SEL_BEFORE, all ? all : after, params,
+	                                        (int)(sizeof params / sizeof *params), st, err);
+	free(all);
+	return rc;
 }
 
-static enum status finish(struct store *s, sqlite3_stmt *st, int step, const char *doing, struct err *err)
+/* Prepare sql, which reads no matching actions (no parameters). */
+static enum status prepare_plain(struct store *s, const char *sql, struct db_stmt **st, struct err *err)
+{
+	store_plan_note(s, sql);
+	if (db_prepare(store_db(s), sql, st, err) == OK)
+		return OK;
+	return s->db ? store_fail(s, err, "preparing a query") : err && err->code != OK ? err->code : ERR_DB;
+}
+
+/* The end of a statement's rows: step is its last db_step.  On SQLite store_fail's
+ * message says what was being done; on PostgreSQL the layer's is in err already. */
+static enum status finish(struct store *s, struct db_stmt *st, enum db_step step, const char *doing, struct err *err)
 {
 	enum status rc = OK;
-	if (step != SQLITE_DONE)
-		rc = store_fail(s, err, doing);
-	sqlite3_finalize(st);
+	if (step != DB_DONE)
+		rc = s->db ? store_fail(s, err, doing) : err && err->code != OK ? err->code : ERR_DB;
+	db_finalize(st);
 	return rc;
 }
 
@@ -172,9 +212,9 @@ struct group_rows {
 };
 
 /* The struct for the row's group: a new one, zeroed and named, when the id changed. */
-static void *group_slot(struct group_rows *g, sqlite3_stmt *st)
+static void *group_slot(struct group_rows *g, struct db_stmt *st)
 {
-	int64_t key = sqlite3_column_int64(st, 0);
+	int64_t key = db_col_int(st, 0);
 	if (g->n == 0 || key != g->last) {
 		if (g->n == g->cap) {
 			g->cap = g->cap ? g->cap * 2 : 16;
@@ -182,7 +222,7 @@ static void *group_slot(struct group_rows *g, sqlite3_stmt *st)
 		}
 		char *slot = g->arr + g->n * g->size;
 		memset(slot, 0, g->size);
-		char *name = store_col_dup(st, 1);
+		char *name = col_dup(st, 1);
 		memcpy(slot, &name, sizeof name);
 		g->n++;
 		g->last = key;
@@ -211,16 +251,24 @@ static enum status gather_list(struct store *s, const struct filter *f, struct r
 	if (!l->total)                /* counted in the one pass */
 		return OK;
 	enum status rc;
-	char *after = xasprintf(") SELECT %s%s WHERE a.id IN sel AND a.withdrawn = 0 AND %s ORDER BY %s LIMIT %ld", ITEM_COLS,
-	                        ITEM_FROM, LIST_SQL[k].where, LIST_SQL[k].order, d->limit);
-	sqlite3_stmt *st;
+	char *cols = item_cols(s), *order = list_order(s, k), limit[24];
+	const char *all = db_frag(store_db(s), DF_LIMIT_ALL);
+	if (d->limit < 0 && *all)
+		snprintf(limit, sizeof limit, "%s", all);
+	else
+		snprintf(limit, sizeof limit, "%ld", d->limit);
+	char *after = xasprintf(") SELECT %s%s WHERE a.id IN sel AND a.withdrawn = 0 AND %s ORDER BY %s LIMIT %s", cols,
+	                        ITEM_FROM, LIST_SQL[k].where, order, limit);
+	free(cols);
+	free(order);
+	struct db_stmt *st;
 	rc = prepare(s, f, d, after, &st, err);
 	free(after);
 	if (rc != OK)
 		return rc;
 	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		if (l->n == cap) {
 			cap = cap ? cap * 2 : 16;
 			l->items = xrealloc(l->items, cap * sizeof *l->items);
@@ -233,25 +281,25 @@ static enum status gather_list(struct store *s, const struct filter *f, struct r
 /* ---- changes and notes since ------------------------------------------------------- */
 
 static const char CHANGES_SQL[] =
-	"), ev(action_id, at, user, source, field, old_value, new_value, reason, ord) AS ("
-	" SELECT action_id, at, user, source, field, old_value, new_value, reason, id FROM change_log"
+	"), ev(action_id, at, \"user\", source, field, old_value, new_value, reason, ord) AS ("
+	" SELECT action_id, at, \"user\", source, field, old_value, new_value, reason, id FROM change_log"
 	"  WHERE at >= :since AND substr(at, 1, 10) <= :today AND action_id IN sel"
 	" UNION ALL"
-	" SELECT action_id, at, user, source, NULL, NULL, text, NULL, id FROM note"
+	" SELECT action_id, at, \"user\", source, NULL, NULL, text, NULL, id FROM note"
 	"  WHERE at >= :since AND substr(at, 1, 10) <= :today AND action_id IN sel)"
-	" SELECT ev.at, ev.user, ev.source, ev.field, ev.old_value, ev.new_value, ev.reason, %s%s"
+	" SELECT ev.at, ev.\"user\", ev.source, ev.field, ev.old_value, ev.new_value, ev.reason, %s%s"
 	" JOIN ev ON ev.action_id = a.id ORDER BY a.sort_key, a.id, ev.at, ev.field IS NULL, ev.ord";
 #define EVENT_NCOLS 7
 
-static void event_read(sqlite3_stmt *st, struct report_event *e)
+static void event_read(struct db_stmt *st, struct report_event *e)
 {
-	e->at = store_col_dup(st, 0);
-	e->user = store_col_dup(st, 1);
-	e->source = store_col_dup(st, 2);
-	e->field = store_col_dup(st, 3);
-	e->old_value = store_col_dup(st, 4);
-	e->new_value = store_col_dup(st, 5);
-	e->reason = store_col_dup(st, 6);
+	e->at = col_dup(st, 0);
+	e->user = col_dup(st, 1);
+	e->source = col_dup(st, 2);
+	e->field = col_dup(st, 3);
+	e->old_value = col_dup(st, 4);
+	e->new_value = col_dup(st, 5);
+	e->reason = col_dup(st, 6);
 }
 
 static void event_clear(struct report_event *e)
@@ -265,7 +313,7 @@ static void event_clear(struct report_event *e)
 	free(e->reason);
 }
 
-static void changed_add_event(struct report_changed *c, sqlite3_stmt *st)
+static void changed_add_event(struct report_changed *c, struct db_stmt *st)
 {
 	c->events = xrealloc(c->events, (c->nevents + 1) * sizeof *c->events);
 	event_read(st, &c->events[c->nevents++]);
@@ -273,8 +321,10 @@ static void changed_add_event(struct report_changed *c, sqlite3_stmt *st)
 
 static enum status gather_changes(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
 {
-	char *after = xasprintf(CHANGES_SQL, ITEM_COLS, ITEM_FROM);
-	sqlite3_stmt *st;
+	char *cols = item_cols(s);
+	char *after = xasprintf(CHANGES_SQL, cols, ITEM_FROM);
+	free(cols);
+	struct db_stmt *st;
 	enum status rc = prepare(s, f, d, after, &st, err);
 	free(after);
 	if (rc != OK)
@@ -282,10 +332,11 @@ static enum status gather_changes(struct store *s, const struct filter *f, struc
 	struct report_changes *ch = &d->changes;
 	size_t cap = 0;
 	int64_t last = 0;
-	int step, keep = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, EVENT_NCOLS);
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+	int keep = 0;
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, EVENT_NCOLS);
+		if (db_col_null(st, 3))
 			ch->notes++;
 		else
 			ch->changes++;
@@ -312,16 +363,17 @@ static enum status gather_changes(struct store *s, const struct filter *f, struc
 /* ---- since the board ------------------------------------------------------------- */
 
 /* One row per group, state then (-1: not at the board), state now, withdrawn now and
- * then: how many actions, and how many of them have a later target than then. */
+ * then: how many actions, and how many of them have a later target than then (%2$s,
+ * DF_INT's). */
 static const char MOVES_SQL[] =
-	") SELECT %s, ifnull(b.rag, -1), a.rag, a.withdrawn, ifnull(b.withdrawn, 1), count(*),"
-	" sum(a.target_date > b.target_date)%s";
+	") SELECT %1$s, coalesce(b.rag, -1), a.rag, a.withdrawn, coalesce(b.withdrawn, 1), count(*),"
+	" sum(%2$s)%3$s";
 
-static void moves_add(struct report_moves *m, sqlite3_stmt *st)
+static void moves_add(struct report_moves *m, struct db_stmt *st)
 {
-	int then = sqlite3_column_int(st, 2), now = sqlite3_column_int(st, 3);
-	int gone = sqlite3_column_int(st, 4), was_gone = sqlite3_column_int(st, 5);
-	long n = (long)sqlite3_column_int64(st, 6);
+	int then = (int)db_col_int(st, 2), now = (int)db_col_int(st, 3);
+	int gone = (int)db_col_int(st, 4), was_gone = (int)db_col_int(st, 5);
+	long n = (long)db_col_int(st, 6);
 	if (now < 0 || now >= RAG_COUNT)
 		now = RAG_UNSET;
 	if (gone) {
@@ -336,7 +388,7 @@ static void moves_add(struct report_moves *m, sqlite3_stmt *st)
 	if (then >= RAG_COUNT)
 		then = RAG_UNSET;
 	m->move[then][now] += n;
-	m->slipped += (long)sqlite3_column_int64(st, 7);
+	m->slipped += (long)db_col_int(st, 7);
 	if (now == RAG_BLUE && then != RAG_BLUE)
 		m->completed += n;
 }
@@ -344,15 +396,21 @@ static void moves_add(struct report_moves *m, sqlite3_stmt *st)
 static enum status gather_moves(struct store *s, const struct filter *f, struct report_data *d,
                                 const char *const group[2], struct report_moves **out, size_t *n, struct err *err)
 {
-	char *after = xasprintf(MOVES_SQL, group[0], group[1]);
-	sqlite3_stmt *st;
+	char *later = frag(s, DF_INT, "a.target_date > b.target_date", NULL);
+	char *order = frag(s, DF_NOCASE_ORDER, "ag.name", NULL);
+	char *tail = xasprintf(group[1], order);      /* the agencies' order, when it has one */
+	char *after = xasprintf(MOVES_SQL, group[0], later, tail);
+	free(later);
+	free(order);
+	free(tail);
+	struct db_stmt *st;
 	enum status rc = prepare(s, f, d, after, &st, err);
 	free(after);
 	if (rc != OK)
 		return rc;
 	struct group_rows g = { NULL, sizeof **out, 0, 0, 0 };
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW)
 		moves_add(group_slot(&g, st), st);
 	*out = (struct report_moves *)(void *)g.arr;
 	*n = g.n;
@@ -375,15 +433,15 @@ static void moves_sum(struct report_moves *total, const struct report_moves *row
 /* The board's counts then, of the actions matching the filter now. */
 static enum status gather_board_total(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum status rc = prepare(s, f, d, ") SELECT b.rag, count(*) FROM board_action b"
 	                                  " WHERE b.board_id = :board AND b.withdrawn = 0 AND b.action_id IN sel"
 	                                  " GROUP BY b.rag", &st, err);
 	if (rc != OK)
 		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		long n = (long)sqlite3_column_int64(st, 1);
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		long n = (long)db_col_int(st, 1);
 		d->board_total.rag[rag_of(st, 0)] += n;
 		d->board_total.total += n;
 	}
@@ -395,24 +453,33 @@ static enum status gather_board_total(struct store *s, const struct filter *f, s
 /* A text column holds more than blanks; trim (a copy) only when it starts with one. */
 #define SAID(col) "(" col " <> '' AND (substr(" col ", 1, 1) <> ' ' OR trim(" col ") <> ''))"
 
+/* The later of two days, or NULL when neither is one. */
+static const char *day_later(const char *a, const char *b)
+{
+	a = str_empty(a) ? NULL : a;
+	b = str_empty(b) ? NULL : b;
+	return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
+}
+
 /* How many matching actions are withdrawn, and the latest day anything was changed,
  * noted or imported (capped at today: a report as at a past day is reproducible).  The
- * latest day is the aggregate max of each column: the two-argument max and min are
- * SQLite's scalar functions, which would take one arbitrary row's dates. */
+ * latest day is the aggregate max of each column, the later of the two taken here, not
+ * in SQL: SQLite's two-argument max and min are scalar functions that return NULL for
+ * a NULL, PostgreSQL's greatest and least skip it. */
 static enum status gather_totals(struct store *s, const struct filter *f, struct report_data *d, struct err *err)
 {
-	sqlite3_stmt *st;
-	enum status rc = prepare(s, f, d, ") SELECT ifnull(sum(a.withdrawn), 0),"
-	                                  " min(nullif(max(ifnull(max(substr(a.touched_at, 1, 10)), ''),"
-	                                  "                ifnull(max(substr(a.updated_at, 1, 10)), '')), ''), :today)"
-	                                  " FROM action a WHERE a.id IN sel", &st, err);
+	struct db_stmt *st;
+	enum status rc = prepare(s, f, d, ") SELECT coalesce(sum(a.withdrawn), 0), max(substr(a.touched_at, 1, 10)),"
+	                                  " max(substr(a.updated_at, 1, 10)) FROM action a WHERE a.id IN sel", &st, err);
 	if (rc != OK)
 		return rc;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		d->withdrawn = (long)sqlite3_column_int64(st, 0);
-		d->as_at = store_col_dup(st, 1);
-		step = sqlite3_step(st);
+	enum db_step step = db_step(st, err);
+	if (step == DB_ROW) {
+		d->withdrawn = (long)db_col_int(st, 0);
+		const char *day = day_later(db_col_text(st, 1), db_col_text(st, 2));
+		if (day)
+			d->as_at = xstrdup(strcmp(day, d->today) <= 0 ? day : d->today);
+		step = db_step(st, err);
 	}
 	return finish(s, st, step, "counting withdrawn actions", err);
 }
@@ -446,14 +513,17 @@ static enum status find_board(struct store *s, const struct report_opts *o, stru
  * review and by agency, each list's total, the progress per question and the agencies
  * that said nothing.  The groups are summed up here as they come. */
 #define PASS_COLS 6      /* question, agency, review, said, overdue, then the RAG counts */
-static const char PASS_SQL[] =
-	") SELECT a.question_id, ifnull(a.agency_id, 0), min(a.review_id),"
-	" max(a.rag <> 0 OR " SAID("a.text") " OR " SAID("a.evidence")
-	"  OR EXISTS (SELECT 1 FROM response r WHERE r.id = a.response_id AND " SAID("r.text") ")),"
-	" sum(a.target_date < :today AND a.rag <> 4), sum(a.rag = 0), sum(a.rag = 1), sum(a.rag = 2), sum(a.rag = 3),"
-	" sum(a.rag = 4)%s"
+/* The pass's conditions: max of the first (anything said), sums of the others, then a
+ * sum of each list's (pass_sql).  %s: DF_IFNULL, which must be action_identity's. */
+static const char PASS_SAID[] =
+	"a.rag <> 0 OR " SAID("a.text") " OR " SAID("a.evidence")
+	"  OR EXISTS (SELECT 1 FROM response r WHERE r.id = a.response_id AND " SAID("r.text") ")";
+static const char *const PASS_SUMS[] = {
+	"a.target_date < :today AND a.rag <> 4", "a.rag = 0", "a.rag = 1", "a.rag = 2", "a.rag = 3", "a.rag = 4",
+};
+static const char PASS_FROM[] =
 	" FROM action a LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id"
-	" WHERE a.id IN sel AND a.withdrawn = 0 GROUP BY a.question_id, ifnull(a.agency_id, 0)";
+	" WHERE a.id IN sel AND a.withdrawn = 0 GROUP BY a.question_id, %s(a.agency_id, 0)";
 
 /* A group's figures by id (a review, an agency, a question), in the order first seen. */
 struct tally {
@@ -520,13 +590,13 @@ struct pass {
 	struct tallies reviews, agencies, questions;
 };
 
-static void pass_add(struct pass *p, struct report_data *d, sqlite3_stmt *st)
+static void pass_add(struct pass *p, struct report_data *d, struct db_stmt *st)
 {
-	int64_t q = sqlite3_column_int64(st, 0), agency = sqlite3_column_int64(st, 1);
-	long rag[RAG_COUNT], overdue = (long)sqlite3_column_int64(st, 4);
+	int64_t q = db_col_int(st, 0), agency = db_col_int(st, 1);
+	long rag[RAG_COUNT], overdue = (long)db_col_int(st, 4);
 	for (int r = 0; r < RAG_COUNT; r++)
-		rag[r] = (long)sqlite3_column_int64(st, PASS_COLS - 1 + r);
-	struct tally *t[3] = { tally_of(&p->reviews, sqlite3_column_int64(st, 2)), tally_of(&p->agencies, agency),
+		rag[r] = (long)db_col_int(st, PASS_COLS - 1 + r);
+	struct tally *t[3] = { tally_of(&p->reviews, db_col_int(st, 2)), tally_of(&p->agencies, agency),
 	                       tally_of(&p->questions, q) };
 	for (int i = 0; i < 3; i++) {
 		for (int r = 0; r < RAG_COUNT; r++)
@@ -535,27 +605,46 @@ static void pass_add(struct pass *p, struct report_data *d, sqlite3_stmt *st)
 	}
 	if (agency) {
 		t[1]->groups++;
-		t[1]->silent += !sqlite3_column_int(st, 3);
+		t[1]->silent += !db_col_int(st, 3);
 	}
 	for (int k = 0; k < LIST_COUNT; k++)
-		d->lists[k].total += (long)sqlite3_column_int64(st, PASS_COLS - 1 + RAG_COUNT + k);
+		d->lists[k].total += (long)db_col_int(st, PASS_COLS - 1 + RAG_COUNT + k);
+}
+
+/* ", " then fn(DF_INT of cond) to b. */
+static void add_int_of(struct store *s, struct buf *b, const char *fn, const char *cond)
+{
+	char *v = frag(s, DF_INT, cond, NULL);
+	buf_printf(b, ", %s(%s)", fn, v);
+	free(v);
+}
+
+/* The pass's query after the matching ids, for s's engine.  Caller frees. */
+static char *pass_sql(struct store *s)
+{
+	const char *ifnull = db_frag(store_db(s), DF_IFNULL);
+	struct buf b = {0};
+	buf_printf(&b, ") SELECT a.question_id, %s(a.agency_id, 0), min(a.review_id)", ifnull);
+	add_int_of(s, &b, "max", PASS_SAID);
+	for (size_t i = 0; i < sizeof PASS_SUMS / sizeof *PASS_SUMS; i++)
+		add_int_of(s, &b, "sum", PASS_SUMS[i]);
+	for (int k = 0; k < LIST_COUNT; k++)
+		add_int_of(s, &b, "sum", LIST_SQL[k].where);
+	buf_printf(&b, PASS_FROM, ifnull);
+	return buf_steal(&b);
 }
 
 static enum status pass_read(struct store *s, const struct filter *f, struct report_data *d, struct pass *p,
                              struct err *err)
 {
-	struct buf lists = {0};
-	for (int k = 0; k < LIST_COUNT; k++)
-		buf_printf(&lists, ", sum(%s)", LIST_SQL[k].where);
-	char *after = xasprintf(PASS_SQL, lists.s);
-	buf_free(&lists);
-	sqlite3_stmt *st;
+	char *after = pass_sql(s);
+	struct db_stmt *st;
 	enum status rc = prepare(s, f, d, after, &st, err);
 	free(after);
 	if (rc != OK)
 		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW)
 		pass_add(p, d, st);
 	return finish(s, st, step, "counting actions", err);
 }
@@ -576,17 +665,17 @@ static void counts_from(struct report_counts *c, const struct tally *t, char *na
 static enum status counts_named(struct store *s, const struct tallies *ts, const char *sql, int with_none,
                                 struct report_counts **out, size_t *n, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*out = xcalloc(ts->n + 1, sizeof **out);
 	*n = 0;
-	store_plan_note(s, sql);
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct tally *t = tally_find(ts, sqlite3_column_int64(st, 0));
+	enum status rc = prepare_plain(s, sql, &st, err);
+	if (rc != OK)
+		return rc;
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		const struct tally *t = tally_find(ts, db_col_int(st, 0));
 		if (t)
-			counts_from(&(*out)[(*n)++], t, store_col_dup(st, 1));
+			counts_from(&(*out)[(*n)++], t, col_dup(st, 1));
 	}
 	const struct tally *none = with_none ? tally_find(ts, 0) : NULL;
 	if (none)
@@ -603,20 +692,20 @@ static enum status questions_named(struct store *s, const struct tallies *ts, st
 		" coalesce(nullif(q.text, ''), nullif(f.title, ''), f.key, '')"
 		" FROM question q JOIN review rv ON rv.id = q.review_id LEFT JOIN finding f ON f.id = q.finding_id"
 		" ORDER BY rv.name, rv.id, q.sort_key, q.id";
-	sqlite3_stmt *st;
-	store_plan_note(s, sql);
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
+	struct db_stmt *st;
+	enum status rc = prepare_plain(s, sql, &st, err);
+	if (rc != OK)
+		return rc;
 	d->questions = xcalloc(ts->n + 1, sizeof *d->questions);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct tally *t = tally_find(ts, sqlite3_column_int64(st, 0));
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		const struct tally *t = tally_find(ts, db_col_int(st, 0));
 		if (!t)
 			continue;
 		struct report_question *q = &d->questions[d->nquestions++];
-		q->review = store_col_dup(st, 1);
-		q->ref = store_col_dup(st, 2);
-		q->text = store_col_dup(st, 3);
+		q->review = col_dup(st, 1);
+		q->ref = col_dup(st, 2);
+		q->text = col_dup(st, 3);
 		q->worst = RAG_UNSET;
 		for (int r = 0; r < RAG_COUNT; r++) {
 			q->actions += t->rag[r];
@@ -634,14 +723,17 @@ static enum status questions_named(struct store *s, const struct tallies *ts, st
  * or RAG status on any of their rows for it): most such questions first, then by name. */
 static enum status silent_named(struct store *s, const struct tallies *ts, struct report_data *d, struct err *err)
 {
-	static const char sql[] = "SELECT id, name FROM agency ORDER BY name COLLATE NOCASE";
-	sqlite3_stmt *st;
-	store_plan_note(s, sql);
-	if (store_prepare(s, &st, sql, err))
-		return ERR_DB;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct tally *t = tally_find(ts, sqlite3_column_int64(st, 0));
+	char *order = frag(s, DF_NOCASE_ORDER, "name", NULL);
+	char *sql = xasprintf("SELECT id, name FROM agency ORDER BY %s", order);
+	free(order);
+	struct db_stmt *st;
+	enum status rc = prepare_plain(s, sql, &st, err);
+	free(sql);
+	if (rc != OK)
+		return rc;
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		const struct tally *t = tally_find(ts, db_col_int(st, 0));
 		if (!t || !t->silent)
 			continue;
 		d->silent = xrealloc(d->silent, (d->nsilent + 1) * sizeof *d->silent);
@@ -650,7 +742,7 @@ static enum status silent_named(struct store *s, const struct tallies *ts, struc
 			d->silent[i] = d->silent[i - 1];
 			i--;
 		}
-		d->silent[i] = (struct report_silent){ store_col_dup(st, 1), t->groups, t->silent };
+		d->silent[i] = (struct report_silent){ col_dup(st, 1), t->groups, t->silent };
 	}
 	return finish(s, st, step, "finding agencies that gave no response", err);
 }
@@ -662,9 +754,13 @@ static enum status gather_pass(struct store *s, const struct filter *f, struct r
 	if (rc == OK)
 		rc = counts_named(s, &p.reviews, "SELECT id, name FROM review ORDER BY name, id", 0, &d->reviews,
 		                  &d->nreviews, err);
-	if (rc == OK)
-		rc = counts_named(s, &p.agencies, "SELECT id, name FROM agency ORDER BY name COLLATE NOCASE, id", 1,
-		                  &d->agencies, &d->nagencies, err);
+	if (rc == OK) {
+		char *order = frag(s, DF_NOCASE_ORDER, "name", NULL);
+		char *sql = xasprintf("SELECT id, name FROM agency ORDER BY %s, id", order);
+		rc = counts_named(s, &p.agencies, sql, 1, &d->agencies, &d->nagencies, err);
+		free(sql);
+		free(order);
+	}
 	if (rc == OK)
 		rc = questions_named(s, &p.questions, d, err);
 	if (rc == OK)
@@ -684,10 +780,10 @@ static const char *const REVIEW_MOVES[2] = {
 	" GROUP BY rv.id, 3, 4, 5, 6 ORDER BY rv.name, rv.id",
 };
 static const char *const AGENCY_MOVES[2] = {
-	"ifnull(ag.id, 0), ag.name",
+	"coalesce(ag.id, 0), ag.name",
 	" FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id"
 	" LEFT JOIN board_action b ON b.board_id = :board AND b.action_id = a.id WHERE a.id IN sel"
-	" GROUP BY ag.id, 3, 4, 5, 6 ORDER BY ag.name IS NULL, ag.name COLLATE NOCASE, ag.id",
+	" GROUP BY ag.id, 3, 4, 5, 6 ORDER BY ag.name IS NULL, %s, ag.id",
 };
 
 static void report_dates(struct report_data *d, const struct report_opts *o)
@@ -740,6 +836,10 @@ enum status store_report_gather(struct store *s, const struct filter *f, const s
 	struct filter with = *f;       /* shallow: only read */
 	with.withdrawn = FILTER_WITHDRAWN_TOO;
 	f = &with;
+	/* On PostgreSQL every figure from one snapshot, as a file's readers see one
+	 * state between writers' commits. */
+	if (s->pg && db_exec(s->pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err) != OK)
+		return err && err->code != OK ? err->code : ERR_DB;
 	struct report_data *d = xcalloc(1, sizeof *d);
 	report_dates(d, o);
 	d->partnership = store_partnership(s);
@@ -755,6 +855,8 @@ enum status store_report_gather(struct store *s, const struct filter *f, const s
 		rc = gather_board(s, f, d, err);
 	if (rc == OK)
 		rc = gather_totals(s, f, d, err);
+	if (s->pg)
+		db_exec(s->pg, rc == OK ? "COMMIT" : "ROLLBACK", NULL);
 	if (rc != OK) {
 		report_data_free(d);
 		return rc;

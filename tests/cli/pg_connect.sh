@@ -43,12 +43,13 @@ one_line "no server (pg:)" 9 "$CANNOT" --db "pg:host=$NONE dbname=db" db init
 one_line "no server (keyword string)" 9 "$CANNOT" --db "host=$NONE dbname=db" db init
 RAGTRACK_DB="pg:host=$NONE dbname=db" one_line "no server (RAGTRACK_DB)" 9 "$CANNOT" db init
 
-# Every command not ported (all but db, agency, list, export, show, history, backup and
-# import: tests/cli/pg_copy.sh, pg_read.sh and pg_copy_back.sh run those on a server), on a
+# Every command not ported (all but db, agency, list, export, show, history, backup,
+# import, report, board and check: tests/cli/pg_copy.sh, pg_read.sh, pg_copy_back.sh and
+# pg_report.sh run those on a server), on a
 # PostgreSQL target: refused by name, before connecting.
 for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
 	case $cmd in
-	db | agency | list | export | show | history | backup | import) continue;;
+	db | agency | list | export | show | history | backup | import | report | board | check) continue;;
 	show) args=(1);; set) args=(1 rag=red);; note) args=(1 "a note");;
 	board) args=(list);; backup) args=("$T/copy.db");; *) args=();;
 	esac
