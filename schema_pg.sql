@@ -480,6 +480,36 @@ CREATE TRIGGER rag_count_update AFTER UPDATE ON action REFERENCING OLD TABLE AS 
 CREATE TRIGGER rag_count_delete AFTER DELETE ON action REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rt_rag_delta();
 
+-- ---- change notifications ------------------------------------------------------------
+-- Each statement that changes what a list, a count or the detail pane shows tells the
+-- listening browsers (LISTEN ragtrack_changed): the server sends it at commit, once per
+-- transaction (repeats fold), to the changing connection too.  No ids and no text: a
+-- notification reaches every listener and knows nothing of row-level security; they
+-- read again through their own policies.
+CREATE FUNCTION rt_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('ragtrack_changed', '');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER action_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON action
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER note_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON note
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER response_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON response
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER question_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON question
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER finding_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON finding
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER review_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON review
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER agency_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON agency
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER agency_alias_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON agency_alias
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+CREATE TRIGGER extra_field_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON extra_field
+    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
+
 -- ---- grants and row-level security --------------------------------------------------
 -- Every role reads the shared tables (reviews, findings, questions, agencies, boards).
 -- The tables of an agency's data show a lead only its agencies' rows, for reading and

@@ -84,6 +84,18 @@ enum status db_copy_end(struct db *db, int64_t *rows, struct err *err)
 	return db->ops->copy_end(db, rows, err);
 }
 
+int db_in_transaction(struct db *db)
+{
+	return db->ops->in_transaction(db);
+}
+
+void db_heard(struct db *db, int64_t *all, int64_t *others)
+{
+	*all = *others = 0;
+	if (db->ops->heard)
+		db->ops->heard(db, all, others);
+}
+
 const char *db_frag(const struct db *db, enum db_frag f)
 {
 	return db->ops->frag[f];

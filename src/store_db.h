@@ -41,6 +41,16 @@ enum db_frag {
 	DF_DAYS,              /* days from ISO date %2$s to ISO date %1$s:
 	                       * "julianday(%1$s) - julianday(%2$s)" | "(%1$s::date - %2$s::date)" */
 	DF_UNIT_SEP,          /* the one-character text "\x1f": "char(31)" | "chr(31)" */
+	DF_NOCASE_KEY,        /* text %1$s as NOCASE orders and compares it, for ORDER BY and a keyset's
+	                       * conditions (the lead sort's index): "%1$s COLLATE NOCASE" | "rt_nocase(%1$s)" */
+	DF_TRUE,              /* a condition always true: "1" | "true" */
+	DF_CROSS_JOIN,        /* a join whose tables the planner keeps in the written order (ON follows):
+	                       * "CROSS JOIN" | "JOIN" (PostgreSQL's CROSS JOIN takes no ON) */
+	DF_BEGIN_READ,        /* a read-only transaction of one snapshot: "BEGIN" | "BEGIN ISOLATION LEVEL
+	                       * REPEATABLE READ READ ONLY" */
+	DF_UI_MINE,           /* before ui_state's conditions: the login's own rows (the server's owner and
+	                       * superusers pass row-level security): "" | "login = session_user AND " */
+	DF_UI_KEY,            /* before ui_state's key columns in ON CONFLICT: "" | "login, " */
 	DF_COUNT
 };
 
@@ -64,6 +74,10 @@ struct db_ops {
 	enum status (*copy_begin)(struct db *db, const char *sql, struct err *err);
 	enum status (*copy_row)(struct db *db, int ncols, const char *const *values, struct err *err);
 	enum status (*copy_end)(struct db *db, int64_t *rows, struct err *err);
+	int (*in_transaction)(struct db *db);
+	/* commits heard of (LISTEN/NOTIFY), all and other connections'; NULL when the engine
+	 * has its own way (SQLite's data_version) */
+	void (*heard)(struct db *db, int64_t *all, int64_t *others);
 	const char *frag[DF_COUNT];
 };
 
@@ -113,6 +127,13 @@ const char *db_col_text(struct db_stmt *st, int i);
 /* Ready st to run again, bindings kept. */
 void db_reset(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);
+/* Is a transaction open on db? */
+int db_in_transaction(struct db *db);
+/* The changes committed to the database that db has heard of since it connected, in
+ * *all, and of them those of other connections, in *others, without a round trip (the
+ * notifications the server sent, read from the socket now); both 0 on an engine
+ * without notifications. */
+void db_heard(struct db *db, int64_t *all, int64_t *others);
 /* The driver's text for a dialect fragment. */
 const char *db_frag(const struct db *db, enum db_frag f);
 

@@ -13,6 +13,7 @@
 struct pg_db {
 	struct db db;
 	PGconn *conn;
+	int64_t heard, heard_others;   /* notifications read so far (pg_heard) */
 };
 
 struct pg_stmt {
@@ -285,6 +286,29 @@ static enum status pg_copy_end(struct db *db, int64_t *rows, struct err *err)
 	return st;
 }
 
+static int pg_in_transaction(struct db *db)
+{
+	return PQtransactionStatus(db_pg_conn(db)) != PQTRANS_IDLE;
+}
+
+/* libpq keeps the notifications that came with any result; PQconsumeInput reads those
+ * waiting on the socket without blocking.  The payload is never looked at: the server
+ * sends one per committed transaction that changed actions, and nothing else. */
+static void pg_heard(struct db *db, int64_t *all, int64_t *others)
+{
+	struct pg_db *d = (struct pg_db *)db;
+	PQconsumeInput(d->conn);
+	PGnotify *n;
+	int me = PQbackendPID(d->conn);
+	while ((n = PQnotifies(d->conn)) != NULL) {
+		d->heard++;
+		d->heard_others += n->be_pid != me;
+		PQfreemem(n);
+	}
+	*all = d->heard;
+	*others = d->heard_others;
+}
+
 static const struct db_ops PG_OPS = {
 	.engine = DB_PG,
 	.name = "PostgreSQL",
@@ -302,6 +326,8 @@ static const struct db_ops PG_OPS = {
 	.copy_begin = pg_copy_begin,
 	.copy_row = pg_copy_row,
 	.copy_end = pg_copy_end,
+	.in_transaction = pg_in_transaction,
+	.heard = pg_heard,
 	.frag = {
 		[DF_NOCASE_ORDER] = "rt_nocase(%1$s), %1$s",
 		[DF_LIST_NOCASE] = "(SELECT string_agg(%1$s, ', ' ORDER BY rt_nocase(%1$s), %1$s) FROM %2$s)",
@@ -314,6 +340,12 @@ static const struct db_ops PG_OPS = {
 		[DF_INT] = "(%1$s)::int",
 		[DF_DAYS] = "(%1$s::date - %2$s::date)",
 		[DF_UNIT_SEP] = "chr(31)",
+		[DF_NOCASE_KEY] = "rt_nocase(%1$s)",
+		[DF_TRUE] = "true",
+		[DF_CROSS_JOIN] = "JOIN",
+		[DF_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		[DF_UI_MINE] = "login = session_user AND ",
+		[DF_UI_KEY] = "login, ",
 	},
 };
 

@@ -105,6 +105,11 @@ static void sqlite_finalize(struct db_stmt *st)
 	free(st);
 }
 
+static int sqlite_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(handle_of(db));
+}
+
 static const struct db_ops SQLITE_OPS = {
 	.engine = DB_SQLITE,
 	.name = "SQLite",
@@ -119,6 +124,7 @@ static const struct db_ops SQLITE_OPS = {
 	.col_text = sqlite_col_text,
 	.reset = sqlite_reset,
 	.finalize = sqlite_finalize,
+	.in_transaction = sqlite_in_transaction,
 	.frag = {
 		[DF_NOCASE_ORDER] = "%1$s COLLATE NOCASE",
 		[DF_LIST_NOCASE] = "(SELECT group_concat(%1$s, ', ') FROM (SELECT %1$s FROM %2$s ORDER BY %1$s COLLATE NOCASE))",
@@ -131,6 +137,12 @@ static const struct db_ops SQLITE_OPS = {
 		[DF_INT] = "%1$s",
 		[DF_DAYS] = "julianday(%1$s) - julianday(%2$s)",
 		[DF_UNIT_SEP] = "char(31)",
+		[DF_NOCASE_KEY] = "%1$s COLLATE NOCASE",
+		[DF_TRUE] = "1",
+		[DF_CROSS_JOIN] = "CROSS JOIN",
+		[DF_BEGIN_READ] = "BEGIN",
+		[DF_UI_MINE] = "",
+		[DF_UI_KEY] = "",
 	},
 };
 

@@ -14,7 +14,7 @@
 
 /* The commands whose store calls run on PostgreSQL so far. */
 static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "show", "history", "backup", "import",
-                                            "report", "board", "check" };
+                                            "report", "board", "check", "tui" };
 
 /* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
  * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way
@@ -33,6 +33,30 @@ static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
  * until db init upgrades it, as an older schema version is. */
 static const char *const REVISIONS_PG[] = {
 	NULL,                       /* revision 0: schema_pg.sql as version 3 first made it */
+	/* the browser hears of other connections' commits (LISTEN ragtrack_changed) */
+	"CREATE OR REPLACE FUNCTION ragtrack.rt_changed() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"    PERFORM pg_notify('ragtrack_changed', '');\n"
+	"    RETURN NULL;\n"
+	"END $$;\n"
+	"CREATE OR REPLACE TRIGGER action_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.action\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER note_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.note\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER response_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.response\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER question_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.question\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER finding_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.finding\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER review_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.review\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER agency_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.agency\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER agency_alias_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.agency_alias\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
+	"CREATE OR REPLACE TRIGGER extra_field_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.extra_field\n"
+	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n",
 };
 #define PG_REVISION ((int64_t)(sizeof REVISIONS_PG / sizeof *REVISIONS_PG) - 1)
 
@@ -108,6 +132,16 @@ enum status store_command_check(const char *target, const char *command, struct 
 		if (strcmp(command, PG_COMMANDS[i]) == 0)
 			return OK;
 	return err_set(err, ERR_SCHEMA, "%s is not available on PostgreSQL databases yet", command ? command : "this command");
+}
+
+enum status store_command_allowed(const struct store *s, const char *command, struct err *err)
+{
+	if (!s->pg)
+		return OK;
+	for (size_t i = 0; i < sizeof PG_COMMANDS / sizeof *PG_COMMANDS; i++)
+		if (strcmp(command, PG_COMMANDS[i]) == 0)
+			return OK;
+	return err_set(err, ERR_SCHEMA, "%s is not available on PostgreSQL databases yet", command);
 }
 
 /* The schema version stamped in meta, 0 when the database has no ragtrack schema;
@@ -290,6 +324,12 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	s->seen_version = -1;
 	s->version_before = version;
 	if (!init && (st = pg_set_lens(s, o ? o->as_agency : NULL, err)) != OK) {
+		store_pg_close(s);
+		return st;
+	}
+	/* the commits that change what a list shows are heard of (rt_changed): the browser's
+	 * window cache and its refresh (store_changed_by_others) go by them */
+	if (!init && (st = db_exec(db, "LISTEN ragtrack_changed", err)) != OK) {
 		store_pg_close(s);
 		return st;
 	}

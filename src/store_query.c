@@ -21,6 +21,8 @@ struct query {
 	int where;                /* a WHERE clause has begun */
 	int keyset;               /* a sorted window: the RAG and agency conditions must not pick the index */
 	int agency_first;         /* ... walking agencies by name (FROM_AGENCY_FIRST) */
+	int unranked;             /* a search wanted for its matches only (counts): on PostgreSQL a
+	                           * condition on the row's vector, no rank computed */
 };
 
 static void action_copy(struct action *dst, const struct action *src);
@@ -255,9 +257,10 @@ enum status store_search_check(const char *words, struct err *err)
 	" LEFT JOIN finding f ON f.id = q.finding_id LEFT JOIN agency ag ON ag.id = a.agency_id"
 static const char FROM[] = FROM_BRIEF " JOIN response rs ON rs.id = a.response_id";
 /* The agency sort's keyset reads agencies by name, each one's actions in order (CROSS
- * JOIN: SQLite keeps the tables in this order); actions with no agency are read apart. */
+ * JOIN: SQLite keeps the tables in this order; %s is DF_CROSS_JOIN); actions with no
+ * agency are read apart. */
 #define FROM_AGENCY_FIRST_BRIEF \
-	" FROM agency ag CROSS JOIN action a ON a.agency_id = ag.id JOIN review rv ON rv.id = a.review_id" \
+	" FROM agency ag %s action a ON a.agency_id = ag.id JOIN review rv ON rv.id = a.review_id" \
 	" JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id"
 static const char FROM_AGENCY_FIRST[] = FROM_AGENCY_FIRST_BRIEF " JOIN response rs ON rs.id = a.response_id";
 
@@ -388,9 +391,12 @@ static void where_withdrawn(struct store *s, struct query *q, const struct filte
 
 /* The joins a lean query needs: only those its conditions and order use, so rows it
  * counts or skips are never joined to the rest (counts, positions, far windows). */
-static void q_from_lean(struct query *q, const struct filter *f)
+static void q_from_lean(struct store *s, struct query *q, const struct filter *f)
 {
-	buf_adds(&q->sql, q->agency_first ? " FROM agency ag CROSS JOIN action a ON a.agency_id = ag.id" : " FROM action a");
+	if (q->agency_first)
+		buf_printf(&q->sql, " FROM agency ag %s action a ON a.agency_id = ag.id", db_frag(store_db(s), DF_CROSS_JOIN));
+	else
+		buf_adds(&q->sql, " FROM action a");
 	if (!str_empty(f->finding) || !str_empty(f->question))
 		buf_adds(&q->sql, " JOIN question q ON q.id = a.question_id LEFT JOIN finding f ON f.id = q.finding_id");
 	for (size_t i = 0; i < f->nsort && !q->agency_first; i++)
@@ -406,16 +412,23 @@ static void q_from_lean(struct query *q, const struct filter *f)
 static void q_from_where_as(struct store *s, struct query *q, const struct filter *f, int with_rag, int lean)
 {
 	if (lean)
-		q_from_lean(q, f);
+		q_from_lean(s, q, f);
 	else if (q->agency_first)
-		buf_adds(&q->sql, s->brief ? FROM_AGENCY_FIRST_BRIEF : FROM_AGENCY_FIRST);
+		buf_printf(&q->sql, s->brief ? FROM_AGENCY_FIRST_BRIEF : FROM_AGENCY_FIRST, db_frag(store_db(s), DF_CROSS_JOIN));
 	else
 		buf_adds(&q->sql, s->brief ? FROM_BRIEF : FROM);
-	if (!str_empty(f->search) && q->keyset) {
+	int pg = db_engine(store_db(s)) == DB_PG;
+	if (!str_empty(f->search) && q->keyset && !pg) {
 		/* a sorted window of a search matching many rows: the sort's index walked, each
 		 * row looked up in the index's list for the words (see keyset_for) */
 		q_also(q);
 		buf_adds(&q->sql, "ragtrack_matched(a.id)");
+	} else if (!str_empty(f->search) && pg && (q->keyset || q->unranked)) {
+		/* the server's way: each row's own vector tested (a keyset walks the sort's
+		 * index; a count lets the planner pick the GIN index), no rank computed */
+		q_also(q);
+		buf_adds(&q->sql, "a.search @@ ");
+		pg_tsquery(q, f->search);
 	} else if (!str_empty(f->search) && db_engine(store_db(s)) == DB_PG) {
 		buf_adds(&q->sql, " JOIN (SELECT id AS fts_id, -ts_rank(search, ");
 		pg_tsquery(q, f->search);
@@ -463,9 +476,10 @@ static void q_order(struct store *s, struct query *q, const struct filter *f)
 		return;
 	}
 	for (size_t i = 0; i < f->nsort; i++)
-		if (f->sort[i] == SORT_LEAD) {     /* NOCASE's order, in the engine's words */
+		if (f->sort[i] == SORT_LEAD) {     /* NOCASE's order, in the engine's words: ties by
+			                                    * sort_key and id, as the keyset's index holds them */
 			buf_adds(&q->sql, "a.lead = '', ");
-			buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_ORDER), "a.lead");
+			buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_KEY), "a.lead");
 			buf_adds(&q->sql, ", ");
 		} else {
 			buf_printf(&q->sql, "%s, ", SORT_SQL[f->sort[i]]);
@@ -726,12 +740,16 @@ static enum status q_prepare_db(struct store *s, struct query *q, struct db_stmt
 /* ---- windows ------------------------------------------------------------------- */
 
 /* The database state a cache was read in: another connection's commits move
- * data_version, this connection's own writes move total_changes. */
+ * data_version, this connection's own writes move total_changes.  On PostgreSQL: the
+ * commits heard of (every one that changes what a list shows notifies, its own
+ * connection's included: schema_pg.sql's rt_changed), read without a round trip. */
 static int64_t window_stamp(struct store *s)
 {
-	int64_t v = 0;
-	if (!s->db)              /* PostgreSQL: read once a run (no browser there yet) */
-		return 0;
+	int64_t v = 0, others;
+	if (!s->db) {
+		db_heard(s->pg, &v, &others);
+		return v;
+	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -818,12 +836,12 @@ static struct window_cache *window_for(struct store *s, const struct filter *f)
 }
 
 /* The row of st as an anchor at offset: its sort_key (column col_key) and id, and under
- * a sort its sort value (column col_value; < 0: none) and group.  0 when st's row has
- * no sort_key. */
-static int anchor_from_row(struct window_anchor *a, sqlite3_stmt *st, int col_key, int col_value, int64_t id,
-                           long offset, int last)
+ * a sort its sort value (column col_value; < 0: none; an integer when numeric) and
+ * group.  0 when st's row has no sort_key. */
+static int anchor_from_row(struct window_anchor *a, struct db_stmt *st, int col_key, int col_value, int numeric,
+                           int64_t id, long offset, int last)
 {
-	const char *key = (const char *)sqlite3_column_text(st, col_key);
+	const char *key = db_col_text(st, col_key);
 	memset(a, 0, sizeof *a);
 	if (!key)
 		return 0;
@@ -831,10 +849,12 @@ static int anchor_from_row(struct window_anchor *a, sqlite3_stmt *st, int col_ke
 	a->id = id;
 	a->offset = offset;
 	a->last = last;
-	if (col_value >= 0 && sqlite3_column_type(st, col_value) == SQLITE_INTEGER)
-		a->value_int = sqlite3_column_int64(st, col_value);
-	else if (col_value >= 0 && sqlite3_column_type(st, col_value) != SQLITE_NULL)
-		a->value = xstrdup((const char *)sqlite3_column_text(st, col_value));
+	if (col_value < 0 || db_col_null(st, col_value))
+		return 1;
+	if (numeric)
+		a->value_int = db_col_int(st, col_value);
+	else
+		a->value = xstrdup(db_col_text(st, col_value));
 	return 1;
 }
 
@@ -867,12 +887,16 @@ static void anchor_keep_sparse(struct window_cache *w, const struct window_ancho
 	anchor_copy(&w->sparse[w->nsparse++], a);
 }
 
-/* Remember the row at offset: its sort_key and id, and under a sort (st's column
+struct keyset;
+static int keyset_numeric(const struct keyset *k);
+
+/* Remember the row at offset: its sort_key and id, and under a sort k (st's column
  * COL_SORT_VALUE, last) its sort value and group. */
-static void window_remember(struct window_cache *w, long offset, sqlite3_stmt *st, int64_t id, int sorted, int last)
+static void window_remember(struct window_cache *w, long offset, struct db_stmt *st, int64_t id,
+                            const struct keyset *k, int last)
 {
 	struct window_anchor a;
-	if (anchor_from_row(&a, st, COL_SORT_KEY, sorted ? COL_SORT_VALUE : -1, id, offset, last))
+	if (anchor_from_row(&a, st, COL_SORT_KEY, k ? COL_SORT_VALUE : -1, k && keyset_numeric(k), id, offset, last))
 		anchor_keep(w, &a);
 }
 
@@ -926,7 +950,6 @@ static enum status window_query(struct store *s, const struct filter *f, const s
 	return rc;
 }
 
-struct keyset;
 static enum status window_seek(struct store *s, const struct filter *f, const struct keyset *k,
                                struct window_cache *w, long at, struct err *err);
 
@@ -947,23 +970,23 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 	struct db_stmt *dst;
 	if (window_query(s, f, &p, &dst, err) != OK)
 		return ERR_DB;
-	sqlite3_stmt *st = db_sqlite_stmt(dst);
 	struct action *rows = p.backwards ? xcalloc((size_t)p.limit + 1, sizeof *rows) : NULL;
 	long n = 0;
-	int step, stop = 0;
-	while (!stop && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	int stop = 0;
+	enum db_step step = DB_DONE;
+	while (!stop && (step = db_step(dst, err)) == DB_ROW) {
 		struct action a;
 		row_view(s, dst, &a);
 		long at = p.backwards ? offset + (p.limit - 1 - n) : offset + n;
 		if (n == 0 || n == p.limit - 1)
-			window_remember(w, at, st, a.id, 0, 0);
+			window_remember(w, at, dst, a.id, NULL, 0);
 		if (p.backwards)
 			action_copy(&rows[n], &a);
 		else
 			stop = fn(&a, ctx);
 		n++;
 	}
-	enum status rc = (step == SQLITE_ROW || step == SQLITE_DONE || stop) ? OK : store_fail(s, err, "reading actions");
+	enum status rc = step != DB_ERROR || stop ? OK : read_fail(s, err, "reading actions");
 	db_finalize(dst);
 	/* backwards: the n rows read are the last n of the window, newest first */
 	for (long i = n - 1; rows && i >= 0; i--) {
@@ -984,20 +1007,50 @@ static enum status window_read(struct store *s, const struct filter *f, long off
  * the index can seek on; rest implies key is not NULL.  The order is exactly SORT_SQL's,
  * then sort_key and id (store_each's other paths), so both agree row for row. */
 struct keyset {
-	const char *key;           /* the sort value, as the index holds it */
-	const char *rest, *last;   /* the two groups (last NULL: one group) */
+	const char *key;           /* the sort value, as the index holds it (nocase: through DF_NOCASE_KEY) */
+	const char *rest, *last;   /* the two groups, %1$s the key as written (rest NULL: every row,
+	                            * DF_TRUE; last NULL: one group) */
 	int desc;                  /* key descending */
+	int numeric;               /* the key is an integer */
+	int nocase;                /* the key is text compared as NOCASE does (DF_NOCASE_KEY) */
 };
 
 static const struct keyset KEYSET[SORT_COUNT] = {
-	[SORT_TARGET] = { "a.target_date", "a.target_date IS NOT NULL", "a.target_date IS NULL", 0 },
-	[SORT_RAG] = { "a.rag", "a.rag > 0", "a.rag = 0", 0 },
+	[SORT_TARGET] = { "a.target_date", "a.target_date IS NOT NULL", "a.target_date IS NULL", 0, 0, 0 },
+	[SORT_RAG] = { "a.rag", "a.rag > 0", "a.rag = 0", 0, 1, 0 },
 	/* ag.name IS NOT NULL makes the agency join an inner one, so SQLite walks agencies by
 	 * name and each one's actions through action_agency */
-	[SORT_AGENCY] = { "ag.name", "ag.name IS NOT NULL", "a.agency_id IS NULL", 0 },
-	[SORT_UPDATED] = { "a.updated_at", "1", NULL, 1 },
-	[SORT_LEAD] = { "a.lead COLLATE NOCASE", "a.lead COLLATE NOCASE > ''", "a.lead COLLATE NOCASE = ''", 0 },
+	[SORT_AGENCY] = { "ag.name", "ag.name IS NOT NULL", "a.agency_id IS NULL", 0, 0, 0 },
+	[SORT_UPDATED] = { "a.updated_at", NULL, NULL, 1, 0, 0 },
+	[SORT_LEAD] = { "a.lead", "%1$s > ''", "%1$s = ''", 0, 0, 1 },
 };
+
+static int keyset_numeric(const struct keyset *k)
+{
+	return k->numeric;
+}
+
+/* k's sort value in the engine's words, into q. */
+static void q_key(struct store *s, struct query *q, const struct keyset *k)
+{
+	if (k->nocase)
+		buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_KEY), k->key);
+	else
+		buf_adds(&q->sql, k->key);
+}
+
+/* k's condition cond (rest or last, a format of the key), into q. */
+static void q_key_cond(struct store *s, struct query *q, const struct keyset *k, const char *cond)
+{
+	if (!cond) {
+		buf_adds(&q->sql, db_frag(store_db(s), DF_TRUE));
+		return;
+	}
+	struct query key = {0};
+	q_key(s, &key, k);
+	buf_printf(&q->sql, cond, key.sql.s);
+	q_free(&key);
+}
 
 /* Below this share of all actions (1 in 16) a sorted search's matches are sorted by id
  * (the ids path: a few thousand at most, in a millisecond or two); above it they are
@@ -1050,8 +1103,33 @@ static enum status matches_load(struct store *s, struct window_cache *w, const s
 	return rc;
 }
 
-/* Whether f's search matches many of the actions (then its bitmap is loaded); kept in
- * the window cache. */
+/* How many actions f's search alone matches (under the lens), counting no further than
+ * upto; 0 on an error. */
+static long search_count_upto(struct store *s, const struct filter *f, long upto)
+{
+	struct filter only;
+	filter_init(&only);
+	only.search = f->search;       /* borrowed: only.search is not freed */
+	struct query q = {0};
+	q.unranked = 1;
+	buf_adds(&q.sql, "SELECT count(*) FROM (SELECT 1");
+	q_from_where_as(s, &q, &only, 1, 1);
+	buf_adds(&q.sql, " LIMIT ");
+	q_int(&q, upto);
+	buf_adds(&q.sql, ") x");
+	long n = 0;
+	struct db_stmt *st;
+	if (q_prepare_db(s, &q, &st, NULL) == OK) {
+		if (db_step(st, NULL) == DB_ROW)
+			n = (long)db_col_int(st, 0);
+		db_finalize(st);
+	}
+	q_free(&q);
+	return n;
+}
+
+/* Whether f's search matches many of the actions (then, on SQLite, its bitmap is
+ * loaded); kept in the window cache. */
 static int search_broad(struct store *s, const struct filter *f)
 {
 	struct window_cache *w = window_for(s, f);
@@ -1066,6 +1144,14 @@ static int search_broad(struct store *s, const struct filter *f)
 		for (int r = 0; r < RAG_COUNT; r++)
 			all += counts[r];
 	filter_free(&none);
+	if (!s->db) {
+		/* PostgreSQL tests each row's own vector as the sort's index is walked
+		 * (q_from_where_as): no bitmap, only whether the matches are many, counted up
+		 * to the share that makes them so */
+		if (search_count_upto(s, f, all / SEARCH_KEYSET_SHARE + 1) * SEARCH_KEYSET_SHARE > all)
+			w->matches = 2;
+		return w->matches == 2;
+	}
 	sqlite3_stmt *st;
 	char *phrase = fts_phrase(f->search);
 	long n = 0;
@@ -1140,8 +1226,8 @@ static void part_start(struct query *q, const struct keyset *k, enum part part)
 }
 
 /* The part's conditions, after q's WHERE. */
-static void part_where(struct query *q, const struct keyset *k, enum part part, const struct window_anchor *from,
-                       int backwards)
+static void part_where(struct store *s, struct query *q, const struct keyset *k, enum part part,
+                       const struct window_anchor *from, int backwards)
 {
 	int key_down = k && backwards != k->desc;
 	/* the anchor's own value, or values above it, are in the first group: its condition
@@ -1150,11 +1236,12 @@ static void part_where(struct query *q, const struct keyset *k, enum part part, 
 	int implied = part == PART_SAME || (part == PART_BEYOND && !key_down);
 	if (k && !implied) {
 		q_also(q);
-		buf_adds(&q->sql, part_is_last(part) ? k->last : k->rest);
+		q_key_cond(s, q, k, part_is_last(part) ? k->last : k->rest);
 	}
 	if (k && (part == PART_SAME || part == PART_BEYOND)) {
 		q_also(q);
-		buf_printf(&q->sql, "%s %s ", k->key, part == PART_SAME ? "=" : key_down ? "<" : ">");
+		q_key(s, q, k);
+		buf_printf(&q->sql, " %s ", part == PART_SAME ? "=" : key_down ? "<" : ">");
 		q_anchor_value(q, from);
 	}
 	if (part == PART_SAME || part == PART_LAST_BEYOND) {
@@ -1168,12 +1255,14 @@ static void part_where(struct query *q, const struct keyset *k, enum part part, 
 }
 
 /* The part's ORDER BY. */
-static void part_order(struct query *q, const struct keyset *k, enum part part, int backwards)
+static void part_order(struct store *s, struct query *q, const struct keyset *k, enum part part, int backwards)
 {
 	int key_down = k && backwards != k->desc;
 	buf_adds(&q->sql, " ORDER BY ");
-	if (k && (part == PART_BEYOND || part == PART_REST))
-		buf_printf(&q->sql, "%s%s, ", k->key, key_down ? " DESC" : "");
+	if (k && (part == PART_BEYOND || part == PART_REST)) {
+		q_key(s, q, k);
+		buf_adds(&q->sql, key_down ? " DESC, " : ", ");
+	}
 	buf_adds(&q->sql, backwards ? "a.sort_key DESC, a.id DESC" : "a.sort_key, a.id");
 }
 
@@ -1192,30 +1281,36 @@ static enum status seek_step(struct store *s, const struct filter *f, const stru
 		for (int counting = 0; counting < 2; counting++) {
 			struct query q = {0};
 			part_start(&q, k, *part);
-			if (counting)
+			if (counting) {
 				buf_adds(&q.sql, "SELECT count(*)");
-			else
-				buf_printf(&q.sql, "SELECT a.sort_key, a.id, %s", k ? k->key : "NULL");
+			} else {
+				buf_adds(&q.sql, "SELECT a.sort_key, a.id, ");
+				if (k)
+					q_key(s, &q, k);
+				else
+					buf_adds(&q.sql, "NULL");
+			}
 			q_from_where_as(s, &q, f, 1, 1);
-			part_where(&q, k, *part, from, 0);
+			part_where(s, &q, k, *part, from, 0);
 			if (!counting) {
-				part_order(&q, k, *part, 0);
+				part_order(s, &q, k, *part, 0);
 				buf_adds(&q.sql, " LIMIT 1 OFFSET ");
 				q_int(&q, n);
 			}
-			sqlite3_stmt *st;
-			enum status rc = q_prepare(s, &q, &st, err);
+			struct db_stmt *st;
+			enum status rc = q_prepare_db(s, &q, &st, err);
 			q_free(&q);
 			if (rc != OK)
 				return rc;
-			int step = sqlite3_step(st);
-			if (step == SQLITE_ROW && counting)
-				n -= (long)sqlite3_column_int64(st, 0);
-			else if (step == SQLITE_ROW)
-				*found = anchor_from_row(out, st, 0, k ? 2 : -1, sqlite3_column_int64(st, 1), 0, part_is_last(*part));
-			sqlite3_finalize(st);
-			if (step != SQLITE_ROW && step != SQLITE_DONE)
-				return store_fail(s, err, "finding a place in the list");
+			enum db_step step = db_step(st, err);
+			if (step == DB_ROW && counting)
+				n -= (long)db_col_int(st, 0);
+			else if (step == DB_ROW)
+				*found = anchor_from_row(out, st, 0, k ? 2 : -1, k && k->numeric, db_col_int(st, 1), 0,
+				                         part_is_last(*part));
+			db_finalize(st);
+			if (step == DB_ERROR)
+				return read_fail(s, err, "finding a place in the list");
 			if (*found || counting)
 				break;
 		}
@@ -1277,10 +1372,11 @@ static enum status keyset_query(struct store *s, const struct filter *f, const s
 	struct query q = {0};
 	part_start(&q, k, part);
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
-	buf_printf(&q.sql, ", %s", k->key);
+	buf_adds(&q.sql, ", ");
+	q_key(s, &q, k);
 	q_from_where(s, &q, f, 1);
-	part_where(&q, k, part, from, backwards);
-	part_order(&q, k, part, backwards);
+	part_where(s, &q, k, part, from, backwards);
+	part_order(s, &q, k, part, backwards);
 	buf_adds(&q.sql, " LIMIT ");
 	q_int(&q, limit);
 	enum status rc = q_prepare_db(s, &q, st, err);
@@ -1306,9 +1402,9 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 	struct db_stmt *dst;
 	if (keyset_query(s, f, k, part, from, r->backwards, r->skip + r->limit - r->n, &dst, err) != OK)
 		return ERR_DB;
-	sqlite3_stmt *st = db_sqlite_stmt(dst);
-	int step = SQLITE_DONE, last = part_is_last(part);
-	while (!r->stop && r->n < r->limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	int last = part_is_last(part);
+	enum db_step step = DB_DONE;
+	while (!r->stop && r->n < r->limit && (step = db_step(dst, err)) == DB_ROW) {
 		if (r->skip > 0) {
 			r->skip--;
 			continue;
@@ -1317,15 +1413,14 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 		row_view(s, dst, &a);
 		long at = r->backwards ? r->offset + (r->limit - 1 - r->n) : r->offset + r->n;
 		if (r->n == 0 || r->n == r->limit - 1)
-			window_remember(r->w, at, st, a.id, 1, last);
+			window_remember(r->w, at, dst, a.id, k, last);
 		if (r->backwards)
 			action_copy(&r->rows[r->n], &a);
 		else
 			r->stop = r->fn(&a, r->ctx);
 		r->n++;
 	}
-	enum status rc = (r->stop || r->n == r->limit || step == SQLITE_DONE) ? OK
-	                 : store_fail(s, err, "reading actions");
+	enum status rc = (r->stop || r->n == r->limit || step != DB_ERROR) ? OK : read_fail(s, err, "reading actions");
 	db_finalize(dst);
 	return rc;
 }
@@ -1339,14 +1434,17 @@ static enum status keyset_window_read(struct store *s, const struct filter *f, c
 	struct keyset_read r = { w, offset, p->skip, p->limit, 0, p->backwards, 0, NULL, fn, ctx };
 	if (r.backwards)
 		r.rows = xcalloc((size_t)r.limit + 1, sizeof *r.rows);
-	int own = sqlite3_get_autocommit(s->db);
-	enum status rc = own ? store_exec(s, "BEGIN", err) : OK;
+	struct db *db = store_db(s);
+	int own = !db_in_transaction(db);
+	enum status rc = own ? db_exec(db, db_frag(db, DF_BEGIN_READ), err) : OK;
+	if (rc != OK)
+		rc = read_fail(s, err, "beginning a read");
 	for (const enum part *part = keyset_parts(k, p->from, r.backwards);
 	     rc == OK && *part != PART_END && r.n < r.limit && !r.stop; part++)
 		if (k->last || (*part != PART_LAST && *part != PART_LAST_BEYOND))
 			rc = keyset_part_read(s, f, k, *part, p->from, &r, err);
 	if (own)
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		db_exec(db, "COMMIT", NULL);
 	for (long i = r.n - 1; r.rows && i >= 0; i--) {
 		if (!r.stop && rc == OK)
 			r.stop = fn(&r.rows[i], ctx);
@@ -1449,7 +1547,7 @@ enum status store_each(struct store *s, const struct filter *f, long offset, lon
 	int changed = !f->nsort && str_empty(f->search) && !str_empty(f->changed_since) && limit < 0;
 	if (limit < 0 && ((!f->nsort && str_empty(f->search) && !changed) || by_id))
 		return offset_read(s, f, offset, fn, ctx, err);
-	if (!s->db)              /* PostgreSQL: no browser windows there yet */
+	if (!s->db && limit < 0)     /* PostgreSQL: whole sorted lists by their ids, windows by key */
 		return sorted_read(s, f, offset, limit, fn, ctx, err);
 	if (!f->nsort && str_empty(f->search) && !changed)
 		return window_read(s, f, offset, limit, fn, ctx, err);
@@ -1497,22 +1595,23 @@ static int filter_summarised(const struct filter *f)
 /* Counts per RAG state from rag_count (RAG condition left out, as store_rag_counts), per
  * group when group names rag_count's column (review_id or agency_id; no agency is 0):
  * rows of (group or NULL, rag, count), prepared into *st. */
-static enum status summary_query(struct store *s, const struct filter *f, const char *group, sqlite3_stmt **st,
+static enum status summary_query(struct store *s, const struct filter *f, const char *group, struct db_stmt **st,
                                  struct err *err)
 {
 	struct query q = {0};
+	struct db *db = store_db(s);
 	/* rag_count counts every action: the withdrawn are taken off (their own index) */
 	int subtract = f->withdrawn == FILTER_WITHDRAWN_OUT && has_withdrawn(s);
 	buf_printf(&q.sql, "SELECT %s%s, rag, sum(n) FROM (SELECT review_id, agency_id, rag, n FROM rag_count",
 	           group ? "c." : "", group ? group : "NULL");
 	if (subtract)
-		buf_adds(&q.sql, " UNION ALL SELECT review_id, ifnull(agency_id, 0), rag, -count(*) FROM action"
-		                 " WHERE withdrawn = 1 GROUP BY 1, 2, 3");
-	buf_adds(&q.sql, ") c WHERE 1");
+		buf_printf(&q.sql, " UNION ALL SELECT review_id, %s(agency_id, 0), rag, -count(*) FROM action"
+		                   " WHERE withdrawn = 1 GROUP BY 1, 2, 3", db_frag(db, DF_IFNULL));
+	buf_printf(&q.sql, ") c WHERE %s", db_frag(db, DF_TRUE));
 	if (!str_empty(f->review)) {
-		buf_adds(&q.sql, " AND c.review_id = (SELECT id FROM review WHERE name = ");
-		q_text(&q, f->review);
-		buf_adds(&q.sql, " COLLATE NOCASE)");
+		buf_adds(&q.sql, " AND c.review_id = (SELECT id FROM review WHERE ");
+		q_frag_text(s, &q, DF_NOCASE_EQ, "name", f->review);
+		buf_adds(&q.sql, ")");
 	}
 	if (s->lens_agency) {
 		buf_adds(&q.sql, " AND c.agency_id = ");
@@ -1528,65 +1627,70 @@ static enum status summary_query(struct store *s, const struct filter *f, const 
 		buf_adds(&q.sql, ")");
 	}
 	buf_adds(&q.sql, " GROUP BY 1, 2");
-	enum status rc = q_prepare(s, &q, st, err);
+	enum status rc = q_prepare_db(s, &q, st, err);
 	q_free(&q);
 	return rc;
 }
 
 static enum status summary_counts(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (summary_query(s, f, NULL, &st, err) != OK)
 		return ERR_DB;
 	memset(counts, 0, RAG_COUNT * sizeof *counts);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int r = sqlite3_column_int(st, 1);
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		int r = (int)db_col_int(st, 1);
 		if (r >= 0 && r < RAG_COUNT)
-			counts[r] = sqlite3_column_int64(st, 2);
+			counts[r] = (long)db_col_int(st, 2);
 	}
-	sqlite3_finalize(st);
-	return OK;
+	db_finalize(st);
+	return step == DB_ERROR ? read_fail(s, err, "counting actions") : OK;
 }
 
 /* The highest id of agency or review (0 when none, -1 on error). */
 static int64_t group_max_id(struct store *s, enum store_group by)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, by == GROUP_AGENCY ? "SELECT ifnull(max(id), 0) FROM agency"
-	                                                 : "SELECT ifnull(max(id), 0) FROM review", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	int64_t max = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	struct db *db = store_db(s);
+	char *sql = xasprintf("SELECT %s(max(id), 0) FROM %s", db_frag(db, DF_IFNULL), by == GROUP_AGENCY ? "agency" : "review");
+	int64_t max = db_scalar_int(db, sql, 0, -1);
+	free(sql);
 	return max;
 }
 
 /* Counted here, not by GROUP BY: SQLite would sort every matching row by group
  * (overdue at 1M actions: 0.7 s of CPU); the rows are found through the filter's
- * index, which holds both groups (action_target).  Ids are dense: one slot each. */
+ * index, which holds both groups (action_target).  Ids are dense: one slot each.
+ * PostgreSQL adds them up itself (a hash aggregate, no sort) and sends a row per group
+ * and state, rather than every matching row. */
 static enum status group_rows_count(struct store *s, const struct filter *f, enum store_group by, const char *group,
                                     store_count_fn fn, void *ctx, struct err *err)
 {
 	int64_t max = group_max_id(s, by);
 	if (max < 0)
-		return store_fail(s, err, "counting actions per group");
+		return read_fail(s, err, "counting actions per group");
+	int pg = db_engine(store_db(s)) == DB_PG;
 	struct query q = {0};
-	buf_printf(&q.sql, "SELECT ifnull(a.%s, 0), a.rag", group);
+	q.unranked = 1;
+	buf_printf(&q.sql, "SELECT %s(a.%s, 0), a.rag%s", db_frag(store_db(s), DF_IFNULL), group, pg ? ", count(*)" : "");
 	q_from_where_as(s, &q, f, 0, 1);
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	if (pg)
+		buf_adds(&q.sql, " GROUP BY 1, 2");
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
 	long (*n)[RAG_COUNT] = xcalloc((size_t)max + 1, sizeof *n);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		int r = sqlite3_column_int(st, 1);
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		int r = (int)db_col_int(st, 1);
 		if (id >= 0 && id <= max && r >= 0 && r < RAG_COUNT)
-			n[id][r]++;
+			n[id][r] += pg ? (long)db_col_int(st, 2) : 1;
 	}
-	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions per group");
-	sqlite3_finalize(st);
+	rc = step == DB_DONE ? OK : read_fail(s, err, "counting actions per group");
+	db_finalize(st);
 	for (int64_t id = 0; rc == OK && id <= max; id++)
 		for (int r = 0; r < RAG_COUNT; r++)
 			if (n[id][r])
@@ -1601,15 +1705,15 @@ enum status store_rag_counts_by(struct store *s, const struct filter *f, enum st
 	const char *group = by == GROUP_AGENCY ? "agency_id" : "review_id";
 	if (!filter_summarised(f))
 		return group_rows_count(s, f, by, group, fn, ctx, err);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum status rc = summary_query(s, f, group, &st, err);
 	if (rc != OK)
 		return rc;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), (long)sqlite3_column_int64(st, 2));
-	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions per group");
-	sqlite3_finalize(st);
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW)
+		fn(ctx, db_col_int(st, 0), (int)db_col_int(st, 1), (long)db_col_int(st, 2));
+	rc = step == DB_DONE ? OK : read_fail(s, err, "counting actions per group");
+	db_finalize(st);
 	return rc;
 }
 
@@ -1628,7 +1732,7 @@ enum status store_count(struct store *s, const struct filter *f, long *n, struct
 
 static enum status count_matching(struct store *s, const struct filter *f, long *n, struct err *err)
 {
-	if (filter_summarised(f) && s->db) {      /* rag_count's sums: SQLite's SQL as yet */
+	if (filter_summarised(f)) {      /* rag_count's sums */
 		long counts[RAG_COUNT];
 		enum status rc = summary_counts(s, f, counts, err);
 		*n = 0;
@@ -1646,6 +1750,7 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 		return OK;
 	}
 	struct query q = {0};
+	q.unranked = 1;
 	buf_adds(&q.sql, "SELECT count(*)");
 	q_from_where_as(s, &q, f, 1, 1);
 	struct db_stmt *st;
@@ -1664,26 +1769,31 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 
 /* One pass over f's actions (RAG condition left out) adding up each RAG state, here
  * rather than by GROUP BY, which sorts the rows first, or by sums in SQL (overdue at
- * 1M actions: GROUP BY 0.36 s of CPU, five sums 0.35 s, this about 0.15 s). */
+ * 1M actions: GROUP BY 0.36 s of CPU, five sums 0.35 s, this about 0.15 s).  On
+ * PostgreSQL by GROUP BY (a hash aggregate): a row per state, not one per action. */
 static enum status rag_sums(struct store *s, const struct filter *f, long counts[RAG_COUNT], struct err *err)
 {
+	int pg = db_engine(store_db(s)) == DB_PG;
 	struct query q = {0};
-	buf_adds(&q.sql, "SELECT a.rag");
+	q.unranked = 1;
+	buf_adds(&q.sql, pg ? "SELECT a.rag, count(*)" : "SELECT a.rag");
 	q_from_where_as(s, &q, f, 0, 1);
-	sqlite3_stmt *st;
-	enum status rc = q_prepare(s, &q, &st, err);
+	if (pg)
+		buf_adds(&q.sql, " GROUP BY a.rag");
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
 	memset(counts, 0, RAG_COUNT * sizeof *counts);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = sqlite3_column_int(st, 0);
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		int r = (int)db_col_int(st, 0);
 		if (r >= 0 && r < RAG_COUNT)
-			counts[r]++;
+			counts[r] += pg ? (long)db_col_int(st, 1) : 1;
 	}
-	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "counting actions");
-	sqlite3_finalize(st);
+	rc = step == DB_DONE ? OK : read_fail(s, err, "counting actions");
+	db_finalize(st);
 	return rc;
 }
 
@@ -1720,13 +1830,16 @@ static enum status position_by_key(struct store *s, const struct filter *f, int6
 			q_int(&q, id);
 			buf_adds(&q.sql, ")");
 		}
-		sqlite3_stmt *st;
-		enum status rc = q_prepare(s, &q, &st, err);
+		struct db_stmt *st;
+		enum status rc = q_prepare_db(s, &q, &st, err);
 		q_free(&q);
 		if (rc != OK)
 			return rc;
-		long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-		sqlite3_finalize(st);
+		enum db_step step = db_step(st, err);
+		long n = step == DB_ROW ? (long)db_col_int(st, 0) : 0;
+		db_finalize(st);
+		if (step == DB_ERROR)
+			return read_fail(s, err, "finding an action in the list");
 		if (part == 0 && n == 0)
 			return OK;
 		if (part == 1)
@@ -1756,6 +1869,32 @@ static void words_add_marked(const char *marked, char ***words, size_t *n)
 	}
 }
 
+/* The server's marks: ts_headline over each searched text folded as its vector was
+ * (rt_fold), every match marked (HighlightAll), the same \x01 ... \x02 as FTS5's. */
+static enum status pg_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
+                                   struct err *err)
+{
+	struct query q = {0};
+	buf_adds(&q.sql, "SELECT ts_headline('ragtrack.rt_search', rt_fold(c.v), p.tq, p.o) FROM (SELECT ");
+	pg_tsquery(&q, search);
+	buf_adds(&q.sql, " AS tq, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true' AS o) p,"
+	                 " action a JOIN question q ON q.id = a.question_id JOIN response rs ON rs.id = a.response_id,"
+	                 " LATERAL (VALUES (q.text), (rs.text), (a.text), (a.evidence),"
+	                 " ((SELECT string_agg(nt.text, E'\n' ORDER BY nt.id) FROM note nt WHERE nt.action_id = a.id)),"
+	                 " (a.extra)) c(v) WHERE a.search @@ p.tq AND a.id = ");
+	q_int(&q, id);
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW)
+		words_add_marked(db_col_text(st, 0), words, n);
+	db_finalize(st);
+	return step == DB_ERROR ? read_fail(s, err, "finding the words a search matched") : OK;
+}
+
 enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
                                struct err *err)
 {
@@ -1763,6 +1902,8 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 	*n = 0;
 	if (str_empty(search))
 		return OK;
+	if (!s->db)
+		return pg_search_words(s, search, id, words, n, err);
 	sqlite3_stmt *st;
 	enum status rc = store_prepare(s, &st,
 	                               "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
@@ -2192,12 +2333,21 @@ void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx)
 	s->cancel = fn;
 	s->cancel_ctx = ctx;
 	s->hold_match = fn && !str_empty(getenv("RAGTRACK_TEST_HOLD_MATCH"));
+	if (!s->db)              /* PostgreSQL: a statement runs to its end (no cancel yet) */
+		return;
 	sqlite3_progress_handler(s->db, !fn ? 0 : s->hold_match ? 50 : 4000, fn ? store_progress : NULL, s);
 }
 
 enum status store_changed_by_others(struct store *s, int *changed, struct err *err)
 {
 	*changed = 0;
+	if (!s->db) {            /* PostgreSQL: other connections' commits heard of (LISTEN) */
+		int64_t all, others;
+		db_heard(s->pg, &all, &others);
+		*changed = s->seen_version >= 0 && others != s->seen_version;
+		s->seen_version = others;
+		return OK;
+	}
 	sqlite3_stmt *st;
 	enum status rc = store_prepare(s, &st, "PRAGMA data_version", err);
 	if (rc != OK)

@@ -1,48 +1,74 @@
 /* store_ui: what the TUI keeps in the database besides actions: its screen state per
- * user (table ui_state), and RAG counts per agency or review for the dashboard and the
- * pickers. */
+ * user (table ui_state; on PostgreSQL per login too, the login stamped by the server),
+ * and RAG counts per agency or review for the dashboard and the pickers.  Both engines
+ * through the statement layer (store_db.h). */
 #include "store_int.h"
+#include "store_db.h"
 #include "ragtrack/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* A failed statement's status: on SQLite store_fail's message, saying what failed; on
+ * PostgreSQL the statement layer's, already in err. */
+static enum status ui_fail(struct store *s, struct err *err, const char *doing)
+{
+	if (s->db)
+		return store_fail(s, err, doing);
+	return err && err->code != OK ? err->code : ERR_DB;
+}
+
+/* sql, a format of the dialect fragment frag, prepared into *st. */
+static enum status ui_prepare(struct store *s, const char *sql, enum db_frag frag, struct db_stmt **st,
+                              struct err *err)
+{
+	struct db *db = store_db(s);
+	char *text = xasprintf(sql, db_frag(db, frag));
+	enum status rc = db_prepare(db, text, st, err);
+	free(text);
+	return rc == OK ? OK : ui_fail(s, err, "preparing a query");
+}
+
 enum status store_ui_get(struct store *s, const char *key, char **value, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*value = NULL;
-	enum status rc = store_prepare(s, &st, "SELECT value FROM ui_state WHERE user = ? AND key = ?", err);
+	enum status rc = ui_prepare(s, "SELECT value FROM ui_state WHERE %s\"user\" = ?1 AND key = ?2", DF_UI_MINE, &st, err);
 	if (rc != OK)
 		return rc;
-	store_bind_text(st, 1, s->user);
-	store_bind_text(st, 2, key);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		*value = store_col_dup(st, 0);
-	else if (step != SQLITE_DONE)
-		rc = store_fail(s, err, "reading the screen state");
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, s->user);
+	db_bind_text(st, 2, key);
+	enum db_step step = db_step(st, err);
+	if (step == DB_ROW)
+		*value = db_col_text(st, 0) ? xstrdup(db_col_text(st, 0)) : NULL;
+	else if (step == DB_ERROR)
+		rc = ui_fail(s, err, "reading the screen state");
+	db_finalize(st);
 	return rc;
 }
 
+/* The row is the login's own on PostgreSQL: the server stamps ui_state.login, and its
+ * key (login, user, key) keeps each login's rows apart. */
 enum status store_ui_set(struct store *s, const char *key, const char *value, struct err *err)
 {
 	enum status rc = store_check_writable(s, err);
 	if (rc != OK)
 		return rc;
-	sqlite3_stmt *st;
-	const char *sql = value ? "INSERT OR REPLACE INTO ui_state(user, key, value) VALUES (?, ?, ?)"
-	                        : "DELETE FROM ui_state WHERE user = ? AND key = ?";
-	rc = store_prepare(s, &st, sql, err);
+	struct db_stmt *st;
+	if (value)
+		rc = ui_prepare(s, "INSERT INTO ui_state(\"user\", key, value) VALUES (?1, ?2, ?3)"
+		                   " ON CONFLICT (%s\"user\", key) DO UPDATE SET value = excluded.value", DF_UI_KEY, &st, err);
+	else
+		rc = ui_prepare(s, "DELETE FROM ui_state WHERE %s\"user\" = ?1 AND key = ?2", DF_UI_MINE, &st, err);
 	if (rc != OK)
 		return rc;
-	store_bind_text(st, 1, s->user);
-	store_bind_text(st, 2, key);
+	db_bind_text(st, 1, s->user);
+	db_bind_text(st, 2, key);
 	if (value)
-		store_bind_text(st, 3, value);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_fail(s, err, "saving the screen state");
-	sqlite3_finalize(st);
+		db_bind_text(st, 3, value);
+	if (db_step(st, err) == DB_ERROR)
+		rc = ui_fail(s, err, "saving the screen state");
+	db_finalize(st);
 	return rc;
 }
 
@@ -68,32 +94,45 @@ static void group_list_free(struct group_list *g)
 	free(g->by_id);
 }
 
+/* sql with its %s the name column in NOCASE order (DF_NOCASE_ORDER), prepared. */
+static enum status ui_prepare_nocase(struct store *s, const char *sql, struct db_stmt **st, struct err *err)
+{
+	struct db *db = store_db(s);
+	char *order = xasprintf(db_frag(db, DF_NOCASE_ORDER), "name");
+	char *text = xasprintf(sql, order);
+	enum status rc = db_prepare(db, text, st, err);
+	free(text);
+	free(order);
+	return rc == OK ? OK : ui_fail(s, err, "preparing a query");
+}
+
 /* The groups that have actions, in display order. */
 static enum status group_names(struct store *s, enum store_group by, struct group_list *g, struct err *err)
 {
 	static const char AGENCIES[] =
 		"SELECT id, name FROM agency WHERE (?1 = 0 OR id = ?1)"
-		" AND EXISTS (SELECT 1 FROM action WHERE agency_id = agency.id) ORDER BY name COLLATE NOCASE";
+		" AND EXISTS (SELECT 1 FROM action WHERE agency_id = agency.id) ORDER BY %s";
 	static const char REVIEWS[] =
 		"SELECT id, name FROM review WHERE EXISTS (SELECT 1 FROM action WHERE review_id = review.id)"
-		" ORDER BY name COLLATE NOCASE";
-	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, by == GROUP_AGENCY ? AGENCIES : REVIEWS, err);
+		" ORDER BY %s";
+	struct db_stmt *st;
+	enum status rc = ui_prepare_nocase(s, by == GROUP_AGENCY ? AGENCIES : REVIEWS, &st, err);
 	if (rc != OK)
 		return rc;
 	if (by == GROUP_AGENCY)
-		sqlite3_bind_int64(st, 1, s->lens_agency);
+		db_bind_int(st, 1, s->lens_agency);
 	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		if (g->n == cap) {
 			cap = cap ? cap * 2 : 32;
 			g->row = xrealloc(g->row, cap * sizeof *g->row);
 		}
-		g->row[g->n++] = (struct group_row){ .id = sqlite3_column_int64(st, 0), .name = store_col_dup(st, 1) };
+		const char *name = db_col_text(st, 1);
+		g->row[g->n++] = (struct group_row){ .id = db_col_int(st, 0), .name = name ? xstrdup(name) : NULL };
 	}
-	rc = step == SQLITE_DONE ? OK : store_fail(s, err, "listing groups");
-	sqlite3_finalize(st);
+	rc = step == DB_DONE ? OK : ui_fail(s, err, "listing groups");
+	db_finalize(st);
 	return rc;
 }
 
@@ -142,14 +181,9 @@ static void group_filter(struct filter *g, const struct filter *f, enum store_gr
 }
 
 /* Any action without an agency. */
-static int group_none_any(struct store *s, struct err *err)
+static int group_none_any(struct store *s)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, &st, "SELECT EXISTS (SELECT 1 FROM action WHERE agency_id IS NULL)", err) != OK)
-		return 0;
-	int any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return any;
+	return db_scalar_int(store_db(s), "SELECT 1 FROM action WHERE agency_id IS NULL LIMIT 1", 0, 0) == 1;
 }
 
 static int group_emit(const char *name, int none, const long counts[RAG_COUNT], store_group_fn fn, void *ctx)
@@ -182,7 +216,7 @@ enum status store_group_counts(struct store *s, const struct filter *f, enum sto
 	int stopped = 0;
 	for (size_t i = 0; rc == OK && i < g.n && !stopped; i++)
 		stopped = group_emit(g.row[i].name, 0, g.row[i].counts, fn, ctx);
-	if (rc == OK && !stopped && by == GROUP_AGENCY && !s->lens_agency && group_none_any(s, err))
+	if (rc == OK && !stopped && by == GROUP_AGENCY && !s->lens_agency && group_none_any(s))
 		group_emit("(no agency)", 1, g.none, fn, ctx);
 	group_list_free(&g);
 	return rc;

@@ -62,6 +62,9 @@ enum status store_publish(struct store *s, struct err *err);
  * is not available on PostgreSQL databases yet" when its engine has no port of the
  * command's store calls; OK otherwise, without opening anything. */
 enum status store_command_check(const char *target, const char *command, struct err *err);
+/* The same for a store already open (the browser asks before an edit: "set", "note",
+ * "undo"): OK on a SQLite file; ERR_SCHEMA with the same words otherwise. */
+enum status store_command_allowed(const struct store *s, const char *command, struct err *err);
 /* db init: create the ragtrack schema in target (a new SQLite file or a PostgreSQL
  * database), or upgrade an older one, or leave a current one alone; *report gets what
  * was done, a line each, that the caller frees.  board (may be NULL): a PostgreSQL

@@ -203,12 +203,25 @@ enum status tui_fetch_shown(struct tui *t, int64_t id, int64_t version, struct a
 	return OK;
 }
 
+/* Can the keys change the database: not under --read-only, and only where the store
+ * has the edit ("set", "note", "undo": a server may not have them yet). */
+static int writable_for(struct tui *t, const char *command)
+{
+	struct err e = {0};
+	if (store_read_only(t->s)) {
+		tui_message(t, 1, "read-only: the database was opened with --read-only, nothing can be changed");
+		return 0;
+	}
+	if (store_command_allowed(t->s, command, &e) != OK) {
+		tui_message(t, 1, "%s", e.msg);
+		return 0;
+	}
+	return 1;
+}
+
 static int writable(struct tui *t)
 {
-	if (!store_read_only(t->s))
-		return 1;
-	tui_message(t, 1, "read-only: the database was opened with --read-only, nothing can be changed");
-	return 0;
+	return writable_for(t, "set");
 }
 
 /* The action the keys act on and the version on screen. */
@@ -411,7 +424,7 @@ static int edit_long(struct tui *t)
 static int add_note(struct tui *t)
 {
 	int64_t id, version;
-	if (!writable(t) || !current(t, &id, &version))
+	if (!writable_for(t, "note") || !current(t, &id, &version))
 		return DRAW_BOTTOM;
 	char *label = xasprintf("Note for #%lld: ", (long long)id);
 	char *text = prompt_line(t, label, NULL, NULL, NULL);
@@ -431,7 +444,7 @@ static int add_note(struct tui *t)
 
 static int undo(struct tui *t)
 {
-	if (!writable(t))
+	if (!writable_for(t, "undo"))
 		return DRAW_BOTTOM;
 	char *what = NULL;
 	struct err e = {0};

@@ -49,15 +49,14 @@ RAGTRACK_DB="pg:host=$NONE dbname=db" one_line "no server (RAGTRACK_DB)" 9 "$CAN
 # PostgreSQL target: refused by name, before connecting.
 for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
 	case $cmd in
-	db | agency | list | export | show | history | backup | import | report | board | check) continue;;
+	db | agency | list | export | show | history | backup | import | report | board | check | tui) continue;;
 	show) args=(1);; set) args=(1 rag=red);; note) args=(1 "a note");;
 	board) args=(list);; backup) args=("$T/copy.db");; *) args=();;
 	esac
 	one_line "$cmd on PostgreSQL" 9 "ragtrack: $cmd is not available on PostgreSQL databases yet" \
 		--db "postgresql://rt@/db?host=$NONE" "$cmd" ${args[@]+"${args[@]}"}
 done
-one_line "the browser on PostgreSQL" 9 "ragtrack: tui is not available on PostgreSQL databases yet" \
-	--db "postgresql://rt@/db?host=$NONE"
+one_line "the browser, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE"
 one_line "import, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" import "$DATA/megan.csv"
 one_line "backup, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" backup "$T/copy.db"
 check_eq "import and backup made no file" "$(ls -A "$T" | grep -v '^\(out\|err\|no-server\)$')" ""
