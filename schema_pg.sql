@@ -480,6 +480,28 @@ CREATE TRIGGER rag_count_update AFTER UPDATE ON action REFERENCING OLD TABLE AS 
 CREATE TRIGGER rag_count_delete AFTER DELETE ON action REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rt_rag_delta();
 
+-- Live refresh: every statement that changes what the browser shows notifies the channel
+-- ragtrack_changes, which the server delivers to each listening browser when the
+-- transaction commits (never for one rolled back), once per transaction however many
+-- statements it ran (equal notifications are folded).  The payload is empty: every
+-- listener hears it, a lead of another agency too, so it says nothing about the rows.
+-- (REVISIONS_PG in src/store_pg.c holds the same text, for older databases.)
+CREATE OR REPLACE FUNCTION ragtrack.rt_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('ragtrack_changes', '');
+    RETURN NULL;
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['review', 'finding', 'question', 'agency', 'agency_alias', 'response', 'action',
+                             'note', 'extra_field'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON ragtrack.%I', t || '_notify', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.%I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_notify_change()', t || '_notify', t);
+    END LOOP;
+END $$;
+
 -- ---- grants and row-level security --------------------------------------------------
 -- Every role reads the shared tables (reviews, findings, questions, agencies, boards).
 -- The tables of an agency's data show a lead only its agencies' rows, for reading and

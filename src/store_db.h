@@ -128,6 +128,14 @@ enum status db_copy_out_begin(struct db *db, const char *sql, int ncols, struct 
 enum db_step db_copy_out_row(struct db_copy_out *c, const char *const **values, struct err *err);
 void db_copy_out_end(struct db_copy_out *c);
 
+/* Change notifications (PostgreSQL's LISTEN and NOTIFY).  The server's socket, for
+ * poll(), or -1 on SQLite. */
+int db_pg_socket(struct db *db);
+/* Read what the server has sent without waiting (no round trip) and count, into
+ * *count, the notifications on channel from other sessions (this session's own are
+ * dropped; so are other channels').  ERR_DB when the connection is lost or on SQLite. */
+enum status db_pg_notifications(struct db *db, const char *channel, int *count, struct err *err);
+
 /* One integer from sql with one parameter bound (bind), or dflt when it has no row, its
  * value is NULL, or it fails. */
 int64_t db_scalar_int(struct db *db, const char *sql, int64_t bind, int64_t dflt);

@@ -479,3 +479,28 @@ void db_copy_out_end(struct db_copy_out *c)
 	free(c->value);
 	free(c);
 }
+
+/* ---- LISTEN and NOTIFY ------------------------------------------------------------------ */
+
+int db_pg_socket(struct db *db)
+{
+	return db->ops->engine == DB_PG ? PQsocket(db_pg_conn(db)) : -1;
+}
+
+enum status db_pg_notifications(struct db *db, const char *channel, int *count, struct err *err)
+{
+	*count = 0;
+	if (db->ops->engine != DB_PG)
+		return err_set(err, ERR_DB, "%s: notifications are PostgreSQL's", db->name);
+	PGconn *conn = db_pg_conn(db);
+	if (!PQconsumeInput(conn))
+		return pg_fail(db, NULL, err);
+	int self = PQbackendPID(conn);
+	PGnotify *n;
+	while ((n = PQnotifies(conn)) != NULL) {
+		if (n->be_pid != self && strcmp(n->relname, channel) == 0)
+			(*count)++;
+		PQfreemem(n);
+	}
+	return OK;
+}

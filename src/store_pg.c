@@ -32,6 +32,23 @@ static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
  * until db init upgrades it, as an older schema version is. */
 static const char *const REVISIONS_PG[] = {
 	NULL,                       /* revision 0: schema_pg.sql as version 3 first made it */
+	/* live refresh: a notification on ragtrack_changes at every commit that changes what
+	 * the browser shows (store_watch.c) */
+	"CREATE OR REPLACE FUNCTION ragtrack.rt_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"    PERFORM pg_notify('ragtrack_changes', '');\n"
+	"    RETURN NULL;\n"
+	"END $$;\n"
+	"DO $$\n"
+	"DECLARE t text;\n"
+	"BEGIN\n"
+	"    FOREACH t IN ARRAY ARRAY['review', 'finding', 'question', 'agency', 'agency_alias', 'response', 'action',\n"
+	"                             'note', 'extra_field'] LOOP\n"
+	"        EXECUTE format('DROP TRIGGER IF EXISTS %I ON ragtrack.%I', t || '_notify', t);\n"
+	"        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.%I'\n"
+	"                       ' FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_notify_change()', t || '_notify', t);\n"
+	"    END LOOP;\n"
+	"END $$;\n",
 };
 #define PG_REVISION ((int64_t)(sizeof REVISIONS_PG / sizeof *REVISIONS_PG) - 1)
 
