@@ -156,6 +156,10 @@ enum status db_copy_out_begin(struct db *db, const char *sql, int ncols, struct 
 enum db_step db_copy_out_row(struct db_copy_out *c, const char *const **values, struct err *err);
 void db_copy_out_end(struct db_copy_out *c);
 
+/* The server's socket, for poll() to wait on its notifications (db_heard reads them),
+ * or -1 on SQLite and once the connection is lost (libpq drops it). */
+int db_pg_socket(struct db *db);
+
 /* One integer from sql with one parameter bound (bind), or dflt when it has no row, its
  * value is NULL, or it fails. */
 int64_t db_scalar_int(struct db *db, const char *sql, int64_t bind, int64_t dflt);

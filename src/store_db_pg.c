@@ -515,3 +515,10 @@ void db_copy_out_end(struct db_copy_out *c)
 	free(c->value);
 	free(c);
 }
+
+/* ---- LISTEN and NOTIFY ------------------------------------------------------------------ */
+
+int db_pg_socket(struct db *db)
+{
+	return db->ops->engine == DB_PG ? PQsocket(db_pg_conn(db)) : -1;
+}

@@ -705,17 +705,6 @@ void store_plan_note(struct store *s, const char *sql)
 	free(explain);
 }
 
-static enum status q_prepare(struct store *s, struct query *q, sqlite3_stmt **st, struct err *err)
-{
-	if (s->plans_on)
-		plan_append(s, q);
-	enum status rc = store_prepare(s, st, q->sql.s, err);
-	if (rc != OK)
-		return rc;
-	q_bind(q, *st);
-	return OK;
-}
-
 /* A failed read's status: on SQLite store_fail's message (what failed, as the file's
  * other reads say); on PostgreSQL the statement layer's, already in err. */
 static enum status read_fail(struct store *s, struct err *err, const char *doing)

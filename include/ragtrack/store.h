@@ -428,6 +428,23 @@ void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx);
  * the database stands. */
 enum status store_changed_by_others(struct store *s, int *changed, struct err *err);
 
+/* ---- other connections' changes, as they commit (src/store_watch.c) ---------------- */
+/* Start watching for changes that other connections commit to what the browser shows
+ * (actions, responses, notes, reviews, questions, agencies): on PostgreSQL, LISTEN to
+ * the database's change channel, which the server notifies at every such commit; on a
+ * SQLite file, note where it stands.  Again: nothing.  ERR_DB when it cannot. */
+enum status store_watch_start(struct store *s, struct err *err);
+/* A descriptor that becomes readable when another connection may have committed a
+ * change (the server's socket), to poll() beside the terminal; -1 when the engine gives
+ * none (a SQLite file) or the watch has not started: then ask store_watch_changed about
+ * once a second. */
+int store_watch_fd(struct store *s);
+/* *changed = 1 when another connection committed a change since the last call (or since
+ * store_watch_start); this handle's own commits do not count.  Never waits: on
+ * PostgreSQL it reads what the socket holds, without a round trip; on SQLite it reads
+ * PRAGMA data_version.  ERR_DB when the connection is lost. */
+enum status store_watch_changed(struct store *s, int *changed, struct err *err);
+
 /* ---- maintenance --------------------------------------------------------------- */
 /* A consistent copy of the database to the file path while others keep working,
  * checked, then renamed over path.  Callers first ask writeguard_check_backup whether

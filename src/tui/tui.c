@@ -7,7 +7,10 @@
 #include "ragtrack/output.h"
 #include "ragtrack/util.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,52 +109,101 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int tui_getkey_idle(struct tui *t, int ms)
+/* The key curses read (get_wch's rc and wc) as the browser's code; the size is read
+ * again after a resize. */
+static int key_of(struct tui *t, int rc, wint_t wc)
 {
-	if (t->npending) {
-		int k = t->pending[0];
-		memmove(t->pending, t->pending + 1, (size_t)--t->npending * sizeof *t->pending);
-		t->busy_since = now_ms();
-		return k;
-	}
-	timeout(ms > 0 ? ms : -1);
-	int key = KEY_ESC;
+	if (rc != KEY_CODE_YES)
+		return (int)wc;
+	if (wc == KEY_RESIZE)
+		getmaxyx(stdscr, t->rows, t->cols);
+	return map_extended((int)wc);
+}
+
+/* A key typed ahead (kept while a query ran), or -1. */
+static int key_pending(struct tui *t)
+{
+	if (!t->npending)
+		return -1;
+	int k = t->pending[0];
+	memmove(t->pending, t->pending + 1, (size_t)--t->npending * sizeof *t->pending);
+	t->busy_since = now_ms();
+	return k;
+}
+
+int tui_getkey(struct tui *t)
+{
+	int key = key_pending(t);
+	if (key >= 0)
+		return key;
+	key = KEY_ESC;
 	for (int errors = 0;;) {
 		wint_t wc;
-		long long start = now_ms();
 		int rc = get_wch(&wc);
 		if (got_signal) {
 			t->quit = 1;
 			break;
 		}
 		if (rc == ERR) {
-			if (ms > 0 && now_ms() - start >= ms / 2) {   /* the time ran out: no key */
-				key = KEY_IDLE;
-				break;
-			}
 			if (++errors > 100) {      /* the terminal is gone */
 				t->quit = 1;
 				break;
 			}
 			continue;
 		}
-		if (rc == KEY_CODE_YES) {
-			if (wc == KEY_RESIZE)
-				getmaxyx(stdscr, t->rows, t->cols);
-			key = map_extended((int)wc);
-		} else {
-			key = (int)wc;
-		}
+		key = key_of(t, rc, wc);
 		break;
 	}
-	timeout(-1);
 	t->busy_since = now_ms();
 	return key;
 }
 
-int tui_getkey(struct tui *t)
+/* A key curses has or the terminal holds, without waiting; -1 when none. */
+static int key_ready(struct tui *t)
 {
-	return tui_getkey_idle(t, 0);
+	nodelay(stdscr, TRUE);
+	wint_t wc;
+	int rc = get_wch(&wc);
+	nodelay(stdscr, FALSE);
+	if (rc == ERR)
+		return -1;
+	t->busy_since = now_ms();
+	return key_of(t, rc, wc);
+}
+
+/* The main loop's wait: the next key, or KEY_IDLE when it is time to look for other
+ * people's changes (others_changed).  With the store's descriptor (a server's socket)
+ * the terminal and it are waited on together, and a look is due after every key too
+ * (cheap: no round trip), for notifications the store read in passing while it ran a
+ * query; without one (a SQLite file), a look is due every refresh_ms, keys or none. */
+static int tui_wait_key(struct tui *t)
+{
+	int key = key_pending(t);
+	if (key >= 0)
+		return key;
+	if (t->refresh_ms <= 0)
+		return tui_getkey(t);
+	for (int idle = 0;;) {
+		if ((key = key_ready(t)) >= 0 || got_signal) {
+			if (got_signal)
+				t->quit = 1;
+			return key >= 0 ? key : KEY_ESC;
+		}
+		long long wait = t->next_look - now_ms();
+		if (wait <= 0)
+			return KEY_IDLE;
+		int fd = t->watch_fd;
+		struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = fd, .events = POLLIN } };
+		int n = poll(p, fd >= 0 ? 2 : 1, fd >= 0 ? -1 : (int)wait);
+		if (n < 0 && errno == EINTR)         /* a resize or a signal: get_wch says which */
+			continue;
+		if (n == 0 || (fd >= 0 && p[1].revents))
+			return KEY_IDLE;
+		if (n < 0 || (p[0].revents && ++idle > 100)) {
+			t->quit = 1;                       /* the terminal is gone: readable, never a key */
+			return KEY_ESC;
+		}
+	}
 }
 
 /* While the store works or waits: a key typed meanwhile, if any, without blocking.  A
@@ -396,24 +448,63 @@ static void reload(struct tui *t, int bits)
 		state_save(t);
 }
 
-/* Another process changed the database: read it again, the cursor kept on its action
- * (when it is still listed). */
+#define UPDATED_MARK "updated by others"
+/* Beyond this many rows, finding the cursor's action again is not worth the wait (as
+ * state.c's): the cursor then keeps its place in the list. */
+#define REFRESH_POSITION_MAX 200000
+
+/* The look is done: when the next is due. */
+static void look_schedule(struct tui *t)
+{
+	t->next_look = t->watch_fd >= 0 ? LLONG_MAX : now_ms() + t->refresh_ms;
+}
+
+/* Say the screen was read again: on the bottom line, after the message already there
+ * (a key clears both), once. */
+static void updated_mark(struct tui *t)
+{
+	if (strstr(t->msg, UPDATED_MARK))
+		return;
+	if (!t->msg[0]) {
+		tui_message(t, 0, UPDATED_MARK);
+		return;
+	}
+	char *was = xstrdup(t->msg);
+	tui_message(t, t->msg_error, "%s · " UPDATED_MARK, was);
+	free(was);
+}
+
+/* Another connection committed a change: read the window, the counts, the detail and
+ * the dashboard again (what a key press reads), the cursor kept on its action at its
+ * line of the screen; an action no longer listed leaves the cursor at its place, on
+ * the row that took it, as after an edit that drops one.  A modal prompt, form or
+ * editor never sees this: their keys are read elsewhere, and the look waits until they
+ * close.  A watch that fails (the server went away) is given up, once, with why. */
 static int others_changed(struct tui *t)
 {
 	int changed = 0;
 	struct err e = {0};
-	if (store_changed_by_others(t->s, &changed, &e) != OK || !changed)
+	if (store_watch_changed(t->s, &changed, &e) != OK) {
+		t->watch_fd = -1;
+		t->refresh_ms = 0;
+		tui_message(t, 1, "others' changes no longer appear by themselves (Ctrl-L re-reads): %s", e.msg);
+		return DRAW_BOTTOM;
+	}
+	look_schedule(t);
+	if (!changed)
 		return 0;
 	struct row *r = list_row(t, t->cursor);
 	int64_t id = r ? r->id : 0;
+	long line = t->cursor - t->top;
 	list_clear(t);
 	list_reload_counts(t);
 	long pos = -1;
-	if (id && t->count <= 200000 && store_position(t->s, &t->f, id, &pos, &e) == OK && pos >= 0) {
+	if (id && t->count <= REFRESH_POSITION_MAX && store_position(t->s, &t->f, id, &pos, &e) == OK && pos >= 0) {
 		t->cursor = pos;
+		t->top = pos - line;
 		list_clamp(t);
 	}
-	tui_message(t, 0, "updated by others");
+	updated_mark(t);
 	return DRAW_ALL | RELOAD_DETAIL | RELOAD_DASH;
 }
 
@@ -464,13 +555,15 @@ static void tui_loop(struct tui *t)
 			bar_draw_bottom(t);
 			refresh();
 		}
-		int key = tui_getkey_idle(t, t->refresh_ms);
+		int key = tui_wait_key(t);
 		if (t->quit)
 			break;
 		if (key == KEY_IDLE) {
 			bits = others_changed(t);
 			continue;
 		}
+		if (t->watch_fd >= 0)
+			t->next_look = 0;         /* the store may have read a notification meanwhile */
 		int had_message = t->msg[0] != '\0';
 		t->msg[0] = '\0';
 		if (key == KEY_FN(KEY_RESIZE)) {
@@ -541,7 +634,12 @@ enum status tui_run(struct store *s, const struct tui_opts *o, struct err *err)
 	const char *refresh = getenv("RAGTRACK_REFRESH");
 	t.refresh_ms = refresh && *refresh ? atoi(refresh) * 1000 : 1000;
 	store_set_cancel(s, query_cancel, &t);
-	store_changed_by_others(s, &(int){0}, NULL);
+	t.watch_fd = -1;
+	if (t.refresh_ms > 0 && store_watch_start(s, NULL) == OK)
+		t.watch_fd = store_watch_fd(s);
+	else
+		t.refresh_ms = 0;
+	look_schedule(&t);
 	store_on_wait(s, tui_wait, &t);
 	state_load(&t, o ? o->filter : NULL);
 	if (output_ascii())

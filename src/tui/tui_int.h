@@ -211,7 +211,10 @@ struct tui {
 	int cancelled;            /* a query was cancelled since the last key */
 	int pending[16];          /* keys typed during a query, for the next tui_getkey calls */
 	int npending;
-	int refresh_ms;           /* how long idle before looking for others' changes (0: never) */
+	/* other people's changes (tui.c: others_changed) */
+	int refresh_ms;           /* between looks without the store's descriptor (0: never look) */
+	int watch_fd;             /* the store's descriptor to wait on beside the terminal, or -1 */
+	long long next_look;      /* ms: when to look next */
 };
 
 /* Layout: first and last body rows, and the list's width. */
@@ -232,9 +235,8 @@ void tui_draw(struct tui *t, int bits);
 int tui_wait_size(struct tui *t);
 /* Read the next key: a character, or KEY_FN(curses key); KEY_FN(KEY_RESIZE) after a resize. */
 int tui_getkey(struct tui *t);
-/* As tui_getkey, but KEY_IDLE when no key came in ms milliseconds (ms <= 0: wait). */
+/* What the main loop's wait returns when it is time to look for others' changes. */
 #define KEY_IDLE 0x300010
-int tui_getkey_idle(struct tui *t, int ms);
 
 /* ---- what handlers return (htop's Htop_Reaction) ------------------------------------ */
 enum {
