@@ -5,9 +5,9 @@
 # the agency lens are refused with the database unchanged; list and show read it back;
 # the partnership's name comes from a setting, else the plans' Board column.
 . "$(dirname "$0")/../lib.sh"
+pg_needs board report set
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 cd "$T" || exit 1
 
 check_status "record" 0 rt --user manager board record "March 2016" --date 31.03.2016

@@ -6,9 +6,9 @@
 # just text: no "database error" exit, no extra rows, nothing dropped.  Also a guard on
 # the sources: only src/store*.c speak SQL, and no SQL text is spliced from strings.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report set note alias check
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 ids() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | tr '\n' ' '; }
 total=$(sqlite3 "$DB" "SELECT count(*) FROM action")
 

@@ -5,9 +5,9 @@
 # starts (so at least what the whole word finds).  Hostile strings are covered by
 # search_safety.sh; here the stars that are not a prefix are checked too.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 ids() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | tr '\n' ' '; }
 count() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | wc -l; }
 subset() {   # subset NAME SMALL BIG: every id of SMALL is in BIG

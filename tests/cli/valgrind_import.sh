@@ -4,6 +4,7 @@
 # possible) in any command.  Complements the ASan/UBSan build: valgrind runs the plain
 # optimised binary users get, with the real system SQLite and libcsv.
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport set note undo report check
 need valgrind
 # valgrind cannot run a sanitizer build (tests/run.sh also passes build/asan/ragtrack)
 if grep -q __asan_init "$RT" 2>/dev/null; then skip "valgrind cannot run an AddressSanitizer build ($RT)"; fi
