@@ -45,10 +45,11 @@ check_status() {
 	if [ "$got" != "$want" ]; then fail "$what: exit $got, want $want; stderr: $(head -c 400 "$T/err")"; fi
 }
 # sql TARGET SQL: rows as a|b lines, from a SQLite file with sqlite3 or, for a server
-# database's URI, with psql (the ragtrack schema first on the search path).
+# database's URI, with psql (the ragtrack schema first on the search path, then the
+# SQLite words the scripts' queries use: ifnull, group_concat; tests/pg.sh).
 sql() {
 	case $1 in
-	postgresql://*) PGOPTIONS="-c search_path=ragtrack" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2";;
+	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2";;
 	*) sqlite3 "$1" "$2";;
 	esac
 }
@@ -58,7 +59,7 @@ rt() { "$RT" --db "$DB" "$@"; }
 q() { sql "$DB" "$1"; }
 dump_sum() {
 	case $DB in
-	postgresql://*) PGOPTIONS="-c search_path=ragtrack" psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" <<-'EOF'
+	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" <<-'EOF'
 		SELECT format('SELECT %L, t::text FROM ragtrack.%I t ORDER BY 2', tablename, tablename)
 		FROM pg_catalog.pg_tables WHERE schemaname = 'ragtrack' ORDER BY tablename \gexec
 		EOF
@@ -120,6 +121,7 @@ engine_db() {
 	if [ -z "${RAGTRACK_TEST_PG:-}" ]; then
 		. "$ROOT/tests/pg.sh"
 		pg_start
+		pg_sqlite_words "$PG_TEMPLATE" || { fail "cannot prepare the template"; exit 1; }
 		RAGTRACK_TEST_PG=$PG_DIR RAGTRACK_TEST_PG_TEMPLATE=$PG_TEMPLATE
 	fi
 	PG_MADE=$((PG_MADE + 1))

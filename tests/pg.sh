@@ -103,3 +103,21 @@ pg_db() {
 pg_q() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"
 }
+
+# pg_sqlite_words DB: the few SQLite functions the scripts' own queries use (ifnull,
+# group_concat), in a schema of the tests' (rt_sqlite) that only their psql puts on its
+# search path (tests/lib.sh's sql): ragtrack's connections never see it, so the server
+# still refuses these words in ragtrack's SQL.  Every clone of DB has them.
+pg_sqlite_words() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null <<-'EOF'
+	CREATE SCHEMA rt_sqlite;
+	CREATE FUNCTION rt_sqlite.ifnull(anyelement, anyelement) RETURNS anyelement
+	    LANGUAGE sql IMMUTABLE AS 'SELECT coalesce($1, $2)';
+	CREATE FUNCTION rt_sqlite.group_concat_step(text, anyelement, text) RETURNS text LANGUAGE sql IMMUTABLE
+	    AS 'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2::text ELSE $1 || $3 || $2::text END';
+	CREATE FUNCTION rt_sqlite.group_concat_step(text, anyelement) RETURNS text LANGUAGE sql IMMUTABLE
+	    AS 'SELECT rt_sqlite.group_concat_step($1, $2, '','')';
+	CREATE AGGREGATE rt_sqlite.group_concat(anyelement, text) (SFUNC = rt_sqlite.group_concat_step, STYPE = text);
+	CREATE AGGREGATE rt_sqlite.group_concat(anyelement) (SFUNC = rt_sqlite.group_concat_step, STYPE = text);
+	EOF
+}

@@ -6,6 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8
+unset RAGTRACK_TEST_BACKEND RAGTRACK_TEST_PG RAGTRACK_TEST_PG_TEMPLATE   # the first legs are SQLite's
 passed=0 failed=0 skipped=0
 failures=()
 log=build/test-logs
@@ -48,8 +49,9 @@ fi
 # The PostgreSQL leg: the CLI scripts again, on the plain build, each on databases on
 # one server started here for the whole leg (tests/pg.sh: a unix socket in its own
 # folder, no TCP port) and removed at the end whatever happens.  Its template is an
-# empty database: a script's database is a clone that db copy (or db init) gives the
-# ragtrack schema and its roles, which carry the database's name.  tests/cli/pg_*.sh
+# empty database (but for the SQLite words of the scripts' own queries: pg_sqlite_words):
+# a script's database is a clone that db copy (or db init) gives the ragtrack schema and
+# its roles, which carry the database's name.  tests/cli/pg_*.sh
 # start servers of their own and ran in the first leg.
 pg_leg() {
 	local t rc
@@ -63,6 +65,9 @@ pg_leg() {
 		skipped=$((skipped + 1)); echo "SKIP tests/cli/*.sh [pg]: $PG_WHY"; return
 	elif [ "$rc" != 0 ]; then
 		failed=$((failed + 1)); failures+=("tests/cli/*.sh [pg]"); echo "FAIL tests/cli/*.sh [pg]: $PG_WHY"; return
+	fi
+	if ! pg_sqlite_words "$PG_TEMPLATE"; then
+		failed=$((failed + 1)); failures+=("tests/cli/*.sh [pg]"); echo "FAIL tests/cli/*.sh [pg]: cannot prepare the template"; return
 	fi
 	export RAGTRACK_TEST_BACKEND=pg RAGTRACK_TEST_PG=$PG_DIR RAGTRACK_TEST_PG_TEMPLATE=$PG_TEMPLATE
 	for t in tests/cli/*.sh; do

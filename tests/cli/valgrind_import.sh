@@ -30,7 +30,7 @@ vg() {
 vg "import data/" import --review Megan "$DATA/megan.csv" --review Julia "$DATA/julia.csv" \
 	--review "Children of Family Y" "$DATA/family-y.csv" --review "" "$DATA/child-l.csv" \
 	"$DATA/thurrock-priorities-2017-18.csv"
-check_eq "import: every action" "$(sqlite3 "$DB" "SELECT count(*) FROM action")" 629
+check_eq "import: every action" "$(q "SELECT count(*) FROM action")" 629
 vg "re-import (all unchanged)" import --review Megan "$DATA/megan.csv"
 check_contains "re-import" "$(cat "$T/out")" "0 added"
 vg "list" list
