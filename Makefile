@@ -39,7 +39,7 @@ all: ragtrack
 help:
 	@echo "make          build ./ragtrack"
 	@echo "make run      build, create ragtrack.db from data/ if missing, open the program"
-	@echo "make test     build and run every test (unit, CLI, screen, sanitizers)"
+	@echo "make test     build and run every test (unit, CLI on SQLite and PostgreSQL, screen, sanitizers)"
 	@echo "make bench    performance against sqlite3 and VisiData (N=1000000 by default)"
 	@echo "make fuzz     fuzz the importer (FUZZ_SECONDS=60)"
 	@echo "make man      regenerate docs/ragtrack.1 (its KEYS section comes from the key table)"

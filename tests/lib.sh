@@ -44,17 +44,111 @@ check_status() {
 	"$@" >"$T/out" 2>"$T/err"; local got=$?
 	if [ "$got" != "$want" ]; then fail "$what: exit $got, want $want; stderr: $(head -c 400 "$T/err")"; fi
 }
-sql() { sqlite3 "$1" "$2"; }
-# For scripts that set DB: run ragtrack on it, query it, checksum its contents.
+# sql TARGET SQL: rows as a|b lines, from a SQLite file with sqlite3 or, for a server
+# database's URI, with psql (the ragtrack schema first on the search path, then the
+# SQLite words the scripts' queries use: ifnull, group_concat; tests/pg.sh).
+sql() {
+	case $1 in
+	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2";;
+	*) sqlite3 "$1" "$2";;
+	esac
+}
+# For scripts that set DB: run ragtrack on it, query it, checksum its contents (every
+# row of every table: on the server each table's rows as text, in order).
 rt() { "$RT" --db "$DB" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
-dump_sum() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
+q() { sql "$DB" "$1"; }
+dump_sum() {
+	case $DB in
+	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" <<-'EOF'
+		SELECT format('SELECT %L, t::text FROM ragtrack.%I t ORDER BY 2', tablename, tablename)
+		FROM pg_catalog.pg_tables WHERE schemaname = 'ragtrack' ORDER BY tablename \gexec
+		EOF
+		;;
+	*) sqlite3 "$DB" .dump;;
+	esac | sha256sum | cut -d' ' -f1
+}
 sum_file() { sha256sum "$1" | cut -d' ' -f1; }
 
-# A database imported from every plan in data/.
+# A database imported from every plan in data/ (a SQLite file, on either engine: give
+# it to engine_db for the engine's own).
 make_db() {
 	"$RT" --db "$1" import "$DATA"/*.csv >/dev/null || { fail "importing data/ failed"; return 1; }
 }
+
+# ---- the engine -------------------------------------------------------------------
+# tests/run.sh runs every script twice: on SQLite files, then (RAGTRACK_TEST_BACKEND=pg)
+# on databases on one PostgreSQL server it starts for the whole leg (RAGTRACK_TEST_PG:
+# its folder).  A script gets its database from data_db, empty_db or engine_db, which
+# give a file on SQLite and, in the PostgreSQL leg, a new database on the server, so one
+# copy of a script tests both.  A script run by hand with RAGTRACK_TEST_BACKEND=pg and no
+# server starts its own (tests/pg.sh).
+ENGINE=${RAGTRACK_TEST_BACKEND:-sqlite}
+case $ENGINE in
+sqlite|pg) ;;
+*) echo "FAIL: RAGTRACK_TEST_BACKEND=$ENGINE: sqlite or pg"; exit 1;;
+esac
+
+# What ragtrack runs on PostgreSQL so far: its commands, and the parts of commands that
+# are not ported with them (reimport: an import into a database with plans; alias:
+# agency alias).  The one list to grow as ports land; a script names what it needs with
+# pg_needs, and SKIPs in the PostgreSQL leg until all of it is here.
+PG_RUNS="db agency list export show history backup import"
+
+# sqlite_only REASON: this script tests what only a SQLite file has (its bytes, its
+# locks, its PRAGMAs, FTS5 ...), or no database at all: it runs in the SQLite leg only.
+sqlite_only() { [ "$ENGINE" != pg ] || skip "SQLite only: $1"; }
+
+# pg_needs WORD...: this script runs commands (or parts, as PG_RUNS names them) that are
+# not yet on PostgreSQL: in the PostgreSQL leg it SKIPs, naming them, until they are.
+pg_needs() {
+	[ "$ENGINE" = pg ] || return 0
+	local w missing=
+	for w in "$@"; do
+		case " $PG_RUNS " in *" $w "*) ;; *) missing="$missing${missing:+, }$w";; esac
+	done
+	[ -z "$missing" ] || skip "needs $missing on PostgreSQL"
+}
+
+# engine_db VAR FILE: set VAR to the database to work on, made from FILE (a ragtrack
+# SQLite file, or none yet): FILE itself on SQLite; in the PostgreSQL leg a new
+# database on the leg's server (cloned from its empty template), FILE's copy (db copy)
+# when FILE exists, else a new ragtrack schema (db init).  Fails the test when it cannot.
+# (VAR may be a caller's local; this function's own are _-prefixed not to hide it.)
+PG_MADE=0
+engine_db() {
+	local _var=$1 _file=$2 _name _uri
+	if [ "$ENGINE" = sqlite ]; then printf -v "$_var" '%s' "$_file"; return 0; fi
+	if [ -z "${RAGTRACK_TEST_PG:-}" ]; then
+		. "$ROOT/tests/pg.sh"
+		pg_start
+		pg_sqlite_words "$PG_TEMPLATE" || { fail "cannot prepare the template"; exit 1; }
+		RAGTRACK_TEST_PG=$PG_DIR RAGTRACK_TEST_PG_TEMPLATE=$PG_TEMPLATE
+	fi
+	PG_MADE=$((PG_MADE + 1))
+	_name=t$$_$PG_MADE
+	_uri="postgresql://rt@/$_name?host=$RAGTRACK_TEST_PG"
+	printf -v "$_var" '%s' "$_uri"
+	if ! PGHOST=$RAGTRACK_TEST_PG PGUSER=rt psql -X -q -v ON_ERROR_STOP=1 -d postgres \
+		-c "CREATE DATABASE $_name TEMPLATE ${RAGTRACK_TEST_PG_TEMPLATE:-rt_template}" >"$T/engine_db.log" 2>&1; then
+		fail "cannot create database $_name: $(head -c 300 "$T/engine_db.log")"; return 1
+	fi
+	if [ -e "$_file" ]; then
+		"$RT" db copy "$_file" "$_uri" >"$T/engine_db.log" 2>&1 ||
+			{ fail "db copy $_file: $(head -c 300 "$T/engine_db.log")"; return 1; }
+	else
+		"$RT" --db "$_uri" db init >"$T/engine_db.log" 2>&1 ||
+			{ fail "db init $_name: $(head -c 300 "$T/engine_db.log")"; return 1; }
+	fi
+}
+# data_db [FILE]: DB is a copy of build/data.db (FILE: $T/db), on the leg's engine.
+data_db() {
+	local file=${1:-$T/db}
+	cp "$ROOT/build/data.db" "$file" || { fail "cannot copy build/data.db"; return 1; }
+	engine_db DB "$file"
+}
+# empty_db [FILE]: DB is a database with no plans yet (FILE, not made yet: $T/db), on the
+# leg's engine: a file the first command creates, or a server database with the schema.
+empty_db() { engine_db DB "${1:-$T/db}"; }
 
 # make_version1 DB: turn a current database back into schema version 1, the schema as it
 # was before version 2, so the upgrade can be tested.  Its full-text index had no column
@@ -88,4 +182,11 @@ wait_until() {
 	return 1
 }
 
-finish() { exit "$FAILED"; }
+# In the PostgreSQL leg a script must have worked on the server: else it tested SQLite
+# again and should say sqlite_only.
+finish() {
+	if [ "$ENGINE" = pg ] && [ "$PG_MADE" = 0 ]; then
+		fail "no database on PostgreSQL: make it with data_db, empty_db or engine_db, or declare sqlite_only"
+	fi
+	exit "$FAILED"
+}

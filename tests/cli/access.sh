@@ -3,9 +3,9 @@
 # agencies' actions; the change log cannot be edited or deleted; new database files
 # are readable and writable by owner and group only.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set note alias
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 
 # refused WHAT STATUS ARGS...: exit STATUS, one line on stderr, database untouched.
 refused() {

@@ -3,9 +3,9 @@
 # agency, renumbers them so a re-import finds each where it is, and records the alias
 # so later imports map the old spelling.
 . "$(dirname "$0")/../lib.sh"
+pg_needs alias check
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 EXP=$ROOT/tests/cli/expected
 CSC="Children's Social Care"
 CSCS="Children's Social Care/Children's Services"

@@ -5,9 +5,9 @@
 # the merge that moves, renumbers, joins or logs anything differently fails here, and the
 # change log it writes still lets undo and history work.
 . "$(dirname "$0")/../lib.sh"
+pg_needs alias set undo check
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 EXP=$ROOT/tests/cli/expected
 {
 	rt --user alice agency alias "Children's Social Care" "Children's Social Care/Children's Services"

@@ -2,9 +2,9 @@
 # ragtrack backup: a consistent online copy, made while another process holds a write
 # transaction open; the copy has what was committed and nothing that was not.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "the online backup of a file while sqlite3 holds its write lock"
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 umask 022
 
 check_status "backup" 0 rt backup "$T/copy.db"

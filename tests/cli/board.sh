@@ -5,9 +5,9 @@
 # the agency lens are refused with the database unchanged; list and show read it back;
 # the partnership's name comes from a setting, else the plans' Board column.
 . "$(dirname "$0")/../lib.sh"
+pg_needs board report set
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 cd "$T" || exit 1
 
 check_status "record" 0 rt --user manager board record "March 2016" --date 31.03.2016
@@ -30,12 +30,12 @@ check_eq "snapshot unchanged by edits and imports" "$(q "select * from board_act
 check_eq "#36 is Green now" "$(q "select rag from action where id = 36")" "3"
 
 # The database itself refuses edits and deletes, as for the change log.
-sqlite3 "$DB" "UPDATE board_action SET rag = 4 WHERE action_id = 36" 2>"$T/e" && fail "snapshot row updated"
+q "UPDATE board_action SET rag = 4 WHERE action_id = 36" 2>"$T/e" && fail "snapshot row updated"
 check_contains "update refused" "$(cat "$T/e")" "a recorded board cannot be edited"
-sqlite3 "$DB" "DELETE FROM board_action" 2>"$T/e" && fail "snapshot deleted"
+q "DELETE FROM board_action" 2>"$T/e" && fail "snapshot deleted"
 check_contains "delete refused" "$(cat "$T/e")" "a recorded board cannot be deleted"
-sqlite3 "$DB" "UPDATE board SET held_on = '2016-01-01'" 2>"$T/e" && fail "board updated"
-sqlite3 "$DB" "DELETE FROM board" 2>"$T/e" && fail "board deleted"
+q "UPDATE board SET held_on = '2016-01-01'" 2>"$T/e" && fail "board updated"
+q "DELETE FROM board" 2>"$T/e" && fail "board deleted"
 check_eq "still there" "$(q "select count(*) from board_action")" "629"
 
 # Refusals leave the database byte for byte as it was.

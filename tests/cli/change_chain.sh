@@ -6,10 +6,10 @@
 # with the head noted from an earlier check (--head ROW:HASH), rows cut from the end and
 # a chain recomputed from an earlier row are found too.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set undo check
 need sqlite3
 need sha256sum
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 # row numbers as they come after what the database holds already (imports may log too)
 B=$(q "SELECT ifnull(max(id), 0) FROM change_log")
 r() { echo $((B + $1)); }

@@ -2,6 +2,7 @@
 # ragtrack check: integrity, foreign keys, the search index, actions against their
 # responses, and the change log's guards; exit 0 only when all are sound.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "damages files behind ragtrack's back with sqlite3 and reads SQLite's integrity checks"
 need sqlite3
 EXP=$ROOT/tests/cli/expected
 

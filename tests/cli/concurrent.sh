@@ -4,9 +4,9 @@
 # the version they read, exactly one wins and the rest are told; the change log holds
 # every accepted change exactly once and nothing else.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 q() { sqlite3 -cmd ".timeout 10000" "$DB" "$1"; }
 mkdir -p "$T/run"
 

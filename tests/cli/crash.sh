@@ -10,6 +10,7 @@
 # CRASH_KILLS=N scales the number of rounds (default 15 imports into a database, 10
 # first imports building a new one, 15 exports, 20 edit bursts: 60 kills).  Figures go to stdout (tests/run.sh keeps them in build/test-logs).
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "SIGKILL mid-write never leaves a SQLite file corrupt (its journal)"
 need sqlite3
 need cc
 SEED=${CRASH_SEED:-20160630}

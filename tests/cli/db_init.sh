@@ -3,6 +3,7 @@
 # opening it would), leaves a current one byte for byte alone and says so; --board is
 # for PostgreSQL logins and refused on a file.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "db init on a file: PRAGMA user_version, upgrades of older files (the server's: pg_init.sh)"
 need sqlite3
 DB=$T/new.db
 VERSION=$("$RT" --version | sed 's/.*(schema \([0-9]*\)).*/\1/')

@@ -3,9 +3,9 @@
 # account's name from the system; never "unknown".  The account itself is recorded
 # beside it whichever name is used.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set note
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 me=$(id -un)
 B=$(q "SELECT ifnull(max(id), 0) FROM change_log")    # imports may have logged already
 USER=ursula LOGNAME=logan rt --user given set 3 rag=red >/dev/null || fail "--user"

@@ -5,6 +5,7 @@
 # pipe is written through, and a folder that cannot be written gives an error naming
 # the file and leaves the old file as it was.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "how export writes its file is the same on either engine; the database's own file is SQLite's"
 need python3
 cp "$ROOT/build/data.db" "$T/db"
 mkdir "$T/work"

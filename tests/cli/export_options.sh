@@ -4,10 +4,10 @@
 # and errors that write nothing.
 . "$(dirname "$0")/../lib.sh"
 need python3
-cp "$ROOT/build/data.db" "$T/db"
+data_db
 EXP=$ROOT/tests/cli/expected
 cd "$T" || exit 1
-export_() { "$RT" --db "$T/db" export "$@"; }
+export_() { "$RT" --db "$DB" export "$@"; }
 
 export_ --question 1a >1a.csv || fail "export --question 1a: exit $?"
 check_file "export of question 1a" 1a.csv "$EXP/export_1a.csv"
@@ -29,12 +29,13 @@ check_eq "message names the file" "$(export_ --question 1a -o named.csv 2>&1)" "
 # formula injection: with --excel a cell starting = + - @ gets an apostrophe (inside
 # the quotes when it has any); without --excel the data is exact
 printf 'Review,Questions,Agency,Actions,RAG,Lead Person\nF,1 Q,Police,"=HYPERLINK(""http://x"")",G,+44 1234\nF,2 Q,Police,"-1,5",A,@lead\nF,3 Q,Police,safe = fine,B,\n' >formula.csv
-"$RT" --db f.db import formula.csv >/dev/null || fail "importing formula.csv"
-"$RT" --db f.db export --excel | tr -d '\r' | sed 1d | cut -d, -f6- >excel.txt   # Response onwards
+engine_db F f.db
+"$RT" --db "$F" import formula.csv >/dev/null || fail "importing formula.csv"
+"$RT" --db "$F" export --excel | tr -d '\r' | sed 1d | cut -d, -f6- >excel.txt   # Response onwards
 check_eq "--excel protects formulas" "$(cat excel.txt)" ",\"'=HYPERLINK(\"\"http://x\"\")\",Green,,,'+44 1234,,
 ,\"'-1,5\",Amber,,,'@lead,,
 ,safe = fine,Blue,,,,,"
-check_contains "plain export keeps them" "$("$RT" --db f.db export)" ',"=HYPERLINK(""http://x"")",Green,,,+44 1234,,'
+check_contains "plain export keeps them" "$("$RT" --db "$F" export)" ',"=HYPERLINK(""http://x"")",Green,,,+44 1234,,'
 
 # --redact: no free-text columns, no RAG sentences
 export_ --redact -o red.csv 2>/dev/null || fail "--redact: exit $?"
@@ -52,15 +53,15 @@ check_eq "ID order" "$(export_ --review Megan | python3 -c 'import csv,sys; prin
 check_eq "--sort target" "$(export_ --review Megan --sort target | python3 -c 'import csv,sys; print(" ".join(r[0] for r in list(csv.reader(sys.stdin))[1:4]))')" "91 3 142"
 
 # nothing matches: the header alone
-check_status "empty export" 0 "$RT" --db "$T/db" export --rag red
+check_status "empty export" 0 "$RT" --db "$DB" export --rag red
 check_eq "empty export is the header" "$(cat "$T/out")" "ID,Review,Finding,Question,Agency,Response,Action,RAG,Target Date,Evidence/Outcome,Lead Person,Constraints/Problems,Desired Outcome"
 
 # errors write nothing
-check_status "mistyped agency" 6 "$RT" --db "$T/db" export --agency Polce -o bad.csv
+check_status "mistyped agency" 6 "$RT" --db "$DB" export --agency Polce -o bad.csv
 check_eq "did you mean" "$(cat "$T/err")" "ragtrack: no agency 'Polce'; did you mean 'Police'?"
 check_eq "no file for a failed export" "$(ls -A | grep -c 'bad\.csv')" "0"
-check_status "unknown option" 2 "$RT" --db "$T/db" export --xlsx
-check_status "-o without a name" 2 "$RT" --db "$T/db" export -o
-check_status "stray argument" 2 "$RT" --db "$T/db" export out.csv
+check_status "unknown option" 2 "$RT" --db "$DB" export --xlsx
+check_status "-o without a name" 2 "$RT" --db "$DB" export -o
+check_status "stray argument" 2 "$RT" --db "$DB" export out.csv
 check_contains "stray argument message" "$(cat "$T/err")" "-o FILE names the file to write"
 finish

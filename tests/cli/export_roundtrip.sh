@@ -11,31 +11,33 @@ records() { python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1],newli
 
 # roundtrip NAME DB: export DB, import that into an empty database, export again
 roundtrip() {
-	local name=$1 db=$2 n
+	local name=$1 db=$2 n copy
 	n=$("$RT" --db "$db" list --format tsv --columns id | sed 1d | wc -l)
 	"$RT" --db "$db" export -o "$T/$name.1.csv" 2>/dev/null || { fail "$name: first export: exit $?"; return; }
 	check_eq "$name: header" "$(head -n 1 "$T/$name.1.csv")" "$HEADER"
 	check_eq "$name: one record per action, IDs 1..$n" "$(records "$T/$name.1.csv")" "$n True {13}"
-	"$RT" --db "$T/$name.2.db" import "$T/$name.1.csv" >"$T/$name.import" || { fail "$name: re-import: exit $?"; return; }
+	engine_db copy "$T/$name.2.db"
+	"$RT" --db "$copy" import "$T/$name.1.csv" >"$T/$name.import" || { fail "$name: re-import: exit $?"; return; }
 	check_contains "$name: re-import adds them all" "$(cat "$T/$name.import")" "actions $n added, 0 updated, 0 unchanged"
-	"$RT" --db "$T/$name.2.db" export -o "$T/$name.2.csv" 2>/dev/null || { fail "$name: second export: exit $?"; return; }
+	"$RT" --db "$copy" export -o "$T/$name.2.csv" 2>/dev/null || { fail "$name: second export: exit $?"; return; }
 	cmp -s "$T/$name.1.csv" "$T/$name.2.csv" || { fail "$name: second export differs"; diff "$T/$name.1.csv" "$T/$name.2.csv" | head -20 >&2; }
 	# and the copy lists the same actions as the original
-	check_eq "$name: same list" "$("$RT" --db "$T/$name.2.db" list --format tsv --columns rag,review,ref,agency,target | md5sum)" \
+	check_eq "$name: same list" "$("$RT" --db "$copy" list --format tsv --columns rag,review,ref,agency,target | md5sum)" \
 		"$("$RT" --db "$db" list --format tsv --columns rag,review,ref,agency,target | md5sum)"
 }
 
 count=0
 for f in "$DATA"/*.csv; do
 	name=$(basename "$f" .csv)
-	"$RT" --db "$T/$name.db" import "$f" >/dev/null || { fail "$name: import: exit $?"; continue; }
-	roundtrip "$name" "$T/$name.db"
+	engine_db db "$T/$name.db"
+	"$RT" --db "$db" import "$f" >/dev/null || { fail "$name: import: exit $?"; continue; }
+	roundtrip "$name" "$db"
 	count=$((count + 1))
 done
 check_eq "plans in data/" "$([ "$count" -ge 5 ] && echo ok)" "ok"
 
-cp "$ROOT/build/data.db" "$T/all.db"
-roundtrip all "$T/all.db"
+data_db "$T/all.db"
+roundtrip all "$DB"
 check_eq "all: 629 actions" "$(records "$T/all.1.csv" | cut -d' ' -f1)" "629"
 
 # what the values look like: RAG names, unset RAG as written, ISO targets keeping the

@@ -6,6 +6,7 @@
 # file's order, survive export -> import byte for byte, and update on re-import like
 # other fields (changes logged).  A second column for the same text field is kept too.
 . "$(dirname "$0")/../lib.sh"
+pg_needs check reimport
 need sqlite3
 DB=$T/plans.db
 DHR=$TESTDATA/dhr-action-plan.csv

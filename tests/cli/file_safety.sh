@@ -6,9 +6,9 @@
 # except by an explicit import, which says what it does; a FIFO, a huge search, a
 # read-only folder, a full disk and a damaged database get plain words.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "a database file's permissions, locks, links, read-only media and full disks"
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 cd "$T" || exit 1
 OWN="is this database's own file"
 SQLITE="is an SQLite database, which ragtrack never writes over"

@@ -2,9 +2,9 @@
 # ragtrack history: the change log as an aligned table and as CSV, by action and by
 # date, inside the agency lens; values cut to fit and never raw control characters.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set undo
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 EXP=$ROOT/tests/cli/expected
 
 check_status "empty change log" 0 rt history

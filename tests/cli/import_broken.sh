@@ -3,6 +3,7 @@
 # rejected with file and line, and a rejected import leaves the database byte-for-byte
 # as it was.
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport
 need sqlite3
 cp "$ROOT/build/data.db" "$T/db"
 before=$(sum_file "$T/db")

@@ -3,9 +3,9 @@
 # (counted independently from the source texts), re-import changes nothing, an
 # updated spreadsheet updates only what changed, --dry-run writes nothing.
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 
 per_review=$(sql "$DB" "select r.name, count(*) from action a join review r on r.id=a.review_id group by 1 order by 1")
 check_eq "actions per review" "$per_review" "Child L|37

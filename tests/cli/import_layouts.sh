@@ -3,6 +3,7 @@
 # is imported with no option, every column's fate printed; the refusals say what to do
 # and leave the database byte-for-byte as it was; --map, --strict, --rag-map, --agency.
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport
 need sqlite3
 L=$TESTDATA
 

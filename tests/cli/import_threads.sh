@@ -7,6 +7,7 @@
 # An import into an existing database reads the file in a second thread (import.c):
 # the database must come out the same as with one thread, byte for byte.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "the importer's threads and FTS5's side index, byte for byte in the file"
 need sqlite3
 
 cat >"$T/plan.csv" <<'EOF'

@@ -3,6 +3,7 @@
 # a RAG cell of "Ab" and forty "é" (a header the same) prints only valid UTF-8, and the
 # cut value ends in "..." after a whole "é".  So does set's refusal of such a RAG word.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set
 need sqlite3
 need iconv
 

@@ -6,9 +6,9 @@
 # RAGTRACK_TEST_HOLD_IMPORT keeps the import at its commit, holding the lock, until
 # the test has seen every waiter say it is waiting; no sleeps decide anything.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "SQLite's write lock: edits wait for an import holding it"
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 # a long plan in the layout of the board plans (Julia's headers, RAG words as written)
 awk 'BEGIN {
 	print "Questions,Agency,Actions,RAG,Target Date,Evidence/Outcome,Agency Lead Person"

@@ -4,9 +4,9 @@
 # checked with a suggestion for a typo, --sort orders, and the default order is natural
 # (2 < 10, 1a < 1b).
 . "$(dirname "$0")/../lib.sh"
+pg_needs alias
 need sqlite3
-cp "$ROOT/build/data.db" "$T/db"
-DB=$T/db
+data_db
 ids() { "$RT" --db "$DB" list --format tsv --columns id "$@" | sed 1d | sort -n | tr '\n' ' '; }
 sqlids() { sql "$DB" "select a.id from action a left join agency ag on ag.id = a.agency_id join question q on q.id = a.question_id join review r on r.id = a.review_id where $1 order by a.id" | tr '\n' ' '; }
 

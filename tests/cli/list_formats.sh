@@ -4,9 +4,9 @@
 # action in TSV, and usage errors for unknown formats and columns.
 . "$(dirname "$0")/../lib.sh"
 need python3
-cp "$ROOT/build/data.db" "$T/db"
+data_db
 EXP=$ROOT/tests/cli/expected
-list() { "$RT" --db "$T/db" list "$@"; }
+list() { "$RT" --db "$DB" list "$@"; }
 
 for fmt in csv tsv json; do
 	list --question 1a --format "$fmt" >"$T/1a.$fmt" || fail "--format $fmt: exit $?"
@@ -48,12 +48,12 @@ check_eq "and sorted by target too" \
 	"$(list --sort target --format tsv --columns response | grep '^434	')" \
 	"434	NELFT to ensure staff engage with GP's when safeguarding issues are identified"
 
-check_status "unknown format" 2 "$RT" --db "$T/db" list --format xml
+check_status "unknown format" 2 "$RT" --db "$DB" list --format xml
 check_contains "unknown format message" "$(cat "$T/err")" "--format: 'xml' is not table, csv, tsv or json"
-check_status "unknown column" 2 "$RT" --db "$T/db" list --columns rag,colour
+check_status "unknown column" 2 "$RT" --db "$DB" list --columns rag,colour
 check_contains "unknown column message" "$(cat "$T/err")" "--columns: no column 'colour'; there are id, rag, review, finding, ref"
-check_status "unknown option" 2 "$RT" --db "$T/db" list --colour
-check_status "stray argument" 2 "$RT" --db "$T/db" list Police
+check_status "unknown option" 2 "$RT" --db "$DB" list --colour
+check_status "stray argument" 2 "$RT" --db "$DB" list Police
 check_contains "stray argument message" "$(cat "$T/err")" "unexpected argument 'Police'"
 check_status "no database" 6 "$RT" --db "$T/missing.db" list
 check_eq "no database created" "$(ls "$T" | grep -c missing)" "0"

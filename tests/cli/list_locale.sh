@@ -4,8 +4,7 @@
 # ASCII stand-ins ("..." cuts, "*" for a bullet), never "?", and says so once on
 # stderr; csv and json keep every character as it is.
 . "$(dirname "$0")/../lib.sh"
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 no_locale=(env -u LANG -u LC_ALL -u LC_CTYPE -u LC_MESSAGES)
 args=(--db "$DB" list --review Julia --question 1c)
 COLUMNS=100 "$RT" "${args[@]}" >"$T/utf8" 2>"$T/utf8.err" || fail "list under C.UTF-8"

@@ -3,9 +3,9 @@
 # overdue view on the fixed date, every line fitting the width (Unicode-aware, with
 # "…" when cut), the footer counts, and the empty result.
 . "$(dirname "$0")/../lib.sh"
-cp "$ROOT/build/data.db" "$T/db"
+data_db
 EXP=$ROOT/tests/cli/expected
-list() { "$RT" --db "$T/db" list "$@"; }
+list() { "$RT" --db "$DB" list "$@"; }
 
 COLUMNS=100 list --question 1a >"$T/1a.txt" || fail "list --question 1a: exit $?"
 check_file "table of question 1a" "$T/1a.txt" "$EXP/list_table_1a.txt"
@@ -27,20 +27,21 @@ check_eq "footer" "$(tail -n 1 "$T/all100.txt")" "629 actions"
 check_eq "header" "$(head -n 1 "$T/all100.txt" | tr -s ' ')" " ID RAG REVIEW REF AGENCY TARGET LEAD ACTION"
 check_eq "wider terminal, fewer cuts" "$( [ "$(grep -c '…' "$T/all200.txt")" -lt "$(grep -c '…' "$T/all100.txt")" ] && echo yes)" "yes"
 # $COLUMNS unset and no terminal: 100 columns
-env -u COLUMNS "$RT" --db "$T/db" list >"$T/default.txt"
+env -u COLUMNS "$RT" --db "$DB" list >"$T/default.txt"
 check_eq "default width" "$(wc -L <"$T/default.txt")" "100"
 
 # a filtered footer names the filter; nothing matching says so (and is no error)
 check_eq "filtered footer" "$(COLUMNS=100 list --review Megan --rag amber | tail -n 1)" "16 of 629 actions: Amber; review Megan"
-check_status "no match" 0 "$RT" --db "$T/db" list --rag red
+check_status "no match" 0 "$RT" --db "$DB" list --rag red
 check_eq "no match message" "$(cat "$T/out")" "no actions match: Red"
 
 # wide and combining characters are measured by display width, and cut on a
 # character boundary: a CJK agency name, an accented lead
 HDR='Review,Questions,Agency,Actions,RAG,Target Date,Lead Person'
 printf '%s\nWide,1 Q,児童相談所児童相談所,Action one,G,31.03.2016,Zoë Émile\nWide,2 Q,Police,Action two,A,,"Line one\nline two"\n' "$HDR" >"$T/wide.csv"
-"$RT" --db "$T/wide.db" import "$T/wide.csv" >/dev/null || fail "importing wide.csv"
-COLUMNS=40 "$RT" --db "$T/wide.db" list --columns agency,lead,action >"$T/wide.txt"
+engine_db WIDE "$T/wide.db"
+"$RT" --db "$WIDE" import "$T/wide.csv" >/dev/null || fail "importing wide.csv"
+COLUMNS=40 "$RT" --db "$WIDE" list --columns agency,lead,action >"$T/wide.txt"
 check_file "wide characters" "$T/wide.txt" "$EXP/list_table_wide.txt"
 check_eq "wide table fits 40 columns" "$(wc -L <"$T/wide.txt")" "40"
 finish

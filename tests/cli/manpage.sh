@@ -2,6 +2,7 @@
 # The man page documents every command, filter and field, and its KEYS section is the
 # one the browser's key table generates (make man rebuilds it).
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "reads no database (the man page)"
 MAN=$ROOT/docs/ragtrack.1
 "$RT" tui --keys-man > "$T/keys.man" || fail "ragtrack tui --keys-man failed"
 sed -e '/^@KEYS@$/{r '"$T/keys.man" -e 'd}' "$ROOT/docs/ragtrack.1.in" > "$T/ragtrack.1"

@@ -2,9 +2,9 @@
 # ragtrack note: dated progress notes; they touch the action (for --stale) but do not
 # change its version, so a note never makes someone else's edit conflict.
 . "$(dirname "$0")/../lib.sh"
+pg_needs note set
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 EXP=$ROOT/tests/cli/expected
 
 updated=$(q "SELECT updated_at FROM action WHERE id = 3")

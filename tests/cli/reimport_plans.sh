@@ -5,6 +5,7 @@
 # and notes stay with their actions; the missing are named; the dry run lists exactly
 # what the real run writes (tests/cli/reimport.py does the edits and the checks).
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport set note undo
 need python3
 need sqlite3
 PY="python3 $ROOT/tests/cli/reimport.py"

@@ -5,6 +5,7 @@
 # run lists what the run writes.  Edits: rows inserted, deleted, swapped, moved to another
 # agency, edited lightly and heavily, several at once (tests/cli/reimport.py).
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport note
 need python3
 need sqlite3
 PY="python3 $ROOT/tests/cli/reimport.py"

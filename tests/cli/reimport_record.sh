@@ -3,6 +3,7 @@
 # beside them, new actions as "added" with file and line, notes among the changes in
 # history, and --as-at dating the rows' changes so --stale and --changed-since hold.
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport note
 need sqlite3
 DB=$T/db
 # Megan's layout and words (data/megan.csv), two agencies under one question.

@@ -6,10 +6,10 @@
 # withdrawn actions are left out and counted; --board picks another board or none;
 # the default is the last board held on or before --meeting.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report board set note undo
 need sqlite3
 need python3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 cd "$T" || exit 1
 
 rt board record "March 2016" --date 2016-03-31 >/dev/null || fail "record"

@@ -4,6 +4,7 @@
 # as slipped; stale actions follow --stale-days and leave Blue out; lists stop at 50
 # rows with "and N more" unless --all.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report set note
 need sqlite3
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1

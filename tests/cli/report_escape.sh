@@ -3,6 +3,7 @@
 # line breaks) reaches no report raw: text shows it visibly, Markdown escapes it, the
 # HTML escapes it and stays well-formed.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 need sqlite3
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1

@@ -2,6 +2,7 @@
 # The shared filters narrow every figure of ragtrack report (counts, lists, heading),
 # the agency lens does too, and a mistyped name is an error with a suggestion.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1
 

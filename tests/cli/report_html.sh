@@ -4,6 +4,7 @@
 # tooltips and labels, no script and no URL but the SVG namespace; -o writes it
 # atomically with mode 0660.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 need xmllint     # make test installs it (libxml2-utils)
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1

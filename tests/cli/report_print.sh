@@ -6,13 +6,13 @@
 # (headings stay with their tables) and that a table running over a page break repeats
 # its header row.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report board set note
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$CHROMIUM" ] || skip "chromium is not installed (apt-get install chromium)"
 need pdftotext
 need pdfinfo
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 cd "$T" || exit 1
 
 # A paper with something in every section: a board, movements, a Red action with a

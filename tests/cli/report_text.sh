@@ -5,6 +5,7 @@
 # say "no RAG recorded", not 0% complete; lists and headings hold the numbers the
 # database holds; no database path or command-line hint is on the paper.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 EXP=$ROOT/tests/cli/expected
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1

@@ -2,6 +2,7 @@
 # ragtrack report's own options: --help, bad values and stray arguments are usage
 # errors (exit 2) that name the problem; a missing database is "not found".
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1
 

@@ -6,11 +6,11 @@
 # just text: no "database error" exit, no extra rows, nothing dropped.  Also a guard on
 # the sources: only src/store*.c speak SQL, and no SQL text is spliced from strings.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report set note alias check
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 ids() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | tr '\n' ' '; }
-total=$(sqlite3 "$DB" "SELECT count(*) FROM action")
+total=$(q "SELECT count(*) FROM action")
 
 # ---- FTS5 syntax in a search: always an answer, never an error --------------------------------------
 tried=0
@@ -99,16 +99,16 @@ check_eq "lead injection matches nothing" "$(ids --lead "x') OR 1=1 --")" ""
 # a date with anything after it is refused, never read as SQL
 check_status "changed-since injection refused" 5 "$RT" --db "$DB" list --changed-since "2016-01-01' OR '1'='1"
 check_contains "changed-since injection message" "$(cat "$T/err")" "is not a date"
-check_eq "every action is still there" "$(sqlite3 "$DB" "SELECT count(*) FROM action")" "$total"
+check_eq "every action is still there" "$(q "SELECT count(*) FROM action")" "$total"
 
 evil="Robert'); DROP TABLE action; -- \"x\" %_ \\"
 check_status "set a value with SQL in it" 0 rt --user bobby set 12 lead="$evil" --reason "$evil"
-check_eq "value stored as typed" "$(sqlite3 "$DB" "SELECT lead FROM action WHERE id = 12")" "$evil"
-check_eq "reason logged as typed" "$(sqlite3 "$DB" "SELECT reason FROM change_log WHERE action_id = 12 ORDER BY id DESC LIMIT 1")" "$evil"
+check_eq "value stored as typed" "$(q "SELECT lead FROM action WHERE id = 12")" "$evil"
+check_eq "reason logged as typed" "$(q "SELECT reason FROM change_log WHERE action_id = 12 ORDER BY id DESC LIMIT 1")" "$evil"
 check_status "a note with SQL in it" 0 rt --user bobby note 12 "$evil"
-check_eq "note stored as typed" "$(sqlite3 "$DB" "SELECT text FROM note WHERE action_id = 12 ORDER BY id DESC LIMIT 1")" "$evil"
+check_eq "note stored as typed" "$(q "SELECT text FROM note WHERE action_id = 12 ORDER BY id DESC LIMIT 1")" "$evil"
 check_status "an alias with SQL in it" 0 rt agency alias Police "$evil"
-check_eq "alias stored as typed" "$(sqlite3 "$DB" "SELECT count(*) FROM agency_alias WHERE alias = '$(printf '%s' "$evil" | sed "s/'/''/g")'")" 1
+check_eq "alias stored as typed" "$(q "SELECT count(*) FROM agency_alias WHERE alias = '$(printf '%s' "$evil" | sed "s/'/''/g")'")" 1
 check_eq "the alias selects Police's actions only" "$(ids --agency "$evil")" "$(ids --agency Police)"
 check_eq "the note is searchable as words" "$(ids --search 'Robert DROP TABLE')" "12 "
 check_status "--user with SQL in it" 0 rt --user "$evil" set 13 lead="by bobby"

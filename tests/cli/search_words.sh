@@ -5,9 +5,9 @@
 # starts (so at least what the whole word finds).  Hostile strings are covered by
 # search_safety.sh; here the stars that are not a prefix are checked too.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 ids() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | tr '\n' ' '; }
 count() { rt list --format tsv --columns id "$@" 2>"$T/err" | tail -n +2 | wc -l; }
 subset() {   # subset NAME SMALL BIG: every id of SMALL is in BIG
@@ -24,14 +24,14 @@ check_eq "reviewed finds what review finds" "$(ids --search reviewed)" "$(ids --
 n=$(count --search safeguard)
 [ "$n" -gt 100 ] || fail "safeguard finds only $n actions (want the 200-odd that mention safeguarding)"
 # the stems reach the words as written: an action that says only "safeguarding"
-sg=$(sqlite3 "$DB" "SELECT id FROM action WHERE text LIKE '%safeguarding%' AND text NOT LIKE '%safeguard %' LIMIT 1")
+sg=$(q "SELECT id FROM action WHERE text LIKE '%safeguarding%' AND text NOT LIKE '%safeguard %' LIMIT 1")
 case " $(ids --search safeguard) " in *" $sg "*) ;; *) fail "safeguard does not find #$sg (which says safeguarding)";; esac
 
 # prefixes
 miss=$(ids --search 'miss*')
 [ -n "$miss" ] || fail "miss* finds nothing"
 for id in $miss; do
-	t=$(sqlite3 "$DB" "SELECT lower(q.text || ' ' || r.text || ' ' || a.text || ' ' || ifnull(a.evidence, '') || ' ' ||
+	t=$(q "SELECT lower(q.text || ' ' || r.text || ' ' || a.text || ' ' || ifnull(a.evidence, '') || ' ' ||
 		ifnull((SELECT group_concat(text, ' ') FROM note WHERE action_id = a.id), ''))
 		FROM action a JOIN question q ON q.id = a.question_id JOIN response r ON r.id = a.response_id WHERE a.id = $id")
 	case "$t" in *miss*) ;; *) fail "miss* found #$id, which has no word starting 'miss'";; esac

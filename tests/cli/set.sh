@@ -2,9 +2,9 @@
 # ragtrack set: every field as typed and as stored, validation (refused changes leave
 # the database byte for byte as it was), and the change log each change writes.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 EXP=$ROOT/tests/cli/expected
 
 # refused WHAT STATUS ARGS...: exit STATUS, one line on stderr (kept in errors.txt),

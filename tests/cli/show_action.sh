@@ -3,7 +3,8 @@
 # and its change log (a target that slipped shows the first one); "#12" and "12" alike;
 # errors for missing, malformed and out-of-lens IDs.
 . "$(dirname "$0")/../lib.sh"
-DB=$T/db
+pg_needs set note
+empty_db
 EXP=$ROOT/tests/cli/expected
 # IDs as in build/data.db: Megan 1-163, Julia 164-496
 "$RT" --db "$DB" import --review Megan "$DATA/megan.csv" --review Julia "$DATA/julia.csv" >/dev/null || fail "import"

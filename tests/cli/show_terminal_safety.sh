@@ -21,6 +21,7 @@ sql "$DB" "update action set lead = 'L' || char(27) || '[2J' || char(155) || 'x'
 	insert into change_log(action_id, at, user, field, old_value, new_value, source, reason, batch)
 	values (1, '2016-06-30T12:00:00Z', 'w' || char(27) || '[0m', 'lead', 'old' || char(27) || '[1m', 'new' || char(155) || '0m', 'cli', 'why' || char(8238), 99);" \
 	|| fail "writing raw controls"
+engine_db DB "$DB"   # on the leg's engine, raw controls and all
 
 # clean FILE WHAT: no ESC, no C1 (C2 80-9F), no bidi override or isolate (E2 80 AA-AE, E2 81 A6-A9)
 clean() {

@@ -13,10 +13,10 @@
 # export must round-trip); CSV to a terminal, TSV and JSON are escaped always.
 # The TUI is tests/cli/terminal_safety_tui.sh.
 . "$(dirname "$0")/../lib.sh"
+pg_needs report set note undo check
 need sqlite3
 need python3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 cd "$T" || exit 1
 export COLUMNS=2000        # tables laid out wide: the cells are shown whole, so the escapes can be checked
 

@@ -7,6 +7,7 @@
 # (pipe-pane) and searched for the hostile sequences; the pane title is not "PWNED"
 # (OSC 0 would set it); no paste buffer appeared (OSC 52 would set one, clipboard on).
 . "$(dirname "$0")/../tui/lib.bash"
+pg_needs tui
 need sqlite3
 need python3
 . "$ROOT/tests/cli/terminal_safety.bash"

@@ -4,6 +4,7 @@
 # rather than failing on a fresh machine with "command not found".  The check itself is
 # tried on a script that calls unlisted commands, so it can fail.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "reads no database (the scripts' commands)"
 need python3
 cd "$ROOT" || exit 1
 out=$(python3 tests/tools_check.py tests/tools.txt tests/run.sh tests/lib.sh tests/pg.sh tests/tui/lib.bash \

@@ -3,9 +3,9 @@
 # logging the undo; repeated undo steps back; other users' changes, imports and agency
 # merges are left alone; a field someone changed since is refused.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set undo alias reimport
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 EXP=$ROOT/tests/cli/expected
 orig() { sqlite3 "$ROOT/build/data.db" "$1"; }
 

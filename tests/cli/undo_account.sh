@@ -4,13 +4,13 @@
 # someone's name (--user) does not undo their change; --force does, and says so in the
 # log.  Needs a second account to run as (root and setpriv, as nobody).
 . "$(dirname "$0")/../lib.sh"
+pg_needs set undo check
 need sqlite3
 need setpriv
 [ "$(id -u)" = 0 ] || skip "running as another account needs root"
 getent passwd nobody >/dev/null || skip "no account 'nobody'"
 chmod 777 "$T"
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 chmod 666 "$DB"
 # the program as nobody can reach it: a checkout under a private home (CI's) is not
 cp "$RT" "$T/ragtrack-copy" && chmod 755 "$T/ragtrack-copy"

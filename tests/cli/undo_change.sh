@@ -5,9 +5,9 @@
 # were (an upgraded database) are another account's: undo needs --force, which the
 # undo's reason records.
 . "$(dirname "$0")/../lib.sh"
+pg_needs set undo check
 need sqlite3
-DB=$T/db
-cp "$ROOT/build/data.db" "$DB"
+data_db
 orig() { sqlite3 "$ROOT/build/data.db" "$1"; }
 # numbers as they come after what the database holds already (imports may log too)
 B=$(q "SELECT ifnull(max(id), 0) FROM change_log")

@@ -2,6 +2,7 @@
 # A database written by an older ragtrack is upgraded in place, in one transaction, by
 # the first command that may write it; nothing in it is lost.
 . "$(dirname "$0")/../lib.sh"
+sqlite_only "upgrades of SQLite files from schema version 1"
 need sqlite3
 DB=$T/old.db
 make_db "$DB" || finish

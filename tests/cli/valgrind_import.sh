@@ -4,6 +4,7 @@
 # possible) in any command.  Complements the ASan/UBSan build: valgrind runs the plain
 # optimised binary users get, with the real system SQLite and libcsv.
 . "$(dirname "$0")/../lib.sh"
+pg_needs reimport set note undo report check
 need valgrind
 # valgrind cannot run a sanitizer build (tests/run.sh also passes build/asan/ragtrack)
 if grep -q __asan_init "$RT" 2>/dev/null; then skip "valgrind cannot run an AddressSanitizer build ($RT)"; fi
@@ -29,7 +30,7 @@ vg() {
 vg "import data/" import --review Megan "$DATA/megan.csv" --review Julia "$DATA/julia.csv" \
 	--review "Children of Family Y" "$DATA/family-y.csv" --review "" "$DATA/child-l.csv" \
 	"$DATA/thurrock-priorities-2017-18.csv"
-check_eq "import: every action" "$(sqlite3 "$DB" "SELECT count(*) FROM action")" 629
+check_eq "import: every action" "$(q "SELECT count(*) FROM action")" 629
 vg "re-import (all unchanged)" import --review Megan "$DATA/megan.csv"
 check_contains "re-import" "$(cat "$T/out")" "0 added"
 vg "list" list
