@@ -315,6 +315,41 @@ END $$;
 CREATE TRIGGER change_log_login BEFORE INSERT ON change_log FOR EACH ROW EXECUTE FUNCTION rt_stamp_login();
 CREATE TRIGGER ui_state_login BEFORE INSERT OR UPDATE ON ui_state FOR EACH ROW EXECUTE FUNCTION rt_stamp_login();
 
+-- The change log's hash chain (store_chain.c's encoding: SHA-256 of the previous row's
+-- hash, then each column as "|LEN:" and its bytes, "|-" for NULL), made by the server:
+-- a lead's login cannot read the rows before its own (row-level security).  One writer
+-- at a time takes the chain's lock, and the row's id after it, so ids follow the chain.
+-- Rows a board's copy or import brings with their hashes (ragtrack.import_run) keep them.
+-- (REVISIONS_PG in src/store_pg.c holds the same text, for older databases.)
+CREATE OR REPLACE FUNCTION ragtrack.rt_hashed(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN v IS NULL THEN '|-' ELSE '|' || octet_length(v) || ':' || v END;
+CREATE OR REPLACE FUNCTION ragtrack.rt_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+DECLARE
+    prev text;
+    last bigint;
+BEGIN
+    IF ragtrack.rt_paused() THEN
+        RETURN NEW;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('ragtrack change_log chain'));
+    SELECT c.id, c.hash INTO last, prev FROM ragtrack.change_log c ORDER BY c.id DESC LIMIT 1;
+    IF NEW.id <= coalesce(last, 0) THEN    -- numbered before it waited for the lock
+        NEW.id := nextval(pg_get_serial_sequence('ragtrack.change_log', 'id'));
+    END IF;
+    NEW.prev_hash := coalesce(prev, '');
+    NEW.hash := encode(sha256(convert_to(NEW.prev_hash
+        || ragtrack.rt_hashed(NEW.action_id::text) || ragtrack.rt_hashed(NEW.at) || ragtrack.rt_hashed(NEW."user")
+        || ragtrack.rt_hashed(NEW.os_user) || ragtrack.rt_hashed(NEW.field) || ragtrack.rt_hashed(NEW.old_value)
+        || ragtrack.rt_hashed(NEW.new_value) || ragtrack.rt_hashed(NEW.source) || ragtrack.rt_hashed(NEW.reason)
+        || ragtrack.rt_hashed(NEW.batch::text) || ragtrack.rt_hashed(NEW.undoes::text)
+        || ragtrack.rt_hashed(NEW.undoes_change::text), 'UTF8')), 'hex');
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS change_log_chain ON ragtrack.change_log;
+CREATE TRIGGER change_log_chain BEFORE INSERT ON ragtrack.change_log
+    FOR EACH ROW EXECUTE FUNCTION ragtrack.rt_chain();
+
 -- agency lead add AGENCY LOGIN: the board's only; the login is made (no password: the
 -- administrator sets one, or the server admits it by certificate, peer or GSSAPI) unless
 -- it exists.  Says 'created' or 'granted', or 'already' when the login was a lead there.
@@ -532,7 +567,7 @@ BEGIN
     EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ragtrack TO %I', b);
     -- A lead changes its actions' tracked fields, never which agency, review, question or
     -- response an action belongs to.
-    EXECUTE format('GRANT UPDATE (rag, rag_raw, target_date, target_raw, evidence, lead, constraints, desired, text,'
+    EXECUTE format('GRANT UPDATE (rag, rag_raw, target_date, target_raw, first_target_date, evidence, lead, constraints, desired, text,'
                    ' withdrawn, extra, version, updated_at, touched_at) ON action TO %I', l);
     EXECUTE format('GRANT UPDATE (text) ON response TO %I', l);
     EXECUTE format('GRANT INSERT ON note, change_log TO %I', l);

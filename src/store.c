@@ -211,7 +211,7 @@ static void store_test_hold(struct store *s)
 enum status store_commit(struct store *s, struct err *err)
 {
 	if (s->pg)
-		return db_exec(s->pg, "COMMIT", err);
+		return store_pg_commit(s, err);
 	store_test_hold(s);
 	enum status st = store_exec(s, "COMMIT", err);
 	if (st == OK)
@@ -354,6 +354,10 @@ enum status store_next_batch(struct store *s, int64_t *batch, struct err *err)
 {
 	sqlite3_stmt *st;
 	*batch = 0;
+	if (s->pg) {             /* many writers at once: a sequence, not max() + 1 */
+		*batch = db_scalar_int(s->pg, "SELECT nextval('change_batch')", 0, 0);
+		return *batch > 0 ? OK : err_set(err, ERR_DB, "%s: cannot number the change (sequence change_batch)", s->path);
+	}
 	enum status rc = store_prepare(s, &st, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", err);
 	if (rc != OK)
 		return rc;
@@ -396,14 +400,37 @@ static enum status log_last_hash(struct store *s, char prev[65], struct err *err
 	return rc;
 }
 
+/* store_log on a server: the row's link in the hash chain is the server's to make (a
+ * trigger, rt_chain: a lead's login cannot read the rows before its own). */
+static enum status log_pg(struct store *s, const char *const v[CHAIN_COLUMNS], struct err *err)
+{
+	struct db_stmt *st;
+	/* The chain's lock before the row is numbered: ids then follow the chain (else the
+	 * trigger numbers the row again, leaving a gap). */
+	enum status rc = db_exec(s->pg, "SELECT pg_advisory_xact_lock(hashtext('ragtrack change_log chain'))", err);
+	if (rc != OK)
+		return rc;
+	rc = db_prepare(s->pg, "INSERT INTO change_log(action_id, at, \"user\", os_user, field, old_value,"
+	                            " new_value, source, reason, batch, undoes, undoes_change)"
+	                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+	if (rc != OK)
+		return rc;
+	for (int i = 0; i < CHAIN_COLUMNS; i++)
+		db_bind_text(st, i + 1, v[i]);
+	if (db_step(st, err) == DB_ERROR)
+		rc = err && err->code ? err->code : ERR_DB;
+	db_finalize(st);
+	return rc;
+}
+
 /* The only code that adds to the change log: every row gets the account that ran the
  * command beside the name given, and its link in the hash chain (store_chain.c). */
 enum status store_log(struct store *s, int64_t action_id, int64_t batch, const char *field,
                       const char *old_value, const char *new_value, const char *reason,
                       int64_t undoes, struct err *err)
 {
-	char prev[65], hash[65], action_s[24], batch_s[24], undoes_s[24], change_s[24];
-	enum status rc = log_last_hash(s, prev, err);
+	char prev[65] = "", hash[65], action_s[24], batch_s[24], undoes_s[24], change_s[24];
+	enum status rc = s->pg ? OK : log_last_hash(s, prev, err);
 	if (rc != OK)
 		return rc;
 	const char *now = util_now();
@@ -415,6 +442,8 @@ enum status store_log(struct store *s, int64_t action_id, int64_t batch, const c
 		action_s, now, s->user, s->os_user, field, old_value, new_value, store_source_name(s->source), reason,
 		batch_s, undoes ? undoes_s : NULL, s->log_undoes_change ? change_s : NULL,
 	};
+	if (s->pg)
+		return log_pg(s, v, err);
 	store_chain_hash(prev, v, hash);
 	sqlite3_stmt *st = log_stmt(s, 1, err);
 	if (!st)

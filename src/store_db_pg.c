@@ -14,6 +14,7 @@ struct pg_db {
 	struct db db;
 	PGconn *conn;
 	int64_t heard, heard_others;   /* notifications read so far (pg_heard) */
+	int writing;               /* a transaction that may write is open: BEGIN ran, no COMMIT or ROLLBACK yet */
 };
 
 struct pg_stmt {
@@ -66,7 +67,11 @@ static enum status pg_fail(struct db *db, const PGresult *res, struct err *err)
 	char line[512];
 	if (PQstatus(conn) != CONNECTION_OK) {
 		db_pg_first_line(PQerrorMessage(conn), line, sizeof line);
-		return err_set(err, ERR_DB, "%s: the connection to the server was lost: %s", db->name, line);
+		struct pg_db *d = (struct pg_db *)db;
+		int writing = d->writing;
+		d->writing = 0;
+		return err_set(err, ERR_DB, "%s: the connection to the server was lost: %s%s", db->name, line,
+		               writing ? " (the change was not saved: the server rolls back what was not committed)" : "");
 	}
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	db_pg_first_line(primary ? primary : res ? PQresultErrorMessage(res) : PQerrorMessage(conn), line, sizeof line);
@@ -88,7 +93,12 @@ static void pg_close(struct db *db)
 
 static enum status pg_exec(struct db *db, const char *sql, struct err *err)
 {
+	struct pg_db *d = (struct pg_db *)db;
+	if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)
+		d->writing = 0;        /* a lost COMMIT's outcome is the caller's to find out */
 	PGresult *res = PQexec(db_pg_conn(db), sql);
+	if (strcmp(sql, "BEGIN") == 0 && pg_ok(res))
+		d->writing = 1;
 	enum status st = pg_ok(res) ? OK : pg_fail(db, res, err);
 	PQclear(res);
 	return st;

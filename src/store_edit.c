@@ -23,7 +23,7 @@ static const struct {
 	const char *column;       /* action column written by a plain text edit */
 } FIELD_COL[FIELD_COUNT] = {
 	[FIELD_RAG] = { "a.rag", NULL },
-	[FIELD_TARGET] = { "ifnull(a.target_date, a.target_raw)", NULL },
+	[FIELD_TARGET] = { "coalesce(a.target_date, a.target_raw)", NULL },
 	[FIELD_LEAD] = { "a.lead", "lead" },
 	[FIELD_EVIDENCE] = { "a.evidence", "evidence" },
 	[FIELD_TEXT] = { "a.text", "text" },
@@ -60,26 +60,9 @@ static void bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 	}
 }
 
-/* Run one statement that returns no rows, with parameters as bind_args reads them. */
-static enum status edit_run(struct store *s, struct err *err, const char *doing, const char *sql,
-                            const char *types, ...)
-{
-	sqlite3_stmt *st;
-	store_plan_note(s, sql);
-	enum status rc = store_prepare(s, &st, sql, err);
-	if (rc != OK)
-		return rc;
-	va_list ap;
-	va_start(ap, types);
-	bind_args(st, types, ap);
-	va_end(ap);
-	rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Prepare a query and bind its parameters; the caller steps and finalizes. */
-static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
+/* Prepare a query and bind its parameters, as bind_args reads them (SQLite only: the
+ * agency merge's statements); the caller steps and finalizes. */
+static enum status lite_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
                               const char *types, ...)
 {
 	store_plan_note(s, sql);
@@ -93,25 +76,57 @@ static enum status edit_query(struct store *s, sqlite3_stmt **st, struct err *er
 	return OK;
 }
 
-/* edit_query through the statement layer (either engine): for the reads the
- * PostgreSQL commands share (notes, the change log); the caller steps and finalizes. */
-static enum status read_query(struct store *s, struct db_stmt **st, struct err *err, const char *sql,
-                              const char *types, ...)
+/* Prepare a query through the statement layer (either engine) and bind its parameters:
+ * 't' text (NULL binds NULL), 'i' int64.  The caller steps and finalizes. */
+static enum status vquery(struct store *s, struct db_stmt **st, struct err *err, const char *sql, const char *types,
+                          va_list ap)
 {
 	if (s->db)
 		store_plan_note(s, sql);
 	if (db_prepare(store_db(s), sql, st, err) != OK)
 		return s->db ? store_fail(s, err, "preparing a query") : ERR_DB;
-	va_list ap;
-	va_start(ap, types);
 	for (int i = 0; types[i]; i++) {
 		if (types[i] == 'i')
 			db_bind_int(*st, i + 1, va_arg(ap, int64_t));
 		else
 			db_bind_text(*st, i + 1, va_arg(ap, const char *));
 	}
-	va_end(ap);
 	return OK;
+}
+
+static enum status edit_query(struct store *s, struct db_stmt **st, struct err *err, const char *sql,
+                              const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	enum status rc = vquery(s, st, err, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+static enum status read_fail(struct store *s, struct err *err, const char *doing);
+
+/* Run one statement that returns no rows, with parameters as edit_query binds them. */
+static enum status edit_run(struct store *s, struct err *err, const char *doing, const char *sql,
+                            const char *types, ...)
+{
+	struct db_stmt *st;
+	va_list ap;
+	va_start(ap, types);
+	enum status rc = vquery(s, &st, err, sql, types, ap);
+	va_end(ap);
+	if (rc != OK)
+		return rc;
+	rc = db_step(st, err) == DB_ERROR ? read_fail(s, err, doing) : OK;
+	db_finalize(st);
+	return rc;
+}
+
+/* A text column's copy (NULL stays NULL); caller frees. */
+static char *col_dup(struct db_stmt *st, int i)
+{
+	const char *t = db_col_text(st, i);
+	return t ? xstrdup(t) : NULL;
 }
 
 /* A read's failure: store_fail's words on SQLite, the statement layer's (in err) on
@@ -167,7 +182,7 @@ static char *value_clean(const char *in)
 static enum status action_check(struct store *s, int64_t id, struct err *err)
 {
 	struct db_stmt *st;
-	if (read_query(s, &st, err, "SELECT coalesce(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
+	if (edit_query(s, &st, err, "SELECT coalesce(agency_id, 0) FROM action WHERE id = ?", "i", id) != OK)
 		return ERR_DB;
 	enum db_step step = db_step(st, err);
 	int found = step == DB_ROW;
@@ -191,25 +206,30 @@ static enum status row_read(struct store *s, int64_t id, struct row *r, struct e
 	for (int f = 0; f < FIELD_COUNT; f++)
 		buf_printf(&sql, ", %s", FIELD_COL[f].select);
 	buf_adds(&sql, " FROM action a JOIN response r ON r.id = a.response_id WHERE a.id = ?");
-	sqlite3_stmt *st;
+	if (s->pg)          /* held to the commit: no other edit slips in between check and write */
+		buf_adds(&sql, " FOR UPDATE");
+	struct db_stmt *st;
 	enum status rc = edit_query(s, &st, err, sql.s, "i", id);
 	buf_free(&sql);
 	if (rc != OK)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	enum db_step step = db_step(st, err);
+	if (step == DB_ERROR) {
+		rc = read_fail(s, err, "reading an action");
+	} else if (step == DB_ROW) {
 		r->id = id;
-		r->version = sqlite3_column_int64(st, 0);
-		r->response_id = sqlite3_column_int64(st, 1);
+		r->version = db_col_int(st, 0);
+		r->response_id = db_col_int(st, 1);
 		for (int f = 0; f < FIELD_COUNT; f++)
-			r->value[f] = f == FIELD_RAG ? xstrdup(rag_name((enum rag)sqlite3_column_int(st, 2 + f)))
-			                             : store_col_dup(st, 2 + f);
+			r->value[f] = f == FIELD_RAG ? xstrdup(rag_name((enum rag)db_col_int(st, 2 + f)))
+			                             : col_dup(st, 2 + f);
 		for (int f = 0; f < FIELD_COUNT; f++)
 			if (!r->value[f])
 				r->value[f] = xstrdup("");
 	} else {
 		rc = err_set(err, ERR_NOT_FOUND, "no action %lld", (long long)id);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -231,7 +251,7 @@ static enum status field_write(struct store *s, const struct row *r, enum action
 		const char *date = date_is_iso(value) ? value : NULL;
 		return edit_run(s, err, "changing the target",
 		                "UPDATE action SET target_date = ?1, target_raw = ?2,"
-		                " first_target_date = ifnull(first_target_date, ?1) WHERE id = ?3",
+		                " first_target_date = coalesce(first_target_date, ?1) WHERE id = ?3",
 		                "tti", date, raw ? raw : value, r->id);
 	}
 	if (f == FIELD_RESPONSE)
@@ -265,18 +285,18 @@ static enum status row_bump(struct store *s, const struct row *r, int response_c
 /* ERR_CONFLICT for an action whose version moved on: who changed it, and when. */
 static enum status conflict(struct store *s, const struct row *r, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (edit_query(s, &st, err,
-	               "SELECT user, at, id FROM change_log WHERE action_id = ?1 AND field <> 'agency'"
-	               " UNION ALL SELECT user, at, id FROM change_log"
+	               "SELECT \"user\", at, id FROM change_log WHERE action_id = ?1 AND field <> 'agency'"
+	               " UNION ALL SELECT \"user\", at, id FROM change_log"
 	               "  WHERE action_id IN (SELECT id FROM action WHERE response_id = ?2) AND field = 'response'"
 	               " ORDER BY 3 DESC LIMIT 1", "ii", r->id, r->response_id) != OK)
 		return ERR_DB;
 	enum status rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st, NULL) == DB_ROW) {
 		char when[32];
-		when_text((const char *)sqlite3_column_text(st, 1), when);
-		char *who = shown((const char *)sqlite3_column_text(st, 0));
+		when_text(db_col_text(st, 1), when);
+		char *who = shown(db_col_text(st, 0));
 		rc = err_set(err, ERR_CONFLICT, "action %lld was changed by %s at %s since you read it",
 		             (long long)r->id, who, when);
 		free(who);
@@ -284,7 +304,7 @@ static enum status conflict(struct store *s, const struct row *r, struct err *er
 		rc = err_set(err, ERR_CONFLICT, "action %lld was changed since you read it",
 		             (long long)r->id);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -478,7 +498,7 @@ enum status store_note_add(struct store *s, int64_t id, const char *text, struct
 	const char *now = util_now();
 	rc = action_check(s, id, err);
 	if (rc == OK)
-		rc = edit_run(s, err, "adding a note", "INSERT INTO note(action_id, at, user, source, text) VALUES (?, ?, ?, ?, ?)",
+		rc = edit_run(s, err, "adding a note", "INSERT INTO note(action_id, at, \"user\", source, text) VALUES (?, ?, ?, ?, ?)",
 		              "itttt", id, now, s->user, store_source_name(s->source), clean);
 	if (rc == OK)
 		rc = edit_run(s, err, "updating an action", "UPDATE action SET touched_at = ? WHERE id = ?", "ti", now, id);
@@ -496,7 +516,7 @@ enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, vo
 	if (rc != OK)
 		return rc;
 	struct db_stmt *st;
-	if (read_query(s, &st, err,
+	if (edit_query(s, &st, err,
 	               "SELECT n.id, n.action_id, n.at, n.\"user\", n.text FROM note n"
 	               " WHERE (?1 = 0 OR n.action_id = ?1)"
 	               "   AND (?2 = 0 OR n.action_id IN (SELECT id FROM action WHERE agency_id = ?2))"
@@ -547,7 +567,7 @@ enum status store_history(struct store *s, int64_t action_id, const char *since,
 	if (rc != OK)
 		return rc;
 	struct db_stmt *st;
-	if (read_query(s, &st, err,
+	if (edit_query(s, &st, err,
 	               CHANGE_COLUMNS " WHERE (?1 = 0 OR action_id = ?1) AND (coalesce(?2, '') = '' OR at >= ?2)"
 	               " AND (?3 = 0 OR action_id IN (SELECT id FROM action WHERE agency_id = ?3))"
 	               " ORDER BY id", "iti", action_id, since, s->lens_agency) != OK)
@@ -575,9 +595,9 @@ int64_t store_last_batch(const struct store *s)
 static enum status batch_query(struct store *s, int64_t batch, int by_user, struct db_stmt **st, struct err *err)
 {
 	if (by_user)
-		return read_query(s, st, err, CHANGE_COLUMNS " WHERE \"user\" = ? AND batch = ? ORDER BY id", "ti", s->user,
+		return edit_query(s, st, err, CHANGE_COLUMNS " WHERE \"user\" = ? AND batch = ? ORDER BY id", "ti", s->user,
 		                  batch);
-	return read_query(s, st, err, CHANGE_COLUMNS " WHERE batch = ? ORDER BY id", "i", batch);
+	return edit_query(s, st, err, CHANGE_COLUMNS " WHERE batch = ? ORDER BY id", "i", batch);
 }
 
 /* One entry as set and undo describe it: short fields old -> new, long text set,
@@ -619,36 +639,54 @@ char *store_batch_describe(struct store *s, int64_t batch)
 
 /* ---- undo ------------------------------------------------------------------------ */
 
+/* Whose changes undo reverses without --force: the account that made them.  On a file
+ * the operating-system account (os_user); on a server the login PostgreSQL
+ * authenticated (change_log.login, stamped by the server), which no client can claim. */
+static const char *account_column(const struct store *s)
+{
+	return s->pg ? "login" : "os_user";
+}
+
+static const char *account_of(const struct store *s)
+{
+	return s->pg && s->login ? s->login : s->os_user;
+}
+
 /* The latest batch of this user that undo may reverse: not an import (but an import's
  * --withdraw-missing, a batch of withdrawals alone), not itself an undo, not already
  * undone (in whole or one change of it), not an agency merge; made from this account
  * unless any_account.  0 when there is none. */
 static enum status undo_target(struct store *s, int any_account, int64_t *batch, struct err *err)
 {
-	sqlite3_stmt *st;
-	if (edit_query(s, &st, err,
-	               "SELECT c.batch FROM change_log c WHERE c.user = ?1 AND (?3 OR c.os_user = ?2) AND c.undoes IS NULL"
-	               " GROUP BY c.batch HAVING max(c.field = 'agency') = 0"
-	               "  AND (max(c.source <> 'import') = 1 OR min(c.field = 'withdrawn') = 1)"
-	               "  AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.undoes = c.batch)"
-	               " ORDER BY c.batch DESC LIMIT 1", "tti", s->user, s->os_user, (int64_t)any_account) != OK)
+	struct db_stmt *st;
+	char *sql = xasprintf("SELECT c.batch FROM change_log c WHERE c.\"user\" = ?1 AND (?3 = 1 OR c.%s = ?2)"
+	                      " AND c.undoes IS NULL GROUP BY c.batch"
+	                      " HAVING max(CASE WHEN c.field = 'agency' THEN 1 ELSE 0 END) = 0"
+	                      "  AND (max(CASE WHEN c.source <> 'import' THEN 1 ELSE 0 END) = 1"
+	                      "   OR min(CASE WHEN c.field = 'withdrawn' THEN 1 ELSE 0 END) = 1)"
+	                      "  AND NOT EXISTS (SELECT 1 FROM change_log u WHERE u.undoes = c.batch)"
+	                      " ORDER BY c.batch DESC LIMIT 1", account_column(s));
+	enum status rc = edit_query(s, &st, err, sql, "tti", s->user, account_of(s), (int64_t)any_account);
+	free(sql);
+	if (rc != OK)
 		return ERR_DB;
-	*batch = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return OK;
+	enum db_step step = db_step(st, err);
+	*batch = step == DB_ROW ? db_col_int(st, 0) : 0;
+	db_finalize(st);
+	return step == DB_ERROR ? read_fail(s, err, "reading the change log") : OK;
 }
 
 /* The account a batch or change was made from (caller frees; NULL when not recorded,
  * as for changes made before ragtrack recorded accounts). */
 static char *change_account(struct store *s, const char *where, int64_t v)
 {
-	sqlite3_stmt *st;
-	char *sql = xasprintf("SELECT os_user FROM change_log WHERE %s = ? ORDER BY id LIMIT 1", where);
+	struct db_stmt *st;
+	char *sql = xasprintf("SELECT %s FROM change_log WHERE %s = ? ORDER BY id LIMIT 1", account_column(s), where);
 	char *account = NULL;
 	if (edit_query(s, &st, NULL, sql, "i", v) == OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			account = store_col_dup(st, 0);
-		sqlite3_finalize(st);
+		if (db_step(st, NULL) == DB_ROW)
+			account = col_dup(st, 0);
+		db_finalize(st);
 	}
 	free(sql);
 	return account;
@@ -669,7 +707,7 @@ static char *account_words(const char *account)
 static enum status undo_none(struct store *s, struct err *err)
 {
 	int64_t other = 0;
-	char *who = shown(s->user), *me = shown(s->os_user);
+	char *who = shown(s->user), *me = shown(account_of(s));
 	enum status rc = undo_target(s, 1, &other, err);
 	if (rc == OK && other) {
 		char *account = change_account(s, "batch", other), *words = account_words(account);
@@ -690,7 +728,7 @@ static enum status undo_none(struct store *s, struct err *err)
  * account is this one).  Caller frees. */
 static char *force_reason(struct store *s, const char *account)
 {
-	if (account && strcmp(account, s->os_user) == 0)
+	if (account && strcmp(account, account_of(s)) == 0)
 		return NULL;
 	char *words = account_words(account);
 	char *r = xasprintf("undo --force of a change made from %s", words);
@@ -749,18 +787,18 @@ static enum status undo_check(struct store *s, const struct undo_entry *e, const
 {
 	if (strcmp(r->value[e->field], e->new_value) == 0)
 		return OK;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (edit_query(s, &st, err,
-	               "SELECT user, at FROM change_log WHERE action_id = ? AND field = ? AND batch > ? ORDER BY id DESC LIMIT 1",
+	               "SELECT \"user\", at FROM change_log WHERE action_id = ? AND field = ? AND batch > ? ORDER BY id DESC LIMIT 1",
 	               "iti", e->action_id, field_name(e->field), batch) != OK)
 		return ERR_DB;
 	char when[32] = "";
 	char *who = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		when_text((const char *)sqlite3_column_text(st, 1), when);
-		who = shown((const char *)sqlite3_column_text(st, 0));
+	if (db_step(st, NULL) == DB_ROW) {
+		when_text(db_col_text(st, 1), when);
+		who = shown(db_col_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	enum status rc = err_set(err, ERR_CONFLICT,
 	                         "cannot undo: the %s of action %lld was changed%s%s%s%s since your change;"
 	                         " undo reverses only your latest change", field_name(e->field), (long long)e->action_id,
@@ -842,27 +880,30 @@ static void one_change_clear(struct one_change *c)
 
 static enum status one_change_read(struct store *s, int64_t id, struct one_change *c, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	memset(c, 0, sizeof *c);
-	if (edit_query(s, &st, err, "SELECT action_id, batch, field, old_value, new_value, user, os_user FROM change_log"
-	               " WHERE id = ?", "i", id) != OK)
+	char *sql = xasprintf("SELECT action_id, batch, field, old_value, new_value, \"user\", %s FROM change_log"
+	                      " WHERE id = ?", account_column(s));
+	enum status q = edit_query(s, &st, err, sql, "i", id);
+	free(sql);
+	if (q != OK)
 		return ERR_DB;
 	enum status rc = OK;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st, NULL) == DB_ROW) {
 		c->id = id;
-		c->action_id = sqlite3_column_int64(st, 0);
-		c->batch = sqlite3_column_int64(st, 1);
-		c->field_name = store_col_dup(st, 2);
-		c->old_value = xstrdup(sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
-		c->new_value = xstrdup(sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
-		c->user = store_col_dup(st, 5);
-		c->account = store_col_dup(st, 6);
+		c->action_id = db_col_int(st, 0);
+		c->batch = db_col_int(st, 1);
+		c->field_name = col_dup(st, 2);
+		c->old_value = xstrdup(db_col_text(st, 3) ? db_col_text(st, 3) : "");
+		c->new_value = xstrdup(db_col_text(st, 4) ? db_col_text(st, 4) : "");
+		c->user = col_dup(st, 5);
+		c->account = col_dup(st, 6);
 		c->field = field_from_name(c->field_name);
 	} else {
 		rc = err_set(err, ERR_NOT_FOUND, "no change %lld (ragtrack history lists the changes with their numbers, NO)",
 		             (long long)id);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -871,9 +912,9 @@ static enum status one_change_read(struct store *s, int64_t id, struct one_chang
  * of a change after c.  ERR_CONFLICT naming it, or OK when there is none. */
 static enum status later_change(struct store *s, const struct one_change *c, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (edit_query(s, &st, err,
-	               "SELECT l.id, l.user, l.at FROM change_log l WHERE l.id > ?1 AND l.field = ?2"
+	               "SELECT l.id, l.\"user\", l.at FROM change_log l WHERE l.id > ?1 AND l.field = ?2"
 	               " AND (l.action_id = ?3 OR (?2 = 'response' AND l.action_id IN (SELECT id FROM action"
 	               "  WHERE response_id = (SELECT response_id FROM action WHERE id = ?3))))"
 	               " AND NOT (l.undoes IS NOT NULL AND l.undoes > ?4)"
@@ -882,17 +923,17 @@ static enum status later_change(struct store *s, const struct one_change *c, str
 	               " ORDER BY l.id DESC LIMIT 1", "itii", c->id, c->field_name, c->action_id, c->batch) != OK)
 		return ERR_DB;
 	enum status rc = OK;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st, NULL) == DB_ROW) {
 		char when[32];
-		when_text((const char *)sqlite3_column_text(st, 2), when);
-		char *who = shown((const char *)sqlite3_column_text(st, 1));
-		long long later = sqlite3_column_int64(st, 0);
+		when_text(db_col_text(st, 2), when);
+		char *who = shown(db_col_text(st, 1));
+		long long later = db_col_int(st, 0);
 		rc = err_set(err, ERR_CONFLICT, "cannot undo change %lld: change %lld (by %s at %s) changed the %s of action %lld"
 		             " later; undo change %lld first", (long long)c->id, later, who, when, c->field_name,
 		             (long long)c->action_id, later);
 		free(who);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -902,7 +943,7 @@ static enum status one_change_check(struct store *s, const struct one_change *c,
 {
 	if (c->field == FIELD_NONE)
 		return err_set(err, ERR_INVALID, "change %lld (%s) cannot be undone", (long long)c->id, c->field_name);
-	if (!force && (!c->account || strcmp(c->account, s->os_user) != 0)) {
+	if (!force && (!c->account || strcmp(c->account, account_of(s)) != 0)) {
 		char *words = account_words(c->account), *who = shown(c->user);
 		enum status rc = err_set(err, ERR_FORBIDDEN, "change %lld (by %s) was made from %s, not this one: only that"
 		                         " account undoes it, or ragtrack undo --force, which records that", (long long)c->id,
@@ -911,12 +952,12 @@ static enum status one_change_check(struct store *s, const struct one_change *c,
 		free(who);
 		return rc;
 	}
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (edit_query(s, &st, err, "SELECT id FROM change_log WHERE undoes = ? AND (undoes_change IS NULL OR undoes_change = ?)"
 	               " ORDER BY id LIMIT 1", "ii", c->batch, c->id) != OK)
 		return ERR_DB;
-	int64_t undone = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	int64_t undone = db_step(st, NULL) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_finalize(st);
 	if (undone)
 		return err_set(err, ERR_CONFLICT, "change %lld was undone already, by change %lld", (long long)c->id,
 		               (long long)undone);
@@ -994,7 +1035,7 @@ static enum status agency_missing(struct store *s, const char *name, struct err 
 	sqlite3_stmt *st;
 	char *best = NULL;
 	size_t best_d = (size_t)-1;
-	if (edit_query(s, &st, err, "SELECT name FROM agency UNION ALL SELECT alias FROM agency_alias", "") == OK) {
+	if (lite_query(s, &st, err, "SELECT name FROM agency UNION ALL SELECT alias FROM agency_alias", "") == OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *cand = (const char *)sqlite3_column_text(st, 0);
 			size_t d = str_distance(name, cand);
@@ -1021,7 +1062,7 @@ static char *agency_name(struct store *s, int64_t id)
 {
 	sqlite3_stmt *st;
 	char *name = NULL;
-	if (edit_query(s, &st, NULL, "SELECT name FROM agency WHERE id = ?", "i", id) != OK)
+	if (lite_query(s, &st, NULL, "SELECT name FROM agency WHERE id = ?", "i", id) != OK)
 		return NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		name = store_col_dup(st, 0);
@@ -1034,7 +1075,7 @@ static int64_t id_by_text(struct store *s, const char *sql, const char *v)
 {
 	sqlite3_stmt *st;
 	int64_t id = 0;
-	if (edit_query(s, &st, NULL, sql, "t", v) != OK)
+	if (lite_query(s, &st, NULL, sql, "t", v) != OK)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
@@ -1293,7 +1334,7 @@ static enum status ids_select(struct store *s, const char *sql, int64_t p1, int6
 	sqlite3_stmt *st;
 	*ids = NULL;
 	*n = 0;
-	enum status rc = edit_query(s, &st, err, sql, "i", p1);
+	enum status rc = lite_query(s, &st, err, sql, "i", p1);
 	if (rc != OK)
 		return rc;
 	size_t cap = 0;
@@ -1314,7 +1355,7 @@ static int64_t merge_cache_size(struct store *s)
 {
 	sqlite3_stmt *st;
 	int64_t n = -2000;
-	if (edit_query(s, &st, NULL, "PRAGMA cache_size", "") != OK)
+	if (lite_query(s, &st, NULL, "PRAGMA cache_size", "") != OK)
 		return n;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
@@ -1327,7 +1368,7 @@ static long merge_total(struct store *s, const struct merge *m)
 {
 	sqlite3_stmt *st;
 	long n = 0;
-	if (edit_query(s, &st, NULL, "SELECT count(*) FROM action WHERE agency_id IN (?, ?)", "ii", m->into, m->from) != OK)
+	if (lite_query(s, &st, NULL, "SELECT count(*) FROM action WHERE agency_id IN (?, ?)", "ii", m->into, m->from) != OK)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(st, 0);

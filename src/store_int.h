@@ -79,6 +79,8 @@ struct store {
 	enum store_source source;
 	int64_t lens_agency;       /* agency lens: its id, 0 = none */
 	char *lens_name;
+	char *login;               /* PostgreSQL: the login the server authenticated (session_user) */
+	char *conninfo;            /* PostgreSQL: the connection string, to ask again after a lost commit */
 	char *notice;              /* what store_open did that the user should hear, or NULL */
 	int write_checked;         /* store_begin ran the damage check of the first write */
 	/* import run state */
@@ -237,6 +239,11 @@ void store_db_free(struct store *s);
 int store_pg_target(const char *target);
 enum status store_pg_open(const char *target, const struct store_opts *o, struct store **out, struct err *err);
 void store_pg_close(struct store *s);
+/* COMMIT on the server.  A connection lost before COMMIT reached the server: "not
+ * saved" (the server rolls back).  Lost while its answer was awaited: the server is
+ * asked again, on a new connection, what became of the transaction, and says "saved"
+ * (OK), "not saved", or that it cannot be reached to say. */
+enum status store_pg_commit(struct store *s, struct err *err);
 /* db init's first half on a server: open, begin, wait for any other db init, create or
  * upgrade the schema (what was done goes to report); the transaction stays open, with
  * search_path ragtrack: the caller adds to it and commits, or rolls back.  Closing

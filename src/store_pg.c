@@ -14,7 +14,7 @@
 
 /* The commands whose store calls run on PostgreSQL so far. */
 static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "show", "history", "backup", "import",
-                                            "report", "board", "check", "tui" };
+                                            "report", "board", "check", "tui", "set", "note", "undo" };
 
 /* Steps that bring an older PostgreSQL schema up to store_schema_version(), as
  * store.c's MIGRATIONS do for SQLite: each step brings version to - 1 part of the way
@@ -57,6 +57,39 @@ static const char *const REVISIONS_PG[] = {
 	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
 	"CREATE OR REPLACE TRIGGER extra_field_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.extra_field\n"
 	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n",
+	/* the change log's hash chain made by the server (rt_chain); a lead may set a first target */
+	"CREATE OR REPLACE FUNCTION ragtrack.rt_hashed(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE\n"
+	"RETURN CASE WHEN v IS NULL THEN '|-' ELSE '|' || octet_length(v) || ':' || v END;\n"
+	"CREATE OR REPLACE FUNCTION ragtrack.rt_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER\n"
+	"SET search_path = pg_catalog, ragtrack, pg_temp AS $$\n"
+	"DECLARE\n"
+	"    prev text;\n"
+	"    last bigint;\n"
+	"BEGIN\n"
+	"    IF ragtrack.rt_paused() THEN\n"
+	"        RETURN NEW;\n"
+	"    END IF;\n"
+	"    PERFORM pg_advisory_xact_lock(hashtext('ragtrack change_log chain'));\n"
+	"    SELECT c.id, c.hash INTO last, prev FROM ragtrack.change_log c ORDER BY c.id DESC LIMIT 1;\n"
+	"    IF NEW.id <= coalesce(last, 0) THEN\n"
+	"        NEW.id := nextval(pg_get_serial_sequence('ragtrack.change_log', 'id'));\n"
+	"    END IF;\n"
+	"    NEW.prev_hash := coalesce(prev, '');\n"
+	"    NEW.hash := encode(sha256(convert_to(NEW.prev_hash\n"
+	"        || ragtrack.rt_hashed(NEW.action_id::text) || ragtrack.rt_hashed(NEW.at) || ragtrack.rt_hashed(NEW.\"user\")\n"
+	"        || ragtrack.rt_hashed(NEW.os_user) || ragtrack.rt_hashed(NEW.field) || ragtrack.rt_hashed(NEW.old_value)\n"
+	"        || ragtrack.rt_hashed(NEW.new_value) || ragtrack.rt_hashed(NEW.source) || ragtrack.rt_hashed(NEW.reason)\n"
+	"        || ragtrack.rt_hashed(NEW.batch::text) || ragtrack.rt_hashed(NEW.undoes::text)\n"
+	"        || ragtrack.rt_hashed(NEW.undoes_change::text), 'UTF8')), 'hex');\n"
+	"    RETURN NEW;\n"
+	"END $$;\n"
+	"DROP TRIGGER IF EXISTS change_log_chain ON ragtrack.change_log;\n"
+	"CREATE TRIGGER change_log_chain BEFORE INSERT ON ragtrack.change_log\n"
+	"    FOR EACH ROW EXECUTE FUNCTION ragtrack.rt_chain();\n"
+	"DO $$\n"
+	"BEGIN\n"
+	"    EXECUTE format('GRANT UPDATE (first_target_date) ON ragtrack.action TO %I', ragtrack.rt_role('lead'));\n"
+	"END $$;\n",
 };
 #define PG_REVISION ((int64_t)(sizeof REVISIONS_PG / sizeof *REVISIONS_PG) - 1)
 
@@ -277,7 +310,7 @@ static enum status pg_set_lens(struct store *s, const char *as_agency, struct er
 			db_finalize(q);
 		}
 	}
-	free(login);
+	s->login = login;
 	free(names);
 	return rc;
 }
@@ -317,6 +350,7 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	struct store *s = xcalloc(1, sizeof *s);
 	s->pg = db;
 	s->path = xstrdup(db->name);
+	s->conninfo = xstrdup(conninfo);
 	s->read_only = o && o->read_only;
 	s->user = xstrdup(util_user(o ? o->user : NULL));
 	s->os_user = xstrdup(util_os_user());
@@ -351,8 +385,53 @@ void store_pg_close(struct store *s)
 	free(s->user);
 	free(s->os_user);
 	free(s->lens_name);
+	free(s->login);
+	free(s->conninfo);
 	free(s->notice);
 	free(s);
+}
+
+/* What became of transaction xid, asked on a new connection after the old one was
+ * lost: 'committed', 'aborted', 'in progress', or NULL (unknown); caller frees. */
+static char *pg_xact_fate(struct store *s, int64_t xid)
+{
+	struct db *again;
+	if (xid <= 0 || db_pg_connect(s->conninfo, &again, NULL) != OK)
+		return NULL;
+	struct db_stmt *st;
+	char *fate = NULL;
+	if (db_prepare(again, "SELECT pg_xact_status(?1::text::xid8)", &st, NULL) == OK) {
+		db_bind_int(st, 1, xid);
+		if (db_step(st, NULL) == DB_ROW && db_col_text(st, 0))
+			fate = xstrdup(db_col_text(st, 0));
+		db_finalize(st);
+	}
+	db_close(again);
+	return fate;
+}
+
+enum status store_pg_commit(struct store *s, struct err *err)
+{
+	int64_t xid = db_scalar_int(s->pg, "SELECT pg_current_xact_id()::text::bigint", 0, 0);
+	util_test_hold("RAGTRACK_TEST_HOLD_COMMIT");
+	if (db_exec(s->pg, "COMMIT", err) == OK)
+		return OK;
+	if (db_pg_socket(s->pg) >= 0)
+		return err && err->code ? err->code : ERR_DB;     /* the server refused the commit: not saved */
+	char *fate = pg_xact_fate(s, xid);
+	enum status rc;
+	if (fate && strcmp(fate, "committed") == 0) {
+		err_clear(err);          /* saved: the answer was lost, not the change */
+		rc = OK;
+	} else if (fate && strcmp(fate, "aborted") == 0) {
+		rc = err_set(err, ERR_DB, "%s: the connection to the server was lost as the change was being saved: the server "
+		             "says it was not saved (try again)", s->path);
+	} else {
+		rc = err_set(err, ERR_DB, "%s: the connection to the server was lost as the change was being saved, and the "
+		             "server cannot say now whether it was: ragtrack history ID shows it once the server is back", s->path);
+	}
+	free(fate);
+	return rc;
 }
 
 /* ---- db init ------------------------------------------------------------------------ */

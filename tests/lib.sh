@@ -92,7 +92,7 @@ esac
 # are not ported with them (reimport: an import into a database with plans; alias:
 # agency alias).  The one list to grow as ports land; a script names what it needs with
 # pg_needs, and SKIPs in the PostgreSQL leg until all of it is here.
-PG_RUNS="db agency list export show history backup import report board check tui"
+PG_RUNS="db agency list export show history backup import report board check tui set note undo"
 
 # sqlite_only REASON: this script tests what only a SQLite file has (its bytes, its
 # locks, its PRAGMAs, FTS5 ...), or no database at all: it runs in the SQLite leg only.

@@ -43,18 +43,15 @@ one_line "no server (pg:)" 9 "$CANNOT" --db "pg:host=$NONE dbname=db" db init
 one_line "no server (keyword string)" 9 "$CANNOT" --db "host=$NONE dbname=db" db init
 RAGTRACK_DB="pg:host=$NONE dbname=db" one_line "no server (RAGTRACK_DB)" 9 "$CANNOT" db init
 
-# Every command not ported (all but db, agency, list, export, show, history, backup,
-# import, report, board and check: tests/cli/pg_copy.sh, pg_read.sh, pg_copy_back.sh and
-# pg_report.sh run those on a server), on a
-# PostgreSQL target: refused by name, before connecting.
+# Every command runs on a PostgreSQL target now (tests/cli/pg_*.sh run them on a
+# server): with no server each says so in one line, before touching anything.
 for cmd in $("$RT" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
 	case $cmd in
-	db | agency | list | export | show | history | backup | import | report | board | check | tui) continue;;
-	show) args=(1);; set) args=(1 rag=red);; note) args=(1 "a note");;
-	board) args=(list);; backup) args=("$T/copy.db");; *) args=();;
+	show) args=(1);; set) args=(1 rag=red);; note) args=(1 "a note");; history) args=(1);;
+	board) args=(list);; backup) args=("$T/copy.db");; import) args=("$DATA/megan.csv");;
+	db) args=(init);; agency) args=(list);; *) args=();;
 	esac
-	one_line "$cmd on PostgreSQL" 9 "ragtrack: $cmd is not available on PostgreSQL databases yet" \
-		--db "postgresql://rt@/db?host=$NONE" "$cmd" ${args[@]+"${args[@]}"}
+	one_line "$cmd, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" "$cmd" ${args[@]+"${args[@]}"}
 done
 one_line "the browser, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE"
 one_line "import, no server" 9 "$CANNOT" --db "postgresql://rt@/db?host=$NONE" import "$DATA/megan.csv"

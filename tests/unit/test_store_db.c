@@ -83,12 +83,13 @@ static void test_targets(void)
 	CHECK_INT(store_command_check("postgresql://h/db", "db", &e), OK);
 	CHECK_INT(store_command_check("postgresql://h/db", "list", &e), OK);       /* ported: the reads */
 	CHECK_INT(store_command_check("postgresql://h/db", "history", &e), OK);
-	CHECK_INT(store_command_check("postgresql://h/db", "set", &e), ERR_SCHEMA);
-	CHECK_STR(e.msg, "set is not available on PostgreSQL databases yet");
-	CHECK_INT(store_command_check("postgres://h/db", "note", &e), ERR_SCHEMA);
+	CHECK_INT(store_command_check("postgresql://h/db", "set", &e), OK);        /* ported: the edits */
+	CHECK_INT(store_command_check("postgres://h/db", "note", &e), OK);
 	CHECK_INT(store_command_check("pg:service=ragtrack", "tui", &e), OK);      /* ported: the browser */
 	CHECK_INT(store_command_check("host=/tmp dbname=x", "report", &e), OK);    /* ported: the report */
-	CHECK_INT(store_command_check("host=/tmp dbname=x", "undo", &e), ERR_SCHEMA);
+	CHECK_INT(store_command_check("host=/tmp dbname=x", "undo", &e), OK);
+	CHECK_INT(store_command_check("postgresql://h/db", "frobnicate", &e), ERR_SCHEMA);
+	CHECK_STR(e.msg, "frobnicate is not available on PostgreSQL databases yet");
 	CHECK_INT(store_command_check("dbname=x", NULL, &e), ERR_SCHEMA);
 	CHECK_STR(e.msg, "this command is not available on PostgreSQL databases yet");
 }
