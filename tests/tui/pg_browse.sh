@@ -5,8 +5,9 @@
 # agency, overdue, a search and its detail pane (the matched words marked), the
 # dashboard.  Then what only a server has: the screen state kept across a restart in
 # the login's own rows, an agency lead's login that sees only its agency (as --as-agency
-# does on the file), the edit keys refused in one line while the server has no edits,
-# and another connection's commit shown without a key press.
+# does on the file), another connection's commit shown without a key press, and two
+# browsers on the server: one's RAG edit and undo (logged with the login) appear in the
+# other by themselves.
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/../pg.sh"
 copy_db
@@ -121,17 +122,40 @@ tui_start --db "$(as_url j_smith)"
 wait_bottom "3/55"               # its own cursor, not the board's
 tui_stop
 
-# ---- edits refused in one line; other connections' commits shown ---------------------------
+# ---- edits on the server; other connections' commits shown ---------------------------------
 tui_start --db "$URL"
 wait_bottom "6/103"
-keys r
-wait_bottom "set is not available on PostgreSQL databases yet"
-keys m
-wait_bottom "note is not available on PostgreSQL databases yet"
 keys c; wait_bottom "filters cleared"
 wait_for " R 0 "
 # another connection (psql) turns an action red: the counts change without a key press
 pg_q t_browse "UPDATE ragtrack.action SET rag = 1 WHERE id = 3" >/dev/null || fail "psql update"
 wait_for " R 1 "
+# two browsers on the server: the second sets a RAG, the first shows it by itself
+A_SOCK=$TUI_SOCK
+mv "$T/pid" "$T/pid.a"              # lib.bash watches one program: this one is left running
+tui_start --db "$URL"
+B_SOCK=$TUI_SOCK
+wait_bottom "/629"
+wait_for " R 1 "
+keys r r
+wait_bottom "is now Red"
+id=$(bottom | sed -n 's/^#\([0-9]*\) is now Red.*/\1/p')
+[ -n "$id" ] || fail "the second browser's edit names no action: $(bottom)"
+check_eq "the edit is on the server, from the browser" \
+	"$(pg_q t_browse "SELECT a.rag, c.source, c.login FROM ragtrack.action a JOIN ragtrack.change_log c ON c.action_id = a.id
+	WHERE a.id = $id ORDER BY c.id DESC LIMIT 1")" "1|tui|rt"
+TUI_SOCK=$A_SOCK
+wait_bottom "updated by others"
+wait_for " R 2 "
+TUI_SOCK=$B_SOCK
+keys u
+wait_bottom "undone:"
+TUI_SOCK=$A_SOCK
+wait_for " R 1 "
+TUI_SOCK=$B_SOCK
 tui_stop
+TUI_SOCK=$A_SOCK
+mv "$T/pid.a" "$T/pid"
+tui_stop
+check_status "the server's chain after the browsers' edits" 0 "$RT" --db "$URL" check
 finish
