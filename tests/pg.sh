@@ -111,7 +111,7 @@ pg_q() {
 pg_sqlite_words() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$1" >/dev/null <<-'EOF'
 	CREATE SCHEMA rt_sqlite;
-	CREATE FUNCTION rt_sqlite.ifnull(anyelement, anyelement) RETURNS anyelement
+	CREATE FUNCTION rt_sqlite.ifnull(anycompatible, anycompatible) RETURNS anycompatible
 	    LANGUAGE sql IMMUTABLE AS 'SELECT coalesce($1, $2)';
 	CREATE FUNCTION rt_sqlite.group_concat_step(text, anyelement, text) RETURNS text LANGUAGE sql IMMUTABLE
 	    AS 'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2::text ELSE $1 || $3 || $2::text END';

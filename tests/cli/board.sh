@@ -5,7 +5,7 @@
 # the agency lens are refused with the database unchanged; list and show read it back;
 # the partnership's name comes from a setting, else the plans' Board column.
 . "$(dirname "$0")/../lib.sh"
-pg_needs board report set
+pg_needs board report set reimport
 need sqlite3
 data_db
 cd "$T" || exit 1

@@ -7,6 +7,7 @@
 # a chain recomputed from an earlier row are found too.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set undo check
+sqlite_only "rewrites and deletes the file's change-log rows with the sqlite3 shell"
 need sqlite3
 need sha256sum
 data_db

@@ -4,6 +4,7 @@
 # beside it whichever name is used.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set note
+pg_pending "reads the column user, which psql takes for its keyword"
 need sqlite3
 data_db
 me=$(id -un)

@@ -4,6 +4,7 @@
 # cut value ends in "..." after a whole "é".  So does set's refusal of such a RAG word.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set
+pg_pending "imports into a file it makes itself"
 need sqlite3
 need iconv
 

@@ -3,6 +3,7 @@
 # change its version, so a note never makes someone else's edit conflict.
 . "$(dirname "$0")/../lib.sh"
 pg_needs note set
+pg_pending "reads the column user and the FTS5 index with SQLite's SQL"
 need sqlite3
 data_db
 EXP=$ROOT/tests/cli/expected

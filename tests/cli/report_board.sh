@@ -6,7 +6,7 @@
 # withdrawn actions are left out and counted; --board picks another board or none;
 # the default is the last board held on or before --meeting.
 . "$(dirname "$0")/../lib.sh"
-pg_needs report board set note undo
+pg_needs report board set note undo reimport
 need sqlite3
 need python3
 data_db

@@ -3,6 +3,7 @@
 # the agency lens does too, and a mistyped name is an error with a suggestion.
 . "$(dirname "$0")/../lib.sh"
 pg_needs report
+pg_pending "makes its database itself, not through data_db/engine_db"
 cp "$ROOT/build/data.db" "$T/db"
 cd "$T" || exit 1
 

@@ -3,6 +3,7 @@
 # the database byte for byte as it was), and the change log each change writes.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set
+pg_pending "checks the stored text with SQLite's GLOB and the FTS5 index"
 need sqlite3
 data_db
 EXP=$ROOT/tests/cli/expected

@@ -14,6 +14,7 @@
 # The TUI is tests/cli/terminal_safety_tui.sh.
 . "$(dirname "$0")/../lib.sh"
 pg_needs report set note undo check
+pg_pending "writes its hostile rows with sqlite3 into the file"
 need sqlite3
 need python3
 data_db

@@ -5,6 +5,7 @@
 # log.  Needs a second account to run as (root and setpriv, as nobody).
 . "$(dirname "$0")/../lib.sh"
 pg_needs set undo check
+sqlite_only "the operating-system account rule of a file (on a server undo goes by the login: pg_edit.sh)"
 need sqlite3
 need setpriv
 [ "$(id -u)" = 0 ] || skip "running as another account needs root"

@@ -6,6 +6,7 @@
 # undo's reason records.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set undo check
+pg_pending "reads the column user and makes a version-1 file with sqlite3"
 need sqlite3
 data_db
 orig() { sqlite3 "$ROOT/build/data.db" "$1"; }
