@@ -140,6 +140,13 @@ enum status store_fail(struct store *s, struct err *err, const char *doing)
 	return err_set(err, st, "%s: %s: %s", s->path, doing, words ? words : sqlite3_errmsg(s->db));
 }
 
+enum status store_db_fail(struct store *s, struct err *err, const char *doing)
+{
+	if (s->db)
+		return store_fail(s, err, doing);
+	return err && err->code != OK ? err->code : ERR_DB;
+}
+
 enum status store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct err *err)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {

@@ -46,27 +46,11 @@ static char *board_cols(struct store *s)
 	return buf_steal(&b);
 }
 
-/* Column i as a new string (NULL stays NULL). */
-static char *col_dup(struct db_stmt *st, int i)
-{
-	const char *v = db_col_text(st, i);
-	return v ? xstrdup(v) : NULL;
-}
-
-/* A failed statement's status: on SQLite store_fail's message, saying what was being
- * done; on PostgreSQL the statement layer's, already in err. */
-static enum status board_fail(struct store *s, struct err *err, const char *doing)
-{
-	if (s->db)
-		return store_fail(s, err, doing);
-	return err && err->code != OK ? err->code : ERR_DB;
-}
-
 /* Prepare sql on either engine; *st is NULL after a failure. */
 static enum status board_sql(struct store *s, const char *sql, struct db_stmt **st, struct err *err)
 {
 	if (db_prepare(store_db(s), sql, st, err) != OK)
-		return board_fail(s, err, "preparing a query");
+		return store_db_fail(s, err, "preparing a query");
 	return OK;
 }
 
@@ -74,10 +58,10 @@ static void board_read(struct db_stmt *st, struct board_info *b)
 {
 	memset(b, 0, sizeof *b);
 	b->id = db_col_int(st, 0);
-	b->name = col_dup(st, 1);
-	b->held_on = col_dup(st, 2);
-	b->recorded_at = col_dup(st, 3);
-	b->recorded_by = col_dup(st, 4);
+	b->name = db_col_dup(st, 1);
+	b->held_on = db_col_dup(st, 2);
+	b->recorded_at = db_col_dup(st, 3);
+	b->recorded_by = db_col_dup(st, 4);
 	const char *n = db_col_text(st, 5);
 	long v[8] = {0};
 	for (int i = 0; n && i < 8; i++) {
@@ -107,7 +91,7 @@ static enum status board_exists(struct store *s, const char *name, int *exists, 
 	enum db_step step = db_step(st, err);
 	*exists = step == DB_ROW;
 	db_finalize(st);
-	return step != DB_ERROR ? OK : board_fail(s, err, "reading the boards");
+	return step != DB_ERROR ? OK : store_db_fail(s, err, "reading the boards");
 }
 
 /* Run st to its end (a write), finalized on every path. */
@@ -117,7 +101,7 @@ static enum status board_run(struct store *s, struct db_stmt *st, const char *do
 	while (step == DB_ROW)
 		step = db_step(st, err);
 	db_finalize(st);
-	return step == DB_DONE ? OK : board_fail(s, err, doing);
+	return step == DB_DONE ? OK : store_db_fail(s, err, doing);
 }
 
 static enum status board_insert(struct store *s, const char *name, const char *held_on, int64_t *id, struct err *err)
@@ -133,7 +117,7 @@ static enum status board_insert(struct store *s, const char *name, const char *h
 	db_bind_text(st, 4, s->user);
 	enum db_step step = db_step(st, err);
 	*id = step == DB_ROW ? db_col_int(st, 0) : 0;
-	rc = step == DB_ROW ? board_run(s, st, "recording the board", err) : board_fail(s, err, "recording the board");
+	rc = step == DB_ROW ? board_run(s, st, "recording the board", err) : store_db_fail(s, err, "recording the board");
 	if (step != DB_ROW)
 		db_finalize(st);
 	if (rc != OK)
@@ -221,7 +205,7 @@ enum status store_board_list(struct store *s, struct board_info **out, size_t *n
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
 		board_read(st, &(*out)[(*n)++]);
 	}
-	rc = step == DB_DONE ? OK : board_fail(s, err, "reading the boards");
+	rc = step == DB_DONE ? OK : store_db_fail(s, err, "reading the boards");
 	db_finalize(st);
 	return rc;
 }
@@ -257,7 +241,7 @@ enum status store_board_get(struct store *s, const char *name, const char *day, 
 	enum db_step step = db_step(st, err);
 	if (step == DB_ROW)
 		board_read(st, out);
-	rc = step == DB_ERROR ? board_fail(s, err, "reading the boards") : OK;
+	rc = step == DB_ERROR ? store_db_fail(s, err, "reading the boards") : OK;
 	db_finalize(st);
 	if (rc != OK || step == DB_ROW)
 		return rc;

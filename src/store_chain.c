@@ -303,14 +303,14 @@ enum status store_check_head(struct store *s, int64_t row, const char *hash, cha
 	struct db_stmt *st;
 	*report = NULL;
 	if (db_prepare(store_db(s), "SELECT hash FROM change_log WHERE id = ?", &st, err) != OK)
-		return s->db ? store_fail(s, err, "preparing a query") : err && err->code != OK ? err->code : ERR_DB;
+		return store_db_fail(s, err, "preparing a query");
 	db_bind_int(st, 1, row);
 	enum db_step step = db_step(st, err);
 	int found = step == DB_ROW;
 	char *stored = found && db_col_text(st, 0) ? xstrdup(db_col_text(st, 0)) : NULL;
 	db_finalize(st);
 	if (step == DB_ERROR)
-		return s->db ? store_fail(s, err, "reading the change log") : err && err->code != OK ? err->code : ERR_DB;
+		return store_db_fail(s, err, "reading the change log");
 	size_t n = strlen(hash);
 	enum status rc = OK;
 	if (!found) {

@@ -1,6 +1,7 @@
 /* store_db: the statement layer's calls, each through the connection's driver
  * (store_db.h; the drivers are store_db_sqlite.c and store_db_pg.c). */
 #include "store_db.h"
+#include "ragtrack/util.h"
 
 #include <stdlib.h>
 
@@ -99,6 +100,12 @@ void db_heard(struct db *db, int64_t *all, int64_t *others)
 const char *db_frag(const struct db *db, enum db_frag f)
 {
 	return db->ops->frag[f];
+}
+
+char *db_col_dup(struct db_stmt *st, int i)
+{
+	const char *v = db_col_text(st, i);
+	return v ? xstrdup(v) : NULL;
 }
 
 int64_t db_scalar_int(struct db *db, const char *sql, int64_t bind, int64_t dflt)

@@ -124,6 +124,8 @@ enum db_step db_step(struct db_stmt *st, struct err *err);
 int db_col_null(struct db_stmt *st, int i);
 int64_t db_col_int(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i);
+/* Column i as a new string (NULL stays NULL); caller frees. */
+char *db_col_dup(struct db_stmt *st, int i);
 /* Ready st to run again, bindings kept. */
 void db_reset(struct db_stmt *st);
 void db_finalize(struct db_stmt *st);

@@ -104,8 +104,6 @@ static enum status edit_query(struct store *s, struct db_stmt **st, struct err *
 	return rc;
 }
 
-static enum status read_fail(struct store *s, struct err *err, const char *doing);
-
 /* Run one statement that returns no rows, with parameters as edit_query binds them. */
 static enum status edit_run(struct store *s, struct err *err, const char *doing, const char *sql,
                             const char *types, ...)
@@ -117,25 +115,9 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
 	va_end(ap);
 	if (rc != OK)
 		return rc;
-	rc = db_step(st, err) == DB_ERROR ? read_fail(s, err, doing) : OK;
+	rc = db_step(st, err) == DB_ERROR ? store_db_fail(s, err, doing) : OK;
 	db_finalize(st);
 	return rc;
-}
-
-/* A text column's copy (NULL stays NULL); caller frees. */
-static char *col_dup(struct db_stmt *st, int i)
-{
-	const char *t = db_col_text(st, i);
-	return t ? xstrdup(t) : NULL;
-}
-
-/* A read's failure: store_fail's words on SQLite, the statement layer's (in err) on
- * PostgreSQL. */
-static enum status read_fail(struct store *s, struct err *err, const char *doing)
-{
-	if (s->db)
-		return store_fail(s, err, doing);
-	return err && err->code != OK ? err->code : ERR_DB;
 }
 
 /* A value for a one-line message: control characters made visible, newlines as
@@ -189,7 +171,7 @@ static enum status action_check(struct store *s, int64_t id, struct err *err)
 	int64_t agency = found ? db_col_int(st, 0) : 0;
 	db_finalize(st);
 	if (step == DB_ERROR)
-		return read_fail(s, err, "reading an action");
+		return store_db_fail(s, err, "reading an action");
 	if (s->lens_agency && (!found || agency != s->lens_agency))
 		return store_lens_missing(s, id, err);
 	if (!found)
@@ -215,14 +197,14 @@ static enum status row_read(struct store *s, int64_t id, struct row *r, struct e
 		return rc;
 	enum db_step step = db_step(st, err);
 	if (step == DB_ERROR) {
-		rc = read_fail(s, err, "reading an action");
+		rc = store_db_fail(s, err, "reading an action");
 	} else if (step == DB_ROW) {
 		r->id = id;
 		r->version = db_col_int(st, 0);
 		r->response_id = db_col_int(st, 1);
 		for (int f = 0; f < FIELD_COUNT; f++)
 			r->value[f] = f == FIELD_RAG ? xstrdup(rag_name((enum rag)db_col_int(st, 2 + f)))
-			                             : col_dup(st, 2 + f);
+			                             : db_col_dup(st, 2 + f);
 		for (int f = 0; f < FIELD_COUNT; f++)
 			if (!r->value[f])
 				r->value[f] = xstrdup("");
@@ -532,7 +514,7 @@ enum status store_notes(struct store *s, int64_t action_id, store_note_fn fn, vo
 			break;
 	}
 	if (step == DB_ERROR)
-		rc = read_fail(s, err, "reading notes");
+		rc = store_db_fail(s, err, "reading notes");
 	db_finalize(st);
 	return rc;
 }
@@ -580,7 +562,7 @@ enum status store_history(struct store *s, int64_t action_id, const char *since,
 			break;
 	}
 	if (step == DB_ERROR)
-		rc = read_fail(s, err, "reading the change log");
+		rc = store_db_fail(s, err, "reading the change log");
 	db_finalize(st);
 	return rc;
 }
@@ -673,7 +655,7 @@ static enum status undo_target(struct store *s, int any_account, int64_t *batch,
 	enum db_step step = db_step(st, err);
 	*batch = step == DB_ROW ? db_col_int(st, 0) : 0;
 	db_finalize(st);
-	return step == DB_ERROR ? read_fail(s, err, "reading the change log") : OK;
+	return step == DB_ERROR ? store_db_fail(s, err, "reading the change log") : OK;
 }
 
 /* The account a batch or change was made from (caller frees; NULL when not recorded,
@@ -685,7 +667,7 @@ static char *change_account(struct store *s, const char *where, int64_t v)
 	char *account = NULL;
 	if (edit_query(s, &st, NULL, sql, "i", v) == OK) {
 		if (db_step(st, NULL) == DB_ROW)
-			account = col_dup(st, 0);
+			account = db_col_dup(st, 0);
 		db_finalize(st);
 	}
 	free(sql);
@@ -893,11 +875,11 @@ static enum status one_change_read(struct store *s, int64_t id, struct one_chang
 		c->id = id;
 		c->action_id = db_col_int(st, 0);
 		c->batch = db_col_int(st, 1);
-		c->field_name = col_dup(st, 2);
+		c->field_name = db_col_dup(st, 2);
 		c->old_value = xstrdup(db_col_text(st, 3) ? db_col_text(st, 3) : "");
 		c->new_value = xstrdup(db_col_text(st, 4) ? db_col_text(st, 4) : "");
-		c->user = col_dup(st, 5);
-		c->account = col_dup(st, 6);
+		c->user = db_col_dup(st, 5);
+		c->account = db_col_dup(st, 6);
 		c->field = field_from_name(c->field_name);
 	} else {
 		rc = err_set(err, ERR_NOT_FOUND, "no change %lld (ragtrack history lists the changes with their numbers, NO)",

@@ -133,6 +133,9 @@ void store_plan_note(struct store *s, const char *sql);
 enum status store_exec(struct store *s, const char *sql, struct err *err);
 /* Error from the last SQLite call, with what was being done. */
 enum status store_fail(struct store *s, struct err *err, const char *doing);
+/* A statement of the layer (store_db.h) failed: on SQLite store_fail's message, saying
+ * what was being done; on PostgreSQL the layer's, already in err. */
+enum status store_db_fail(struct store *s, struct err *err, const char *doing);
 /* Bind a string, NULL for NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* A column as a new string (NULL stays NULL). */

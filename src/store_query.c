@@ -705,15 +705,6 @@ void store_plan_note(struct store *s, const char *sql)
 	free(explain);
 }
 
-/* A failed read's status: on SQLite store_fail's message (what failed, as the file's
- * other reads say); on PostgreSQL the statement layer's, already in err. */
-static enum status read_fail(struct store *s, struct err *err, const char *doing)
-{
-	if (s->db)
-		return store_fail(s, err, doing);
-	return err && err->code != OK ? err->code : ERR_DB;
-}
-
 /* q prepared through the statement layer (either engine), its parameters bound. */
 static enum status q_prepare_db(struct store *s, struct query *q, struct db_stmt **st, struct err *err)
 {
@@ -721,7 +712,7 @@ static enum status q_prepare_db(struct store *s, struct query *q, struct db_stmt
 		plan_append(s, q);
 	enum status rc = db_prepare(store_db(s), q->sql.s, st, err);
 	if (rc != OK)
-		return read_fail(s, err, "preparing a query");
+		return store_db_fail(s, err, "preparing a query");
 	q_bind_db(q, *st);
 	return OK;
 }
@@ -975,7 +966,7 @@ static enum status window_read(struct store *s, const struct filter *f, long off
 			stop = fn(&a, ctx);
 		n++;
 	}
-	enum status rc = step != DB_ERROR || stop ? OK : read_fail(s, err, "reading actions");
+	enum status rc = step != DB_ERROR || stop ? OK : store_db_fail(s, err, "reading actions");
 	db_finalize(dst);
 	/* backwards: the n rows read are the last n of the window, newest first */
 	for (long i = n - 1; rows && i >= 0; i--) {
@@ -1299,7 +1290,7 @@ static enum status seek_step(struct store *s, const struct filter *f, const stru
 				                         part_is_last(*part));
 			db_finalize(st);
 			if (step == DB_ERROR)
-				return read_fail(s, err, "finding a place in the list");
+				return store_db_fail(s, err, "finding a place in the list");
 			if (*found || counting)
 				break;
 		}
@@ -1409,7 +1400,7 @@ static enum status keyset_part_read(struct store *s, const struct filter *f, con
 			r->stop = r->fn(&a, r->ctx);
 		r->n++;
 	}
-	enum status rc = (r->stop || r->n == r->limit || step != DB_ERROR) ? OK : read_fail(s, err, "reading actions");
+	enum status rc = (r->stop || r->n == r->limit || step != DB_ERROR) ? OK : store_db_fail(s, err, "reading actions");
 	db_finalize(dst);
 	return rc;
 }
@@ -1427,7 +1418,7 @@ static enum status keyset_window_read(struct store *s, const struct filter *f, c
 	int own = !db_in_transaction(db);
 	enum status rc = own ? db_exec(db, db_frag(db, DF_BEGIN_READ), err) : OK;
 	if (rc != OK)
-		rc = read_fail(s, err, "beginning a read");
+		rc = store_db_fail(s, err, "beginning a read");
 	for (const enum part *part = keyset_parts(k, p->from, r.backwards);
 	     rc == OK && *part != PART_END && r.n < r.limit && !r.stop; part++)
 		if (k->last || (*part != PART_LAST && *part != PART_LAST_BEYOND))
@@ -1478,7 +1469,7 @@ static enum status offset_read(struct store *s, const struct filter *f, long off
 			break;
 	}
 	if (step == DB_ERROR)
-		rc = read_fail(s, err, "reading actions");
+		rc = store_db_fail(s, err, "reading actions");
 	db_finalize(st);
 	return rc;
 }
@@ -1634,7 +1625,7 @@ static enum status summary_counts(struct store *s, const struct filter *f, long 
 			counts[r] = (long)db_col_int(st, 2);
 	}
 	db_finalize(st);
-	return step == DB_ERROR ? read_fail(s, err, "counting actions") : OK;
+	return step == DB_ERROR ? store_db_fail(s, err, "counting actions") : OK;
 }
 
 /* The highest id of agency or review (0 when none, -1 on error). */
@@ -1657,7 +1648,7 @@ static enum status group_rows_count(struct store *s, const struct filter *f, enu
 {
 	int64_t max = group_max_id(s, by);
 	if (max < 0)
-		return read_fail(s, err, "counting actions per group");
+		return store_db_fail(s, err, "counting actions per group");
 	int pg = db_engine(store_db(s)) == DB_PG;
 	struct query q = {0};
 	q.unranked = 1;
@@ -1678,7 +1669,7 @@ static enum status group_rows_count(struct store *s, const struct filter *f, enu
 		if (id >= 0 && id <= max && r >= 0 && r < RAG_COUNT)
 			n[id][r] += pg ? (long)db_col_int(st, 2) : 1;
 	}
-	rc = step == DB_DONE ? OK : read_fail(s, err, "counting actions per group");
+	rc = step == DB_DONE ? OK : store_db_fail(s, err, "counting actions per group");
 	db_finalize(st);
 	for (int64_t id = 0; rc == OK && id <= max; id++)
 		for (int r = 0; r < RAG_COUNT; r++)
@@ -1701,7 +1692,7 @@ enum status store_rag_counts_by(struct store *s, const struct filter *f, enum st
 	enum db_step step;
 	while ((step = db_step(st, err)) == DB_ROW)
 		fn(ctx, db_col_int(st, 0), (int)db_col_int(st, 1), (long)db_col_int(st, 2));
-	rc = step == DB_DONE ? OK : read_fail(s, err, "counting actions per group");
+	rc = step == DB_DONE ? OK : store_db_fail(s, err, "counting actions per group");
 	db_finalize(st);
 	return rc;
 }
@@ -1751,7 +1742,7 @@ static enum status count_matching(struct store *s, const struct filter *f, long 
 	if (db_step(st, err) == DB_ROW)
 		*n = db_col_int(st, 0);
 	else
-		rc = read_fail(s, err, "counting actions");
+		rc = store_db_fail(s, err, "counting actions");
 	db_finalize(st);
 	return rc;
 }
@@ -1781,7 +1772,7 @@ static enum status rag_sums(struct store *s, const struct filter *f, long counts
 		if (r >= 0 && r < RAG_COUNT)
 			counts[r] += pg ? (long)db_col_int(st, 1) : 1;
 	}
-	rc = step == DB_DONE ? OK : read_fail(s, err, "counting actions");
+	rc = step == DB_DONE ? OK : store_db_fail(s, err, "counting actions");
 	db_finalize(st);
 	return rc;
 }
@@ -1828,7 +1819,7 @@ static enum status position_by_key(struct store *s, const struct filter *f, int6
 		long n = step == DB_ROW ? (long)db_col_int(st, 0) : 0;
 		db_finalize(st);
 		if (step == DB_ERROR)
-			return read_fail(s, err, "finding an action in the list");
+			return store_db_fail(s, err, "finding an action in the list");
 		if (part == 0 && n == 0)
 			return OK;
 		if (part == 1)
@@ -1881,7 +1872,7 @@ static enum status pg_search_words(struct store *s, const char *search, int64_t 
 	while ((step = db_step(st, err)) == DB_ROW)
 		words_add_marked(db_col_text(st, 0), words, n);
 	db_finalize(st);
-	return step == DB_ERROR ? read_fail(s, err, "finding the words a search matched") : OK;
+	return step == DB_ERROR ? store_db_fail(s, err, "finding the words a search matched") : OK;
 }
 
 enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
@@ -2171,7 +2162,7 @@ static enum status ids_matching(struct store *s, const struct filter *f, long of
 		(*ids)[(*n)++] = db_col_int(st, 0);
 	}
 	if (step == DB_ERROR)
-		rc = read_fail(s, err, "reading actions");
+		rc = store_db_fail(s, err, "reading actions");
 	db_finalize(st);
 	return rc;
 }
@@ -2198,7 +2189,7 @@ static enum status rows_by_id(struct store *s, const int64_t *ids, long n, store
 			if (fn(&a, ctx))
 				break;
 		} else if (step == DB_ERROR) {
-			rc = read_fail(s, err, "reading actions");
+			rc = store_db_fail(s, err, "reading actions");
 		}
 	}
 	if (st)
@@ -2258,7 +2249,7 @@ static enum status extra_reviews_used(struct store *s, const struct filter *f, c
 		if (r >= 0)
 			used[r] = 1;
 	}
-	rc = step == DB_DONE ? OK : read_fail(s, err, "reading extra fields");
+	rc = step == DB_DONE ? OK : store_db_fail(s, err, "reading extra fields");
 	db_finalize(st);
 	return rc;
 }

@@ -82,13 +82,6 @@ static char *list_order(struct store *s, enum report_list_kind k)
 	return order;
 }
 
-/* Column i as a new string (NULL stays NULL). */
-static char *col_dup(struct db_stmt *st, int i)
-{
-	const char *v = db_col_text(st, i);
-	return v ? xstrdup(v) : NULL;
-}
-
 static enum rag rag_of(struct db_stmt *st, int col)
 {
 	int64_t r = db_col_int(st, col);
@@ -98,18 +91,18 @@ static enum rag rag_of(struct db_stmt *st, int col)
 static void item_read(struct db_stmt *st, int col, struct report_item *it)
 {
 	it->id = db_col_int(st, col);
-	it->review = col_dup(st, col + 1);
-	it->ref = col_dup(st, col + 2);
-	it->agency = col_dup(st, col + 3);
-	it->lead = col_dup(st, col + 4);
-	it->text = col_dup(st, col + 5);
+	it->review = db_col_dup(st, col + 1);
+	it->ref = db_col_dup(st, col + 2);
+	it->agency = db_col_dup(st, col + 3);
+	it->lead = db_col_dup(st, col + 4);
+	it->text = db_col_dup(st, col + 5);
 	it->rag = rag_of(st, col + 6);
-	it->target_date = col_dup(st, col + 7);
-	it->target_raw = col_dup(st, col + 8);
-	it->first_target_date = col_dup(st, col + 9);
-	it->touched_at = col_dup(st, col + 10);
-	it->constraints = col_dup(st, col + 11);
-	char *note = col_dup(st, col + 12);
+	it->target_date = db_col_dup(st, col + 7);
+	it->target_raw = db_col_dup(st, col + 8);
+	it->first_target_date = db_col_dup(st, col + 9);
+	it->touched_at = db_col_dup(st, col + 10);
+	it->constraints = db_col_dup(st, col + 11);
+	char *note = db_col_dup(st, col + 12);
 	char *sep = note ? strrchr(note, '\x1f') : NULL;
 	it->note_at = NULL;
 	if (sep) {
@@ -119,7 +112,7 @@ static void item_read(struct db_stmt *st, int col, struct report_item *it)
 	it->note = note;
 	it->at_board = (int)db_col_int(st, col + 13);
 	it->board_rag = rag_of(st, col + 14);
-	it->board_target = col_dup(st, col + 15);
+	it->board_target = db_col_dup(st, col + 15);
 }
 
 static void item_clear(struct report_item *it)
@@ -186,7 +179,7 @@ static enum status prepare_plain(struct store *s, const char *sql, struct db_stm
 	store_plan_note(s, sql);
 	if (db_prepare(store_db(s), sql, st, err) == OK)
 		return OK;
-	return s->db ? store_fail(s, err, "preparing a query") : err && err->code != OK ? err->code : ERR_DB;
+	return store_db_fail(s, err, "preparing a query");
 }
 
 /* The end of a statement's rows: step is its last db_step.  On SQLite store_fail's
@@ -195,7 +188,7 @@ static enum status finish(struct store *s, struct db_stmt *st, enum db_step step
 {
 	enum status rc = OK;
 	if (step != DB_DONE)
-		rc = s->db ? store_fail(s, err, doing) : err && err->code != OK ? err->code : ERR_DB;
+		rc = store_db_fail(s, err, doing);
 	db_finalize(st);
 	return rc;
 }
@@ -222,7 +215,7 @@ static void *group_slot(struct group_rows *g, struct db_stmt *st)
 		}
 		char *slot = g->arr + g->n * g->size;
 		memset(slot, 0, g->size);
-		char *name = col_dup(st, 1);
+		char *name = db_col_dup(st, 1);
 		memcpy(slot, &name, sizeof name);
 		g->n++;
 		g->last = key;
@@ -293,13 +286,13 @@ static const char CHANGES_SQL[] =
 
 static void event_read(struct db_stmt *st, struct report_event *e)
 {
-	e->at = col_dup(st, 0);
-	e->user = col_dup(st, 1);
-	e->source = col_dup(st, 2);
-	e->field = col_dup(st, 3);
-	e->old_value = col_dup(st, 4);
-	e->new_value = col_dup(st, 5);
-	e->reason = col_dup(st, 6);
+	e->at = db_col_dup(st, 0);
+	e->user = db_col_dup(st, 1);
+	e->source = db_col_dup(st, 2);
+	e->field = db_col_dup(st, 3);
+	e->old_value = db_col_dup(st, 4);
+	e->new_value = db_col_dup(st, 5);
+	e->reason = db_col_dup(st, 6);
 }
 
 static void event_clear(struct report_event *e)
@@ -675,7 +668,7 @@ static enum status counts_named(struct store *s, const struct tallies *ts, const
 	while ((step = db_step(st, err)) == DB_ROW) {
 		const struct tally *t = tally_find(ts, db_col_int(st, 0));
 		if (t)
-			counts_from(&(*out)[(*n)++], t, col_dup(st, 1));
+			counts_from(&(*out)[(*n)++], t, db_col_dup(st, 1));
 	}
 	const struct tally *none = with_none ? tally_find(ts, 0) : NULL;
 	if (none)
@@ -703,9 +696,9 @@ static enum status questions_named(struct store *s, const struct tallies *ts, st
 		if (!t)
 			continue;
 		struct report_question *q = &d->questions[d->nquestions++];
-		q->review = col_dup(st, 1);
-		q->ref = col_dup(st, 2);
-		q->text = col_dup(st, 3);
+		q->review = db_col_dup(st, 1);
+		q->ref = db_col_dup(st, 2);
+		q->text = db_col_dup(st, 3);
 		q->worst = RAG_UNSET;
 		for (int r = 0; r < RAG_COUNT; r++) {
 			q->actions += t->rag[r];
@@ -742,7 +735,7 @@ static enum status silent_named(struct store *s, const struct tallies *ts, struc
 			d->silent[i] = d->silent[i - 1];
 			i--;
 		}
-		d->silent[i] = (struct report_silent){ col_dup(st, 1), t->groups, t->silent };
+		d->silent[i] = (struct report_silent){ db_col_dup(st, 1), t->groups, t->silent };
 	}
 	return finish(s, st, step, "finding agencies that gave no response", err);
 }

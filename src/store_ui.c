@@ -9,15 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A failed statement's status: on SQLite store_fail's message, saying what failed; on
- * PostgreSQL the statement layer's, already in err. */
-static enum status ui_fail(struct store *s, struct err *err, const char *doing)
-{
-	if (s->db)
-		return store_fail(s, err, doing);
-	return err && err->code != OK ? err->code : ERR_DB;
-}
-
 /* sql, a format of the dialect fragment frag, prepared into *st. */
 static enum status ui_prepare(struct store *s, const char *sql, enum db_frag frag, struct db_stmt **st,
                               struct err *err)
@@ -26,7 +17,7 @@ static enum status ui_prepare(struct store *s, const char *sql, enum db_frag fra
 	char *text = xasprintf(sql, db_frag(db, frag));
 	enum status rc = db_prepare(db, text, st, err);
 	free(text);
-	return rc == OK ? OK : ui_fail(s, err, "preparing a query");
+	return rc == OK ? OK : store_db_fail(s, err, "preparing a query");
 }
 
 enum status store_ui_get(struct store *s, const char *key, char **value, struct err *err)
@@ -42,7 +33,7 @@ enum status store_ui_get(struct store *s, const char *key, char **value, struct 
 	if (step == DB_ROW)
 		*value = db_col_text(st, 0) ? xstrdup(db_col_text(st, 0)) : NULL;
 	else if (step == DB_ERROR)
-		rc = ui_fail(s, err, "reading the screen state");
+		rc = store_db_fail(s, err, "reading the screen state");
 	db_finalize(st);
 	return rc;
 }
@@ -67,7 +58,7 @@ enum status store_ui_set(struct store *s, const char *key, const char *value, st
 	if (value)
 		db_bind_text(st, 3, value);
 	if (db_step(st, err) == DB_ERROR)
-		rc = ui_fail(s, err, "saving the screen state");
+		rc = store_db_fail(s, err, "saving the screen state");
 	db_finalize(st);
 	return rc;
 }
@@ -103,7 +94,7 @@ static enum status ui_prepare_nocase(struct store *s, const char *sql, struct db
 	enum status rc = db_prepare(db, text, st, err);
 	free(text);
 	free(order);
-	return rc == OK ? OK : ui_fail(s, err, "preparing a query");
+	return rc == OK ? OK : store_db_fail(s, err, "preparing a query");
 }
 
 /* The groups that have actions, in display order. */
@@ -131,7 +122,7 @@ static enum status group_names(struct store *s, enum store_group by, struct grou
 		const char *name = db_col_text(st, 1);
 		g->row[g->n++] = (struct group_row){ .id = db_col_int(st, 0), .name = name ? xstrdup(name) : NULL };
 	}
-	rc = step == DB_DONE ? OK : ui_fail(s, err, "listing groups");
+	rc = step == DB_DONE ? OK : store_db_fail(s, err, "listing groups");
 	db_finalize(st);
 	return rc;
 }
