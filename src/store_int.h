@@ -110,10 +110,8 @@ struct store {
 	store_cancel_fn cancel;    /* store_set_cancel's, with its context */
 	void *cancel_ctx;
 	int hold_match;            /* RAGTRACK_TEST_HOLD_MATCH: full-text queries wait for a cancel */
-	int64_t seen_version;      /* data_version at the last store_changed_by_others, -1 = none */
+	int64_t seen_version;      /* data_version at the watch's last look (store_watch.c), -1 = none */
 	int watching;              /* store_watch_start ran (on PostgreSQL: LISTEN) */
-	int64_t others_changes;    /* changes store_watch_changed has found so far: what a cache
-	                            * read on the server may compare (SQLite has data_version) */
 	struct {                   /* last lookups: rows of a plan come in groups */
 		char *review, *finding_key, *question_key, *question_sort;
 		char *question_text, *response_text;     /* as the database holds them */

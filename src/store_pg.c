@@ -449,7 +449,7 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 		return st;
 	}
 	/* the commits that change what a list shows are heard of (rt_changed): the browser's
-	 * window cache and its refresh (store_changed_by_others) go by them */
+	 * window cache and its refresh (store_watch.c) go by them */
 	if (!init && (st = db_exec(db, "LISTEN ragtrack_changed", err)) != OK) {
 		store_pg_close(s);
 		return st;

@@ -2317,28 +2317,3 @@ void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx)
 		return;
 	sqlite3_progress_handler(s->db, !fn ? 0 : s->hold_match ? 50 : 4000, fn ? store_progress : NULL, s);
 }
-
-enum status store_changed_by_others(struct store *s, int *changed, struct err *err)
-{
-	*changed = 0;
-	if (!s->db) {            /* PostgreSQL: other connections' commits heard of (LISTEN) */
-		int64_t all, others;
-		db_heard(s->pg, &all, &others);
-		*changed = s->seen_version >= 0 && others != s->seen_version;
-		s->seen_version = others;
-		return OK;
-	}
-	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, "PRAGMA data_version", err);
-	if (rc != OK)
-		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t v = sqlite3_column_int64(st, 0);
-		*changed = s->seen_version >= 0 && v != s->seen_version;
-		s->seen_version = v;
-	} else {
-		rc = store_fail(s, err, "reading data_version");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}

@@ -423,10 +423,6 @@ void store_on_progress(struct store *s, store_progress_fn fn, void *ctx);
  * non-zero stops it, and the store call fails with ERR_CANCELLED.  fn NULL: never. */
 typedef int (*store_cancel_fn)(void *ctx);
 void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx);
-/* *changed = 1 when another connection (another process) committed a change since the
- * last call (this handle's own writes do not count).  The first call only notes where
- * the database stands. */
-enum status store_changed_by_others(struct store *s, int *changed, struct err *err);
 
 /* ---- other connections' changes, as they commit (src/store_watch.c) ---------------- */
 /* Start watching for changes that other connections commit to what the browser shows
