@@ -357,14 +357,31 @@ enum status store_lens_missing(struct store *s, int64_t action_id, struct err *e
 	return err_set(err, ERR_NOT_FOUND, "no action %lld for %s", (long long)action_id, s->lens_name);
 }
 
+/* store_next_batch on a server: many writers at once, so a sequence, not max() + 1; and
+ * the change log's chain lock, taken here, before the batch's rows are numbered, so that
+ * their ids follow the chain (rt_chain numbers a row drawn before the lock again, which
+ * leaves a gap).  Held to the commit. */
+static enum status batch_pg(struct store *s, int64_t *batch, struct err *err)
+{
+	struct db_stmt *st;
+	enum status rc = db_prepare(s->pg, "SELECT nextval('change_batch'),"
+	                            " pg_advisory_xact_lock(hashtext('ragtrack change_log chain'))", &st, err);
+	if (rc != OK)
+		return rc;
+	if (db_step(st, err) == DB_ROW)
+		*batch = db_col_int(st, 0);
+	else
+		rc = store_db_fail(s, err, "numbering the change");
+	db_finalize(st);
+	return rc;
+}
+
 enum status store_next_batch(struct store *s, int64_t *batch, struct err *err)
 {
 	sqlite3_stmt *st;
 	*batch = 0;
-	if (s->pg) {             /* many writers at once: a sequence, not max() + 1 */
-		*batch = db_scalar_int(s->pg, "SELECT nextval('change_batch')", 0, 0);
-		return *batch > 0 ? OK : err_set(err, ERR_DB, "%s: cannot number the change (sequence change_batch)", s->path);
-	}
+	if (s->pg)
+		return batch_pg(s, batch, err);
 	enum status rc = store_prepare(s, &st, "SELECT ifnull(max(batch), 0) + 1 FROM change_log", err);
 	if (rc != OK)
 		return rc;
@@ -411,13 +428,8 @@ static enum status log_last_hash(struct store *s, char prev[65], struct err *err
  * trigger, rt_chain: a lead's login cannot read the rows before its own). */
 static enum status log_pg(struct store *s, const char *const v[CHAIN_COLUMNS], struct err *err)
 {
-	struct db_stmt *st;
-	/* The chain's lock before the row is numbered: ids then follow the chain (else the
-	 * trigger numbers the row again, leaving a gap). */
-	enum status rc = db_exec(s->pg, "SELECT pg_advisory_xact_lock(hashtext('ragtrack change_log chain'))", err);
-	if (rc != OK)
-		return rc;
-	rc = db_prepare(s->pg, "INSERT INTO change_log(action_id, at, \"user\", os_user, field, old_value,"
+	struct db_stmt *st;      /* the chain's lock is held since store_next_batch */
+	enum status rc = db_prepare(s->pg, "INSERT INTO change_log(action_id, at, \"user\", os_user, field, old_value,"
 	                            " new_value, source, reason, batch, undoes, undoes_change)"
 	                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
 	if (rc != OK)
@@ -425,7 +437,7 @@ static enum status log_pg(struct store *s, const char *const v[CHAIN_COLUMNS], s
 	for (int i = 0; i < CHAIN_COLUMNS; i++)
 		db_bind_text(st, i + 1, v[i]);
 	if (db_step(st, err) == DB_ERROR)
-		rc = err && err->code ? err->code : ERR_DB;
+		rc = store_db_fail(s, err, "writing the change log");
 	db_finalize(st);
 	return rc;
 }
