@@ -121,3 +121,17 @@ pg_sqlite_words() {
 	CREATE AGGREGATE rt_sqlite.group_concat(anyelement) (SFUNC = rt_sqlite.group_concat_step, STYPE = text);
 	EOF
 }
+
+# pg_same WHAT ARGS...: ragtrack ARGS on the file $SRC and on its copy on the server
+# $URL give the same output (stdout and stderr together), byte for byte, and the same
+# exit status; an empty output fails too (nothing was compared).
+pg_same() {
+	local what=$1; shift
+	"$RT" --db "$SRC" "$@" >"$T/lite" 2>&1; local lite_rc=$?
+	"$RT" --db "$URL" "$@" >"$T/pg" 2>&1; local pg_rc=$?
+	check_eq "$what: exit status on PostgreSQL" "$pg_rc" "$lite_rc"
+	if ! cmp -s "$T/lite" "$T/pg"; then
+		fail "$what: PostgreSQL's output differs from SQLite's"; diff "$T/lite" "$T/pg" | head -10 >&2
+	fi
+	[ -s "$T/lite" ] || fail "$what: no output to compare"
+}

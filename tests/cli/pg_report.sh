@@ -25,53 +25,42 @@ RAGTRACK_NOW=2016-05-09T09:00:00Z rt note 11 "Update 9.5.16 re-audit booked for 
 URL=$(pg_db t_report)
 check_status "db copy" 0 "$RT" db copy "$SRC" "$URL"
 
-# same WHAT ARGS...: the command's output and exit status on both engines
-same() {
-	local what=$1; shift
-	"$RT" --db "$SRC" "$@" >"$T/lite" 2>&1; local lite_rc=$?
-	"$RT" --db "$URL" "$@" >"$T/pg" 2>&1; local pg_rc=$?
-	check_eq "$what: exit status on PostgreSQL" "$pg_rc" "$lite_rc"
-	if ! cmp -s "$T/lite" "$T/pg"; then
-		fail "$what: PostgreSQL's output differs from SQLite's"; diff "$T/lite" "$T/pg" | head -10 >&2
-	fi
-	[ -s "$T/lite" ] || fail "$what: no output to compare"
-}
 
 for fmt in text md html json; do
-	same "report ($fmt), against the copied board" report --format "$fmt"
-	same "report ($fmt), no board" report --format "$fmt" --board none
+	pg_same "report ($fmt), against the copied board" report --format "$fmt"
+	pg_same "report ($fmt), no board" report --format "$fmt" --board none
 done
-same "report of an agency" report --agency Police --format md
-same "report of red and amber" report --rag R,A --format json
-same "report of a review, every action listed" report --review Julia --all
-same "report of a search" report --search audit --format json
-same "report of withdrawn actions too" report --include-withdrawn --format md
-same "report since, for a past meeting" report --since 2016-05-04 --meeting 2016-05-31 --next 2016-09-30
-same "report with a title, author and paper number" report --title "Progress" --author "Board manager" \
+pg_same "report of an agency" report --agency Police --format md
+pg_same "report of red and amber" report --rag R,A --format json
+pg_same "report of a review, every action listed" report --review Julia --all
+pg_same "report of a search" report --search audit --format json
+pg_same "report of withdrawn actions too" report --include-withdrawn --format md
+pg_same "report since, for a past meeting" report --since 2016-05-04 --meeting 2016-05-31 --next 2016-09-30
+pg_same "report with a title, author and paper number" report --title "Progress" --author "Board manager" \
 	--paper-no 7 --stale-days 30 --format html
-same "report under an agency's lens" --as-agency Police report
-same "report against a missing board" report --board "No such board"
+pg_same "report under an agency's lens" --as-agency Police report
+pg_same "report against a missing board" report --board "No such board"
 check_contains "the paper compares with the copied board" "$(cat "$T/pg")" "no board 'No such board'; recorded: 'March 2016'"
 # "Data as at": the latest day any action was changed, noted or imported, of them all
 latest=$(q "SELECT max(max(substr(touched_at, 1, 10)), max(substr(updated_at, 1, 10))) FROM action")
 check_contains "Data as at, the latest change" "$("$RT" --db "$URL" report)" "Data as at    $latest"
 
 # A board recorded on each engine, and the paper against it.
-same "board record" board record "June 2016" --date 2016-06-30
-same "board list" board list
-same "board show" board show "june 2016"
+pg_same "board record" board record "June 2016" --date 2016-06-30
+pg_same "board list" board list
+pg_same "board show" board show "june 2016"
 for fmt in text md html json; do
-	same "report ($fmt) against the board recorded on each" report --format "$fmt" --board "June 2016"
+	pg_same "report ($fmt) against the board recorded on each" report --format "$fmt" --board "June 2016"
 done
-same "report against the March board by name" report --board "march 2016" --format md
+pg_same "report against the March board by name" report --board "march 2016" --format md
 "$RT" --db "$SRC" board record "JUNE 2016" >/dev/null 2>&1
 want=$?
 "$RT" --db "$URL" board record "JUNE 2016" >"$T/out" 2>"$T/err"
 check_eq "a name in use: exit status as on the file" "$?" "$want"
 check_eq "a name in use: refused" "$want" 7
 check_eq "a name in use" "$(cat "$T/err")" "ragtrack: $PG_DIR/t_report: a board called 'JUNE 2016' is already recorded (ragtrack board list shows them)"
-same "board partnership" board partnership "Thurrock and Essex"
-same "report headed with the partnership" report --format md
+pg_same "board partnership" board partnership "Thurrock and Essex"
+pg_same "report headed with the partnership" report --format md
 check_eq "boards on the server" "$(pg_q t_report "SELECT string_agg(name, ', ' ORDER BY id) FROM ragtrack.board")" \
 	"March 2016, June 2016"
 check_eq "the snapshot holds every action" \
