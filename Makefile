@@ -86,10 +86,17 @@ build/schema_sql.h: schema.sql
 	@mkdir -p build
 	$(Q){ echo "static const char SCHEMA_SQL[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ";"; } > $@
 
-# schema_pg.sql: the same tables on PostgreSQL (db init), compiled in the same way.
+# schema_pg.sql: the same tables on PostgreSQL (db init), compiled in the same way; and
+# each of its "-- @revision N" sections, in order, as SCHEMA_PG_REVISIONS[N].
 build/schema_pg_sql.h: schema_pg.sql
 	@mkdir -p build
-	$(Q){ echo "static const char SCHEMA_PG_SQL[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ";"; } > $@
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' $< | awk ' \
+		/^-- @revision [0-9]+/ { if ($$3 + 0 != ++n) { print "schema_pg.sql: revision " $$3 " out of order" > "/dev/stderr"; bad = 1; exit 1 } } \
+		{ line = "\"" $$0 "\\n\""; all = all line "\n"; if (n) rev[n] = rev[n] line "\n" } \
+		END { if (bad) exit 1; printf "static const char SCHEMA_PG_SQL[] =\n%s;\n", all; \
+		      printf "static const char *const SCHEMA_PG_REVISIONS[] = {\n\tNULL,\n"; \
+		      for (i = 1; i <= n; i++) printf "%s,\n", rev[i]; print "};" }' > $@.tmp
+	$(Q)mv $@.tmp $@
 
 
 -include $(OBJ:.o=.d)

@@ -315,41 +315,6 @@ END $$;
 CREATE TRIGGER change_log_login BEFORE INSERT ON change_log FOR EACH ROW EXECUTE FUNCTION rt_stamp_login();
 CREATE TRIGGER ui_state_login BEFORE INSERT OR UPDATE ON ui_state FOR EACH ROW EXECUTE FUNCTION rt_stamp_login();
 
--- The change log's hash chain (store_chain.c's encoding: SHA-256 of the previous row's
--- hash, then each column as "|LEN:" and its bytes, "|-" for NULL), made by the server:
--- a lead's login cannot read the rows before its own (row-level security).  One writer
--- at a time takes the chain's lock, and the row's id after it, so ids follow the chain.
--- Rows a board's copy or import brings with their hashes (ragtrack.import_run) keep them.
--- (REVISIONS_PG in src/store_pg.c holds the same text, for older databases.)
-CREATE OR REPLACE FUNCTION ragtrack.rt_hashed(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN v IS NULL THEN '|-' ELSE '|' || octet_length(v) || ':' || v END;
-CREATE OR REPLACE FUNCTION ragtrack.rt_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, ragtrack, pg_temp AS $$
-DECLARE
-    prev text;
-    last bigint;
-BEGIN
-    IF ragtrack.rt_paused() THEN
-        RETURN NEW;
-    END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('ragtrack change_log chain'));
-    SELECT c.id, c.hash INTO last, prev FROM ragtrack.change_log c ORDER BY c.id DESC LIMIT 1;
-    IF NEW.id <= coalesce(last, 0) THEN    -- numbered before it waited for the lock
-        NEW.id := nextval(pg_get_serial_sequence('ragtrack.change_log', 'id'));
-    END IF;
-    NEW.prev_hash := coalesce(prev, '');
-    NEW.hash := encode(sha256(convert_to(NEW.prev_hash
-        || ragtrack.rt_hashed(NEW.action_id::text) || ragtrack.rt_hashed(NEW.at) || ragtrack.rt_hashed(NEW."user")
-        || ragtrack.rt_hashed(NEW.os_user) || ragtrack.rt_hashed(NEW.field) || ragtrack.rt_hashed(NEW.old_value)
-        || ragtrack.rt_hashed(NEW.new_value) || ragtrack.rt_hashed(NEW.source) || ragtrack.rt_hashed(NEW.reason)
-        || ragtrack.rt_hashed(NEW.batch::text) || ragtrack.rt_hashed(NEW.undoes::text)
-        || ragtrack.rt_hashed(NEW.undoes_change::text), 'UTF8')), 'hex');
-    RETURN NEW;
-END $$;
-DROP TRIGGER IF EXISTS change_log_chain ON ragtrack.change_log;
-CREATE TRIGGER change_log_chain BEFORE INSERT ON ragtrack.change_log
-    FOR EACH ROW EXECUTE FUNCTION ragtrack.rt_chain();
-
 -- agency lead add AGENCY LOGIN: the board's only; the login is made (no password: the
 -- administrator sets one, or the server admits it by certificate, peer or GSSAPI) unless
 -- it exists.  Says 'created' or 'granted', or 'already' when the login was a lead there.
@@ -435,19 +400,15 @@ SELECT a.name AS agency, u.rolname::text COLLATE "C" AS login
 CREATE FUNCTION rt_paused() RETURNS boolean LANGUAGE sql STABLE
 RETURN coalesce(current_setting('ragtrack.import_run', true), '') = 'on' AND ragtrack.rt_is_board();
 
--- One action's searched text (question, response, action, evidence, notes, extra fields)
--- as a search vector: rt_doc's body, which db copy also applies to
--- every action at once in one join (a subselect per action and a second write of each row
--- were most of a copy's time).
-CREATE FUNCTION rt_vector(q_text text, r_text text, a_text text, a_evidence text, notes text, a_extra text)
-RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE
-RETURN to_tsvector('ragtrack.rt_search', ragtrack.rt_fold(concat_ws(E'\n', q_text, r_text, a_text, a_evidence, notes, a_extra)));
-
+-- One action's searched text: question, response, action, evidence, notes, extra fields.
 CREATE FUNCTION rt_doc(q_id bigint, r_id bigint, a_id bigint, a_text text, a_evidence text, a_extra text)
 RETURNS tsvector LANGUAGE sql STABLE
-RETURN ragtrack.rt_vector((SELECT q.text FROM ragtrack.question q WHERE q.id = q_id),
-    (SELECT r.text FROM ragtrack.response r WHERE r.id = r_id), a_text, a_evidence,
-    (SELECT string_agg(n.text, E'\n' ORDER BY n.id) FROM ragtrack.note n WHERE n.action_id = a_id), a_extra);
+RETURN to_tsvector('ragtrack.rt_search', rt_fold(concat_ws(E'\n',
+    (SELECT q.text FROM ragtrack.question q WHERE q.id = q_id),
+    (SELECT r.text FROM ragtrack.response r WHERE r.id = r_id),
+    a_text, a_evidence,
+    (SELECT string_agg(n.text, E'\n' ORDER BY n.id) FROM ragtrack.note n WHERE n.action_id = a_id),
+    a_extra)));
 
 CREATE FUNCTION rt_action_search() RETURNS trigger LANGUAGE plpgsql
 SET search_path = ragtrack, public AS $$
@@ -519,36 +480,6 @@ CREATE TRIGGER rag_count_update AFTER UPDATE ON action REFERENCING OLD TABLE AS 
 CREATE TRIGGER rag_count_delete AFTER DELETE ON action REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rt_rag_delta();
 
--- ---- change notifications ------------------------------------------------------------
--- Each statement that changes what a list, a count or the detail pane shows tells the
--- listening browsers (LISTEN ragtrack_changed): the server sends it at commit, once per
--- transaction (repeats fold), to the changing connection too.  No ids and no text: a
--- notification reaches every listener and knows nothing of row-level security; they
--- read again through their own policies.
-CREATE FUNCTION rt_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('ragtrack_changed', '');
-    RETURN NULL;
-END $$;
-CREATE TRIGGER action_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON action
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER note_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON note
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER response_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON response
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER question_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON question
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER finding_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON finding
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER review_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON review
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER agency_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON agency
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER agency_alias_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON agency_alias
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-CREATE TRIGGER extra_field_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON extra_field
-    FOR EACH STATEMENT EXECUTE FUNCTION rt_changed();
-
 -- ---- grants and row-level security --------------------------------------------------
 -- Every role reads the shared tables (reviews, findings, questions, agencies, boards).
 -- The tables of an agency's data show a lead only its agencies' rows, for reading and
@@ -571,7 +502,7 @@ BEGIN
     EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ragtrack TO %I', b);
     -- A lead changes its actions' tracked fields, never which agency, review, question or
     -- response an action belongs to.
-    EXECUTE format('GRANT UPDATE (rag, rag_raw, target_date, target_raw, first_target_date, evidence, lead, constraints, desired, text,'
+    EXECUTE format('GRANT UPDATE (rag, rag_raw, target_date, target_raw, evidence, lead, constraints, desired, text,'
                    ' withdrawn, extra, version, updated_at, touched_at) ON action TO %I', l);
     EXECUTE format('GRANT UPDATE (text) ON response TO %I', l);
     EXECUTE format('GRANT INSERT ON note, change_log TO %I', l);
@@ -605,14 +536,92 @@ CREATE POLICY lens ON board_action
     USING ((SELECT rt_sees_all()) OR EXISTS (SELECT 1 FROM action a WHERE a.id = action_id));
 CREATE POLICY own ON ui_state USING (login = session_user);
 
--- ---- bulk loads ----------------------------------------------------------------------
+-- ---- revisions ------------------------------------------------------------------------
+-- What changed after the schema was first made, in order.  Each section from its
+-- "@revision N" line to the next is one step of SCHEMA_PG_REVISIONS (the Makefile cuts them out
+-- of this file), written to run again safely: a database made before gets the steps it
+-- lacks from db init, a new one runs the whole file.
+
+-- @revision 1: the browser hears of others' commits
+-- Each statement that changes what a list, a count or the detail pane shows tells the
+-- listening browsers (LISTEN ragtrack_changed): the server sends it at commit, once per
+-- transaction (repeats fold), to the changing connection too.  No ids and no text: a
+-- notification reaches every listener and knows nothing of row-level security; they
+-- read again through their own policies.
+CREATE OR REPLACE FUNCTION ragtrack.rt_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('ragtrack_changed', '');
+    RETURN NULL;
+END $$;
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['action', 'note', 'response', 'question', 'finding', 'review', 'agency',
+                             'agency_alias', 'extra_field'] LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.%I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed()', t || '_changed', t);
+    END LOOP;
+END $$;
+
+-- @revision 2: the change log's hash chain made by the server; a lead may set a first target
+-- store_chain.c's encoding: SHA-256 of the previous row's hash, then each column as
+-- "|LEN:" and its bytes, "|-" for NULL.  Made here because a lead's login cannot read
+-- the rows before its own (row-level security).  One writer at a time takes the chain's
+-- lock, and the row's id after it, so ids follow the chain.  Rows a board's copy or
+-- import brings with their hashes (ragtrack.import_run) keep them.
+CREATE OR REPLACE FUNCTION ragtrack.rt_hashed(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN v IS NULL THEN '|-' ELSE '|' || octet_length(v) || ':' || v END;
+CREATE OR REPLACE FUNCTION ragtrack.rt_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+DECLARE
+    prev text;
+    last bigint;
+BEGIN
+    IF ragtrack.rt_paused() THEN
+        RETURN NEW;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('ragtrack change_log chain'));
+    SELECT c.id, c.hash INTO last, prev FROM ragtrack.change_log c ORDER BY c.id DESC LIMIT 1;
+    IF NEW.id <= coalesce(last, 0) THEN
+        NEW.id := nextval(pg_get_serial_sequence('ragtrack.change_log', 'id'));
+    END IF;
+    NEW.prev_hash := coalesce(prev, '');
+    NEW.hash := encode(sha256(convert_to(NEW.prev_hash
+        || ragtrack.rt_hashed(NEW.action_id::text) || ragtrack.rt_hashed(NEW.at) || ragtrack.rt_hashed(NEW."user")
+        || ragtrack.rt_hashed(NEW.os_user) || ragtrack.rt_hashed(NEW.field) || ragtrack.rt_hashed(NEW.old_value)
+        || ragtrack.rt_hashed(NEW.new_value) || ragtrack.rt_hashed(NEW.source) || ragtrack.rt_hashed(NEW.reason)
+        || ragtrack.rt_hashed(NEW.batch::text) || ragtrack.rt_hashed(NEW.undoes::text)
+        || ragtrack.rt_hashed(NEW.undoes_change::text), 'UTF8')), 'hex');
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS change_log_chain ON ragtrack.change_log;
+CREATE TRIGGER change_log_chain BEFORE INSERT ON ragtrack.change_log
+    FOR EACH ROW EXECUTE FUNCTION ragtrack.rt_chain();
+DO $$
+BEGIN
+    EXECUTE format('GRANT UPDATE (first_target_date) ON ragtrack.action TO %I', ragtrack.rt_role('lead'));
+END $$;
+
+-- @revision 3: db copy's bulk load
+-- One action's search vector from its texts: rt_doc's body, which db copy also applies to
+-- every action at once in one join (a subselect per action and a second write of each row
+-- were most of a copy's time).
+CREATE OR REPLACE FUNCTION rt_vector(q_text text, r_text text, a_text text, a_evidence text, notes text, a_extra text)
+RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE
+RETURN to_tsvector('ragtrack.rt_search', ragtrack.rt_fold(concat_ws(E'\n', q_text, r_text, a_text, a_evidence, notes, a_extra)));
+CREATE OR REPLACE FUNCTION rt_doc(q_id bigint, r_id bigint, a_id bigint, a_text text, a_evidence text, a_extra text)
+RETURNS tsvector LANGUAGE sql STABLE
+RETURN ragtrack.rt_vector((SELECT q.text FROM ragtrack.question q WHERE q.id = q_id),
+    (SELECT r.text FROM ragtrack.response r WHERE r.id = r_id), a_text, a_evidence,
+    (SELECT string_agg(n.text, E'\n' ORDER BY n.id) FROM ragtrack.note n WHERE n.action_id = a_id), a_extra);
 -- db copy into a database without rows: rt_load_begin(), the board's, in the copy's
 -- transaction, drops the foreign keys and the indexes no constraint owns and pauses the
 -- per-row search triggers; rt_load_end() puts back exactly what was dropped (kept in meta
 -- 'bulk_load', one statement a line): each index built once from all rows, each foreign
 -- key checked in one pass, instead of a check and twelve index entries per row.  A
 -- transaction that commits between the two is refused (meta_load_unfinished).
-CREATE FUNCTION rt_load_begin() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+CREATE OR REPLACE FUNCTION rt_load_begin() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, ragtrack, pg_temp AS $$
 DECLARE
     keys text := '';
@@ -647,8 +656,7 @@ BEGIN
         || E'ALTER TABLE ragtrack.action ENABLE TRIGGER action_search_insert\n'
         || E'ALTER TABLE ragtrack.note ENABLE TRIGGER note_search\n');
 END $$;
-
-CREATE FUNCTION rt_load_end() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+CREATE OR REPLACE FUNCTION rt_load_end() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, ragtrack, pg_temp AS $$
 DECLARE
     s text;
@@ -664,8 +672,7 @@ BEGIN
     END LOOP;
     DELETE FROM ragtrack.meta WHERE key = 'bulk_load';
 END $$;
-
-CREATE FUNCTION rt_load_unfinished() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION rt_load_unfinished() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM ragtrack.meta WHERE key = 'bulk_load') THEN
         RAISE EXCEPTION 'a bulk load was not finished (rt_load_end): its indexes and foreign keys are missing'
@@ -673,9 +680,9 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS meta_load_unfinished ON meta;
 CREATE CONSTRAINT TRIGGER meta_load_unfinished AFTER INSERT ON meta DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW WHEN (NEW.key = 'bulk_load') EXECUTE FUNCTION rt_load_unfinished();
-
 REVOKE ALL ON FUNCTION rt_load_begin(), rt_load_end() FROM PUBLIC;
 DO $$
 BEGIN

@@ -26,159 +26,13 @@ static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
 
 /* Changes to the PostgreSQL schema alone (functions, triggers, policies, indexes the
  * server needs and SQLite does not), between the schema versions both engines share:
- * meta 'pg_revision' says how many a database has (none: 0).  Each step brings
- * revision r - 1 to r and is written to run again safely (CREATE OR REPLACE, DROP ...
- * IF EXISTS, CREATE INDEX IF NOT EXISTS); schema_pg.sql already holds them all, so a
- * new database is stamped with the last.  A database at an older revision is refused
- * until db init upgrades it, as an older schema version is. */
-static const char *const REVISIONS_PG[] = {
-	NULL,                       /* revision 0: schema_pg.sql as version 3 first made it */
-	/* the browser hears of other connections' commits (LISTEN ragtrack_changed) */
-	"CREATE OR REPLACE FUNCTION ragtrack.rt_changed() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-	"BEGIN\n"
-	"    PERFORM pg_notify('ragtrack_changed', '');\n"
-	"    RETURN NULL;\n"
-	"END $$;\n"
-	"CREATE OR REPLACE TRIGGER action_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.action\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER note_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.note\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER response_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.response\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER question_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.question\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER finding_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.finding\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER review_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.review\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER agency_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.agency\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER agency_alias_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.agency_alias\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n"
-	"CREATE OR REPLACE TRIGGER extra_field_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ragtrack.extra_field\n"
-	"    FOR EACH STATEMENT EXECUTE FUNCTION ragtrack.rt_changed();\n",
-	/* the change log's hash chain made by the server (rt_chain); a lead may set a first target */
-	"CREATE OR REPLACE FUNCTION ragtrack.rt_hashed(v text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE\n"
-	"RETURN CASE WHEN v IS NULL THEN '|-' ELSE '|' || octet_length(v) || ':' || v END;\n"
-	"CREATE OR REPLACE FUNCTION ragtrack.rt_chain() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER\n"
-	"SET search_path = pg_catalog, ragtrack, pg_temp AS $$\n"
-	"DECLARE\n"
-	"    prev text;\n"
-	"    last bigint;\n"
-	"BEGIN\n"
-	"    IF ragtrack.rt_paused() THEN\n"
-	"        RETURN NEW;\n"
-	"    END IF;\n"
-	"    PERFORM pg_advisory_xact_lock(hashtext('ragtrack change_log chain'));\n"
-	"    SELECT c.id, c.hash INTO last, prev FROM ragtrack.change_log c ORDER BY c.id DESC LIMIT 1;\n"
-	"    IF NEW.id <= coalesce(last, 0) THEN\n"
-	"        NEW.id := nextval(pg_get_serial_sequence('ragtrack.change_log', 'id'));\n"
-	"    END IF;\n"
-	"    NEW.prev_hash := coalesce(prev, '');\n"
-	"    NEW.hash := encode(sha256(convert_to(NEW.prev_hash\n"
-	"        || ragtrack.rt_hashed(NEW.action_id::text) || ragtrack.rt_hashed(NEW.at) || ragtrack.rt_hashed(NEW.\"user\")\n"
-	"        || ragtrack.rt_hashed(NEW.os_user) || ragtrack.rt_hashed(NEW.field) || ragtrack.rt_hashed(NEW.old_value)\n"
-	"        || ragtrack.rt_hashed(NEW.new_value) || ragtrack.rt_hashed(NEW.source) || ragtrack.rt_hashed(NEW.reason)\n"
-	"        || ragtrack.rt_hashed(NEW.batch::text) || ragtrack.rt_hashed(NEW.undoes::text)\n"
-	"        || ragtrack.rt_hashed(NEW.undoes_change::text), 'UTF8')), 'hex');\n"
-	"    RETURN NEW;\n"
-	"END $$;\n"
-	"DROP TRIGGER IF EXISTS change_log_chain ON ragtrack.change_log;\n"
-	"CREATE TRIGGER change_log_chain BEFORE INSERT ON ragtrack.change_log\n"
-	"    FOR EACH ROW EXECUTE FUNCTION ragtrack.rt_chain();\n"
-	"DO $$\n"
-	"BEGIN\n"
-	"    EXECUTE format('GRANT UPDATE (first_target_date) ON ragtrack.action TO %I', ragtrack.rt_role('lead'));\n"
-	"END $$;\n",
-	/* db copy's bulk load: rt_vector, rt_load_begin/end, meta_load_unfinished */
-	"-- ---- bulk loads ----------------------------------------------------------------------\n"
-	"-- One action's search vector from its texts: rt_doc's body, which db copy also applies to\n"
-	"-- every action at once in one join (a subselect per action and a second write of each row\n"
-	"-- were most of a copy's time).\n"
-	"CREATE OR REPLACE FUNCTION rt_vector(q_text text, r_text text, a_text text, a_evidence text, notes text, a_extra text)\n"
-	"RETURNS tsvector LANGUAGE sql STABLE PARALLEL SAFE\n"
-	"RETURN to_tsvector('ragtrack.rt_search', ragtrack.rt_fold(concat_ws(E'\\n', q_text, r_text, a_text, a_evidence, notes, a_extra)));\n"
-	"CREATE OR REPLACE FUNCTION rt_doc(q_id bigint, r_id bigint, a_id bigint, a_text text, a_evidence text, a_extra text)\n"
-	"RETURNS tsvector LANGUAGE sql STABLE\n"
-	"RETURN ragtrack.rt_vector((SELECT q.text FROM ragtrack.question q WHERE q.id = q_id),\n"
-	"    (SELECT r.text FROM ragtrack.response r WHERE r.id = r_id), a_text, a_evidence,\n"
-	"    (SELECT string_agg(n.text, E'\\n' ORDER BY n.id) FROM ragtrack.note n WHERE n.action_id = a_id), a_extra);\n"
-	"-- db copy into a database without rows: rt_load_begin(), the board's, in the copy's\n"
-	"-- transaction, drops the foreign keys and the indexes no constraint owns and pauses the\n"
-	"-- per-row search triggers; rt_load_end() puts back exactly what was dropped (kept in meta\n"
-	"-- 'bulk_load', one statement a line): each index built once from all rows, each foreign\n"
-	"-- key checked in one pass, instead of a check and twelve index entries per row.  A\n"
-	"-- transaction that commits between the two is refused (meta_load_unfinished).\n"
-	"CREATE OR REPLACE FUNCTION rt_load_begin() RETURNS void LANGUAGE plpgsql SECURITY DEFINER\n"
-	"SET search_path = pg_catalog, ragtrack, pg_temp AS $$\n"
-	"DECLARE\n"
-	"    keys text := '';\n"
-	"    idx text := '';\n"
-	"    r record;\n"
-	"BEGIN\n"
-	"    IF NOT ragtrack.rt_is_board() THEN\n"
-	"        RAISE EXCEPTION 'only the board''s logins may load a database (% is not one)', session_user\n"
-	"            USING ERRCODE = 'insufficient_privilege';\n"
-	"    END IF;\n"
-	"    IF EXISTS (SELECT 1 FROM ragtrack.review) OR EXISTS (SELECT 1 FROM ragtrack.action)\n"
-	"       OR EXISTS (SELECT 1 FROM ragtrack.agency) OR EXISTS (SELECT 1 FROM ragtrack.change_log)\n"
-	"       OR EXISTS (SELECT 1 FROM ragtrack.meta WHERE key = 'bulk_load') THEN\n"
-	"        RAISE EXCEPTION 'a bulk load goes only into a database without rows' USING ERRCODE = 'object_not_in_prerequisite_state';\n"
-	"    END IF;\n"
-	"    FOR r IN SELECT c.conrelid::regclass::text t, c.conname, pg_get_constraintdef(c.oid) def\n"
-	"               FROM pg_constraint c JOIN pg_class k ON k.oid = c.conrelid\n"
-	"              WHERE c.contype = 'f' AND k.relnamespace = 'ragtrack'::regnamespace ORDER BY 1, 2 LOOP\n"
-	"        keys := keys || format(E'ALTER TABLE ragtrack.%s ADD CONSTRAINT %I %s\\n', r.t, r.conname, r.def);\n"
-	"        EXECUTE format('ALTER TABLE ragtrack.%s DROP CONSTRAINT %I', r.t, r.conname);\n"
-	"    END LOOP;\n"
-	"    FOR r IN SELECT i.indexrelid::regclass::text ix, pg_get_indexdef(i.indexrelid) def\n"
-	"               FROM pg_index i JOIN pg_class k ON k.oid = i.indrelid\n"
-	"              WHERE k.relnamespace = 'ragtrack'::regnamespace\n"
-	"                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1 LOOP\n"
-	"        idx := idx || r.def || E'\\n';\n"
-	"        EXECUTE format('DROP INDEX ragtrack.%s', r.ix);\n"
-	"    END LOOP;\n"
-	"    ALTER TABLE ragtrack.action DISABLE TRIGGER action_search_insert;\n"
-	"    ALTER TABLE ragtrack.note DISABLE TRIGGER note_search;\n"
-	"    INSERT INTO ragtrack.meta(key, value) VALUES ('bulk_load', idx || keys\n"
-	"        || E'ALTER TABLE ragtrack.action ENABLE TRIGGER action_search_insert\\n'\n"
-	"        || E'ALTER TABLE ragtrack.note ENABLE TRIGGER note_search\\n');\n"
-	"END $$;\n"
-	"CREATE OR REPLACE FUNCTION rt_load_end() RETURNS void LANGUAGE plpgsql SECURITY DEFINER\n"
-	"SET search_path = pg_catalog, ragtrack, pg_temp AS $$\n"
-	"DECLARE\n"
-	"    s text;\n"
-	"BEGIN\n"
-	"    IF NOT ragtrack.rt_is_board() THEN\n"
-	"        RAISE EXCEPTION 'only the board''s logins may load a database (% is not one)', session_user\n"
-	"            USING ERRCODE = 'insufficient_privilege';\n"
-	"    END IF;\n"
-	"    PERFORM set_config('maintenance_work_mem', '256MB', true);\n"
-	"    FOR s IN SELECT x FROM unnest(string_to_array((SELECT value FROM ragtrack.meta WHERE key = 'bulk_load'), E'\\n')) x\n"
-	"              WHERE x <> '' LOOP\n"
-	"        EXECUTE s;\n"
-	"    END LOOP;\n"
-	"    DELETE FROM ragtrack.meta WHERE key = 'bulk_load';\n"
-	"END $$;\n"
-	"CREATE OR REPLACE FUNCTION rt_load_unfinished() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-	"BEGIN\n"
-	"    IF EXISTS (SELECT 1 FROM ragtrack.meta WHERE key = 'bulk_load') THEN\n"
-	"        RAISE EXCEPTION 'a bulk load was not finished (rt_load_end): its indexes and foreign keys are missing'\n"
-	"            USING ERRCODE = 'object_not_in_prerequisite_state';\n"
-	"    END IF;\n"
-	"    RETURN NULL;\n"
-	"END $$;\n"
-	"DROP TRIGGER IF EXISTS meta_load_unfinished ON meta;\n"
-	"CREATE CONSTRAINT TRIGGER meta_load_unfinished AFTER INSERT ON meta DEFERRABLE INITIALLY DEFERRED\n"
-	"    FOR EACH ROW WHEN (NEW.key = 'bulk_load') EXECUTE FUNCTION rt_load_unfinished();\n"
-	"REVOKE ALL ON FUNCTION rt_load_begin(), rt_load_end() FROM PUBLIC;\n"
-	"DO $$\n"
-	"BEGIN\n"
-	"    EXECUTE format('GRANT EXECUTE ON FUNCTION ragtrack.rt_load_begin(), ragtrack.rt_load_end() TO %I',\n"
-	"                   ragtrack.rt_role('board'));\n"
-	"END $$;\n",
-};
-#define PG_REVISION ((int64_t)(sizeof REVISIONS_PG / sizeof *REVISIONS_PG) - 1)
+ * meta 'pg_revision' says how many a database has (none: 0).  Each step is one
+ * "-- @revision N" section at the end of schema_pg.sql (the Makefile cuts them out into
+ * SCHEMA_PG_REVISIONS), brings revision N - 1 to N and is written to run again safely
+ * (CREATE OR REPLACE, DROP ... IF EXISTS); a new database runs the whole file and is
+ * stamped with the last.  A database at an older revision is refused until db init
+ * upgrades it, as an older schema version is. */
+#define PG_REVISION ((int64_t)(sizeof SCHEMA_PG_REVISIONS / sizeof *SCHEMA_PG_REVISIONS) - 1)
 
 /* The libpq connection string a target names, or NULL when it names a SQLite file:
  * a URI (postgresql://, postgres://), a keyword string after "pg:", or a keyword
@@ -324,7 +178,7 @@ static enum status pg_revise(struct db *db, int64_t rev, struct buf *report, str
 {
 	enum status rc = OK;
 	for (int64_t r = rev + 1; rc == OK && r <= PG_REVISION; r++)
-		rc = db_exec(db, REVISIONS_PG[r], err);
+		rc = db_exec(db, SCHEMA_PG_REVISIONS[r], err);
 	if (rc == OK && report && rev < PG_REVISION)
 		buf_printf(report, "%s: upgraded the PostgreSQL schema from revision %lld to %lld\n", db->name,
 		           (long long)rev, (long long)PG_REVISION);

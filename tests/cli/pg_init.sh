@@ -100,6 +100,44 @@ check_status "db init on a newer revision" 9 "$RT" --db "$DB" db init
 pg_q t_init "UPDATE ragtrack.meta SET value = '$REVISION' WHERE key = 'pg_revision'" >/dev/null
 check_status "agency list at this revision" 0 "$RT" --db "$DB" agency list
 
+# A database made before the revisions (revision 0: none of their functions and
+# triggers): refused until db init brings it up, step by step, to what a new database
+# has, function for function and trigger for trigger.
+objects() {
+	pg_q "$1" "SELECT string_agg(x, ' ' ORDER BY x) FROM (
+		SELECT 'f:' || p.proname AS x FROM pg_proc p WHERE p.pronamespace = 'ragtrack'::regnamespace
+		UNION ALL SELECT 't:' || c.relname || '.' || t.tgname FROM pg_trigger t
+		  JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'ragtrack'::regnamespace AND NOT t.tgisinternal
+		UNION ALL SELECT 'g:' || privilege_type || '(' || column_name || ')' FROM information_schema.column_privileges
+		  WHERE table_schema = 'ragtrack' AND table_name = 'action' AND grantee = 't_old_lead' AND privilege_type = 'UPDATE') o"
+}
+OLD=$(pg_db t_old)
+check_status "db init, a new database" 0 "$RT" --db "$OLD" db init
+made=$(objects t_old)
+check_contains "the revisions' functions" "$made" "f:rt_chain f:rt_changed"
+check_contains "the revisions' triggers" "$made" "t:change_log.change_log_chain"
+pg_q t_old "SET search_path = ragtrack;
+	DROP TRIGGER change_log_chain ON change_log; DROP FUNCTION rt_chain(); DROP FUNCTION rt_hashed(text);
+	DO \$\$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['action', 'note', 'response', 'question', 'finding',
+	  'review', 'agency', 'agency_alias', 'extra_field'] LOOP
+	  EXECUTE format('DROP TRIGGER %I ON %I', t || '_changed', t); END LOOP; END \$\$;
+	DROP FUNCTION rt_changed();
+	DROP TRIGGER meta_load_unfinished ON meta; DROP FUNCTION rt_load_unfinished(); DROP FUNCTION rt_load_begin();
+	DROP FUNCTION rt_load_end();
+	REVOKE UPDATE (first_target_date) ON action FROM t_old_lead;
+	UPDATE meta SET value = '0' WHERE key = 'pg_revision'" >/dev/null || fail "making a revision-0 database"
+check_status "agency list at revision 0" 9 "$RT" --db "$OLD" agency list
+check_eq "an old revision's message" "$(cat "$T/err")" \
+	"ragtrack: $PG_DIR/t_old: needs a schema upgrade (PostgreSQL revision 0 to $REVISION): ragtrack --db URL db init"
+check_status "db init upgrades it" 0 "$RT" --db "$OLD" db init
+check_eq "what db init says" "$(cat "$T/out")" \
+	"$PG_DIR/t_old: upgraded the PostgreSQL schema from revision 0 to $REVISION"
+check_eq "the upgraded database has what a new one has" "$(objects t_old)" "$made"
+check_eq "its stamp" "$(pg_q t_old "SELECT value FROM ragtrack.meta WHERE key = 'pg_revision'")" "$REVISION"
+check_status "db init again" 0 "$RT" --db "$OLD" db init
+check_eq "again: nothing to change" "$(sed 's/^[^:]*: //' "$T/out")" \
+	"the ragtrack schema is at version $VERSION already: nothing to change"
+
 # A stamp newer than this ragtrack: refused, nothing changed.
 pg_q t_init "UPDATE ragtrack.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 check_status "db init on a newer schema" 9 "$RT" --db "$DB" db init
