@@ -968,6 +968,7 @@ static void store_free(struct store *s)
 		return;
 	}
 	store_rollback(s);
+	store_close(s->home);          /* a re-import not written back: the server rolls back */
 	store_cache_clear(s);
 	store_window_free(s);
 	for (int i = 0; i < 2; i++)

@@ -26,7 +26,7 @@ static const char *const COPY_TABLES[] = {
 	"change_log", "note", "rag_word", "ui_state", "board", "board_action",
 };
 #define NTABLES (sizeof COPY_TABLES / sizeof *COPY_TABLES)
-static const char META_OWN[] = "('schema_version', 'pg_revision', 'board_login', 'import_run')";
+#define META_OWN "('schema_version', 'pg_revision', 'board_login', 'import_run')"
 
 /* A destination table's columns, as a list for SELECT and COPY ("user" quoted), and
  * how many; action's search vector is left to the rebuild, the logins (change_log,
@@ -89,10 +89,11 @@ static void copy_bind_hex(sqlite3_stmt *st, int i, const char *hex)
 	free(b);
 }
 
-/* One table: read from the file, sent with COPY into dest (NULL: the table itself).
- * *rows gets how many went in. */
-static enum status copy_table(struct db *lite, struct db *pg, const char *table, const char *dest, int64_t *rows,
-                              struct err *err)
+/* One table: its rows in the file (those that meet cond, a condition in the file's SQL;
+ * NULL: all), sent with COPY into dest (NULL: the table itself).  *rows gets how many
+ * went in. */
+static enum status copy_table(struct db *lite, struct db *pg, const char *table, const char *dest, const char *cond,
+                              int64_t *rows, struct err *err)
 {
 	char *cols = NULL;
 	int n;
@@ -100,9 +101,9 @@ static enum status copy_table(struct db *lite, struct db *pg, const char *table,
 	if (rc != OK)
 		return rc;
 	char *list = copy_sig_as(table, cols, "'\\x' || lower(hex(import_sig))");
-	char *select = xasprintf("SELECT %s FROM %s%s%s", list, table,
-	                         strcmp(table, "meta") == 0 ? " WHERE key NOT IN " : "",
-	                         strcmp(table, "meta") == 0 ? META_OWN : "");
+	int meta = strcmp(table, "meta") == 0;
+	char *select = xasprintf("SELECT %s FROM %s%s%s%s%s", list, table, meta || cond ? " WHERE " : "",
+	                         meta ? "key NOT IN " META_OWN : "", meta && cond ? " AND " : "", cond ? cond : "");
 	char *copy = dest ? xasprintf("COPY %s (%s) FROM STDIN", dest, cols)
 	                  : xasprintf("COPY ragtrack.%s (%s) FROM STDIN", table, cols);
 	struct db_stmt *st = NULL;
@@ -223,7 +224,7 @@ static enum status copy_all(struct store *src, struct store *dst, const char *fr
 		                 "ALTER TABLE rt_stage_action DROP COLUMN search", err);
 	for (size_t i = 0; rc == OK && i < NTABLES; i++) {
 		int action = strcmp(COPY_TABLES[i], "action") == 0;
-		rc = copy_table(lite, pg, COPY_TABLES[i], action ? "rt_stage_action" : NULL, &copied[i], err);
+		rc = copy_table(lite, pg, COPY_TABLES[i], action ? "rt_stage_action" : NULL, NULL, &copied[i], err);
 		int64_t want = rc == OK ? copy_source_rows(lite, COPY_TABLES[i]) : 0;
 		if (rc == OK && want != copied[i])
 			rc = err_set(err, ERR_DB, "copying %s: %lld rows of %lld went over", COPY_TABLES[i], (long long)copied[i],
@@ -491,8 +492,268 @@ enum status store_copy(const char *from, const char *to, const struct store_opts
 
 /* ---- import on PostgreSQL: a scratch SQLite store, then copied in ---------------------- */
 
-static const char REIMPORT[] = "%s: already holds actions: re-import on PostgreSQL is not available yet (import "
-	"into an empty database; or db copy it to a file, import there, and db copy that back into an empty database)";
+/* A first import (a database without plans) runs in an empty scratch store, copied in
+ * whole at the end (copy_store_to_pg).  A re-import (an agency's return, a plan again)
+ * matches against what the server holds: the server's tables are locked against other
+ * writers (EXCLUSIVE: reads go on, edits wait), its rows copied into the scratch store
+ * (copy_all_back), and the importer runs there as on any file.  Temporary triggers note
+ * the key of every row it inserts, changes or deletes (rt_touched); at the end those
+ * rows go back in the same transaction, a COPY per table into a staging table and then
+ * one upsert and one delete, so the server's own triggers keep the search vectors, RAG
+ * totals and the change log's chain. */
+
+/* The tables a re-import writes, in the order their references need.  by_id: matched
+ * by id, upserted (append: the change log and notes are only ever added to); else
+ * matched by key (key_pg on the server, against rt_touch's text k as k_pg) and
+ * replaced: the few rows of meta, aliases, a review's extra fields and RAG words. */
+static const struct sync_table {
+	const char *table, *key;
+	int by_id, append;
+	const char *key_pg, *k_pg;
+} SYNC[] = {
+	{ "meta", "key", 0, 0, "key", "k" },
+	{ "review", "id", 1, 0, NULL, NULL },
+	{ "finding", "id", 1, 0, NULL, NULL },
+	{ "question", "id", 1, 0, NULL, NULL },
+	{ "agency", "id", 1, 0, NULL, NULL },
+	{ "agency_alias", "alias", 0, 0, "rt_nocase(alias)", "rt_nocase(k)" },
+	{ "response", "id", 1, 0, NULL, NULL },
+	{ "action", "id", 1, 0, NULL, NULL },
+	{ "extra_field", "review_id", 0, 0, "review_id", "k::bigint" },
+	{ "change_log", "id", 1, 1, NULL, NULL },
+	{ "note", "id", 1, 1, NULL, NULL },
+	{ "rag_word", "review_id", 0, 0, "review_id", "k::bigint" },
+};
+#define NSYNC (sizeof SYNC / sizeof *SYNC)
+
+static const char SYNC_LOCK[] = "BEGIN; LOCK TABLE meta, review, finding, question, agency, agency_alias, response, action,"
+	" extra_field, change_log, note, rag_word IN EXCLUSIVE MODE";
+
+static const char REIMPORT_RACE[] = "%s: another import put plans in meanwhile: run this import again, to match "
+	"against them";
+
+/* The scratch store's triggers that note each row the importer touches. */
+static enum status sync_watch(struct store *lite, struct err *err)
+{
+	struct buf sql = {0};
+	buf_adds(&sql, "CREATE TEMP TABLE rt_touched(tbl TEXT NOT NULL, k NOT NULL, PRIMARY KEY (tbl, k)) WITHOUT ROWID;");
+	for (size_t i = 0; i < NSYNC; i++) {
+		const char *t = SYNC[i].table, *k = SYNC[i].key;
+		buf_printf(&sql, "CREATE TEMP TRIGGER rt_touch_%1$s_i AFTER INSERT ON main.%1$s BEGIN"
+		           " INSERT OR IGNORE INTO rt_touched VALUES ('%1$s', NEW.%2$s); END;"
+		           "CREATE TEMP TRIGGER rt_touch_%1$s_u AFTER UPDATE ON main.%1$s BEGIN"
+		           " INSERT OR IGNORE INTO rt_touched VALUES ('%1$s', OLD.%2$s), ('%1$s', NEW.%2$s); END;"
+		           "CREATE TEMP TRIGGER rt_touch_%1$s_d AFTER DELETE ON main.%1$s BEGIN"
+		           " INSERT OR IGNORE INTO rt_touched VALUES ('%1$s', OLD.%2$s); END;", t, k);
+	}
+	enum status rc = store_exec(lite, sql.s, err);
+	buf_free(&sql);
+	return rc;
+}
+
+/* The server pg (a board's login, checked) locked, and its rows in the empty scratch
+ * store lite, watched from now on. */
+static enum status sync_mirror(struct store *pg, struct store *lite, struct err *err)
+{
+	int64_t board = db_scalar_int(pg->pg, "SELECT rt_is_board()::int", 0, -1);
+	if (board != 1)
+		return board < 0 ? ERR_DB : err_set(err, ERR_FORBIDDEN, "%s: importing is for the board's logins (%s is not one)",
+		                                    pg->pg->name, pg->login ? pg->login : "this login");
+	struct buf b = {0};
+	enum status rc = db_exec(pg->pg, SYNC_LOCK, err);
+	if (rc == OK)
+		rc = store_exec(lite, "BEGIN", err);
+	if (rc == OK)
+		rc = copy_all_back(pg, lite, "the import", &b, err);
+	if (rc == OK)
+		rc = store_exec(lite, "COMMIT", err);
+	if (rc == OK)
+		rc = sync_watch(lite, err);
+	buf_free(&b);
+	return rc;
+}
+
+/* The keys noted in the scratch store, into the server's temporary rt_touch. */
+static enum status sync_keys(struct db *lite, struct db *pg, struct err *err)
+{
+	struct db_stmt *st;
+	enum status rc = db_exec(pg, "CREATE TEMP TABLE rt_touch(tbl text NOT NULL, k text NOT NULL) ON COMMIT DROP", err);
+	if (rc == OK)
+		rc = db_prepare(lite, "SELECT tbl, k FROM temp.rt_touched", &st, err);
+	if (rc != OK)
+		return rc;
+	rc = db_copy_begin(pg, "COPY rt_touch (tbl, k) FROM STDIN", err);
+	enum db_step step = DB_DONE;
+	while (rc == OK && (step = db_step(st, err)) == DB_ROW) {
+		const char *v[2] = { db_col_text(st, 0), db_col_text(st, 1) };
+		rc = db_copy_row(pg, 2, v, err);
+	}
+	if (rc == OK && step == DB_ERROR)
+		rc = ERR_DB;
+	db_finalize(st);
+	enum status ended = db_copy_end(pg, NULL, rc == OK ? err : NULL);
+	return rc == OK ? ended : rc;
+}
+
+/* "a = excluded.a, ..." and the two rows compared, over cols ("a, b, ..."): what an
+ * upsert sets when a row differs.  Caller frees both. */
+static void sync_sets(const char *table, const char *cols, char **sets, char **differs)
+{
+	struct buf s = {0}, mine = {0}, theirs = {0};
+	char *copy = xstrdup(cols);
+	int n = 0;
+	for (char *c = strtok(copy, ", "); c; c = strtok(NULL, ", ")) {
+		buf_printf(&s, "%s%s = excluded.%s", n ? ", " : "", c, c);
+		buf_printf(&mine, "%s%s.%s", n ? ", " : "", table, c);
+		buf_printf(&theirs, "%sexcluded.%s", n++ ? ", " : "", c);
+	}
+	*sets = buf_steal(&s);
+	*differs = xasprintf("(%s) IS DISTINCT FROM (%s)", mine.s, theirs.s);
+	buf_free(&mine);
+	buf_free(&theirs);
+	free(copy);
+}
+
+/* The SQL that writes table t's staged rows (rt_sync_T) over the server's: an upsert by
+ * id, or the touched keys' rows replaced.  Actions whose place (question, agency,
+ * number) changes, or that go, first step aside to a negative number, so no two rows
+ * ever hold one place; change-log rows take batch numbers of the server's sequence
+ * (an edit that waits on the lock has drawn its own). */
+static char *sync_sql(const struct sync_table *t, const char *cols)
+{
+	const char *n = t->table;
+	if (!t->by_id)
+		return xasprintf("DELETE FROM %1$s WHERE %2$s IN (SELECT %3$s FROM rt_touch WHERE tbl = '%1$s')%4$s;"
+		                 "INSERT INTO %1$s (%5$s) SELECT %5$s FROM rt_sync_%1$s", n, t->key_pg, t->k_pg,
+		                 strcmp(n, "meta") == 0 ? " AND key NOT IN " META_OWN : "", cols);
+	struct buf b = {0};
+	if (strcmp(n, "action") == 0)
+		buf_adds(&b, "UPDATE action a SET seq = -a.seq WHERE a.id IN (SELECT k::bigint FROM rt_touch WHERE tbl = 'action')"
+		             " AND NOT EXISTS (SELECT 1 FROM rt_sync_action s WHERE s.id = a.id AND s.question_id = a.question_id"
+		             " AND s.agency_id IS NOT DISTINCT FROM a.agency_id AND s.seq = a.seq);");
+	if (strcmp(n, "change_log") == 0)
+		buf_adds(&b, "UPDATE rt_sync_change_log c SET batch = m.nb FROM (SELECT b, nextval('change_batch') nb"
+		             " FROM (SELECT DISTINCT batch b FROM rt_sync_change_log s WHERE NOT EXISTS"
+		             " (SELECT 1 FROM change_log o WHERE o.id = s.id) ORDER BY 1) x) m"
+		             " WHERE c.batch = m.b AND NOT EXISTS (SELECT 1 FROM change_log o WHERE o.id = c.id);");
+	buf_printf(&b, "INSERT INTO %1$s (%2$s) SELECT %2$s FROM rt_sync_%1$s ORDER BY id ON CONFLICT (id) DO ", n, cols);
+	if (t->append) {
+		buf_adds(&b, "NOTHING");
+	} else {
+		char *sets, *differs;
+		sync_sets(n, cols, &sets, &differs);
+		buf_printf(&b, "UPDATE SET %s WHERE %s", sets, differs);
+		free(sets);
+		free(differs);
+	}
+	return buf_steal(&b);
+}
+
+/* One table's touched rows from the scratch store lite over the server's (pg). */
+static enum status sync_table(struct db *lite, struct db *pg, const struct sync_table *t, struct err *err)
+{
+	char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = '%s'", t->table);
+	int64_t touched = db_scalar_int(lite, ask, 0, -1);
+	free(ask);
+	if (touched <= 0)
+		return touched < 0 ? err_set(err, ERR_DB, "the import: cannot read which rows it changed") : OK;
+	char *stage = xasprintf("rt_sync_%s", t->table);
+	char *make = xasprintf("CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT * FROM ragtrack.%s WITH NO DATA", stage,
+	                       t->table);
+	char *cond = xasprintf("%s IN (SELECT k FROM temp.rt_touched WHERE tbl = '%s')", t->key, t->table);
+	char *cols = NULL, *sql = NULL;
+	int ncols;
+	int64_t rows;
+	enum status rc = db_exec(pg, make, err);
+	if (rc == OK)
+		rc = copy_table(lite, pg, t->table, stage, cond, &rows, err);
+	if (rc == OK)
+		rc = copy_columns(pg, t->table, &cols, &ncols, err);
+	if (rc == OK) {
+		sql = sync_sql(t, cols);
+		rc = db_exec(pg, sql, err);
+	}
+	if (rc != OK && err && !strstr(err->msg, t->table)) {
+		char *msg = xstrdup(err->msg);
+		err_set(err, err->code, "writing back %s: %s", t->table, msg);
+		free(msg);
+	}
+	free(sql);
+	free(cols);
+	free(cond);
+	free(make);
+	free(stage);
+	return rc;
+}
+
+/* The rows the import removed, last table first (what refers to a row goes before it). */
+static enum status sync_deletes(struct db *lite, struct db *pg, struct err *err)
+{
+	enum status rc = OK;
+	for (size_t i = NSYNC; rc == OK && i-- > 0;) {
+		const struct sync_table *t = &SYNC[i];
+		char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = '%s'", t->table);
+		int64_t touched = t->by_id && !t->append ? db_scalar_int(lite, ask, 0, -1) : 0;
+		free(ask);
+		if (touched <= 0)
+			continue;
+		char *sql = xasprintf("DELETE FROM %1$s WHERE id IN (SELECT k::bigint FROM rt_touch WHERE tbl = '%1$s')"
+		                      " AND id NOT IN (SELECT id FROM rt_sync_%1$s)", t->table);
+		rc = db_exec(pg, sql, err);
+		free(sql);
+	}
+	return rc;
+}
+
+/* Every identity and sequence past the ids the import gave (never back: an edit that
+ * waits on the lock may have drawn one). */
+static enum status sync_settle(struct db *pg, struct err *err)
+{
+	static const char *const IDS[] = { "review", "finding", "question", "agency", "response", "action", "change_log",
+	                                   "note" };
+	enum status rc = db_exec(pg, "SELECT setval('import_run', m) FROM (SELECT max(greatest(run, created_run)) m FROM"
+	                             " response) x WHERE m > coalesce(pg_sequence_last_value('import_run'), 0)", err);
+	for (size_t i = 0; rc == OK && i < sizeof IDS / sizeof *IDS; i++) {
+		char *sql = xasprintf("SELECT setval(q, m) FROM (SELECT pg_get_serial_sequence('ragtrack.%1$s', 'id')::regclass q,"
+		                      " max(id) m FROM %1$s) x WHERE m > coalesce(pg_sequence_last_value(q), 0)", IDS[i]);
+		rc = db_exec(pg, sql, err);
+		free(sql);
+	}
+	return rc;
+}
+
+/* A re-import's changes, from its scratch store s into the server it mirrors, and the
+ * commit (store_pg_commit: a lost connection says whether it was saved). */
+static enum status sync_back(struct store *s, struct err *err)
+{
+	struct db *lite = db_sqlite_wrap(s->db, s->path);
+	struct db *pg = s->home->pg;
+	enum status rc = sync_keys(lite, pg, err);
+	for (size_t i = 0; rc == OK && i < NSYNC; i++)
+		rc = sync_table(lite, pg, &SYNC[i], err);
+	if (rc == OK)
+		rc = sync_deletes(lite, pg, err);
+	if (rc == OK)
+		rc = sync_settle(pg, err);
+	if (rc == OK)
+		rc = store_pg_commit(s->home, err);
+	db_close(lite);
+	return rc;
+}
+
+/* An empty scratch store that messages name target by. */
+static enum status scratch_open(const char *target, const struct store_opts *o, struct store **out, struct err *err)
+{
+	struct store_opts so = *o;
+	so.scratch = 1;
+	so.build_private = 0;
+	enum status rc = store_open(":memory:", &so, out, err);
+	if (rc == OK) {
+		free((*out)->path);
+		(*out)->path = xstrdup(target);
+	}
+	return rc;
+}
 
 enum status store_open_import(const char *target, const struct store_opts *o, struct store **out, struct err *err)
 {
@@ -503,23 +764,24 @@ enum status store_open_import(const char *target, const struct store_opts *o, st
 	po.command = "import";
 	struct store *pg;
 	enum status rc = store_pg_open(target, &po, &pg, err);
-	int64_t actions = rc == OK ? db_scalar_int(pg->pg, "SELECT (SELECT count(*) FROM action)"
-	                                                   " + (SELECT count(*) FROM review)", 0, -1) : 0;
-	if (rc == OK && actions != 0)
-		rc = actions < 0 ? err_set(err, ERR_DB, "%s: cannot count its actions", pg->pg->name)
-		                 : err_set(err, ERR_CONFLICT, REIMPORT, pg->pg->name);
+	int64_t plans = rc == OK ? db_scalar_int(pg->pg, "SELECT (SELECT count(*) FROM action)"
+	                                                 " + (SELECT count(*) FROM review)", 0, -1) : 0;
+	if (rc == OK && plans < 0)
+		rc = err_set(err, ERR_DB, "%s: cannot count its actions", pg->pg->name);
 	if (rc == OK && o->read_only)
 		rc = err_set(err, ERR_READ_ONLY, "%s: import writes: not with --read-only", pg->pg->name);
+	if (rc == OK)
+		rc = scratch_open(target, o, out, err);
+	if (rc == OK && plans > 0)
+		rc = sync_mirror(pg, *out, err);
+	if (rc == OK && plans > 0) {
+		(*out)->home = pg;
+		return OK;
+	}
 	store_close(pg);
-	if (rc != OK)
-		return rc;
-	struct store_opts so = *o;
-	so.scratch = 1;
-	so.build_private = 0;
-	rc = store_open(":memory:", &so, out, err);
-	if (rc == OK) {            /* messages name the server; store_publish_import copies it in */
-		free((*out)->path);
-		(*out)->path = xstrdup(target);
+	if (rc != OK) {
+		store_close(*out);
+		*out = NULL;
 	}
 	return rc;
 }
@@ -528,15 +790,15 @@ enum status store_publish_import(struct store *s, const struct store_opts *o, st
 {
 	if (!store_pg_target(s->path) || s->pg)
 		return store_publish(s, err);
-	if (o && o->scratch) {             /* a dry run: nothing written */
+	if (o && o->scratch) {             /* a dry run: nothing written (the server rolls back) */
 		store_close(s);
 		return OK;
 	}
 	struct buf b = {0};
 	char *to = xstrdup(s->path);
-	enum status rc = copy_store_to_pg(s, "the import", to, o, &b, err);
-	if (rc == ERR_CONFLICT && err)     /* someone imported meanwhile */
-		err_set(err, ERR_CONFLICT, REIMPORT, to);
+	enum status rc = s->home ? sync_back(s, err) : copy_store_to_pg(s, "the import", to, o, &b, err);
+	if (rc == ERR_CONFLICT && !s->home && err)     /* a first import: someone imported meanwhile */
+		err_set(err, ERR_CONFLICT, REIMPORT_RACE, to);
 	store_close(s);
 	buf_free(&b);
 	free(to);

@@ -82,6 +82,8 @@ struct store {
 	char *login;               /* PostgreSQL: the login the server authenticated (session_user) */
 	char *conninfo;            /* PostgreSQL: the connection string, to ask again after a lost commit */
 	char *notice;              /* what store_open did that the user should hear, or NULL */
+	struct store *home;        /* a re-import's scratch store: the server it mirrors, its
+	                            * tables locked until store_publish_import writes back */
 	int write_checked;         /* store_begin ran the damage check of the first write */
 	/* import run state */
 	int64_t run;

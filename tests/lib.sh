@@ -58,16 +58,38 @@ sql() {
 rt() { "$RT" --db "$DB" "$@"; }
 q() { sql "$DB" "$1"; }
 dump_sum() {
-	case $DB in
-	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$DB" <<-'EOF'
+	local db=${1:-$DB}
+	case $db in
+	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" <<-'EOF'
 		SELECT format('SELECT %L, t::text FROM ragtrack.%I t ORDER BY 2', tablename, tablename)
 		FROM pg_catalog.pg_tables WHERE schemaname = 'ragtrack' ORDER BY tablename \gexec
 		EOF
 		;;
-	*) sqlite3 "$DB" .dump;;
+	*) sqlite3 "$db" .dump;;
 	esac | sha256sum | cut -d' ' -f1
 }
 sum_file() { sha256sum "$1" | cut -d' ' -f1; }
+# db_sum [DB]: the checksum for "nothing was written": a file's bytes (a refusal leaves
+# it byte-identical), a server database's rows (dump_sum).
+db_sum() {
+	local db=${1:-$DB}
+	case $db in postgresql://*) dump_sum "$db";; *) sum_file "$db";; esac
+}
+# as_file VAR DB: VAR names a SQLite file with DB's rows, for checks that read the
+# database with sqlite3 or Python's sqlite3: DB itself when it is a file; for a server
+# database a new db copy of it (ragtrack's own way back, ids and history kept).
+AS_FILES=0
+as_file() {
+	local _var=$1 _db=$2 _out
+	case $_db in
+	postgresql://*)
+		AS_FILES=$((AS_FILES + 1)); _out=$T/as_file.$AS_FILES.db
+		"$RT" db copy "$_db" "$_out" >"$T/as_file.log" 2>&1 ||
+			{ fail "db copy $_db: $(head -c 300 "$T/as_file.log")"; return 1; }
+		printf -v "$_var" '%s' "$_out";;
+	*) printf -v "$_var" '%s' "$_db";;
+	esac
+}
 
 # A database imported from every plan in data/ (a SQLite file, on either engine: give
 # it to engine_db for the engine's own).
@@ -92,7 +114,7 @@ esac
 # are not ported with them (reimport: an import into a database with plans; alias:
 # agency alias).  The one list to grow as ports land; a script names what it needs with
 # pg_needs, and SKIPs in the PostgreSQL leg until all of it is here.
-PG_RUNS="db agency list export show history backup import report board check tui set note undo"
+PG_RUNS="db agency list export show history backup import reimport report board check tui set note undo"
 
 # sqlite_only REASON: this script tests what only a SQLite file has (its bytes, its
 # locks, its PRAGMAs, FTS5 ...), or no database at all: it runs in the SQLite leg only.

@@ -5,16 +5,16 @@
 . "$(dirname "$0")/../lib.sh"
 pg_needs reimport
 need sqlite3
-cp "$ROOT/build/data.db" "$T/db"
-before=$(sum_file "$T/db")
+data_db
+before=$(db_sum)
 HDR='Questions,Agency,Actions,RAG,Target Date,Evidence/Outcome,Agency Lead Person'
 
 # reject FILE MESSAGE: the import fails, stderr names file:line and reason, db unchanged
 reject() {
 	local f=$1 want=$2
-	"$RT" --db "$T/db" import "$f" >"$T/out" 2>"$T/err" && fail "$f: accepted, should be rejected"
+	rt import "$f" >"$T/out" 2>"$T/err" && fail "$f: accepted, should be rejected"
 	check_contains "$(basename "$f") message" "$(cat "$T/err")" "$want"
-	check_eq "$(basename "$f") leaves db unchanged" "$(sum_file "$T/db")" "$before"
+	check_eq "$(basename "$f") leaves db unchanged" "$(db_sum)" "$before"
 }
 # accept FILE: the import succeeds into a scratch copy; prints its output in $T/out
 accept() {
@@ -51,8 +51,8 @@ reject "$T/utf16.csv" "utf16.csv:1: the file is UTF-16"
 
 # a bad file among good ones: nothing of the run stays
 reject "$T/ragged.csv" "ragged.csv:3"
-"$RT" --db "$T/db" import "$DATA/megan.csv" "$T/ragged.csv" >/dev/null 2>"$T/err" && fail "mixed run accepted"
-check_eq "mixed run leaves db unchanged" "$(sum_file "$T/db")" "$before"
+rt import "$DATA/megan.csv" "$T/ragged.csv" >/dev/null 2>"$T/err" && fail "mixed run accepted"
+check_eq "mixed run leaves db unchanged" "$(db_sum)" "$before"
 
 # a failed first import leaves no database file behind
 "$RT" --db "$T/new.db" import "$T/ragged.csv" >/dev/null 2>&1 && fail "ragged accepted into new db"

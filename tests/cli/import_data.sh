@@ -14,7 +14,7 @@ Julia|333
 Megan|163
 Thurrock LSCB priorities 2017-18|45"
 
-rag() { sql "$DB" "select group_concat(rag || '=' || n, ' ') from (select a.rag, count(*) n from action a join review r on r.id=a.review_id where r.name='$1' group by 1 order by 1)"; }
+rag() { sql "$DB" "select group_concat(rag || '=' || n, ' ') from (select a.rag, count(*) n from action a join review r on r.id=a.review_id where r.name='$1' group by 1 order by 1) x"; }
 # Megan: blank 44 + "0" 39 + n/a 5 + N/A 3 + "This is in place" 3 unset; Amber 7 + A 5 +
 # Amber/Green 2 + Green / Amber 1 + Green/Amber 1; G 14 + Green 10 + Green / Blue 2;
 # completed 13 + Completed 13 + Blue 1.
@@ -23,18 +23,20 @@ check_eq "Megan RAG" "$(rag Megan)" "0=94 2=16 3=26 4=27"
 # G 49 + <b>G</b> 1; A 11; the rest (blank, N/A, P, sentences) unset.
 check_eq "Julia RAG" "$(rag Julia)" "0=98 2=11 3=50 4=174"
 
-agencies=$(sql "$DB" "select ifnull(ag.name,'(none)') || '=' || count(*) from action a join review r on r.id=a.review_id left join agency ag on ag.id=a.agency_id where r.name='Megan' group by ag.name order by ag.name")
+agencies=$(sql "$DB" "select ifnull(ag.name,'(none)') || '=' || count(*) from action a join review r on r.id=a.review_id left join agency ag on ag.id=a.agency_id where r.name='Megan' group by ag.name order by lower(ag.name)")
 check_eq "Megan agencies" "$(echo $agencies)" "0=1 BTUH=20 CAFCASS=20 Children's Social Care=3 Children's Social Care/Children's Services=17 CRC=20 Education=3 NELFT=20 NPS=20 Police=19 Thurrock CCG=20"
-check_eq "Julia questions" "$(sql "$DB" "select group_concat(ref, ' ') from (select q.ref from question q join review r on r.id=q.review_id where r.name='Julia' order by q.sort_key)")" \
+check_eq "Julia questions" "$(sql "$DB" "select group_concat(ref, ' ') from (select q.ref from question q join review r on r.id=q.review_id where r.name='Julia' order by q.sort_key) x")" \
 	"1a 1b 1c 2a 2b 2c 2d 3a 3b 3c 3d 4a 4b 4c 4d 5a 5b 5c 5d 6a 6b 6c 6d 7a 7b 7c 8a 8b 8c 8d 8e 9a"
 check_eq "Julia CCG 1a actions in sequence" "$(sql "$DB" "select group_concat(seq, ',') from action a join question q on q.id=a.question_id join agency ag on ag.id=a.agency_id where q.ref='1a' and ag.name='Thurrock CCG'")" "1,2,3,4"
 check_eq "Family Y has no agencies" "$(sql "$DB" "select count(*) from action a join review r on r.id=a.review_id where r.name='Children of Family Y' and a.agency_id is not null")" "0"
 check_eq "Family Y recommendations" "$(sql "$DB" "select count(*) from question q join review r on r.id=q.review_id where r.name='Children of Family Y'")" "19"
 check_eq "Excel serial target" "$(sql "$DB" "select target_date from action where target_raw='42461'")" "2016-04-01"
 check_eq "HTML became lines" "$(sql "$DB" "select count(*) from action where text like '%<p>%' or evidence like '%&amp;%'")" "0"
-check_eq "schema version" "$(sql "$DB" "pragma user_version")" "3"
-check_eq "search index complete" "$(sql "$DB" "select count(*) from action_fts")" "629"
-check_eq "full-text search" "$(sql "$DB" "select count(*) from action_fts where action_fts match 'Gillick'")" \
+if [ "$ENGINE" = sqlite ]; then    # the file's schema version and FTS5 index: SQLite's own
+	check_eq "schema version" "$(sql "$DB" "pragma user_version")" "3"
+	check_eq "search index complete" "$(sql "$DB" "select count(*) from action_fts")" "629"
+fi
+check_eq "full-text search" "$("$RT" --db "$DB" list --search Gillick --format tsv | tail -n +2 | wc -l)" \
 	"$(sql "$DB" "select count(*) from action a join question q on q.id=a.question_id join response r on r.id=a.response_id where a.text like '%Gillick%' or a.evidence like '%Gillick%' or q.text like '%Gillick%' or r.text like '%Gillick%'")"
 
 # re-import: nothing changes
@@ -86,11 +88,11 @@ check_eq "Julia findings" "$(sql "$DB" "select count(*) from finding f join revi
 check_eq "question 1a's finding" "$(sql "$DB" "select substr(f.title, 1, 10) from question q join finding f on f.id=q.finding_id where q.ref='1a'")" "Finding 1:"
 
 # --dry-run reports the same and writes nothing
-sum=$(sum_file "$DB")
+sum=$(db_sum)
 out=$("$RT" --db "$DB" import --dry-run --review Megan "$DATA/megan.csv")
 check_contains "dry run summary" "$out" "dry run, nothing written"
 check_contains "dry run counts" "$out" "2 updated"
-check_eq "dry run wrote nothing" "$(sum_file "$DB")" "$sum"
+check_eq "dry run wrote nothing" "$(db_sum)" "$sum"
 "$RT" --db "$T/none.db" import --dry-run "$DATA/julia.csv" >/dev/null || fail "dry run into a missing database"
 [ -e "$T/none.db" ] && fail "dry run created a database"
 

@@ -7,22 +7,28 @@ pg_needs reimport
 need sqlite3
 L=$TESTDATA
 
-# imp NAME DB ARGS...: import into DB, output in $T/NAME.out; fails the test if refused
+# imp NAME FILE ARGS...: import into the database named by FILE (the file itself, or in
+# the PostgreSQL leg its own server database, made from FILE when it exists: engine_db),
+# output in $T/NAME.out; fails the test if refused
+declare -A DBS
 imp() {
-	local name=$1 db=$2; shift 2
-	"$RT" --db "$db" import "$@" >"$T/$name.out" 2>"$T/$name.err" || fail "$name: refused: $(cat "$T/$name.err")"
+	local name=$1 file=$2 db; shift 2
+	[ -n "${DBS[$file]:-}" ] || { engine_db db "$file" && DBS[$file]=$db; } || return
+	"$RT" --db "${DBS[$file]}" import "$@" >"$T/$name.out" 2>"$T/$name.err" || fail "$name: refused: $(cat "$T/$name.err")"
 }
+# dbof FILE: the database imp made for FILE
+dbof() { echo "${DBS[$1]:-$1}"; }
 # refuse NAME MESSAGE ARGS...: the import into a copy of data.db fails, names MESSAGE, db unchanged
-cp "$ROOT/build/data.db" "$T/db"
-before=$(sum_file "$T/db")
+data_db
+before=$(db_sum)
 refuse() {
 	local name=$1 want=$2; shift 2
-	"$RT" --db "$T/db" import "$@" >"$T/$name.out" 2>"$T/$name.err" && fail "$name: accepted, should be refused"
+	rt import "$@" >"$T/$name.out" 2>"$T/$name.err" && fail "$name: accepted, should be refused"
 	check_contains "$name: message" "$(cat "$T/$name.err")" "$want"
-	check_eq "$name: database unchanged" "$(sum_file "$T/db")" "$before"
+	check_eq "$name: database unchanged" "$(db_sum)" "$before"
 }
-# one SQL value from DB
-val() { sqlite3 "$1" "$2"; }
+# one SQL value from the database imp made for a FILE
+val() { sql "$(dbof "$1")" "$2"; }
 
 # ---- KMPT homicide plan: title rows, no agency column (--agency), numbered dates ----
 imp kmpt "$T/kmpt.db" --agency KMPT "$L/kmpt-mr-s.csv"
@@ -33,7 +39,7 @@ check_contains "kmpt several dates" "$out" 'holds 2 dates: the latest, 2020-10-3
 check_contains "kmpt ongoing" "$out" 'target "On-going" is ongoing work, not a date: no target date'
 check_eq "kmpt agency from --agency" "$(val "$T/kmpt.db" "select group_concat(distinct g.name) from action a join agency g on g.id = a.agency_id")" "KMPT"
 check_eq "kmpt rows" "$(val "$T/kmpt.db" "select count(*) from action")" "3"
-check_eq "kmpt refs from the Recommendation text" "$(val "$T/kmpt.db" "select group_concat(ref, ' ') from (select ref from question order by sort_key)")" "3 4 11"
+check_eq "kmpt refs from the Recommendation text" "$(val "$T/kmpt.db" "select group_concat(ref, ' ') from (select ref from question order by sort_key) x")" "3 4 11"
 check_eq "kmpt latest date is the target" "$(val "$T/kmpt.db" "select target_date from action where target_raw like '1. 28 February%'")" "2020-10-31"
 check_eq "kmpt milestones kept as written" "$(val "$T/kmpt.db" "select count(*) from action where target_raw like '%3. 31 October 2020'")" "1"
 
@@ -66,15 +72,15 @@ check_contains "lscb legend" "$out" 'RAG cell "Red Amber Green" lists the legend
 check_contains "lscb progress word" "$out" 'RAG "In progress" is a progress word, not a rating: left unset'
 check_contains "lscb not started" "$out" 'RAG "Not started" is a progress word'
 check_eq "lscb legend row not Red" "$(val "$T/lscb.db" "select rag from action where rag_raw = 'Red Amber Green'")" "0"
-check_eq "lscb refs from the Ref column" "$(val "$T/lscb.db" "select group_concat(ref, ' ') from (select ref from question where ref != '' order by sort_key)")" "1 2 3 4"
+check_eq "lscb refs from the Ref column" "$(val "$T/lscb.db" "select group_concat(ref, ' ') from (select ref from question where ref != '' order by sort_key) x")" "1 2 3 4"
 check_eq "lscb second agency under ref 1" "$(val "$T/lscb.db" "select count(*) from action a join question q on q.id = a.question_id where q.ref = '1'")" "2"
 
 check_contains "lscb refs joined, said" "$out" "lscb-progress.csv:7: 4 questions begin with the reference from the Ref column (column 1), so that an export keeps it"
 check_eq "lscb question text carries its ref" "$(val "$T/lscb.db" "select text from question where ref = '2'")" "2 Health visitors and school nurses should share information about missed appointments with the allocated social worker."
 # export -> import -> export: the same bytes; the export back into its database changes nothing
-"$RT" --db "$T/lscb.db" export -o "$T/lscb1.csv" >/dev/null 2>"$T/exp.err" || fail "lscb export"
+"$RT" --db "$(dbof "$T/lscb.db")" export -o "$T/lscb1.csv" >/dev/null 2>"$T/exp.err" || fail "lscb export"
 imp lscb_rt "$T/lscb_rt.db" "$T/lscb1.csv"
-"$RT" --db "$T/lscb_rt.db" export -o "$T/lscb2.csv" >/dev/null 2>"$T/exp.err" || fail "lscb export 2"
+"$RT" --db "$(dbof "$T/lscb_rt.db")" export -o "$T/lscb2.csv" >/dev/null 2>"$T/exp.err" || fail "lscb export 2"
 check_eq "lscb export round trip" "$(sum_file "$T/lscb2.csv")" "$(sum_file "$T/lscb1.csv")"
 imp lscb_back "$T/lscb.db" "$T/lscb1.csv"
 check_contains "lscb export back: nothing changed" "$(cat "$T/lscb_back.out")" "0 added, 0 updated, 6 unchanged"
@@ -87,7 +93,7 @@ out=$(cat "$T/council.out")
 check_contains "council mapping" "$out" '"Area for improvement" -> Finding, "What will be done" -> Action, "Named lead" -> Lead Person, "Partner" -> Agency, "Due by" -> Target Date, "Current status" -> RAG, "Latest update" -> Evidence/Outcome, "Measure of success" -> Desired Outcome'
 check_contains "council remembered" "$out" 'council-improvement.csv: RAG words 1=Red, 2=Amber, 3=Green, 4=Blue remembered for review "Improvement"'
 check_not_contains "council no unknown RAG" "$out" "unknown RAG value"
-check_eq "council states" "$(val "$T/council.db" "select group_concat(rag, '') from (select rag from action order by id)")" "3241"
+check_eq "council states" "$(val "$T/council.db" "select group_concat(rag, '') from (select rag from action order by id) x")" "3241"
 # a later import of the review uses the remembered words without the option
 sed 's/,3,"Template live/,4,"Template live/' "$L/council-improvement.csv" > "$T/council-improvement.csv"
 imp council2 "$T/council.db" --review Improvement "$T/council-improvement.csv"
@@ -169,10 +175,10 @@ imp unused "$T/unused.db" --review Unused --map 'Budget=skip' "$T/exact.csv"
 check_contains "unused --map said" "$(cat "$T/unused.out")" "exact.csv:1: --map 'Budget=...' names no column of this file"
 
 # option errors are usage errors
-check_status "--map without =" 2 "$RT" --db "$T/db" import --map 'Agency' "$L/sab-sar.csv"
-check_contains "--map bad field" "$("$RT" --db "$T/db" import --map 'Agency=Colour' "$L/sab-sar.csv" 2>&1)" '"Colour" is no field'
-check_status "--rag-map bad state" 2 "$RT" --db "$T/db" import --rag-map '1=Purple' "$L/sab-sar.csv"
-check_status "--agency without a value" 2 "$RT" --db "$T/db" import --agency
-check_eq "option errors leave the database" "$(sum_file "$T/db")" "$before"
+check_status "--map without =" 2 rt import --map 'Agency' "$L/sab-sar.csv"
+check_contains "--map bad field" "$(rt import --map 'Agency=Colour' "$L/sab-sar.csv" 2>&1)" '"Colour" is no field'
+check_status "--rag-map bad state" 2 rt import --rag-map '1=Purple' "$L/sab-sar.csv"
+check_status "--agency without a value" 2 rt import --agency
+check_eq "option errors leave the database" "$(db_sum)" "$before"
 
 finish

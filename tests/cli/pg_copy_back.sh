@@ -4,7 +4,8 @@
 # list byte for byte, every table's rows with their types, the change log's hash chain,
 # check sound; a file with rows is refused and left as it was.  backup on PostgreSQL
 # writes a SQLite file any ragtrack opens.  import on PostgreSQL says what an import into
-# a file says and holds what it holds; a re-import is refused, the server unchanged.
+# a file says and holds what it holds; so does a re-import (an agency's return), while an
+# edit waits for it; a broken return or a lead's login is refused, the server unchanged.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pg.sh"
 need sqlite3
@@ -116,11 +117,62 @@ check_status "db init for a dry run" 0 "$RT" --db "$URL4" db init
 check_status "a dry run on PostgreSQL" 0 "$RT" --db "$URL4" import --dry-run "${args[@]}"
 check_eq "the dry run wrote nothing" "$(pg_q t_dry "SELECT count(*) FROM ragtrack.review")" 0
 
-# A re-import on PostgreSQL: refused in one line, the server unchanged.
+# A re-import on PostgreSQL (an agency's return): the same words and the same data as
+# the same re-import into the file.
+python3 - "$ROOT/data/megan.csv" "$T/megan2.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows[2][3] = "Red"                       # NELFT, question 1 (was Green)
+rows[3][5] = "Evidence updated at the June board"
+del rows[6]
+rows.append(["21 A new question added after the board", "Police", "New action", "A", "30/09/2016", "", "DI Smith"])
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, lineterminator="\n").writerows(rows)
+PY
+cd "$T" || exit 1
+check_status "re-import into the file" 0 "$RT" --db "$T/imp.db" import --withdraw-missing --review Megan megan2.csv
+cp "$T/out" "$T/re.lite"
+check_status "re-import on PostgreSQL" 0 "$RT" --db "$URL3" import --withdraw-missing --review Megan megan2.csv
+check_file "what re-import on PostgreSQL says" "$T/out" "$T/re.lite"
+check_contains "it changed something" "$(cat "$T/out")" "1 added, 2 updated"
+rm -f "$T/imp_back.db"
+check_status "db copy back after the re-import" 0 "$RT" db copy "$URL3" "$T/imp_back.db"
+for cmd in export history "list --format json --include-withdrawn" "list --search evidence --format tsv"; do
+	check_eq "$cmd after re-import on PostgreSQL" "$("$RT" --db "$T/imp_back.db" $cmd | sha256sum)" \
+		"$("$RT" --db "$T/imp.db" $cmd | sha256sum)"
+done
+check_status "check on the server after the re-import" 0 "$RT" --db "$URL3" check
+check_status "an unchanged re-import" 0 "$RT" --db "$URL3" import --review Megan megan2.csv
+check_contains "changes nothing" "$(cat "$T/out")" "0 added, 0 updated"
+
+# An edit while a re-import runs waits for it, then sees what it wrote: the version the
+# editor read is stale, and the edit is refused with the words of any conflict.
+sed -i 's/Evidence updated at the June board/Evidence updated again in July/' megan2.csv
+ID=$("$RT" --db "$URL3" list --search "Evidence updated at the June board" --format tsv --columns id | sed -n 2p)
+V=$("$RT" --db "$URL3" show "$ID" | sed -n 's/.*(version \([0-9]*\)).*/\1/p')
+RAGTRACK_TEST_HOLD_COMMIT=$T/reimp "$RT" --db "$URL3" import --review Megan megan2.csv >"$T/reimp.out" 2>&1 & reimp=$!
+wait_until test -e "$T/reimp.held" || fail "the re-import never reached its commit"
+"$RT" --db "$URL3" --user bob set "$ID" lead=Bob --if-version "$V" >"$T/edit.out" 2>&1 & edit=$!
+waiting() { [ "$(pg_q t_import "SELECT count(*) FROM pg_locks WHERE NOT granted")" -ge 1 ]; }
+wait_until waiting || fail "the edit never waited for the re-import"
+touch "$T/reimp"
+wait $reimp || fail "the re-import: $(cat "$T/reimp.out")"
+wait $edit; check_eq "the edit after it is refused" "$?" 7
+check_contains "with a conflict's words" "$(cat "$T/edit.out")" "since you read it"
+check_eq "the re-import's evidence kept" "$(pg_q t_import "SELECT evidence FROM ragtrack.action WHERE id = $ID")" \
+	"Evidence updated again in July"
+
+# A broken file, and a lead's login: refused in one line, the server unchanged.
 dump() { "$PGBIN/pg_dump" --no-owner -d t_import | grep -Ev '^\\(un)?restrict ' | sha256sum; }
 before=$(dump)
-check_status "re-import on PostgreSQL" 7 "$RT" --db "$URL3" import data/megan.csv --review Megan
-check_eq "its refusal" "$(cat "$T/err")" "ragtrack: $PG_DIR/t_import: already holds actions: re-import on PostgreSQL is not available yet (import into an empty database; or db copy it to a file, import there, and db copy that back into an empty database) (nothing was imported)"
-check_eq "what it printed" "$(cat "$T/out")" ""
-check_eq "the server after the refusal" "$(dump)" "$before"
+printf 'Questions,Agency,Actions,RAG\n1 Q,Police,a,G\n2 Q,Police,"half\n' >"$T/broken.csv"
+check_status "a broken return" 4 "$RT" --db "$URL3" import --review Megan "$T/broken.csv"
+check_contains "its line" "$(cat "$T/err")" "broken.csv:3: unterminated quoted field"
+check_eq "the server after the broken return" "$(dump)" "$before"
+check_status "lead add" 0 "$RT" --db "$URL3" agency lead add Police j_import
+check_status "a lead's re-import" 8 "$RT" --db "postgresql://j_import@/t_import?host=$PG_DIR" import --review Megan megan2.csv
+check_eq "its refusal" "$(cat "$T/err")" "ragtrack: $PG_DIR/t_import: importing is for the board's logins (j_import is not one) (nothing was imported)"
+before=$(dump)
+check_status "a lead's re-import leaves the server" 8 "$RT" --db "postgresql://j_import@/t_import?host=$PG_DIR" import --review Megan megan2.csv
+check_eq "as it was" "$(dump)" "$before"
 finish

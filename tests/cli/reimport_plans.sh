@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 pg_needs reimport set note undo
 need python3
-need sqlite3
+need sqlite3    # reimport.py reads a file (as_file: the server's db copy)
 PY="python3 $ROOT/tests/cli/reimport.py"
 
 # plan file, review (empty: the file's own Review column)
@@ -18,19 +18,21 @@ OPS="insert-start insert-middle insert-end delete swap move edit-light edit-heav
 # one_case PLAN REVIEW OPS SEED: import the plan, note some actions, re-import a variant.
 one_case() {
 	local plan=$1 review=$2 ops=$3 seed=$4 name="${1%.csv}.$3.$4"
-	local dir=$T/$name db=$T/$name/db
+	local dir=$T/$name db file
 	mkdir -p "$dir/v"
+	engine_db db "$dir/db" || return
 	local args=()
 	[ -n "$review" ] && args=(--review "$review")
 	"$RT" --db "$db" import "${args[@]}" "$DATA/$plan" >"$dir/first.out" || { fail "$name: first import"; return; }
 	for id in 1 2 5 9 17; do "$RT" --db "$db" note "$id" "note on $id" >/dev/null 2>&1; done
 	$PY variant "$DATA/$plan" "$ops" "$seed" "$dir/v/$plan" "$dir/expect.json" >"$dir/ops" || { fail "$name: variant"; return; }
-	$PY snapshot "$db" "$dir/before.json"
-	local sum; sum=$(sqlite3 "$db" .dump | sha256sum)
+	as_file file "$db" && $PY snapshot "$file" "$dir/before.json"
+	local sum; sum=$(dump_sum "$db")
 	"$RT" --db "$db" import --dry-run "${args[@]}" "$dir/v/$plan" >"$dir/dry.out" 2>&1 || { fail "$name: dry run: $(tail -1 "$dir/dry.out")"; return; }
-	check_eq "$name: the dry run wrote nothing" "$(sqlite3 "$db" .dump | sha256sum)" "$sum"
+	check_eq "$name: the dry run wrote nothing" "$(dump_sum "$db")" "$sum"
 	"$RT" --db "$db" import "${args[@]}" "$dir/v/$plan" >"$dir/import.out" 2>&1 || { fail "$name: re-import: $(tail -1 "$dir/import.out")"; return; }
-	if ! $PY check "$dir/before.json" "$db" "$dir/expect.json" "$dir/import.out" "$dir/dry.out" >"$dir/check.out"; then
+	as_file file "$db" || return
+	if ! $PY check "$dir/before.json" "$file" "$dir/expect.json" "$dir/import.out" "$dir/dry.out" >"$dir/check.out"; then
 		fail "$name ($(cat "$dir/ops")): $(head -5 "$dir/check.out")"
 	fi
 	CASES=$((CASES + 1))
@@ -46,7 +48,7 @@ done
 echo "$CASES cases"
 
 # A worked case read by eye: Julia's 1a, Thurrock CCG, with a row inserted in the middle.
-DB=$T/julia.db
+empty_db "$T/julia.db"
 rt import --review Julia "$DATA/julia.csv" >/dev/null
 python3 - "$DATA/julia.csv" "$T/julia.csv" <<'PY'
 import csv, sys

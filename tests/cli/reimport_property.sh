@@ -24,14 +24,15 @@ for p in "${PLANS[@]}"; do
 	for r in $(seq 1 "$ROUNDS"); do
 		seed=$((SEED * 100 + r)) dir=$T/${plan%.csv}.$r
 		mkdir -p "$dir/v"
-		db=$dir/db
+		engine_db db "$dir/db" || continue
 		"$RT" --db "$db" import "${args[@]}" "$DATA/$plan" >/dev/null || { fail "$plan: first import"; continue; }
 		"$RT" --db "$db" note 3 "a note that stays on 3" >/dev/null 2>&1
 		$PY variant "$DATA/$plan" "random:6" "$seed" "$dir/v/$plan" "$dir/expect.json" >"$dir/ops"
-		$PY snapshot "$db" "$dir/before.json"
+		as_file file "$db" && $PY snapshot "$file" "$dir/before.json"
 		"$RT" --db "$db" import --dry-run "${args[@]}" "$dir/v/$plan" >"$dir/dry.out" 2>&1 || { fail "$plan seed $seed: dry run"; continue; }
 		"$RT" --db "$db" import "${args[@]}" "$dir/v/$plan" >"$dir/import.out" 2>&1 || { fail "$plan seed $seed: re-import"; continue; }
-		if ! $PY check "$dir/before.json" "$db" "$dir/expect.json" "$dir/import.out" "$dir/dry.out" >"$dir/check.out"; then
+		as_file file "$db" || continue
+		if ! $PY check "$dir/before.json" "$file" "$dir/expect.json" "$dir/import.out" "$dir/dry.out" >"$dir/check.out"; then
 			fail "$plan seed $seed ($(cat "$dir/ops")): $(head -5 "$dir/check.out")"
 		fi
 		n=$((n + 1))

@@ -4,8 +4,7 @@
 # history, and --as-at dating the rows' changes so --stale and --changed-since hold.
 . "$(dirname "$0")/../lib.sh"
 pg_needs reimport note
-need sqlite3
-DB=$T/db
+empty_db
 # Megan's layout and words (data/megan.csv), two agencies under one question.
 cat >"$T/plan.csv" <<'CSV'
 Questions,Agency,Actions,RAG,Target Date,Evidence/Outcome,Agency Lead Person

@@ -8,7 +8,7 @@ pg_needs reimport set note undo report check
 need valgrind
 # valgrind cannot run a sanitizer build (tests/run.sh also passes build/asan/ragtrack)
 if grep -q __asan_init "$RT" 2>/dev/null; then skip "valgrind cannot run an AddressSanitizer build ($RT)"; fi
-DB=$T/db
+empty_db
 cd "$T" || exit 1
 runs=0
 
