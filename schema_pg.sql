@@ -689,3 +689,19 @@ BEGIN
     EXECUTE format('GRANT EXECUTE ON FUNCTION ragtrack.rt_load_begin(), ragtrack.rt_load_end() TO %I',
                    ragtrack.rt_role('board'));
 END $$;
+
+-- @revision 5: the search vectors made again only when a text they hold changes
+-- An update that sets a text column to the value it had (a re-import writing back the
+-- rows it touched, an edit of other fields) leaves the vectors alone: each made again is
+-- a join over the action's texts, and a response's change remakes all its actions'.
+DROP TRIGGER IF EXISTS action_search_update ON ragtrack.action;
+CREATE TRIGGER action_search_update BEFORE UPDATE OF text, evidence, extra, question_id, response_id ON ragtrack.action
+    FOR EACH ROW WHEN ((OLD.text, OLD.evidence, OLD.extra, OLD.question_id, OLD.response_id)
+                       IS DISTINCT FROM (NEW.text, NEW.evidence, NEW.extra, NEW.question_id, NEW.response_id))
+    EXECUTE FUNCTION ragtrack.rt_action_search();
+DROP TRIGGER IF EXISTS question_search ON ragtrack.question;
+CREATE TRIGGER question_search AFTER UPDATE OF text ON ragtrack.question
+    FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text) EXECUTE FUNCTION ragtrack.rt_search_again();
+DROP TRIGGER IF EXISTS response_search ON ragtrack.response;
+CREATE TRIGGER response_search AFTER UPDATE OF text ON ragtrack.response
+    FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text) EXECUTE FUNCTION ragtrack.rt_search_again();

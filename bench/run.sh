@@ -761,6 +761,11 @@ if [[ $RT_OK == 1 && -s $DB && $ONLY != browse ]]; then
 	say "g. views (bench/views.sh)"
 	BENCH_VIEWS_DB=$DB BENCH_RAGTRACK=$RT BENCH_RESULTS=$RESULTS bench/views.sh "$N" || say "  views FAILED (exit $?)"
 fi
+# h. the PostgreSQL column: the same commands on a server of the tests' kind.
+if [[ $RT_OK == 1 && ${BENCH_SERVER:-1} != 0 && $ONLY != browse ]]; then
+	say "h. on PostgreSQL (bench/server.sh)"
+	BENCH_RAGTRACK=$RT BENCH_RESULTS=$RESULTS bench/server.sh "$N" || say "  server: exit $? (77: SKIP, said above)"
+fi
 if [[ ${BENCH_KEEP:-} != 1 && $ONLY != browse ]]; then
 	rmdb "$DB"
 	rmdb "$DB_SMALL"

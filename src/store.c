@@ -188,8 +188,10 @@ static void import_flock(struct store *s, int on);
 
 enum status store_begin(struct store *s, struct err *err)
 {
-	if (s->pg)      /* READ COMMITTED: each edit locks the rows it checks (SELECT ... FOR UPDATE) */
+	if (s->pg) {    /* READ COMMITTED: each edit locks the rows it checks (SELECT ... FOR UPDATE) */
+		store_pg_import_wait(s);
 		return db_exec(s->pg, "BEGIN", err);
+	}
 	if (!s->write_checked && !s->bulk && strcmp(s->file, ":memory:") != 0) {
 		s->write_checked = 1;          /* once per open: before the first write */
 		enum status st = store_check_for_writes(s, err);

@@ -560,6 +560,7 @@ static enum status sync_mirror(struct store *pg, struct store *lite, struct err 
 		return board < 0 ? ERR_DB : err_set(err, ERR_FORBIDDEN, "%s: importing is for the board's logins (%s is not one)",
 		                                    pg->pg->name, pg->login ? pg->login : "this login");
 	struct buf b = {0};
+	store_pg_import_wait(pg);
 	enum status rc = db_exec(pg->pg, SYNC_LOCK, err);
 	if (rc == OK)
 		rc = store_exec(lite, "BEGIN", err);

@@ -247,6 +247,10 @@ void store_pg_close(struct store *s);
  * asked again, on a new connection, what became of the transaction, and says "saved"
  * (OK), "not saved", or that it cannot be reached to say. */
 enum status store_pg_commit(struct store *s, struct err *err);
+/* On a server, before a write that an import's lock would hold up: when another
+ * session's import holds it (LOCK TABLE ... IN EXCLUSIVE MODE), tell the wait callback
+ * once, with the file's words, since the wait that follows is the server's. */
+void store_pg_import_wait(struct store *s);
 /* db init's first half on a server: open, begin, wait for any other db init, create or
  * upgrade the schema (what was done goes to report); the transaction stays open, with
  * search_path ragtrack: the caller adds to it and commits, or rolls back.  Closing

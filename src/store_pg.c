@@ -296,6 +296,8 @@ static enum status pg_open(const char *target, const struct store_opts *o, int i
 	s->user = xstrdup(util_user(o ? o->user : NULL));
 	s->os_user = xstrdup(util_os_user());
 	s->source = o ? o->source : SOURCE_CLI;
+	s->on_wait = o ? o->on_wait : NULL;
+	s->wait_ctx = o ? o->wait_ctx : NULL;
 	s->seen_version = -1;
 	s->version_before = version;
 	if (!init && (st = pg_set_lens(s, o ? o->as_agency : NULL, err)) != OK) {
@@ -349,6 +351,16 @@ static char *pg_xact_fate(struct store *s, int64_t xid)
 	}
 	db_close(again);
 	return fate;
+}
+
+void store_pg_import_wait(struct store *s)
+{
+	if (!s->on_wait || db_scalar_int(s->pg, "SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'relation'"
+	                                        " AND relation = 'ragtrack.action'::regclass AND mode = 'ExclusiveLock'"
+	                                        " AND granted AND pid <> pg_backend_pid()", 0, 0) == 0)
+		return;
+	s->on_wait(s->wait_ctx, s->source == SOURCE_IMPORT ? "another import is running; this import starts when it ends"
+	                                                   : "an import is running; your edit will be saved when it ends", 1);
 }
 
 enum status store_pg_commit(struct store *s, struct err *err)
