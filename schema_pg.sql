@@ -690,6 +690,47 @@ BEGIN
                    ragtrack.rt_role('board'));
 END $$;
 
+-- @revision 4: agency alias on a server: a merged-away agency's leads lead the agency kept
+-- agency alias NAME ALIAS, ALIAS an agency of its own, moves ALIAS's actions to NAME and
+-- deletes ALIAS: rt_agency_merge(from, into), the board's, called before from's row goes,
+-- grants every member of from's group role (its leads' logins) into's group role and
+-- drops from's, so no lead silently loses the actions that moved.  Returns the logins
+-- moved, one a row.
+CREATE OR REPLACE FUNCTION ragtrack.rt_agency_merge(from_id bigint, into_id bigint) RETURNS SETOF text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+DECLARE
+    old_group name := ragtrack.rt_role('agency_' || from_id);
+    new_group name;
+    l text;
+BEGIN
+    IF NOT ragtrack.rt_is_board() THEN
+        RAISE EXCEPTION 'only the board''s logins may merge agencies (% is not one)', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM ragtrack.agency WHERE id = into_id) OR from_id = into_id THEN
+        RAISE EXCEPTION 'no agency % to merge agency % into', into_id, from_id USING ERRCODE = 'no_data_found';
+    END IF;
+    new_group := ragtrack.rt_make_role('agency_' || into_id, 'lead');
+    FOR l IN SELECT u.rolname::text FROM pg_auth_members m
+               JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+              WHERE g.rolname = old_group ORDER BY 1 LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
+                        WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = new_group)
+                          AND m.member = (SELECT oid FROM pg_roles WHERE rolname = l)) THEN
+            EXECUTE format('GRANT %I TO %I', new_group, l);
+        END IF;
+        RETURN NEXT l;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = old_group) THEN
+        EXECUTE format('DROP ROLE %I', old_group);
+    END IF;
+END $$;
+REVOKE ALL ON FUNCTION ragtrack.rt_agency_merge(bigint, bigint) FROM PUBLIC;
+DO $$
+BEGIN
+    EXECUTE format('GRANT EXECUTE ON FUNCTION ragtrack.rt_agency_merge(bigint, bigint) TO %I', ragtrack.rt_role('board'));
+END $$;
+
 -- @revision 5: the search vectors made again only when a text they hold changes
 -- An update that sets a text column to the value it had (a re-import writing back the
 -- rows it touched, an edit of other fields) leaves the vectors alone: each made again is

@@ -103,7 +103,8 @@ static int agency_alias(struct store *s, const char *agency, const char *alias)
 	store_on_progress(s, agency_progress, &told);
 	struct agency_rows before = { .find = alias };
 	struct err e = {0};
-	if (store_agencies(s, agency_collect, &before, &e) != OK || store_agency_alias(s, agency, alias, &e) != OK) {
+	char *leads = NULL;
+	if (store_agencies(s, agency_collect, &before, &e) != OK || store_agency_alias(s, agency, alias, &leads, &e) != OK) {
 		free(before.alias_of);
 		return cli_fail(&e);
 	}
@@ -112,6 +113,12 @@ static int agency_alias(struct store *s, const char *agency, const char *alias)
 	if (before.found)
 		printf("; %ld action%s moved", before.found_actions, before.found_actions == 1 ? "" : "s");
 	putchar('\n');
+	if (leads) {
+		char *l = text_visible(leads, ' ');
+		printf("leads of '%s' now lead '%s': %s\n", a, n, l);
+		free(l);
+	}
+	free(leads);
 	free(a);
 	free(n);
 	free(before.alias_of);

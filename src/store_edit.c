@@ -50,30 +50,14 @@ static void row_clear(struct row *r)
 /* ---- small helpers ------------------------------------------------------------- */
 
 /* Bind parameters described by types: 't' text (NULL binds NULL), 'i' int64. */
-static void bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+static void bind_args(struct db_stmt *st, const char *types, va_list ap)
 {
 	for (int i = 0; types[i]; i++) {
 		if (types[i] == 'i')
-			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			db_bind_int(st, i + 1, va_arg(ap, int64_t));
 		else
-			store_bind_text(st, i + 1, va_arg(ap, const char *));
+			db_bind_text(st, i + 1, va_arg(ap, const char *));
 	}
-}
-
-/* Prepare a query and bind its parameters, as bind_args reads them (SQLite only: the
- * agency merge's statements); the caller steps and finalizes. */
-static enum status lite_query(struct store *s, sqlite3_stmt **st, struct err *err, const char *sql,
-                              const char *types, ...)
-{
-	store_plan_note(s, sql);
-	enum status rc = store_prepare(s, st, sql, err);
-	if (rc != OK)
-		return rc;
-	va_list ap;
-	va_start(ap, types);
-	bind_args(*st, types, ap);
-	va_end(ap);
-	return OK;
 }
 
 /* Prepare a query through the statement layer (either engine) and bind its parameters:
@@ -85,12 +69,7 @@ static enum status vquery(struct store *s, struct db_stmt **st, struct err *err,
 		store_plan_note(s, sql);
 	if (db_prepare(store_db(s), sql, st, err) != OK)
 		return s->db ? store_fail(s, err, "preparing a query") : ERR_DB;
-	for (int i = 0; types[i]; i++) {
-		if (types[i] == 'i')
-			db_bind_int(*st, i + 1, va_arg(ap, int64_t));
-		else
-			db_bind_text(*st, i + 1, va_arg(ap, const char *));
-	}
+	bind_args(*st, types, ap);
 	return OK;
 }
 
@@ -1014,12 +993,12 @@ enum status store_undo(struct store *s, char **what, struct err *err)
 /* ERR_NOT_FOUND for an agency name, suggesting the nearest when one is close. */
 static enum status agency_missing(struct store *s, const char *name, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *best = NULL;
 	size_t best_d = (size_t)-1;
-	if (lite_query(s, &st, err, "SELECT name FROM agency UNION ALL SELECT alias FROM agency_alias", "") == OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *cand = (const char *)sqlite3_column_text(st, 0);
+	if (edit_query(s, &st, err, "SELECT name FROM agency UNION ALL SELECT alias FROM agency_alias", "") == OK) {
+		while (db_step(st, NULL) == DB_ROW) {
+			const char *cand = db_col_text(st, 0);
 			size_t d = str_distance(name, cand);
 			if (d < best_d) {
 				best_d = d;
@@ -1027,7 +1006,7 @@ static enum status agency_missing(struct store *s, const char *name, struct err 
 				best = xstrdup(cand);
 			}
 		}
-		sqlite3_finalize(st);
+		db_finalize(st);
 	}
 	char *n = shown(name);
 	char *b = best && best_d <= strlen(name) / 3 + 1 ? shown(best) : NULL;
@@ -1042,31 +1021,38 @@ static enum status agency_missing(struct store *s, const char *name, struct err 
 /* An agency's name by id (caller frees; NULL when missing). */
 static char *agency_name(struct store *s, int64_t id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *name = NULL;
-	if (lite_query(s, &st, NULL, "SELECT name FROM agency WHERE id = ?", "i", id) != OK)
+	if (edit_query(s, &st, NULL, "SELECT name FROM agency WHERE id = ?", "i", id) != OK)
 		return NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = store_col_dup(st, 0);
-	sqlite3_finalize(st);
+	if (db_step(st, NULL) == DB_ROW)
+		name = db_col_dup(st, 0);
+	db_finalize(st);
 	return name;
 }
 
-/* One id from a query with one text parameter (0 when no row). */
-static int64_t id_by_text(struct store *s, const char *sql, const char *v)
+/* The id in column id of table whose text column equals v as SQLite's NOCASE compares
+ * (both columns asked for are NOCASE in SQLite's schema); 0 when no row. */
+static int64_t id_by_text(struct store *s, const char *id, const char *table, const char *column, const char *v)
 {
-	sqlite3_stmt *st;
-	int64_t id = 0;
-	if (lite_query(s, &st, NULL, sql, "t", v) != OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return id;
+	char *where = xasprintf(db_frag(store_db(s), DF_NOCASE_EQ), column, "?");
+	char *sql = xasprintf("SELECT %s FROM %s WHERE %s", id, table, where);
+	struct db_stmt *st;
+	int64_t found = 0;
+	if (edit_query(s, &st, NULL, sql, "t", v) == OK) {
+		if (db_step(st, NULL) == DB_ROW)
+			found = db_col_int(st, 0);
+		db_finalize(st);
+	}
+	free(sql);
+	free(where);
+	return found;
 }
 
 /* The statements of a merge, each prepared once and stepped for every response,
- * question or action (a merge of a large agency runs them tens of thousands of times). */
+ * question or action (a merge of a large agency runs them tens of thousands of times).
+ * Each text is a format whose %1$s is two-argument coalesce as the schema's expression
+ * indexes name it (DF_IFNULL): SQLite uses an index only for the same function's name. */
 enum merge_sql {
 	M_RESPONSE_PAIR, M_RESPONSE_MOVE, M_RESPONSE_TEXT, M_RESPONSE_ACTIONS, M_RESPONSE_DELETE,
 	M_QUESTION_ACTIONS, M_ACTION_MOVE, M_ACTION_RENUMBER, M_ACTION_FLIP, M_COUNT_SQL
@@ -1075,28 +1061,30 @@ static const char *const MERGE_SQL[M_COUNT_SQL] = {
 	[M_RESPONSE_PAIR] =
 		"SELECT t.id, t.text, f.text, (SELECT min(id) FROM action WHERE response_id = t.id),"
 		" (SELECT min(id) FROM action WHERE response_id = f.id)"
-		" FROM response t, response f WHERE t.question_id = ?1 AND ifnull(t.agency_id, 0) = ?2 AND f.id = ?3",
+		" FROM response t, response f WHERE t.question_id = ?1 AND %1$s(t.agency_id, 0) = ?2 AND f.id = ?3",
 	[M_RESPONSE_MOVE] = "UPDATE response SET agency_id = ?1 WHERE id = ?2",
 	[M_RESPONSE_TEXT] = "UPDATE response SET text = ?1 WHERE id = ?2",
 	[M_RESPONSE_ACTIONS] = "UPDATE action SET response_id = ?1 WHERE response_id = ?2",
 	[M_RESPONSE_DELETE] = "DELETE FROM response WHERE id = ?1",
 	/* both agencies' actions of question ?1 in the order they were first imported */
 	[M_QUESTION_ACTIONS] =
-		"SELECT a.id, ifnull(a.agency_id, 0), a.seq, a.sort_key, rv.name, q.sort_key FROM action a"
+		"SELECT a.id, %1$s(a.agency_id, 0), a.seq, a.sort_key, rv.name, q.sort_key FROM action a"
 		" JOIN question q ON q.id = a.question_id JOIN review rv ON rv.id = a.review_id"
-		" WHERE a.question_id = ?1 AND ifnull(a.agency_id, 0) IN (?2, ?3) ORDER BY a.id",
+		" WHERE a.question_id = ?1 AND %1$s(a.agency_id, 0) IN (?2, ?3) ORDER BY a.id",
 	[M_ACTION_MOVE] = "UPDATE action SET agency_id = ?1, seq = ?2, sort_key = ?3 WHERE id = ?4",
 	[M_ACTION_RENUMBER] = "UPDATE action SET seq = ?1, sort_key = ?2 WHERE id = ?3",
-	[M_ACTION_FLIP] = "UPDATE action SET seq = -seq WHERE question_id = ?1 AND ifnull(agency_id, 0) = ?2 AND seq < 0",
+	[M_ACTION_FLIP] = "UPDATE action SET seq = -seq WHERE question_id = ?1 AND %1$s(agency_id, 0) = ?2 AND seq < 0",
 };
 
 /* What the merge is about: the two agencies by id and name, the log batch, its
- * statements, and how far it has got (for the progress callback). */
+ * statements, how far it has got (for the progress callback), and on a server the
+ * logins of from's leads that now lead into. */
 struct merge {
 	struct store *s;
 	int64_t into, from, batch;
 	char *into_name, *from_name;
-	sqlite3_stmt *st[M_COUNT_SQL];
+	char *leads;
+	struct db_stmt *st[M_COUNT_SQL];
 	long done, total;
 	double started, told;
 };
@@ -1108,26 +1096,31 @@ static double merge_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Statement which of the merge, prepared once and reset; NULL (and *err set) when it
- * cannot be prepared. */
-static sqlite3_stmt *merge_prepared(struct store *s, struct merge *m, enum merge_sql which, struct err *err)
+/* Statement which of the merge, prepared once (in this engine's words) and reset
+ * after each use; NULL (and *err set) when it cannot be prepared.  Every use binds all
+ * its parameters again. */
+static struct db_stmt *merge_prepared(struct store *s, struct merge *m, enum merge_sql which, struct err *err)
 {
 	if (!m->st[which]) {
-		store_plan_note(s, MERGE_SQL[which]);
-		if (store_prepare(s, &m->st[which], MERGE_SQL[which], err) != OK)
+		char *sql = xasprintf(MERGE_SQL[which], db_frag(store_db(s), DF_IFNULL));
+		if (s->db)
+			store_plan_note(s, sql);
+		enum status rc = db_prepare(store_db(s), sql, &m->st[which], err);
+		free(sql);
+		if (rc != OK) {
+			store_db_fail(s, err, "preparing a query");
 			return NULL;
+		}
 	}
-	sqlite3_reset(m->st[which]);
-	sqlite3_clear_bindings(m->st[which]);
 	return m->st[which];
 }
 
-/* Statement which of the merge, reset and bound to up to four parameters as bind_args
- * reads them; NULL (and *err set) when it cannot be prepared. */
-static sqlite3_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql which, struct err *err,
-                                const char *types, ...)
+/* Statement which of the merge, bound to its parameters as bind_args reads them;
+ * NULL (and *err set) when it cannot be prepared.  The caller steps it and resets it. */
+static struct db_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql which, struct err *err,
+                                  const char *types, ...)
 {
-	sqlite3_stmt *st = merge_prepared(s, m, which, err);
+	struct db_stmt *st = merge_prepared(s, m, which, err);
 	if (!st)
 		return NULL;
 	va_list ap;
@@ -1141,22 +1134,22 @@ static sqlite3_stmt *merge_stmt(struct store *s, struct merge *m, enum merge_sql
 static enum status merge_run(struct store *s, struct merge *m, enum merge_sql which, const char *doing,
                              struct err *err, const char *types, ...)
 {
-	sqlite3_stmt *st = merge_prepared(s, m, which, err);
+	struct db_stmt *st = merge_prepared(s, m, which, err);
 	if (!st)
 		return ERR_DB;
 	va_list ap;
 	va_start(ap, types);
 	bind_args(st, types, ap);
 	va_end(ap);
-	enum status rc = sqlite3_step(st) == SQLITE_DONE ? OK : store_fail(s, err, doing);
-	sqlite3_reset(st);
+	enum status rc = db_step(st, err) == DB_ERROR ? store_db_fail(s, err, doing) : OK;
+	db_reset(st);
 	return rc;
 }
 
 static void merge_finish(struct merge *m)
 {
 	for (int i = 0; i < M_COUNT_SQL; i++)
-		sqlite3_finalize(m->st[i]);
+		db_finalize(m->st[i]);
 	memset(m->st, 0, sizeof m->st);
 }
 
@@ -1204,22 +1197,22 @@ static char *response_join(const char *first, const char *second)
  * response r into it (text joined, logged against its first action), or hand r over. */
 static enum status merge_response(struct store *s, struct merge *m, int64_t r, int64_t q, struct err *err)
 {
-	sqlite3_stmt *st = merge_stmt(s, m, M_RESPONSE_PAIR, err, "iii", q, m->into, r);
+	struct db_stmt *st = merge_stmt(s, m, M_RESPONSE_PAIR, err, "iii", q, m->into, r);
 	if (!st)
 		return ERR_DB;
-	int step = sqlite3_step(st);
-	if (step != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (step != SQLITE_DONE)
-			return store_fail(s, err, "reading a response");
+	enum db_step step = db_step(st, err);
+	if (step != DB_ROW) {
+		db_reset(st);
+		if (step == DB_ERROR)
+			return store_db_fail(s, err, "reading a response");
 		return merge_run(s, m, M_RESPONSE_MOVE, "moving a response", err, "ii", m->into, r);
 	}
-	int64_t keep = sqlite3_column_int64(st, 0), first_action = sqlite3_column_int64(st, 3);
-	const char *kept = (const char *)sqlite3_column_text(st, 1), *other = (const char *)sqlite3_column_text(st, 2);
-	int other_first = sqlite3_column_type(st, 4) != SQLITE_NULL && sqlite3_column_int64(st, 4) < first_action;
+	int64_t keep = db_col_int(st, 0), first_action = db_col_int(st, 3);
+	const char *kept = db_col_text(st, 1), *other = db_col_text(st, 2);
+	int other_first = !db_col_null(st, 4) && db_col_int(st, 4) < first_action;
 	char *old_text = xstrdup(kept);
 	char *text = other_first ? response_join(other, kept) : response_join(kept, other);
-	sqlite3_reset(st);
+	db_reset(st);
 	enum status rc = OK;
 	if (strcmp(text, old_text) != 0) {
 		rc = merge_run(s, m, M_RESPONSE_TEXT, "merging responses", err, "ti", text, keep);
@@ -1249,26 +1242,25 @@ static enum status merge_rows_read(struct store *s, struct merge *m, int64_t q, 
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = merge_stmt(s, m, M_QUESTION_ACTIONS, err, "iii", q, m->into, m->from);
+	struct db_stmt *st = merge_stmt(s, m, M_QUESTION_ACTIONS, err, "iii", q, m->into, m->from);
 	if (!st)
 		return ERR_DB;
 	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*out = xrealloc(*out, cap * sizeof **out);
 		}
 		struct merge_row *r = &(*out)[(*n)++];
-		r->id = sqlite3_column_int64(st, 0);
-		r->agency = sqlite3_column_int64(st, 1);
-		r->seq = (int)sqlite3_column_int64(st, 2);
-		r->key = store_col_dup(st, 3);
-		r->new_key = store_sort_key((const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
-		                            m->into_name, (int)*n);
+		r->id = db_col_int(st, 0);
+		r->agency = db_col_int(st, 1);
+		r->seq = (int)db_col_int(st, 2);
+		r->key = db_col_dup(st, 3);
+		r->new_key = store_sort_key(db_col_text(st, 4), db_col_text(st, 5), m->into_name, (int)*n);
 	}
-	sqlite3_reset(st);
-	return step == SQLITE_DONE ? OK : store_fail(s, err, "reading actions");
+	db_reset(st);
+	return step == DB_DONE ? OK : store_db_fail(s, err, "reading actions");
 }
 
 /* Renumber question q's actions of both agencies as one agency's, in the order they
@@ -1313,48 +1305,35 @@ static enum status merge_question(struct store *s, struct merge *m, int64_t q, s
  * full before the caller changes the rows it names.  Caller frees *ids. */
 static enum status ids_select(struct store *s, const char *sql, int64_t p1, int64_t **ids, size_t *n, struct err *err)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*ids = NULL;
 	*n = 0;
-	enum status rc = lite_query(s, &st, err, sql, "i", p1);
+	enum status rc = edit_query(s, &st, err, sql, "i", p1);
 	if (rc != OK)
 		return rc;
 	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	enum db_step step;
+	while ((step = db_step(st, err)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			*ids = xrealloc(*ids, cap * sizeof **ids);
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = db_col_int(st, 0);
 	}
-	sqlite3_finalize(st);
-	return step == SQLITE_DONE ? OK : store_fail(s, err, "reading responses");
-}
-
-/* The page cache's size as PRAGMA cache_size gives it (SQLite's default when unknown). */
-static int64_t merge_cache_size(struct store *s)
-{
-	sqlite3_stmt *st;
-	int64_t n = -2000;
-	if (lite_query(s, &st, NULL, "PRAGMA cache_size", "") != OK)
-		return n;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	db_finalize(st);
+	return step == DB_DONE ? OK : store_db_fail(s, err, "reading responses");
 }
 
 /* How many actions the merge renumbers (both agencies'), for its progress. */
 static long merge_total(struct store *s, const struct merge *m)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	long n = 0;
-	if (lite_query(s, &st, NULL, "SELECT count(*) FROM action WHERE agency_id IN (?, ?)", "ii", m->into, m->from) != OK)
+	if (edit_query(s, &st, NULL, "SELECT count(*) FROM action WHERE agency_id IN (?, ?)", "ii", m->into, m->from) != OK)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (db_step(st, NULL) == DB_ROW)
+		n = (long)db_col_int(st, 0);
+	db_finalize(st);
 	return n;
 }
 
@@ -1413,26 +1392,53 @@ static enum status merge_derived_end(struct store *s, struct merge *m, struct er
 	return rc;
 }
 
-/* Move every response and action of m->from to m->into, then drop m->from: each of
- * from's responses merged (or handed over) first, then each question it answers
- * renumbered, in response order, so the change log reads as it always has.  All in the
- * caller's transaction: a merge is never half done, and a long one says so
- * (merge_progress). */
-static enum status agency_merge(struct store *s, struct merge *m, struct err *err)
+/* SQLite before a merge: its long statements tell the progress callback (merge_tick),
+ * and the derived data is unindexed in bulk (merge_derived_begin).  The page cache's
+ * size as it was goes to *cache.  On a server the schema's triggers keep the search
+ * vectors and RAG totals right by themselves, and progress is told per question. */
+static enum status merge_lite_begin(struct store *s, struct merge *m, int64_t *cache, struct err *err)
+{
+	sqlite3_progress_handler(s->db, 20000, merge_tick, m);
+	m->total = merge_total(s, m);
+	*cache = db_scalar_int(store_db(s), "PRAGMA cache_size", 0, -2000);
+	return merge_derived_begin(s, m, err);
+}
+
+/* SQLite after it, whatever became of it: the cancel's handler again (if any) and the
+ * page cache's size. */
+static void merge_lite_end(struct store *s, int64_t cache)
+{
+	store_set_cancel(s, s->cancel, s->cancel_ctx);
+	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
+	store_exec(s, restore, NULL);
+	free(restore);
+}
+
+/* On a server, before from's row goes: the logins of from's leads lead into, and from's
+ * group role is dropped (rt_agency_merge, schema_pg.sql).  Their names to m->leads,
+ * ", " between them, NULL when it had none. */
+static enum status merge_leads(struct store *s, struct merge *m, struct err *err)
+{
+	struct db_stmt *st;
+	enum status rc = edit_query(s, &st, err, "SELECT string_agg(l, ', ' ORDER BY l COLLATE \"C\")"
+	                            " FROM rt_agency_merge(?1, ?2) l", "ii", m->from, m->into);
+	if (rc != OK)
+		return rc;
+	if (db_step(st, err) == DB_ROW)
+		m->leads = db_col_dup(st, 0);
+	else
+		rc = store_db_fail(s, err, "moving the agency's leads");
+	db_finalize(st);
+	return rc;
+}
+
+/* Every response of m->from merged into m->into's (or handed over), in response order,
+ * then each question it answers renumbered, so the change log reads as it always has. */
+static enum status merge_rows(struct store *s, struct merge *m, struct err *err)
 {
 	int64_t *rs = NULL, *qs = NULL;
 	size_t nr = 0, nq = 0;
-	enum status rc = store_next_batch(s, &m->batch, err);
-	if (rc != OK)
-		return rc;
-	m->s = s;
-	m->started = merge_clock();
-	sqlite3_progress_handler(s->db, 20000, merge_tick, m);
-	m->total = merge_total(s, m);
-	int64_t cache = merge_cache_size(s);
-	rc = merge_derived_begin(s, m, err);
-	if (rc == OK)
-		rc = ids_select(s, "SELECT id FROM response WHERE agency_id = ? ORDER BY id", m->from, &rs, &nr, err);
+	enum status rc = ids_select(s, "SELECT id FROM response WHERE agency_id = ? ORDER BY id", m->from, &rs, &nr, err);
 	if (rc == OK)
 		rc = ids_select(s, "SELECT question_id FROM response WHERE agency_id = ? ORDER BY id", m->from, &qs, &nq, err);
 	for (size_t i = 0; rc == OK && i < nr && i < nq; i++) {
@@ -1443,11 +1449,33 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 		rc = merge_question(s, m, qs[i], err);
 	free(rs);
 	free(qs);
+	return rc;
+}
+
+/* Move every response and action of m->from to m->into, then drop m->from (on a
+ * server its leads lead m->into first).  All in the caller's transaction: a merge is
+ * never half done, and a long one says so (merge_progress). */
+static enum status agency_merge(struct store *s, struct merge *m, struct err *err)
+{
+	enum status rc = store_next_batch(s, &m->batch, err);
+	if (rc != OK)
+		return rc;
+	m->s = s;
+	m->started = merge_clock();
+	int64_t cache = 0;
+	if (s->db)
+		rc = merge_lite_begin(s, m, &cache, err);
+	else
+		m->total = merge_total(s, m);
 	if (rc == OK)
+		rc = merge_rows(s, m, err);
+	if (rc == OK && s->db)
 		rc = merge_derived_end(s, m, err);
 	if (rc == OK)
 		rc = edit_run(s, err, "merging agencies", "UPDATE agency_alias SET agency_id = ? WHERE agency_id = ?", "ii",
 		              m->into, m->from);
+	if (rc == OK && s->pg)
+		rc = merge_leads(s, m, err);
 	if (rc == OK)
 		rc = edit_run(s, err, "merging agencies", "DELETE FROM agency WHERE id = ?", "i", m->from);
 	if (rc == OK)
@@ -1455,21 +1483,21 @@ static enum status agency_merge(struct store *s, struct merge *m, struct err *er
 	if (rc == OK)
 		merge_progress(s, m, 1);
 	merge_finish(m);
-	store_set_cancel(s, s->cancel, s->cancel_ctx);     /* the cancel's handler again, if any */
-	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
-	store_exec(s, restore, NULL);
-	free(restore);
+	if (s->db)
+		merge_lite_end(s, cache);
 	return rc;
 }
 
-/* Inside the transaction: resolve both names, refuse what cannot be, merge, record. */
-static enum status alias_record(struct store *s, const char *agency, const char *alias, struct err *err)
+/* Inside the transaction: resolve both names, refuse what cannot be, merge, record.
+ * The merged-away agency's leads (on a server) to *leads, which the caller frees. */
+static enum status alias_record(struct store *s, const char *agency, const char *alias, char **leads,
+                                struct err *err)
 {
 	struct merge m = { .into = store_agency_find(s, agency) };
 	if (!m.into)
 		return agency_missing(s, agency, err);
-	int64_t owner = id_by_text(s, "SELECT agency_id FROM agency_alias WHERE alias = ?", alias);
-	m.from = id_by_text(s, "SELECT id FROM agency WHERE name = ?", alias);
+	int64_t owner = id_by_text(s, "agency_id", "agency_alias", "alias", alias);
+	m.from = id_by_text(s, "id", "agency", "name", alias);
 	m.into_name = agency_name(s, m.into);
 	char *a = shown(alias), *t = shown(m.into_name);
 	enum status rc = OK;
@@ -1489,10 +1517,15 @@ static enum status alias_record(struct store *s, const char *agency, const char 
 			rc = edit_run(s, err, "recording an alias", "INSERT INTO agency_alias(alias, agency_id) VALUES (?, ?)", "ti",
 			              m.from_name ? m.from_name : alias, m.into);
 	}
+	if (rc == OK) {
+		*leads = m.leads;
+		m.leads = NULL;
+	}
 	free(a);
 	free(t);
 	free(m.into_name);
 	free(m.from_name);
+	free(m.leads);
 	return rc;
 }
 
@@ -1502,12 +1535,16 @@ void store_on_progress(struct store *s, store_progress_fn fn, void *ctx)
 	s->progress_ctx = ctx;
 }
 
-enum status store_agency_alias(struct store *s, const char *agency, const char *alias, struct err *err)
+enum status store_agency_alias(struct store *s, const char *agency, const char *alias, char **leads,
+                               struct err *err)
 {
+	char *moved = NULL;
 	s->last_batch = 0;
-	if (s->pg)
-		return err_set(err, ERR_SCHEMA, "agency alias is not available on PostgreSQL databases yet");
+	if (leads)
+		*leads = NULL;
 	enum status rc = store_check_writable(s, err);
+	if (rc == OK)
+		rc = store_board_only(s, "change agency aliases", err);
 	if (rc == OK && s->lens_agency)
 		rc = err_set(err, ERR_FORBIDDEN, "agency aliases cannot be changed under --as-agency");
 	if (rc != OK)
@@ -1518,7 +1555,7 @@ enum status store_agency_alias(struct store *s, const char *agency, const char *
 	if (rc == OK)
 		rc = store_begin(s, err);
 	if (rc == OK) {
-		rc = alias_record(s, name, other, err);
+		rc = alias_record(s, name, other, &moved, err);
 		if (rc == OK)
 			rc = store_commit(s, err);
 		if (rc != OK) {
@@ -1526,6 +1563,10 @@ enum status store_agency_alias(struct store *s, const char *agency, const char *
 			s->last_batch = 0;
 		}
 	}
+	if (rc == OK && leads)
+		*leads = moved;
+	else
+		free(moved);
 	free(name);
 	free(other);
 	return rc;

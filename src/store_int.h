@@ -177,6 +177,10 @@ void store_chain_check(struct store *s, struct buf *b, int *problems);
 char *store_sort_key(const char *review, const char *question_sort_key, const char *agency, int seq);
 /* Forget the window cache (store_close). */
 void store_window_free(struct store *s);
+/* On a server, the board's logins only: ERR_FORBIDDEN "DB: only a board member's login
+ * may WHAT (LOGIN is not one)" for any other (a lead's, the read-only role's).  OK on a
+ * file, which has no logins (store_roles.c). */
+enum status store_board_only(struct store *s, const char *what, struct err *err);
 /* Find an agency by name or alias (0 when none). */
 int64_t store_agency_find(struct store *s, const char *name);
 const char *store_source_name(enum store_source src);

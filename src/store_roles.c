@@ -38,18 +38,29 @@ static enum status roles_text(struct db *db, const char *sql, const char *a, con
 	return step == DB_ERROR ? (err ? err->code : ERR_DB) : OK;
 }
 
+enum status store_board_only(struct store *s, const char *what, struct err *err)
+{
+	if (!s->pg)
+		return OK;
+	char *board = NULL;
+	enum status rc = roles_text(s->pg, "SELECT rt_is_board()::text || ' ' || session_user", NULL, NULL, &board, err);
+	if (rc == OK && (!board || strncmp(board, "true ", 5) != 0))
+		rc = err_set(err, ERR_FORBIDDEN, "%s: only a board member's login may %s (%s is not one)", s->path, what,
+		             board ? strchr(board, ' ') + 1 : "this login");
+	free(board);
+	return rc;
+}
+
 /* The board's logins only; the agency must exist (by name or alias): its name as
  * stored goes to *name. */
 static enum status roles_check(struct store *s, const char *verb, const char *agency, char **name, struct err *err)
 {
-	char *board = NULL;
 	enum status rc = roles_server(s, err);
-	if (rc == OK)
-		rc = roles_text(s->pg, "SELECT rt_is_board()::text || ' ' || session_user", NULL, NULL, &board, err);
-	if (rc == OK && (!board || strncmp(board, "true ", 5) != 0))
-		rc = err_set(err, ERR_FORBIDDEN, "%s: only a board member's login may %s agency leads (%s is not one)", s->path,
-		             verb, board ? strchr(board, ' ') + 1 : "this login");
-	free(board);
+	if (rc == OK) {
+		char *what = xasprintf("%s agency leads", verb);
+		rc = store_board_only(s, what, err);
+		free(what);
+	}
 	if (rc == OK)
 		rc = roles_text(s->pg, "SELECT coalesce((SELECT name FROM agency WHERE rt_nocase(name) = rt_nocase(?1)),"
 		                       " (SELECT g.name FROM agency g JOIN agency_alias x ON x.agency_id = g.id"

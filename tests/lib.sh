@@ -46,7 +46,7 @@ check_status() {
 }
 # sql TARGET SQL: rows as a|b lines, from a SQLite file with sqlite3 or, for a server
 # database's URI, with psql (the ragtrack schema first on the search path, then the
-# SQLite words the scripts' queries use: ifnull, group_concat; tests/pg.sh).
+# SQLite words the scripts' queries use: ifnull, group_concat, instr; tests/pg.sh).
 sql() {
 	case $1 in
 	postgresql://*) PGOPTIONS="-c search_path=ragtrack,rt_sqlite" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2";;
@@ -114,7 +114,7 @@ esac
 # are not ported with them (reimport: an import into a database with plans; alias:
 # agency alias).  The one list to grow as ports land; a script names what it needs with
 # pg_needs, and SKIPs in the PostgreSQL leg until all of it is here.
-PG_RUNS="db agency list export show history backup import reimport report board check tui set note undo"
+PG_RUNS="db agency list export show history backup import reimport report board check tui set note undo alias"
 
 # sqlite_only REASON: this script tests what only a SQLite file has (its bytes, its
 # locks, its PRAGMAs, FTS5 ...), or no database at all: it runs in the SQLite leg only.
@@ -136,6 +136,10 @@ pg_needs() {
 	done
 	[ -z "$missing" ] || skip "needs $missing on PostgreSQL"
 }
+
+# pg_has WORD: does this leg run WORD (as PG_RUNS names it)?  Always on SQLite.  For the
+# part of a script that needs what is not yet on PostgreSQL, where the rest runs there.
+pg_has() { [ "$ENGINE" != pg ] || case " $PG_RUNS " in *" $1 "*) return 0;; *) return 1;; esac; }
 
 # engine_db VAR FILE: set VAR to the database to work on, made from FILE (a ragtrack
 # SQLite file, or none yet): FILE itself on SQLite; in the PostgreSQL leg a new

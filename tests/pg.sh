@@ -105,7 +105,7 @@ pg_q() {
 }
 
 # pg_sqlite_words DB: the few SQLite functions the scripts' own queries use (ifnull,
-# group_concat), in a schema of the tests' (rt_sqlite) that only their psql puts on its
+# group_concat, instr), in a schema of the tests' (rt_sqlite) that only their psql puts on its
 # search path (tests/lib.sh's sql): ragtrack's connections never see it, so the server
 # still refuses these words in ragtrack's SQL.  Every clone of DB has them.
 pg_sqlite_words() {
@@ -113,6 +113,7 @@ pg_sqlite_words() {
 	CREATE SCHEMA rt_sqlite;
 	CREATE FUNCTION rt_sqlite.ifnull(anycompatible, anycompatible) RETURNS anycompatible
 	    LANGUAGE sql IMMUTABLE AS 'SELECT coalesce($1, $2)';
+	CREATE FUNCTION rt_sqlite.instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT strpos($1, $2)';
 	CREATE FUNCTION rt_sqlite.group_concat_step(text, anyelement, text) RETURNS text LANGUAGE sql IMMUTABLE
 	    AS 'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2::text ELSE $1 || $3 || $2::text END';
 	CREATE FUNCTION rt_sqlite.group_concat_step(text, anyelement) RETURNS text LANGUAGE sql IMMUTABLE

@@ -387,8 +387,11 @@ char *store_batch_describe(struct store *s, int64_t batch);
 /* ---- agencies ------------------------------------------------------------------ */
 /* Make alias another name for agency (merging the alias's actions into it when the
  * alias is itself an agency).  A merge is one transaction: a long one tells the
- * progress callback (store_on_progress) while it holds the write lock. */
-enum status store_agency_alias(struct store *s, const char *agency, const char *alias,
+ * progress callback (store_on_progress) while it holds the write lock.  When the
+ * merged-away agency had leads' logins, they lead agency now: their names go to *leads
+ * (", " between them; the caller frees it), else NULL.  leads may be NULL.
+ * ERR_FORBIDDEN for a login that is not the board's, and under --as-agency. */
+enum status store_agency_alias(struct store *s, const char *agency, const char *alias, char **leads,
                                struct err *err);
 struct agency_info {
 	const char *name;

@@ -27,19 +27,23 @@ check_eq "CSC/CS is no agency now" "$(listed "$CSCS" "$T/after.txt")" ""
 check_eq "one agency fewer" "$(q "SELECT count(*) FROM agency")" $((agencies - 1))
 check_eq "no action lost" "$(q "SELECT count(*) FROM action")" 629
 check_eq "17 agency changes logged" \
-	"$(q "SELECT count(*), min(old_value), min(new_value), min(user) FROM change_log WHERE field = 'agency'")" "17|$CSCS|$CSC|alice"
+	"$(q "SELECT count(*), min(old_value), min(new_value), min(\"user\") FROM change_log WHERE field = 'agency'")" "17|$CSCS|$CSC|alice"
+US='char(31)'                # the sort key's separator, in this engine's words
+[ "$ENGINE" = pg ] && US='chr(31)'
 check_eq "sort keys name the merged agency" \
 	"$(q "SELECT count(*) FROM action a JOIN agency g ON g.id = a.agency_id WHERE g.name = '${CSC//\'/\'\'}'
-	      AND instr(a.sort_key, char(31) || lower(g.name) || char(31)) = 0")" 0
+	      AND instr(a.sort_key, $US || lower(g.name) || $US) = 0")" 0
 check_eq "numbers run 1..n under each question" \
-	"$(q "SELECT count(*) FROM (SELECT question_id, agency_id FROM action GROUP BY 1, 2 HAVING max(seq) <> count(*) OR min(seq) <> 1)")" 0
+	"$(q "SELECT count(*) FROM (SELECT question_id, agency_id FROM action GROUP BY 1, 2 HAVING max(seq) <> count(*) OR min(seq) <> 1) x")" 0
 check_status "check after the merge" 0 rt check
 
 # A re-import of Megan's plan maps the old spelling and finds every action.
-check_status "re-import megan" 0 rt import --review Megan "$DATA/megan.csv"
-check_contains "re-import summary" "$(tail -1 "$T/out")" "actions 0 added, 0 updated"
-check_eq "still 629 actions" "$(q "SELECT count(*) FROM action")" 629
-check_eq "the old spelling did not come back" "$(q "SELECT count(*) FROM agency WHERE name = '${CSCS//\'/\'\'}'")" 0
+if pg_has reimport; then
+	check_status "re-import megan" 0 rt import --review Megan "$DATA/megan.csv"
+	check_contains "re-import summary" "$(tail -1 "$T/out")" "actions 0 added, 0 updated"
+	check_eq "still 629 actions" "$(q "SELECT count(*) FROM action")" 629
+	check_eq "the old spelling did not come back" "$(q "SELECT count(*) FROM agency WHERE name = '${CSCS//\'/\'\'}'")" 0
+fi
 
 # ---- interleaved spellings under one question -------------------------------------------------
 cat >"$T/mix.csv" <<'CSV'
@@ -73,7 +77,9 @@ check_file "interleaved merge" "$T/mix.txt" "$EXP/agency-mix.out"
 
 # ---- refused ----------------------------------------------------------------------------------
 : >"$T/errors.txt"
-before=$(sum_file "$DB")
+# the file's bytes on SQLite, every row on the server
+db_sum() { if [ "$ENGINE" = pg ]; then dump_sum; else sum_file "$DB"; fi; }
+before=$(db_sum)
 # refused ARGS...: stderr and exit status kept in errors.txt; nothing on stdout
 refused() {
 	"$RT" --db "$DB" "$@" >"$T/out" 2>>"$T/errors.txt"
@@ -90,7 +96,7 @@ refused agency
 refused agency list extra
 refused agency alias Police ""
 check_file "agency errors" "$T/errors.txt" "$EXP/agency-errors.out"
-check_eq "refusals change nothing" "$(sum_file "$DB")" "$before"
+check_eq "refusals change nothing" "$(db_sum)" "$before"
 check_status "agency --help" 0 "$RT" agency --help
 check_eq "under the lens only the lens agency" "$("$RT" --db "$DB" --as-agency NELFT agency list | tail -n +2 | awk '{print $1}')" NELFT
 [ -n "${KEEP:-}" ] && cp "$T"/*.txt "$KEEP"/

@@ -27,12 +27,13 @@ state() {
 	q "SELECT r.id, r.question_id, ifnull(g.name, '-'), r.text FROM response r LEFT JOIN agency g ON g.id = r.agency_id
 	   ORDER BY r.id" | sha256sum | cut -c1-16 | sed 's/^/response /'
 	q "SELECT id, name FROM agency ORDER BY id" | sha256sum | cut -c1-16 | sed 's/^/agency /'
-	q "SELECT alias, agency_id FROM agency_alias ORDER BY alias" | sed 's/^/alias /'
-	q "SELECT id, action_id, user, field, old_value, new_value, source, batch FROM change_log ORDER BY id" \
+	q "SELECT alias, agency_id FROM agency_alias ORDER BY lower(alias), alias" | sed 's/^/alias /'
+	q "SELECT id, action_id, \"user\", field, old_value, new_value, source, batch FROM change_log ORDER BY id" \
 		| sha256sum | cut -c1-16 | sed 's/^/change_log /'
 	q "SELECT 'changes', count(*), count(DISTINCT batch) FROM change_log"
 	q "SELECT 'rag_count', sum(n) FROM rag_count" 2>/dev/null
-	q "SELECT 'search', count(*) FROM action_fts WHERE action_fts MATCH 'police'"
+	# the engine's own full-text index, through ragtrack's search
+	echo "search|$(rt list --search police --include-withdrawn --columns rag --format tsv | tail -n +2 | wc -l)"
 }
 state >"$T/state.txt"
 cat "$T/merges.txt" "$T/state.txt" >"$T/all.txt"

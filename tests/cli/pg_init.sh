@@ -116,6 +116,7 @@ check_status "db init, a new database" 0 "$RT" --db "$OLD" db init
 made=$(objects t_old)
 check_contains "the revisions' functions" "$made" "f:rt_chain f:rt_changed"
 check_contains "the revisions' triggers" "$made" "t:change_log.change_log_chain"
+check_contains "revision 4's function" "$made" "f:rt_agency_merge"
 pg_q t_old "SET search_path = ragtrack;
 	DROP TRIGGER change_log_chain ON change_log; DROP FUNCTION rt_chain(); DROP FUNCTION rt_hashed(text);
 	DO \$\$ DECLARE t text; BEGIN FOREACH t IN ARRAY ARRAY['action', 'note', 'response', 'question', 'finding',
@@ -123,7 +124,7 @@ pg_q t_old "SET search_path = ragtrack;
 	  EXECUTE format('DROP TRIGGER %I ON %I', t || '_changed', t); END LOOP; END \$\$;
 	DROP FUNCTION rt_changed();
 	DROP TRIGGER meta_load_unfinished ON meta; DROP FUNCTION rt_load_unfinished(); DROP FUNCTION rt_load_begin();
-	DROP FUNCTION rt_load_end();
+	DROP FUNCTION rt_load_end(); DROP FUNCTION rt_agency_merge(bigint, bigint);
 	REVOKE UPDATE (first_target_date) ON action FROM t_old_lead;
 	UPDATE meta SET value = '0' WHERE key = 'pg_revision'" >/dev/null || fail "making a revision-0 database"
 check_status "agency list at revision 0" 9 "$RT" --db "$OLD" agency list

@@ -359,10 +359,10 @@ static void test_agency_alias(void)
 {
 	struct store *s = open_as("alice", NULL, 0);
 	struct err e = {0};
-	CHECK(store_agency_alias(s, "CSC", "CSC", &e) == ERR_INVALID);
-	CHECK(store_agency_alias(s, "CSC", "csc", &e) == ERR_INVALID);
-	CHECK(store_agency_alias(s, "Nobody", "X", &e) == ERR_NOT_FOUND);
-	CHECK(store_agency_alias(s, "CSC", "CSC (Children's)", &e) == OK);
+	CHECK(store_agency_alias(s, "CSC", "CSC", NULL, &e) == ERR_INVALID);
+	CHECK(store_agency_alias(s, "CSC", "csc", NULL, &e) == ERR_INVALID);
+	CHECK(store_agency_alias(s, "Nobody", "X", NULL, &e) == ERR_NOT_FOUND);
+	CHECK(store_agency_alias(s, "CSC", "CSC (Children's)", NULL, &e) == OK);
 	char list[512] = "";
 	CHECK(store_agencies(s, find_agency, list, &e) == OK);
 	CHECK_STR(list, "CSC=4[CSC (Children's)];Police=3[];");
@@ -375,9 +375,9 @@ static void test_agency_alias(void)
 	          "CSC says\n\nOther says");
 	CHECK_INT(sql_int("SELECT count(*) FROM response"), 3);
 	CHECK_INT(sql_int("SELECT count(*) FROM change_log WHERE field = 'agency'"), 2);
-	CHECK(store_agency_alias(s, "Police", "CSC (Children's)", &e) == ERR_INVALID);
-	CHECK(store_agency_alias(s, "CSC", "Children's Services", &e) == OK);
-	CHECK(store_agency_alias(s, "CSC", "Children's Services", &e) == OK);
+	CHECK(store_agency_alias(s, "Police", "CSC (Children's)", NULL, &e) == ERR_INVALID);
+	CHECK(store_agency_alias(s, "CSC", "Children's Services", NULL, &e) == OK);
+	CHECK(store_agency_alias(s, "CSC", "Children's Services", NULL, &e) == OK);
 
 	/* a re-import of the plan finds every action where it is: nothing added or changed
 	 * but what set changed (the spreadsheet did not change, so nothing) */
@@ -410,7 +410,7 @@ static void test_lens_and_read_only(void)
 	CHECK(set1(s, 99999, 0, FIELD_LEAD, "x", &changed, &e) == ERR_NOT_FOUND);
 	CHECK_STR(e.msg, "no action 99999 for Police");
 	CHECK(set1(s, action_id("Police Q2 two"), 0, FIELD_LEAD, "Lead", &changed, &e) == OK);
-	CHECK(store_agency_alias(s, "Police", "Constabulary", &e) == ERR_FORBIDDEN);
+	CHECK(store_agency_alias(s, "Police", "Constabulary", NULL, &e) == ERR_FORBIDDEN);
 	char list[512] = "";
 	CHECK(store_agencies(s, find_agency, list, &e) == OK);
 	CHECK_STR(list, "Police=3[];");
@@ -424,7 +424,7 @@ static void test_lens_and_read_only(void)
 	CHECK(set1(s, action_id("Police action"), 0, FIELD_LEAD, "x", &changed, &e) == ERR_READ_ONLY);
 	CHECK(store_note_add(s, action_id("Police action"), "x", &e) == ERR_READ_ONLY);
 	CHECK(store_undo(s, &what, &e) == ERR_READ_ONLY);
-	CHECK(store_agency_alias(s, "Police", "Constabulary", &e) == ERR_READ_ONLY);
+	CHECK(store_agency_alias(s, "Police", "Constabulary", NULL, &e) == ERR_READ_ONLY);
 	CHECK(store_import_begin(s, &e) == ERR_READ_ONLY);
 	store_close(s);
 	CHECK_INT(sql_int("SELECT count(*) FROM change_log"), log_before);

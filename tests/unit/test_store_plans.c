@@ -470,7 +470,7 @@ static void test_plans_merge(void)
 	struct store *s = open_db();
 	struct err e = {0};
 	store_plans_record(s, 1);
-	CHECK(store_agency_alias(s, "CSC", "Police", &e) == OK);
+	CHECK(store_agency_alias(s, "CSC", "Police", NULL, &e) == OK);
 	const char *plans = store_plans(s);
 	check_plans(s, "agency alias CSC Police", 0);
 	/* the actions of one question of both agencies, and the number flip, by identity */
