@@ -525,6 +525,11 @@ static const struct sync_table {
 	{ "rag_word", "review_id", 0, 0, "review_id", "k::bigint" },
 };
 #define NSYNC (sizeof SYNC / sizeof *SYNC)
+/* A table's number in SYNC: how rt_touched names it. */
+static int sync_index(const struct sync_table *t)
+{
+	return (int)(t - SYNC);
+}
 
 static const char SYNC_LOCK[] = "BEGIN; LOCK TABLE meta, review, finding, question, agency, agency_alias, response, action,"
 	" extra_field, change_log, note, rag_word IN EXCLUSIVE MODE";
@@ -536,15 +541,15 @@ static const char REIMPORT_RACE[] = "%s: another import put plans in meanwhile: 
 static enum status sync_watch(struct store *lite, struct err *err)
 {
 	struct buf sql = {0};
-	buf_adds(&sql, "CREATE TEMP TABLE rt_touched(tbl TEXT NOT NULL, k NOT NULL, PRIMARY KEY (tbl, k)) WITHOUT ROWID;");
+	buf_adds(&sql, "CREATE TEMP TABLE rt_touched(tbl INTEGER NOT NULL, k NOT NULL, PRIMARY KEY (tbl, k)) WITHOUT ROWID;");
 	for (size_t i = 0; i < NSYNC; i++) {
 		const char *t = SYNC[i].table, *k = SYNC[i].key;
 		buf_printf(&sql, "CREATE TEMP TRIGGER rt_touch_%1$s_i AFTER INSERT ON main.%1$s BEGIN"
-		           " INSERT OR IGNORE INTO rt_touched VALUES ('%1$s', NEW.%2$s); END;"
+		           " INSERT OR IGNORE INTO rt_touched VALUES (%3$d, NEW.%2$s); END;"
 		           "CREATE TEMP TRIGGER rt_touch_%1$s_u AFTER UPDATE ON main.%1$s BEGIN"
-		           " INSERT OR IGNORE INTO rt_touched VALUES ('%1$s', OLD.%2$s), ('%1$s', NEW.%2$s); END;"
+		           " INSERT OR IGNORE INTO rt_touched VALUES (%3$d, OLD.%2$s), (%3$d, NEW.%2$s); END;"
 		           "CREATE TEMP TRIGGER rt_touch_%1$s_d AFTER DELETE ON main.%1$s BEGIN"
-		           " INSERT OR IGNORE INTO rt_touched VALUES ('%1$s', OLD.%2$s); END;", t, k);
+		           " INSERT OR IGNORE INTO rt_touched VALUES (%3$d, OLD.%2$s); END;", t, k, (int)i);
 	}
 	enum status rc = store_exec(lite, sql.s, err);
 	buf_free(&sql);
@@ -578,7 +583,7 @@ static enum status sync_mirror(struct store *pg, struct store *lite, struct err 
 static enum status sync_keys(struct db *lite, struct db *pg, struct err *err)
 {
 	struct db_stmt *st;
-	enum status rc = db_exec(pg, "CREATE TEMP TABLE rt_touch(tbl text NOT NULL, k text NOT NULL) ON COMMIT DROP", err);
+	enum status rc = db_exec(pg, "CREATE TEMP TABLE rt_touch(tbl int NOT NULL, k text NOT NULL) ON COMMIT DROP", err);
 	if (rc == OK)
 		rc = db_prepare(lite, "SELECT tbl, k FROM temp.rt_touched", &st, err);
 	if (rc != OK)
@@ -624,14 +629,14 @@ static char *sync_sql(const struct sync_table *t, const char *cols)
 {
 	const char *n = t->table;
 	if (!t->by_id)
-		return xasprintf("DELETE FROM %1$s WHERE %2$s IN (SELECT %3$s FROM rt_touch WHERE tbl = '%1$s')%4$s;"
+		return xasprintf("DELETE FROM %1$s WHERE %2$s IN (SELECT %3$s FROM rt_touch WHERE tbl = %6$d)%4$s;"
 		                 "INSERT INTO %1$s (%5$s) SELECT %5$s FROM rt_sync_%1$s", n, t->key_pg, t->k_pg,
-		                 strcmp(n, "meta") == 0 ? " AND key NOT IN " META_OWN : "", cols);
+		                 strcmp(n, "meta") == 0 ? " AND key NOT IN " META_OWN : "", cols, sync_index(t));
 	struct buf b = {0};
 	if (strcmp(n, "action") == 0)
-		buf_adds(&b, "UPDATE action a SET seq = -a.seq WHERE a.id IN (SELECT k::bigint FROM rt_touch WHERE tbl = 'action')"
+		buf_printf(&b, "UPDATE action a SET seq = -a.seq WHERE a.id IN (SELECT k::bigint FROM rt_touch WHERE tbl = %d)"
 		             " AND NOT EXISTS (SELECT 1 FROM rt_sync_action s WHERE s.id = a.id AND s.question_id = a.question_id"
-		             " AND s.agency_id IS NOT DISTINCT FROM a.agency_id AND s.seq = a.seq);");
+		             " AND s.agency_id IS NOT DISTINCT FROM a.agency_id AND s.seq = a.seq);", sync_index(t));
 	if (strcmp(n, "change_log") == 0)
 		buf_adds(&b, "UPDATE rt_sync_change_log c SET batch = m.nb FROM (SELECT b, nextval('change_batch') nb"
 		             " FROM (SELECT DISTINCT batch b FROM rt_sync_change_log s WHERE NOT EXISTS"
@@ -653,7 +658,7 @@ static char *sync_sql(const struct sync_table *t, const char *cols)
 /* One table's touched rows from the scratch store lite over the server's (pg). */
 static enum status sync_table(struct db *lite, struct db *pg, const struct sync_table *t, struct err *err)
 {
-	char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = '%s'", t->table);
+	char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = %d", sync_index(t));
 	int64_t touched = db_scalar_int(lite, ask, 0, -1);
 	free(ask);
 	if (touched <= 0)
@@ -661,7 +666,7 @@ static enum status sync_table(struct db *lite, struct db *pg, const struct sync_
 	char *stage = xasprintf("rt_sync_%s", t->table);
 	char *make = xasprintf("CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT * FROM ragtrack.%s WITH NO DATA", stage,
 	                       t->table);
-	char *cond = xasprintf("%s IN (SELECT k FROM temp.rt_touched WHERE tbl = '%s')", t->key, t->table);
+	char *cond = xasprintf("%s IN (SELECT k FROM temp.rt_touched WHERE tbl = %d)", t->key, sync_index(t));
 	char *cols = NULL, *sql = NULL;
 	int ncols;
 	int64_t rows;
@@ -693,13 +698,13 @@ static enum status sync_deletes(struct db *lite, struct db *pg, struct err *err)
 	enum status rc = OK;
 	for (size_t i = NSYNC; rc == OK && i-- > 0;) {
 		const struct sync_table *t = &SYNC[i];
-		char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = '%s'", t->table);
+		char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = %d", (int)i);
 		int64_t touched = t->by_id && !t->append ? db_scalar_int(lite, ask, 0, -1) : 0;
 		free(ask);
 		if (touched <= 0)
 			continue;
-		char *sql = xasprintf("DELETE FROM %1$s WHERE id IN (SELECT k::bigint FROM rt_touch WHERE tbl = '%1$s')"
-		                      " AND id NOT IN (SELECT id FROM rt_sync_%1$s)", t->table);
+		char *sql = xasprintf("DELETE FROM %1$s WHERE id IN (SELECT k::bigint FROM rt_touch WHERE tbl = %2$d)"
+		                      " AND id NOT IN (SELECT id FROM rt_sync_%1$s)", t->table, (int)i);
 		rc = db_exec(pg, sql, err);
 		free(sql);
 	}
@@ -771,6 +776,8 @@ enum status store_open_import(const char *target, const struct store_opts *o, st
 		rc = err_set(err, ERR_DB, "%s: cannot count its actions", pg->pg->name);
 	if (rc == OK && o->read_only)
 		rc = err_set(err, ERR_READ_ONLY, "%s: import writes: not with --read-only", pg->pg->name);
+	if (rc == OK && o->as_agency)      /* as store_import_begin says on a file */
+		rc = err_set(err, ERR_FORBIDDEN, "import is not allowed under --as-agency");
 	if (rc == OK)
 		rc = scratch_open(target, o, out, err);
 	if (rc == OK && plans > 0)
