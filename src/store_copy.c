@@ -747,13 +747,23 @@ static enum status sync_back(struct store *s, struct err *err)
 	return rc;
 }
 
-/* An empty scratch store that messages name target by. */
+/* An empty scratch store that messages name target by: a private build in the
+ * temporary folder (util_tmp_create's file beside TMPDIR/ragtrack-import.db, never
+ * published, removed by store_close), so a mirror of a large server database lives on
+ * disk, not in memory, and a first import takes the file's bulk path. */
 static enum status scratch_open(const char *target, const struct store_opts *o, struct store **out, struct err *err)
 {
 	struct store_opts so = *o;
-	so.scratch = 1;
-	so.build_private = 0;
-	enum status rc = store_open(":memory:", &so, out, err);
+	so.scratch = 0;
+	so.create = 1;
+	so.build_private = 1;
+	so.read_only = 0;
+	const char *dir = getenv("TMPDIR");
+	char *where = xasprintf("%s/ragtrack-import.db", dir && *dir ? dir : "/tmp");
+	enum status rc = access(where, F_OK) == 0 ? err_set(err, ERR_IO, "%s: in the way of the import's scratch "
+	                                                     "database (remove it, or set TMPDIR)", where)
+	                                          : store_open(where, &so, out, err);
+	free(where);
 	if (rc == OK) {
 		free((*out)->path);
 		(*out)->path = xstrdup(target);
