@@ -366,8 +366,7 @@ enum status store_lens_missing(struct store *s, int64_t action_id, struct err *e
 static enum status batch_pg(struct store *s, int64_t *batch, struct err *err)
 {
 	struct db_stmt *st;
-	enum status rc = db_prepare(s->pg, "SELECT nextval('change_batch'),"
-	                            " pg_advisory_xact_lock(hashtext('ragtrack change_log chain'))", &st, err);
+	enum status rc = db_prepare(s->pg, "SELECT nextval('change_batch'), " PG_CHAIN_LOCK, &st, err);
 	if (rc != OK)
 		return rc;
 	if (db_step(st, err) == DB_ROW)

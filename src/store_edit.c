@@ -99,6 +99,19 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
 	return rc;
 }
 
+/* Begin an edit that logs its changes.  On a server the change log's chain lock comes
+ * first, before any action's row: every logging writer (edits, undo, a merge, an
+ * import) takes its locks in that one order, so two edits whose rows overlap (a
+ * response's new text bumps its other actions' versions) wait for each other instead
+ * of deadlocking.  Edits are serialised as a file's are; reads are not. */
+static enum status edit_begin(struct store *s, struct err *err)
+{
+	enum status rc = store_begin(s, err);
+	if (rc == OK && s->pg && (rc = db_exec(s->pg, "SELECT " PG_CHAIN_LOCK, err)) != OK)
+		store_rollback(s);
+	return rc;
+}
+
 /* A value for a one-line message: control characters made visible, newlines as
  * spaces, cut at about 60 bytes on a character boundary.  Caller frees. */
 static char *shown(const char *v)
@@ -410,7 +423,7 @@ enum status store_set(struct store *s, int64_t id, int64_t expected_version, con
 	s->last_batch = 0;
 	enum status rc = store_check_writable(s, err);
 	if (rc == OK)
-		rc = store_begin(s, err);
+		rc = edit_begin(s, err);
 	if (rc != OK)
 		return rc;
 	struct row r;
@@ -421,6 +434,7 @@ enum status store_set(struct store *s, int64_t id, int64_t expected_version, con
 		rc = row_read(s, id, &r, err);
 	else
 		memset(&r, 0, sizeof r);
+	util_test_hold("RAGTRACK_TEST_HOLD_EDIT");      /* tests: the action's row is held */
 	if (rc == OK && expected_version > 0 && expected_version != r.version)
 		rc = conflict(s, &r, err);
 	if (rc == OK)
@@ -966,7 +980,7 @@ enum status store_undo_change(struct store *s, int64_t change, int force, char *
 	s->last_batch = 0;
 	enum status rc = store_check_writable(s, err);
 	if (rc == OK)
-		rc = store_begin(s, err);
+		rc = edit_begin(s, err);
 	if (rc != OK)
 		return rc;
 	int64_t undo_batch = 0;
@@ -1553,7 +1567,7 @@ enum status store_agency_alias(struct store *s, const char *agency, const char *
 	if (!name || !other || !*name || !*other)
 		rc = err_set(err, ERR_INVALID, "agency alias needs two names: the agency and its other spelling");
 	if (rc == OK)
-		rc = store_begin(s, err);
+		rc = edit_begin(s, err);
 	if (rc == OK) {
 		rc = alias_record(s, name, other, &moved, err);
 		if (rc == OK)

@@ -255,6 +255,10 @@ enum status store_pg_commit(struct store *s, struct err *err);
  * session's import holds it (LOCK TABLE ... IN EXCLUSIVE MODE), tell the wait callback
  * once, with the file's words, since the wait that follows is the server's. */
 void store_pg_import_wait(struct store *s);
+/* The change log's chain lock on a server (schema_pg.sql's rt_chain takes it too): a
+ * call for a SELECT.  Every writer that logs takes it before any row it changes, so
+ * their locks come in one order. */
+#define PG_CHAIN_LOCK "pg_advisory_xact_lock(hashtext('ragtrack change_log chain'))"
 /* db init's first half on a server: open, begin, wait for any other db init, create or
  * upgrade the schema (what was done goes to report); the transaction stays open, with
  * search_path ragtrack: the caller adds to it and commits, or rolls back.  Closing

@@ -57,6 +57,22 @@ wait $second; check_eq "the second is refused" "$?" 7
 check_contains "the second's words" "$(cat "$T/second.out")" \
 	"action 6 was changed by alice at 2016-06-30 12:00 UTC since you read it"
 
+# An edit and an agency merge at once: the edit holds its action's row; the merge, which
+# moves that action, waits for it (every logging writer takes the change log's lock
+# before any row, so neither holds a row the other waits on), never a deadlock; both saved.
+FROM="Children's Social Care/Children's Services" INTO="Children's Social Care"
+B=$(pg_q t_edit "SELECT min(a.id) FROM ragtrack.action a JOIN ragtrack.agency g ON g.id = a.agency_id
+	WHERE g.name = '${FROM//\'/\'\'}'")
+RAGTRACK_TEST_HOLD_EDIT=$T/held_b "$RT" --db "$URL" --user bob set "$B" rag=red >"$T/b.out" 2>&1 & eb=$!
+wait_until test -e "$T/held_b.held" || fail "the edit never held its row"
+"$RT" --db "$URL" --user alice agency alias "$INTO" "$FROM" >"$T/a.out" 2>&1 & ea=$!
+wait_until locked || fail "the merge never waited"
+touch "$T/held_b"
+wait $eb || fail "the edit that held its row: $(cat "$T/b.out")"
+wait $ea || fail "the merge: $(cat "$T/a.out")"
+check_eq "both saved" "$(pg_q t_edit "SELECT a.rag || '|' || g.name FROM ragtrack.action a JOIN ragtrack.agency g
+	ON g.id = a.agency_id WHERE a.id = $B")" "1|$INTO"
+
 # A lead's login: its agency's actions only, its login in the change log.
 check_status "lead add" 0 "$RT" --db "$URL" agency lead add Police j_smith
 LEAD=$(as_url j_smith)
