@@ -3,8 +3,7 @@
 # the agency lens does too, and a mistyped name is an error with a suggestion.
 . "$(dirname "$0")/../lib.sh"
 pg_needs report
-pg_pending "makes its database itself, not through data_db/engine_db"
-cp "$ROOT/build/data.db" "$T/db"
+data_db
 cd "$T" || exit 1
 
 # Rows of a Markdown table section as "name cells...", bold and padding dropped.
@@ -17,7 +16,7 @@ rows() { # rows FILE SECTION
 			print out }' "$1"
 }
 
-check_status "--agency Police" 0 "$RT" --db db report --format md --agency Police
+check_status "--agency Police" 0 "$RT" --db "$DB" report --format md --agency Police
 cp "$T/out" police.md
 check_contains "heading names the filter" "$(cat police.md)" "- **Actions:** agency Police"
 check_eq "reviews with Police actions" "$(rows police.md "RAG by review")" "Child L 0 0 0 0 1 1 no RAG recorded - 0
@@ -29,27 +28,27 @@ Total 0 5 9 12 29 55 21.8% 46.2% 1"
 check_eq "overdue: only Police's" "$(rows police.md "Overdue (1)" | cut -d' ' -f1-4)" "#394 Julia 6b Police"
 check_eq "no evidence: only Police's" "$(rows police.md "Blue without evidence (3)" | cut -d' ' -f4 | sort -u)" "Police"
 
-check_status "--review Megan --rag amber" 0 "$RT" --db db report --format md --review Megan --rag amber
+check_status "--review Megan --rag amber" 0 "$RT" --db "$DB" report --format md --review Megan --rag amber
 check_contains "heading: two conditions" "$(cat "$T/out")" "- **Actions:** Amber; review Megan"
 cp "$T/out" megan.md
 check_eq "Megan's Amber actions" "$(rows megan.md "RAG by review")" "Megan 0 16 0 0 0 16 0.0% 0.0% 4
 Total 0 16 0 0 0 16 0.0% 0.0% 4"
 
-check_status "--overdue" 0 "$RT" --db db report --format md --overdue
+check_status "--overdue" 0 "$RT" --db "$DB" report --format md --overdue
 cp "$T/out" overdue.md
 check_eq "--overdue: every action counted is overdue" "$(rows overdue.md "RAG by review")" "Julia 0 4 7 0 0 11 0.0% 0.0% 11
 Megan 0 4 3 0 0 7 0.0% 0.0% 7
 Total 0 8 10 0 0 18 0.0% 0.0% 18"
 
-check_status "agency lens" 0 "$RT" --db db --as-agency Police report
+check_status "agency lens" 0 "$RT" --db "$DB" --as-agency Police report
 check_contains "lens in the heading" "$(cat "$T/out")" "Agency        only Police's actions"
 check_eq "lens narrows the counts" "$(grep '^Total' "$T/out" | tr -s ' ' | sort -u)" "Total 0 5 9 12 29 55 21.8% 46.2% 1"
-check_status "read-only" 0 "$RT" --db db --read-only report --agency NELFT
+check_status "read-only" 0 "$RT" --db "$DB" --read-only report --agency NELFT
 check_contains "read-only report" "$(cat "$T/out")" "Actions       agency NELFT"
 
-check_status "mistyped agency" 6 "$RT" --db db report --agency Polce
+check_status "mistyped agency" 6 "$RT" --db "$DB" report --agency Polce
 check_contains "suggestion" "$(cat "$T/err")" "did you mean 'Police'?"
 check_eq "nothing on stdout" "$(cat "$T/out")" ""
-check_status "unknown review" 6 "$RT" --db db report --review Nobody
+check_status "unknown review" 6 "$RT" --db "$DB" report --review Nobody
 check_contains "unknown review named" "$(cat "$T/err")" "no review 'Nobody'"
 finish
