@@ -531,8 +531,21 @@ browse_db() {
 	echo "$db"
 }
 
-# sql_user DB USER KEY VALUE: the browser's saved state for USER.
-ui_put() { sqlite3 "$1" "INSERT OR REPLACE INTO ui_state(user, key, value) VALUES ('$2', '$3', '$4')"; }
+# bq DB SQL: one query on the browser's database, a file or a PostgreSQL URL.
+bq() {
+	case $1 in
+	postgresql://*) psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "SET search_path = ragtrack" -c "$2";;
+	*) sqlite3 "$1" "$2";;
+	esac
+}
+# ui_put DB USER KEY VALUE: the browser's saved state for USER (on a server: the login's).
+ui_put() {
+	case $1 in
+	postgresql://*) bq "$1" "INSERT INTO ui_state(\"user\", key, value) VALUES ('$2', '$3', '$4')
+		ON CONFLICT (login, \"user\", key) DO UPDATE SET value = excluded.value";;
+	*) sqlite3 "$1" "INSERT OR REPLACE INTO ui_state(user, key, value) VALUES ('$2', '$3', '$4')";;
+	esac
+}
 
 # browse_key SIZE DB RUN NAME SEND KEYS READY: one timed run of one key, as job
 # browse_NAME_SIZE (the time is its "key" phase, or "first" for the first screen and
@@ -547,7 +560,7 @@ browse_key() {
 		pty "${job}_setup" "$TUI_TIMEOUT" --until "$TUI_READY" ${send:+--send "$send"} -- \
 			"$RT" --db "$db" --user "$user" >/dev/null || return 1
 		local total half
-		total=$(sqlite3 "$db" "SELECT count(*) FROM action WHERE withdrawn = 0")
+		total=$(bq "$db" "SELECT count(*) FROM action WHERE withdrawn = 0")
 		half=$((total / 2))
 		ui_put "$db" "$user" tui.cursor "$half $((half - 10)) 0"
 		pty "$job" "$TUI_TIMEOUT" --until "$TUI_READY" -- "$RT" --db "$db" --user "$user" || true
