@@ -1828,6 +1828,18 @@ static enum status position_by_key(struct store *s, const struct filter *f, int6
 	return OK;
 }
 
+/* Add word w to words (a copy), unless it is empty or there already. */
+static void words_add_marked_word(const char *w, char ***words, size_t *n)
+{
+	int seen = 0;
+	for (size_t i = 0; i < *n && !seen; i++)
+		seen = str_casecmp((*words)[i], w) == 0;
+	if (seen || !*w)
+		return;
+	*words = xrealloc(*words, (*n + 1) * sizeof **words);
+	(*words)[(*n)++] = xstrdup(w);
+}
+
 /* Add the marked stretches (between \x01 and \x02) of marked to words, once each. */
 static void words_add_marked(const char *marked, char ***words, size_t *n)
 {
@@ -1836,43 +1848,73 @@ static void words_add_marked(const char *marked, char ***words, size_t *n)
 		if (!end)
 			break;
 		char *w = xstrndup(p, (size_t)(end - p));
-		int seen = 0;
-		for (size_t i = 0; i < *n && !seen; i++)
-			seen = str_casecmp((*words)[i], w) == 0;
-		if (seen || !*w) {
-			free(w);
-		} else {
-			*words = xrealloc(*words, (*n + 1) * sizeof **words);
-			(*words)[(*n)++] = w;
-		}
+		words_add_marked_word(w, words, n);
+		free(w);
 		p = end + 1;
 	}
 }
 
-/* The server's marks: ts_headline over each searched text folded as its vector was
- * (rt_fold), every match marked (HighlightAll), the same \x01 ... \x02 as FTS5's. */
-static enum status pg_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
-                                   struct err *err)
+static void words_free(char **words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+}
+
+/* The server's marks for the actions ids[0..n): ts_headline over each searched text
+ * folded as its vector was (rt_fold), every match marked (HighlightAll), the same
+ * \x01 ... \x02 as FTS5's; the rows in action order, fn told once per action. */
+static enum status pg_search_words(struct store *s, const char *search, const int64_t *ids, size_t n,
+                                   store_words_fn fn, void *ctx, struct err *err)
 {
 	struct query q = {0};
-	buf_adds(&q.sql, "SELECT ts_headline('ragtrack.rt_search', rt_fold(c.v), p.tq, p.o) FROM (SELECT ");
+	buf_adds(&q.sql, "SELECT a.id, ts_headline('ragtrack.rt_search', rt_fold(c.v), p.tq, p.o) FROM (SELECT ");
 	pg_tsquery(&q, search);
 	buf_adds(&q.sql, " AS tq, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true' AS o) p,"
 	                 " action a JOIN question q ON q.id = a.question_id JOIN response rs ON rs.id = a.response_id,"
 	                 " LATERAL (VALUES (q.text), (rs.text), (a.text), (a.evidence),"
 	                 " ((SELECT string_agg(nt.text, E'\n' ORDER BY nt.id) FROM note nt WHERE nt.action_id = a.id)),"
-	                 " (a.extra)) c(v) WHERE a.search @@ p.tq AND a.id = ");
-	q_int(&q, id);
+	                 " (a.extra)) c(v) WHERE a.search @@ p.tq AND a.id IN (");
+	for (size_t i = 0; i < n; i++)       /* ids as numbers in the text: a window has more than the
+	                                      * driver's 64 parameters */
+		buf_printf(&q.sql, "%s%lld", i ? ", " : "", (long long)ids[i]);
+	buf_adds(&q.sql, ") ORDER BY a.id");
 	struct db_stmt *st;
 	enum status rc = q_prepare_db(s, &q, &st, err);
 	q_free(&q);
 	if (rc != OK)
 		return rc;
 	enum db_step step;
-	while ((step = db_step(st, err)) == DB_ROW)
-		words_add_marked(db_col_text(st, 0), words, n);
+	char **words = NULL;
+	size_t nwords = 0;
+	int64_t at = 0;
+	while ((step = db_step(st, err)) == DB_ROW || at) {
+		int64_t id = step == DB_ROW ? db_col_int(st, 0) : 0;
+		if (at && id != at) {                 /* the last action's rows are all in */
+			if (nwords)
+				fn(ctx, at, words, nwords);
+			words_free(words, nwords);
+			words = NULL;
+			nwords = 0;
+		}
+		at = id;
+		if (step != DB_ROW)
+			break;
+		words_add_marked(db_col_text(st, 1), &words, &nwords);
+	}
+	words_free(words, nwords);
 	db_finalize(st);
 	return step == DB_ERROR ? store_db_fail(s, err, "finding the words a search matched") : OK;
+}
+
+/* pg_search_words' callback for one action: its words kept for the caller. */
+struct words_one { char ***words; size_t *n; };
+static void words_keep(void *ctx, int64_t id, char **words, size_t nwords)
+{
+	struct words_one *o = ctx;
+	(void)id;
+	for (size_t i = 0; i < nwords; i++)
+		words_add_marked_word(words[i], o->words, o->n);
 }
 
 enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
@@ -1882,8 +1924,10 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 	*n = 0;
 	if (str_empty(search))
 		return OK;
-	if (!s->db)
-		return pg_search_words(s, search, id, words, n, err);
+	if (!s->db) {
+		struct words_one o = { words, n };
+		return pg_search_words(s, search, &id, 1, words_keep, &o, err);
+	}
 	sqlite3_stmt *st;
 	enum status rc = store_prepare(s, &st,
 	                               "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
@@ -1903,6 +1947,26 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 	enum status result = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
 	sqlite3_finalize(st);
 	return result;
+}
+
+enum status store_search_words_each(struct store *s, const char *search, const int64_t *ids, size_t n,
+                                    store_words_fn fn, void *ctx, struct err *err)
+{
+	if (str_empty(search) || !n)
+		return OK;
+	if (!s->db)
+		return pg_search_words(s, search, ids, n, fn, ctx, err);
+	enum status rc = OK;
+	for (size_t i = 0; rc == OK && i < n; i++) {       /* in process: one cheap statement each */
+		char **words;
+		size_t nwords;
+		rc = store_search_words(s, search, ids[i], &words, &nwords, err);
+		if (rc == OK && nwords)
+			fn(ctx, ids[i], words, nwords);
+		if (rc == OK)
+			words_free(words, nwords);
+	}
+	return rc;
 }
 
 enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos, struct err *err)

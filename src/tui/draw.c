@@ -78,14 +78,21 @@ struct hl *hl_for_action(struct tui *t, int64_t id)
 	struct err e = {0};
 	if (store_search_words(t->s, t->f.search, id, &words, &n, &e) != OK)
 		return hl_new(t->f.search);          /* the words as typed, at least */
+	struct hl *h = hl_from_words(words, n);
+	for (size_t i = 0; i < n; i++)
+		free(words[i]);
+	free(words);
+	return h;
+}
+
+struct hl *hl_from_words(char **words, size_t n)
+{
 	struct buf b = {0};
 	for (size_t i = 0; i < n; i++) {
 		char *v = text_visible(words[i], ' ');
 		buf_printf(&b, "%s%s", i ? " " : "", v);
 		free(v);
-		free(words[i]);
 	}
-	free(words);
 	struct hl *h = b.s ? hl_new(b.s) : NULL;
 	buf_free(&b);
 	return h;

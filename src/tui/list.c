@@ -63,8 +63,33 @@ static int window_add(const struct action *a, void *ctx)
 		free(r->text);
 		r->text = marked;
 	}
-	r->hl = hl_for_action(t, a->id);
 	return t->win.n >= t->win.cap;
+}
+
+/* store_search_words_each's callback: the row of action id gets its highlight. */
+static void window_words(void *ctx, int64_t id, char **words, size_t n)
+{
+	struct tui *t = ctx;
+	for (int i = 0; i < t->win.n; i++)
+		if (t->win.rows[i].id == id && !t->win.rows[i].hl)
+			t->win.rows[i].hl = hl_from_words(words, n);
+}
+
+/* The window's rows' matched words, in one call for all of them (one round trip on a
+ * server).  A failure leaves the words as typed highlighted. */
+static void window_highlight(struct tui *t)
+{
+	if (str_empty(t->f.search) || !t->win.n)
+		return;
+	int64_t *ids = xmalloc((size_t)t->win.n * sizeof *ids);
+	for (int i = 0; i < t->win.n; i++)
+		ids[i] = t->win.rows[i].id;
+	struct err e = {0};
+	if (store_search_words_each(t->s, t->f.search, ids, (size_t)t->win.n, window_words, t, &e) != OK)
+		for (int i = 0; i < t->win.n; i++)
+			if (!t->win.rows[i].hl)
+				t->win.rows[i].hl = hl_new(t->f.search);
+	free(ids);
 }
 
 /* Read the window that holds pos: a screen above it, two below. */
@@ -87,6 +112,7 @@ static void window_load(struct tui *t, long pos)
 	struct err e = {0};
 	if (store_each(t->s, &t->f, base, cap, window_add, t, &e) != OK)
 		tui_message(t, 1, "%s", e.msg);
+	window_highlight(t);
 }
 
 struct row *list_row(struct tui *t, long pos)

@@ -105,6 +105,9 @@ struct hl *hl_new(const char *search);
 /* The words a search matched in action id (the store's word forms and prefixes), or
  * NULL when none or when there is no search.  Caller frees with hl_free. */
 struct hl *hl_for_action(struct tui *t, int64_t id);
+/* The highlight of words[0..n) a search matched (hl_for_action's, for a whole window
+ * from store_search_words_each); NULL when none. */
+struct hl *hl_from_words(char **words, size_t n);
 void hl_free(struct hl *h);           /* hl_new returns NULL for no words */
 
 /* Draw s (already safe to print: text_visible) at y,x in at most w columns with attr;
