@@ -3,7 +3,6 @@
 # date, inside the agency lens; values cut to fit and never raw control characters.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set undo
-pg_pending "writes its hostile rows with sqlite3 into the file"
 need sqlite3
 data_db
 EXP=$ROOT/tests/cli/expected
@@ -19,10 +18,13 @@ check_eq "empty change log says so" "$(cat "$T/out")" "no changes"
 	RAGTRACK_NOW=2016-06-20T08:00:00Z rt --user alice undo
 	RAGTRACK_NOW=2016-06-21T08:00:00Z rt --user "Mary-Anne Featherstonehaugh" set 12 rag=amber
 } >/dev/null || fail "setting up the changes"
-# A row written behind ragtrack's back, with escapes and a line break in its values.
-sqlite3 "$DB" "INSERT INTO change_log(action_id, at, user, field, old_value, new_value, source, reason, batch)
-  VALUES (3, '2016-06-25T10:00:00Z', 'eve' || char(27) || '[2J', 'lead', 'line one' || char(10) || 'line two',
-          char(27) || ']0;title' || char(7), 'cli', NULL, 99)"
+# A row written behind ragtrack's back, with escapes and a line break in its values
+# (the control characters written into the SQL as they are: SQLite's char() is the
+# server's chr()).
+ESC=$'\033' BEL=$'\007' NL=$'\n'
+q "INSERT INTO change_log(action_id, at, \"user\", field, old_value, new_value, source, reason, batch)
+  VALUES (3, '2016-06-25T10:00:00Z', 'eve$ESC[2J', 'lead', 'line one${NL}line two',
+          '$ESC]0;title$BEL', 'cli', NULL, 99)" || fail "writing the hostile row"
 
 {
 	echo '$ history'; COLUMNS=100 rt history

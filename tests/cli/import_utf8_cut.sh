@@ -4,9 +4,9 @@
 # cut value ends in "..." after a whole "é".  So does set's refusal of such a RAG word.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set
-pg_pending "imports into a file it makes itself"
 need sqlite3
 need iconv
+empty_db
 
 E=$'\xc3\xa9'                      # é: two bytes, so byte 57 (and 37) fall inside one
 repeat() { local s='' i; for ((i = 0; i < $2; i++)); do s+=$1; done; printf '%s' "$s"; }
@@ -25,7 +25,7 @@ valid_lines() {
 
 printf 'Questions,Agency,Actions,RAG,Target Date,Evidence/Outcome,Agency Lead Person,%s\n1 Q,Police,do it,%s,,,,x\n' \
 	"$LONG" "$LONG" >"$T/plan.csv"
-"$RT" --db "$T/db" import --review Cut "$T/plan.csv" >"$T/out" 2>"$T/err" ||
+rt import --review Cut "$T/plan.csv" >"$T/out" 2>"$T/err" ||
 	fail "import refused: $(cat "$T/err")"
 cat "$T/err" >>"$T/out"
 valid_lines "import" "$T/out"
@@ -35,10 +35,10 @@ check_contains "RAG warning cut after a whole character" "$(cat "$T/out")" \
 # a header in the columns line: at most 40 bytes, 37 kept: "Ab" and 17 whole é
 check_contains "header cut after a whole character" "$(cat "$T/out")" "\"Ab$(repeat "$E" 17)...\" -> "
 # what was cut for the message is kept whole in the database
-check_eq "the RAG cell is kept as written" "$(sqlite3 "$T/db" "SELECT rag_raw FROM action")" "$LONG"
+check_eq "the RAG cell is kept as written" "$(q "SELECT rag_raw FROM action")" "$LONG"
 
 # set: the refused word is quoted cut the same way
-"$RT" --db "$T/db" set 1 "rag=$LONG" >"$T/out" 2>&1 && fail "set accepted rag=$LONG"
+rt set 1 "rag=$LONG" >"$T/out" 2>&1 && fail "set accepted rag=$LONG"
 valid_lines "set" "$T/out"
 check_contains "set's refusal cut after a whole character" "$(cat "$T/out")" "'Ab$(repeat "$E" 27)...'"
 finish

@@ -6,10 +6,15 @@
 # OSC 52 (set the clipboard), C1 CSI in UTF-8 (U+009B), RLO (U+202E) and LRI (U+2066),
 # backspaces, CR, DEL, then harmless zero-width space and combining accent, a DCS
 # request, NEL (U+0085) and a raw 0x9B byte (invalid UTF-8; CSI on 8-bit terminals).
+# HOSTILE_RAW_BYTE=0 leaves the raw byte out, for a database to be copied to a server:
+# a PostgreSQL database holds UTF-8 only (db copy refuses the byte).
+HOSTILE_RAW_BYTE=${HOSTILE_RAW_BYTE:-1}
 hostile_sql() {
 	printf "'%s<' || char(27) || ']0;PWNED' || char(7) || char(27) || '[2J' || char(27) || ']52;c;cHduZWQ=' || char(7)" "$1"
 	printf " || char(155) || '31m' || char(8238) || 'RLO' || char(8294) || 'LRI' || char(8) || char(8) || char(13) || char(127)"
-	printf " || char(8203) || 'e' || char(769) || char(27) || 'P1\$r' || char(27) || '\\\\' || char(133) || CAST(X'9B' AS TEXT) || '>'"
+	printf " || char(8203) || 'e' || char(769) || char(27) || 'P1\$r' || char(27) || '\\\\' || char(133)"
+	[ "$HOSTILE_RAW_BYTE" = 0 ] || printf " || CAST(X'9B' AS TEXT)"
+	printf " || '>'"
 }
 # How text_visible shows the start of it (after the tag and '<').
 HOSTILE_SHOWN='\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;cHduZWQ=\x07\u009b31m\u202eRLO\u2066LRI\x08\x08\x0d\x7f'

@@ -6,7 +6,6 @@
 # undo's reason records.
 . "$(dirname "$0")/../lib.sh"
 pg_needs set undo check
-pg_pending "reads the column user and makes a version-1 file with sqlite3"
 need sqlite3
 data_db
 orig() { sqlite3 "$ROOT/build/data.db" "$1"; }
@@ -17,7 +16,7 @@ c() { echo $((B + $1)); }
 rt --user alice set 3 rag=red target=31.12.2016 >/dev/null || fail "set 1"     # changes 1, 2
 rt --user alice set 3 lead="DI Smith" >/dev/null || fail "set 2"              # change 3
 rt --user bob set 3 rag=amber >/dev/null || fail "set 3"                      # change 4
-check_eq "numbers" "$(q "SELECT group_concat((id - $B) || ':' || field) FROM (SELECT id, field FROM change_log WHERE id > $B ORDER BY id)")" \
+check_eq "numbers" "$(q "SELECT group_concat(CAST(id - $B AS TEXT) || ':' || field) FROM (SELECT id, field FROM change_log WHERE id > $B ORDER BY id) AS c")" \
 	"1:rag,2:target,3:lead,4:rag"
 
 # one change of a batch, alone: the target goes back, the RAG of the same batch stays
@@ -27,7 +26,7 @@ check_eq "target back" "$(q "SELECT ifnull(target_date, '') FROM action WHERE id
 	"$(orig "SELECT ifnull(target_date, '') FROM action WHERE id = 3")"
 check_eq "rag still bob's" "$(q "SELECT rag FROM action WHERE id = 3")" 2
 check_eq "logged as the undo of change 2" \
-	"$(q "SELECT field, undoes - $BATCH, undoes_change - $B, user FROM change_log WHERE id = $(c 5)")" "target|1|2|alice"
+	"$(q "SELECT field, undoes - $BATCH, undoes_change - $B, \"user\" FROM change_log WHERE id = $(c 5)")" "target|1|2|alice"
 
 # refused while a later change to the same field stands: the later change is named
 before=$(dump_sum)
@@ -53,17 +52,23 @@ exit 6"
 check_status "still sound" 0 rt check
 
 # changes recorded before accounts were: another account's, --force undoes them
-rt --user carol set 12 rag=red >/dev/null || fail "set 4"
-make_version1 "$DB" || fail "make version 1"
-check_status "plain undo refused" 6 rt --user carol undo
-check_contains "says why" "$(cat "$T/err")" "nothing to undo: carol has no change made from this account ($(id -un)) that is not undone; the latest was made from an account that was not recorded"
-check_contains "points at --force" "$(cat "$T/err")" "ragtrack undo --force reverses it"
-n=$(q "SELECT id FROM change_log WHERE user = 'carol'")
-check_status "--change refused too" 8 rt --user carol undo --change "$n"
-check_contains "account named" "$(cat "$T/err")" "change $n (by carol) was made from an account that was not recorded"
-check_status "--force" 0 rt --user carol undo --force
-check_eq "rag back" "$(q "SELECT rag FROM action WHERE id = 12")" "$(orig "SELECT rag FROM action WHERE id = 12")"
-check_eq "the forced undo is recorded" "$(q "SELECT reason, os_user FROM change_log ORDER BY id DESC LIMIT 1")" \
-	"undo --force of a change made from an account that was not recorded (the change is older than the record of accounts)|$(id -un)"
-check_status "sound" 0 rt check
+# (SQLite only: a file of schema version 1 is what has such changes; on a server every
+# change carries the login the server authenticated, and db copy stamps the copying
+# login on the rows it copies, so there is no change there from an unrecorded account;
+# tests/cli/pg_edit.sh refuses another login's change without --force)
+if [ "$ENGINE" = sqlite ]; then
+	rt --user carol set 12 rag=red >/dev/null || fail "set 4"
+	make_version1 "$DB" || fail "make version 1"
+	check_status "plain undo refused" 6 rt --user carol undo
+	check_contains "says why" "$(cat "$T/err")" "nothing to undo: carol has no change made from this account ($(id -un)) that is not undone; the latest was made from an account that was not recorded"
+	check_contains "points at --force" "$(cat "$T/err")" "ragtrack undo --force reverses it"
+	n=$(q "SELECT id FROM change_log WHERE \"user\" = 'carol'")
+	check_status "--change refused too" 8 rt --user carol undo --change "$n"
+	check_contains "account named" "$(cat "$T/err")" "change $n (by carol) was made from an account that was not recorded"
+	check_status "--force" 0 rt --user carol undo --force
+	check_eq "rag back" "$(q "SELECT rag FROM action WHERE id = 12")" "$(orig "SELECT rag FROM action WHERE id = 12")"
+	check_eq "the forced undo is recorded" "$(q "SELECT reason, os_user FROM change_log ORDER BY id DESC LIMIT 1")" \
+		"undo --force of a change made from an account that was not recorded (the change is older than the record of accounts)|$(id -un)"
+	check_status "sound" 0 rt check
+fi
 finish
