@@ -754,3 +754,20 @@ CREATE TRIGGER response_search AFTER UPDATE OF text ON ragtrack.response
 -- sorting everything -> 6 ms).
 DROP INDEX IF EXISTS ragtrack.action_by_lead;
 CREATE INDEX action_by_lead ON ragtrack.action (ragtrack.rt_nocase(lead), sort_key, id) INCLUDE (lead);
+
+-- @revision 7: a change log copied from a file keeps no login the server did not see
+-- db copy FILE URL brings changes made on the file, by whatever accounts made them: the
+-- login that copies did not make them, and must not find them its own to undo.  Under
+-- ragtrack.copied (set by db copy, the board's only) the copied rows keep login NULL:
+-- undo reverses them only with --force, which is recorded.
+ALTER TABLE ragtrack.change_log ALTER COLUMN login DROP NOT NULL;
+CREATE OR REPLACE FUNCTION ragtrack.rt_stamp_login() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'change_log' AND coalesce(current_setting('ragtrack.copied', true), '') = 'on'
+       AND ragtrack.rt_is_board() THEN
+        NEW.login := NULL;
+    ELSE
+        NEW.login := session_user;
+    END IF;
+    RETURN NEW;
+END $$;

@@ -209,7 +209,10 @@ static int64_t copy_source_rows(struct db *lite, const char *table)
 	return n;
 }
 
-static enum status copy_all(struct store *src, struct store *dst, const char *from, struct buf *report, struct err *err)
+/* from_file: the rows are a file's (db copy), not this login's import: the change
+ * log's rows keep no login (revision 7's ragtrack.copied), so undo takes --force. */
+static enum status copy_all(struct store *src, struct store *dst, const char *from, int from_file, struct buf *report,
+                            struct err *err)
 {
 	struct db *lite = db_sqlite_wrap(src->db, from);
 	struct db *pg = dst->pg;
@@ -218,6 +221,8 @@ static enum status copy_all(struct store *src, struct store *dst, const char *fr
 	/* The triggers leave search vectors and totals to copy_actions; the foreign keys and
 	 * indexes wait for the rows (rt_load_begin); the actions wait in a staging table
 	 * for their notes, and go in with their vectors. */
+	if (rc == OK && from_file)
+		rc = db_exec(pg, "SET LOCAL ragtrack.copied = 'on'", err);
 	if (rc == OK)
 		rc = db_exec(pg, "SET LOCAL ragtrack.import_run = 'on'; SELECT rt_load_begin();"
 		                 "CREATE TEMP TABLE rt_stage_action ON COMMIT DROP AS SELECT * FROM action WITH NO DATA;"
@@ -460,14 +465,14 @@ static void copy_vacuum(struct db *pg)
 
 /* The open SQLite store src into the PostgreSQL database to, in one transaction. */
 static enum status copy_store_to_pg(struct store *src, const char *from, const char *to, const struct store_opts *o,
-                                    struct buf *b, struct err *err)
+                                    int from_file, struct buf *b, struct err *err)
 {
 	struct store *dst = NULL;
 	enum status rc = store_exec(src, "BEGIN", err);      /* one snapshot of the file, whoever writes to it */
 	if (rc == OK)
 		rc = store_pg_begin_init(to, o, &dst, b, err);
 	if (rc == OK)
-		rc = copy_all(src, dst, from, b, err);
+		rc = copy_all(src, dst, from, from_file, b, err);
 	if (rc == OK)
 		rc = db_exec(dst->pg, "COMMIT", err);
 	if (rc == OK)
@@ -494,7 +499,7 @@ enum status store_copy(const char *from, const char *to, const struct store_opts
 		struct store *src;
 		rc = store_open(from, &so, &src, err);
 		if (rc == OK) {
-			rc = copy_store_to_pg(src, from, to, o, &b, err);
+			rc = copy_store_to_pg(src, from, to, o, 1, &b, err);
 			store_close(src);
 		}
 	}
@@ -830,7 +835,7 @@ enum status store_publish_import(struct store *s, const struct store_opts *o, st
 	}
 	struct buf b = {0};
 	char *to = xstrdup(s->path);
-	enum status rc = s->home ? sync_back(s, err) : copy_store_to_pg(s, "the import", to, o, &b, err);
+	enum status rc = s->home ? sync_back(s, err) : copy_store_to_pg(s, "the import", to, o, 0, &b, err);
 	if (rc == ERR_CONFLICT && !s->home && err)     /* a first import: someone imported meanwhile */
 		err_set(err, ERR_CONFLICT, REIMPORT_RACE, to);
 	store_close(s);

@@ -667,9 +667,13 @@ static char *change_account(struct store *s, const char *where, int64_t v)
 	return account;
 }
 
-/* "account bob" or "an account not recorded (before ragtrack kept them)"; caller frees. */
-static char *account_words(const char *account)
+/* "account bob" or "an account not recorded (before ragtrack kept them)", or on a
+ * server for a change copied in from a file (db copy keeps no login for those); caller
+ * frees. */
+static char *account_words(const struct store *s, const char *account)
 {
+	if (!account && s->pg)
+		return xstrdup("a login the server did not record (the change was copied in from a file)");
 	if (!account)
 		return xstrdup("an account that was not recorded (the change is older than the record of accounts)");
 	char *a = shown(account), *w = xasprintf("account %s", a);
@@ -685,7 +689,7 @@ static enum status undo_none(struct store *s, struct err *err)
 	char *who = shown(s->user), *me = shown(account_of(s));
 	enum status rc = undo_target(s, 1, &other, err);
 	if (rc == OK && other) {
-		char *account = change_account(s, "batch", other), *words = account_words(account);
+		char *account = change_account(s, "batch", other), *words = account_words(s, account);
 		rc = err_set(err, ERR_NOT_FOUND, "nothing to undo: %s has no change made from this account (%s) that is not"
 		             " undone; the latest was made from %s: ragtrack undo --force reverses it, and records that",
 		             who, me, words);
@@ -705,7 +709,7 @@ static char *force_reason(struct store *s, const char *account)
 {
 	if (account && strcmp(account, account_of(s)) == 0)
 		return NULL;
-	char *words = account_words(account);
+	char *words = account_words(s, account);
 	char *r = xasprintf("undo --force of a change made from %s", words);
 	free(words);
 	return r;
@@ -919,7 +923,7 @@ static enum status one_change_check(struct store *s, const struct one_change *c,
 	if (c->field == FIELD_NONE)
 		return err_set(err, ERR_INVALID, "change %lld (%s) cannot be undone", (long long)c->id, c->field_name);
 	if (!force && (!c->account || strcmp(c->account, account_of(s)) != 0)) {
-		char *words = account_words(c->account), *who = shown(c->user);
+		char *words = account_words(s, c->account), *who = shown(c->user);
 		enum status rc = err_set(err, ERR_FORBIDDEN, "change %lld (by %s) was made from %s, not this one: only that"
 		                         " account undoes it, or ragtrack undo --force, which records that", (long long)c->id,
 		                         who, words);

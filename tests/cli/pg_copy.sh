@@ -47,7 +47,9 @@ for spec in meta:key review:id finding:id question:id agency:id 'agency_alias:lo
 	fi
 done
 check_eq "actions copied" "$(pgq 'SELECT count(*) FROM action')" 629
-check_eq "the logins stamped: the one that copied" "$(pgq 'SELECT DISTINCT login FROM change_log UNION SELECT login FROM ui_state')" rt
+check_eq "the screen state's login: the one that copied" "$(pgq 'SELECT DISTINCT login FROM ui_state')" rt
+check_eq "the copied changes' login: none (no login on the server made them)" \
+	"$(pgq 'SELECT count(*) FROM change_log WHERE login IS NOT NULL')" 0
 check_eq "change-log rows compared" "$(lite 'SELECT count(*) FROM change_log')" 4
 [ -s "$T/pg.change_log" ] && [ -s "$T/pg.note" ] && [ -s "$T/pg.board_action" ] || fail "tables read empty"
 check_contains "the note's tab, newline and backslash" "$(cat "$T/pg.note")" $'line one\nline\\two\tand a tab'

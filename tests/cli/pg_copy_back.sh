@@ -175,4 +175,14 @@ check_eq "its refusal" "$(cat "$T/err")" "ragtrack: $PG_DIR/t_import: importing 
 before=$(dump)
 check_status "a lead's re-import leaves the server" 8 "$RT" --db "postgresql://j_import@/t_import?host=$PG_DIR" import --review Megan megan2.csv
 check_eq "as it was" "$(dump)" "$before"
+
+# Changes copied in from a file are no login's own: the login that copied them does not
+# undo them without --force (it did not make them), and --force is recorded.
+URL5=$(pg_db t_undo)
+check_status "db copy of the edited file" 0 "$RT" db copy "$SRC" "$URL5"
+check_eq "the copied changes keep no login" "$(pg_q t_undo "SELECT count(*) FROM ragtrack.change_log WHERE login IS NOT NULL")" 0
+check_status "undo of a copied change" 6 "$RT" --db "$URL5" undo
+check_contains "says whose" "$(cat "$T/err")" "the latest was made from a login the server did not record (the change was copied in from a file): ragtrack undo --force reverses it"
+check_status "undo --force" 0 "$RT" --db "$URL5" undo --force
+check_eq "the forced undo carries the login" "$(pg_q t_undo "SELECT DISTINCT login FROM ragtrack.change_log WHERE undoes IS NOT NULL")" rt
 finish
