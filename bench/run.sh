@@ -589,7 +589,9 @@ BROWSE_ON=$([[ ${BENCH_BROWSE:-1} != 0 ]] && echo 1 || echo 0)
 if [[ $RT_OK == 1 && $BROWSE_ON == 1 ]]; then
 	TUI_TIMEOUT=${BENCH_TUI_TIMEOUT:-60}
 	TUI_READY=${BENCH_TUI_READY-actions}
-	for size in "$N_MID" "$N"; do
+	SIZES=("$N_MID")
+	[[ $N_MID == "$N" ]] || SIZES+=("$N")      # one pass when both sizes are one
+	for size in "${SIZES[@]}"; do
 		given=$([[ $size == "$N" ]] && echo "${BENCH_DB:-}" || echo "${BENCH_DB_MID:-}")
 		# a full run measures its own database of N actions (a. built it)
 		[[ $size == "$N" && -z $given && $ONLY != browse && -s $DB ]] && given=$DB

@@ -96,6 +96,28 @@ for ((r = 1; r <= RUNS; r++)); do
 		job ${db}_list_search "$RT" --db "$d" list --search "$WORD" --format csv
 	done
 done
+# The browser's keys on the server: bench/run.sh's f. with its databases on the server,
+# at BENCH_MID (100,000) and at N actions, the same keys and goals as on a file.
+MID=${BENCH_MID:-100000}
+BROWSE_ROWS=
+if [[ ${BENCH_SERVER_BROWSE:-1} != 0 ]]; then
+	URL_N=$URL URL_MID=$URL
+	if [[ $MID != "$N" ]]; then
+		PLAN_MID=$ROOT/$W/plan-$MID-$SEED.csv
+		[[ -x $W/gen ]] || cc -O2 -o "$W/gen" bench/gen.c
+		[[ -s $PLAN_MID ]] || "$W/gen" "$MID" "$SEED" >"$PLAN_MID"
+		fresh rt_bench_mid
+		URL_MID=$URL
+		"$RT" --db "$URL_MID" import "$PLAN_MID" >/dev/null 2>"$W/server-last.err" || { say "mid import FAILED"; exit 1; }
+	fi
+	say "the browser's keys on the server at $MID and $N actions"
+	BENCH_ONLY=browse BENCH_DB=$URL_N BENCH_DB_MID=$URL_MID BENCH_MID=$MID BENCH_RAGTRACK=$RT \
+		BENCH_RESULTS=$ROOT/$W/server-browse.md bench/run.sh "$N" >"$W/server-browse.log" 2>&1 ||
+		say "  browser keys: exit $? (bench/work/server-browse.log)"
+	BROWSE_ROWS=$(grep '^|    browser' "$W/server-browse.md" 2>/dev/null || true)
+	URL=$URL_N
+fi
+
 same=yes
 for c in "export" "list --rag red --format csv"; do
 	[[ $("$RT" --db "$FILE" $c | sha256sum) == $("$RT" --db "$URL" $c | sha256sum) ]] || same="NO ($c differs)"
@@ -117,11 +139,19 @@ PGV=$(psql -X -At -c "SHOW server_version" | cut -d' ' -f1)
 	echo "- PostgreSQL $PGV on this machine (unix socket; fsync off, as the tests' server), ragtrack git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 	echo "- medians of $RUNS runs (imports: $IMPORTS); ratio: server / file (above 1: the server is slower)"
 	echo "- export and the RAG list byte for byte the same on both: $same"
-	echo "- not here yet: the browser's redraws on the server (by hand at 100,000: docs/design.md)"
+	[[ -n $BROWSE_ROWS ]] || echo "- the browser's keys: not measured (BENCH_SERVER_BROWSE=0, or see bench/work/server-browse.log)"
 	echo
 	echo "| measurement | PostgreSQL | SQLite file | ratio |"
 	echo "| --- | --- | --- | --- |"
 	printf '%s\n' "${ROWS[@]}"
+	if [[ -n $BROWSE_ROWS ]]; then
+		echo
+		echo "The browser on the server (bench/run.sh's keys; growth from $MID to $N actions):"
+		echo
+		echo "| measurement | at $N | at $MID | growth | target | met |"
+		echo "| --- | --- | --- | --- | --- | --- |"
+		echo "$BROWSE_ROWS"
+	fi
 	echo "<!-- /server -->"
 } >"$W/server-section.md"
 if [[ -f $RESULTS ]] && grep -q '^<!-- server -->' "$RESULTS"; then
