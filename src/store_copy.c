@@ -617,7 +617,8 @@ static enum status sync_keys(struct db *lite, struct db *pg, struct err *err)
 		rc = ERR_DB;
 	db_finalize(st);
 	enum status ended = db_copy_end(pg, NULL, rc == OK ? err : NULL);
-	return rc == OK ? ended : rc;
+	rc = rc == OK ? ended : rc;
+	return rc == OK ? db_exec(pg, "ANALYZE rt_touch", err) : rc;      /* the planner's counts */
 }
 
 /* "a = excluded.a, ..." and the two rows compared, over cols ("a, b, ..."): what an
@@ -628,6 +629,8 @@ static void sync_sets(const char *table, const char *cols, char **sets, char **d
 	char *copy = xstrdup(cols);
 	int n = 0;
 	for (char *c = strtok(copy, ", "); c; c = strtok(NULL, ", ")) {
+		if (strcmp(c, "id") == 0)            /* the key the rows are matched by */
+			continue;
 		buf_printf(&s, "%s%s = excluded.%s", n ? ", " : "", c, c);
 		buf_printf(&mine, "%s%s.%s", n ? ", " : "", table, c);
 		buf_printf(&theirs, "%sexcluded.%s", n++ ? ", " : "", c);
@@ -689,9 +692,13 @@ static enum status sync_table(struct db *lite, struct db *pg, const struct sync_
 	char *cols = NULL, *sql = NULL;
 	int ncols;
 	int64_t rows;
+	char *analyze = xasprintf("ANALYZE %s", stage);
 	enum status rc = db_exec(pg, make, err);
 	if (rc == OK)
 		rc = copy_table(lite, pg, t->table, stage, cond, &rows, err);
+	if (rc == OK)       /* a temporary table has no statistics until asked: joins over it planned blind */
+		rc = db_exec(pg, analyze, err);
+	free(analyze);
 	if (rc == OK)
 		rc = copy_columns(pg, t->table, &cols, &ncols, err);
 	if (rc == OK) {
@@ -722,8 +729,8 @@ static enum status sync_deletes(struct db *lite, struct db *pg, struct err *err)
 		free(ask);
 		if (touched <= 0)
 			continue;
-		char *sql = xasprintf("DELETE FROM %1$s WHERE id IN (SELECT k::bigint FROM rt_touch WHERE tbl = %2$d)"
-		                      " AND id NOT IN (SELECT id FROM rt_sync_%1$s)", t->table, (int)i);
+		char *sql = xasprintf("DELETE FROM %1$s t USING (SELECT k::bigint AS id FROM rt_touch WHERE tbl = %2$d"
+		                      " EXCEPT SELECT id FROM rt_sync_%1$s) gone WHERE t.id = gone.id", t->table, (int)i);
 		rc = db_exec(pg, sql, err);
 		free(sql);
 	}
