@@ -180,19 +180,22 @@ static enum status copy_actions(struct db *pg, struct err *err)
 	return rc;
 }
 
-/* Every identity and sequence past what the tables hold (and never back), so new rows
- * never take a copied id. */
+/* Every identity and sequence past the ids and numbers the tables hold, never back (an
+ * edit waiting on a re-import's lock may have drawn one), so new rows never take a
+ * copied or imported id: after db copy, a first import and a re-import's write-back. */
 static enum status copy_settle(struct db *pg, struct err *err)
 {
 	static const char SQL[] =
-		"SELECT setval('change_batch', greatest(max(batch), 1), max(batch) IS NOT NULL) FROM change_log;"
-		"SELECT setval('import_run', greatest(max(greatest(run, created_run)), 1), max(run) IS NOT NULL) FROM response;";
+		"SELECT setval('change_batch', m) FROM (SELECT max(batch) m FROM change_log) x"
+		" WHERE m > coalesce(pg_sequence_last_value('change_batch'), 0);"
+		"SELECT setval('import_run', m) FROM (SELECT max(greatest(run, created_run)) m FROM response) x"
+		" WHERE m > coalesce(pg_sequence_last_value('import_run'), 0)";
 	enum status rc = db_exec(pg, SQL, err);
 	static const char *const IDS[] = { "review", "finding", "question", "agency", "response", "action", "change_log",
 	                                   "note", "board" };
 	for (size_t i = 0; rc == OK && i < sizeof IDS / sizeof *IDS; i++) {
-		char *sql = xasprintf("SELECT setval(pg_get_serial_sequence('ragtrack.%1$s', 'id'), greatest(max(id), 1),"
-		                      " max(id) IS NOT NULL) FROM %1$s", IDS[i]);
+		char *sql = xasprintf("SELECT setval(q, m) FROM (SELECT pg_get_serial_sequence('ragtrack.%1$s', 'id')::regclass q,"
+		                      " max(id) m FROM %1$s) x WHERE m > coalesce(pg_sequence_last_value(q), 0)", IDS[i]);
 		rc = db_exec(pg, sql, err);
 		free(sql);
 	}
@@ -737,23 +740,6 @@ static enum status sync_deletes(struct db *lite, struct db *pg, struct err *err)
 	return rc;
 }
 
-/* Every identity and sequence past the ids the import gave (never back: an edit that
- * waits on the lock may have drawn one). */
-static enum status sync_settle(struct db *pg, struct err *err)
-{
-	static const char *const IDS[] = { "review", "finding", "question", "agency", "response", "action", "change_log",
-	                                   "note" };
-	enum status rc = db_exec(pg, "SELECT setval('import_run', m) FROM (SELECT max(greatest(run, created_run)) m FROM"
-	                             " response) x WHERE m > coalesce(pg_sequence_last_value('import_run'), 0)", err);
-	for (size_t i = 0; rc == OK && i < sizeof IDS / sizeof *IDS; i++) {
-		char *sql = xasprintf("SELECT setval(q, m) FROM (SELECT pg_get_serial_sequence('ragtrack.%1$s', 'id')::regclass q,"
-		                      " max(id) m FROM %1$s) x WHERE m > coalesce(pg_sequence_last_value(q), 0)", IDS[i]);
-		rc = db_exec(pg, sql, err);
-		free(sql);
-	}
-	return rc;
-}
-
 /* A re-import's changes, from its scratch store s into the server it mirrors, and the
  * commit (store_pg_commit: a lost connection says whether it was saved). */
 static enum status sync_back(struct store *s, struct err *err)
@@ -766,7 +752,7 @@ static enum status sync_back(struct store *s, struct err *err)
 	if (rc == OK)
 		rc = sync_deletes(lite, pg, err);
 	if (rc == OK)
-		rc = sync_settle(pg, err);
+		rc = copy_settle(pg, err);
 	if (rc == OK)
 		rc = store_pg_commit(s->home, err);
 	if (rc == OK)
