@@ -553,8 +553,10 @@ static int sync_index(const struct sync_table *t)
 	return (int)(t - SYNC);
 }
 
-static const char SYNC_LOCK[] = "BEGIN; SELECT " PG_CHAIN_LOCK "; LOCK TABLE meta, review, finding, question, agency, agency_alias, response, action,"
-	" extra_field, change_log, note, rag_word IN EXCLUSIVE MODE";
+/* The change log's lock first, as every logging writer takes it (edit_begin), then the
+ * tables: an edit waits at its start, never holding a row the write-back needs. */
+static const char SYNC_LOCK[] = "BEGIN; SELECT " PG_CHAIN_LOCK "; LOCK TABLE meta, review, finding, question, agency,"
+	" agency_alias, response, action, extra_field, change_log, note, rag_word IN EXCLUSIVE MODE";
 
 static const char REIMPORT_RACE[] = "%s: another import put plans in meanwhile: run this import again, to match "
 	"against them";
