@@ -101,9 +101,9 @@ static enum status edit_run(struct store *s, struct err *err, const char *doing,
 
 /* Begin an edit that logs its changes.  On a server the change log's chain lock comes
  * first, before any action's row: every logging writer (edits, undo, a merge, an
- * import) takes its locks in that one order, so two edits whose rows overlap (a
- * response's new text bumps its other actions' versions) wait for each other instead
- * of deadlocking.  Edits are serialised as a file's are; reads are not. */
+ * import) takes its locks in that one order, so an edit holding its action's row and a
+ * merge holding the chain while it moves that action wait for each other instead of
+ * deadlocking.  Edits are serialised as a file's are; reads are not. */
 static enum status edit_begin(struct store *s, struct err *err)
 {
 	enum status rc = store_begin(s, err);
