@@ -4,11 +4,14 @@
 # --if-version and an edit that waits for another's row lock are refused with the same
 # words as on a file; the change log's hash chain the server makes verifies with the
 # file's check after db copy back; a lead's login edits its agency's actions only and
-# its changes carry its login; undo goes by the login; a connection lost as a change is
-# being saved says it was not saved, and nothing was.
+# its changes carry its login; undo goes by the login; an edit and an agency merge at
+# once both go through; a connection lost as a change is being saved says it was not
+# saved, and nothing was; a commit whose answer is lost is asked about again (saved:
+# success; the server out of reach: it cannot say, and history shows it later).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pg.sh"
 need sqlite3
+need python3     # tests/cli/pg_proxy.py
 pg_start
 SRC=$T/src.db
 cp "$ROOT/build/data.db" "$SRC"
@@ -104,4 +107,33 @@ check_eq "what the user is told" "$(cat "$T/lost.out")" \
 	"ragtrack: $PG_DIR/t_edit: the connection to the server was lost as the change was being saved: the server says it was not saved (try again)"
 check_eq "nothing saved" "$(pg_q t_edit "SELECT rag, version FROM ragtrack.action WHERE id = 4")" "$before"
 check_eq "nothing logged" "$(pg_q t_edit "SELECT count(*) FROM ragtrack.change_log")" "$logged"
+
+# A commit whose answer is lost (tests/cli/pg_proxy.py between ragtrack and the server
+# passes the COMMIT on, throws the server's answer away and closes the connection):
+# ragtrack asks the server again on a new connection and, the change saved, succeeds;
+# when the server cannot be asked, it says it cannot tell, and where to look.
+# lost_answer MODE ID: the edit set ID rag=red through a proxy in MODE, its exit in RC
+lost_answer() {
+	local p=$T/proxy_$1 proxy
+	mkdir -p "$p"
+	rm -f "$T/answer" "$T/answer.held" "$T/answer.held.dropped"
+	python3 "$ROOT/tests/cli/pg_proxy.py" "$p" "$PG_DIR/.s.PGSQL.5432" "$T/answer.held" "$1" & proxy=$!
+	wait_until test -S "$p/.s.PGSQL.5432" || fail "the proxy never listened"
+	RAGTRACK_TEST_HOLD_COMMIT=$T/answer "$RT" --db "postgresql://rt@/t_edit?host=$p" --user alice set "$2" rag=red \
+		>"$T/answer.out" 2>&1 & local edit=$!
+	wait_until test -e "$T/answer.held" || fail "the edit never reached its commit"
+	touch "$T/answer"
+	wait $edit; RC=$?
+	kill $proxy 2>/dev/null; wait $proxy 2>/dev/null
+	test -e "$T/answer.held.dropped" || fail "$1: the proxy never dropped the commit's answer"
+}
+lost_answer saved 9
+check_eq "saved, though the answer was lost: success" "$RC" 0
+check_eq "and it was saved" "$(pg_q t_edit "SELECT rag FROM ragtrack.action WHERE id = 9")" 1
+lost_answer unknown 10
+check_eq "the server out of reach after the commit: status" "$RC" 9
+check_eq "what the user is told then" "$(cat "$T/answer.out")" "ragtrack: $T/proxy_unknown/t_edit: the connection to the \
+server was lost as the change was being saved, and the server cannot say now whether it was: ragtrack history ID shows it \
+once the server is back"
+check_contains "history shows it" "$("$RT" --db "$URL" history 10)" "Red"
 finish
