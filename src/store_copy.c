@@ -682,12 +682,19 @@ static char *sync_sql(const struct sync_table *t, const char *cols)
 	return buf_steal(&b);
 }
 
-/* One table's touched rows from the scratch store lite over the server's (pg). */
-static enum status sync_table(struct db *lite, struct db *pg, const struct sync_table *t, struct err *err)
+/* How many of table t's rows the importer touched (-1: the scratch store cannot say). */
+static int64_t sync_touched(struct db *lite, const struct sync_table *t)
 {
 	char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = %d", sync_index(t));
 	int64_t touched = db_scalar_int(lite, ask, 0, -1);
 	free(ask);
+	return touched;
+}
+
+/* One table's touched rows from the scratch store lite over the server's (pg). */
+static enum status sync_table(struct db *lite, struct db *pg, const struct sync_table *t, struct err *err)
+{
+	int64_t touched = sync_touched(lite, t);
 	if (touched <= 0)
 		return touched < 0 ? err_set(err, ERR_DB, "the import: cannot read which rows it changed") : OK;
 	char *stage = xasprintf("rt_sync_%s", t->table);
@@ -729,10 +736,7 @@ static enum status sync_deletes(struct db *lite, struct db *pg, struct err *err)
 	enum status rc = OK;
 	for (size_t i = NSYNC; rc == OK && i-- > 0;) {
 		const struct sync_table *t = &SYNC[i];
-		char *ask = xasprintf("SELECT count(*) FROM temp.rt_touched WHERE tbl = %d", (int)i);
-		int64_t touched = t->by_id && !t->append ? db_scalar_int(lite, ask, 0, -1) : 0;
-		free(ask);
-		if (touched <= 0)
+		if (!t->by_id || t->append || sync_touched(lite, t) <= 0)
 			continue;
 		char *sql = xasprintf("DELETE FROM %1$s t USING (SELECT k::bigint AS id FROM rt_touch WHERE tbl = %2$d"
 		                      " EXCEPT SELECT id FROM rt_sync_%1$s) gone WHERE t.id = gone.id", t->table, (int)i);

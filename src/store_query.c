@@ -1914,6 +1914,24 @@ static void words_free(char **words, size_t n)
 	free(words);
 }
 
+/* ids[0..n) into sql as "1,2,3", numbers in the text, not parameters: a window's or a
+ * chunk's ids are more than the driver's 64. */
+static void sql_ids(struct buf *sql, const int64_t *ids, long n)
+{
+	for (long i = 0; i < n; i++)
+		buf_printf(sql, "%s%lld", i ? "," : "", (long long)ids[i]);
+}
+
+/* Hand the words gathered for action id to fn (when there are any) and start afresh. */
+static void words_flush(store_words_fn fn, void *ctx, int64_t id, char ***words, size_t *n)
+{
+	if (*n)
+		fn(ctx, id, *words, *n);
+	words_free(*words, *n);
+	*words = NULL;
+	*n = 0;
+}
+
 /* The server's marks for the actions ids[0..n): ts_headline over each searched text
  * folded as its vector was (rt_fold), every match marked (HighlightAll), the same
  * \x01 ... \x02 as FTS5's; the rows in action order, fn told once per action. */
@@ -1928,9 +1946,7 @@ static enum status pg_search_words(struct store *s, const char *search, const in
 	                 " LATERAL (VALUES (q.text), (rs.text), (a.text), (a.evidence),"
 	                 " ((SELECT string_agg(nt.text, E'\n' ORDER BY nt.id) FROM note nt WHERE nt.action_id = a.id)),"
 	                 " (a.extra)) c(v) WHERE a.search @@ p.tq AND a.id IN (");
-	for (size_t i = 0; i < n; i++)       /* ids as numbers in the text: a window has more than the
-	                                      * driver's 64 parameters */
-		buf_printf(&q.sql, "%s%lld", i ? ", " : "", (long long)ids[i]);
+	sql_ids(&q.sql, ids, (long)n);
 	buf_adds(&q.sql, ") ORDER BY a.id");
 	struct db_stmt *st;
 	enum status rc = q_prepare_db(s, &q, &st, err);
@@ -1941,20 +1957,15 @@ static enum status pg_search_words(struct store *s, const char *search, const in
 	char **words = NULL;
 	size_t nwords = 0;
 	int64_t at = 0;
-	while ((step = db_step(st, err)) == DB_ROW || at) {
-		int64_t id = step == DB_ROW ? db_col_int(st, 0) : 0;
-		if (at && id != at) {                 /* the last action's rows are all in */
-			if (nwords)
-				fn(ctx, at, words, nwords);
-			words_free(words, nwords);
-			words = NULL;
-			nwords = 0;
-		}
+	while ((step = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		if (id != at)                         /* the last action's rows are all in */
+			words_flush(fn, ctx, at, &words, &nwords);
 		at = id;
-		if (step != DB_ROW)
-			break;
 		words_add_marked(db_col_text(st, 1), &words, &nwords);
 	}
+	if (step == DB_DONE)
+		words_flush(fn, ctx, at, &words, &nwords);
 	words_free(words, nwords);
 	db_finalize(st);
 	return step == DB_ERROR ? store_db_fail(s, err, "finding the words a search matched") : OK;
@@ -2285,9 +2296,8 @@ static enum status ids_matching(struct store *s, const struct filter *f, long of
 }
 
 /* On a server a round trip per row is most of a window's time: the rows of up to
- * ROWS_CHUNK ids in one statement, in ids' order (unnest WITH ORDINALITY), the ids
- * written as numbers (more than the driver's parameters).  1 in *stopped when fn
- * stopped. */
+ * ROWS_CHUNK ids in one statement, in ids' order (unnest WITH ORDINALITY).  1 in
+ * *stopped when fn stopped. */
 #define ROWS_CHUNK 1000
 static enum status rows_by_id_pg(struct store *s, const int64_t *ids, long n, store_action_fn fn, void *ctx,
                                  int *stopped, struct err *err)
@@ -2296,8 +2306,7 @@ static enum status rows_by_id_pg(struct store *s, const int64_t *ids, long n, st
 	buf_adds(&q.sql, s->brief ? COLUMNS_BRIEF_SQL : COLUMNS_SQL);
 	buf_adds(&q.sql, s->brief ? FROM_BRIEF : FROM);
 	buf_adds(&q.sql, " JOIN unnest('{");
-	for (long i = 0; i < n; i++)
-		buf_printf(&q.sql, "%s%lld", i ? "," : "", (long long)ids[i]);
+	sql_ids(&q.sql, ids, n);
 	buf_adds(&q.sql, "}'::bigint[]) WITH ORDINALITY AS k(id, n) ON k.id = a.id ORDER BY k.n");
 	struct db_stmt *st = NULL;
 	enum status rc = q_prepare_db(s, &q, &st, err);
