@@ -38,6 +38,12 @@ check_file() {
 		fail "$1: differs from $3"; head -40 "$T/diff.out" >&2
 	fi
 }
+# check_same WHAT ON_FILE ON_SERVER: what one command printed on a file and on the
+# server its database was copied to, byte for byte the same (a diff shown when not).
+check_same() {
+	cmp -s "$2" "$3" && return 0
+	fail "$1: the server's output differs from the file's"; diff "$2" "$3" | head -20 | cut -c1-300 >&2
+}
 # check_status WHAT WANT CMD...: run CMD, check its exit status
 check_status() {
 	local what=$1 want=$2; shift 2

@@ -131,8 +131,6 @@ pg_same() {
 	"$RT" --db "$SRC" "$@" >"$T/lite" 2>&1; local lite_rc=$?
 	"$RT" --db "$URL" "$@" >"$T/pg" 2>&1; local pg_rc=$?
 	check_eq "$what: exit status on PostgreSQL" "$pg_rc" "$lite_rc"
-	if ! cmp -s "$T/lite" "$T/pg"; then
-		fail "$what: PostgreSQL's output differs from SQLite's"; diff "$T/lite" "$T/pg" | head -10 >&2
-	fi
+	check_same "$what" "$T/lite" "$T/pg"
 	[ -s "$T/lite" ] || fail "$what: no output to compare"
 }

@@ -35,8 +35,7 @@ same_paper() { # [FILE=F DB=D] same_paper REPORT-ARGS...: the server's paper is 
 	[ "$ENGINE" = pg ] || return 0
 	"$RT" --db "$DB" report "$@" >"$T/paper.server" 2>&1 || fail "report $* on the server: $(head -c 300 "$T/paper.server")"
 	"$RT" --db "${FILE:-$T/db}" report "$@" >"$T/paper.file" 2>&1 || fail "report $* on the file: $(head -c 300 "$T/paper.file")"
-	cmp -s "$T/paper.file" "$T/paper.server" ||
-		{ fail "report $*: the server's paper differs from the file's"; diff "$T/paper.file" "$T/paper.server" | head -20 | cut -c1-300 >&2; }
+	check_same "report $*" "$T/paper.file" "$T/paper.server"
 }
 
 check_eq "#36 starts Amber, due 2016-06-01" "$(q "select rag, target_date from action where id = 36")" "2|2016-06-01"

@@ -63,7 +63,7 @@ if [ "$ENGINE" = pg ]; then
 	for f in txt:text md:md json:json html:html; do
 		[ -e "r.${f%%:*}" ] || continue
 		"$RT" --db "$T/db" report --format "${f#*:}" >"file.${f%%:*}" 2>"$T/file.err" || fail "${f#*:} on the file: $(head -c 300 "$T/file.err")"
-		cmp -s "file.${f%%:*}" "r.${f%%:*}" || { fail "${f#*:}: the server's paper differs from the file's"; diff "file.${f%%:*}" "r.${f%%:*}" | head -20 | cut -c1-300 >&2; }
+		check_same "${f#*:}" "file.${f%%:*}" "r.${f%%:*}"
 	done
 fi
 finish

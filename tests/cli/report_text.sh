@@ -26,7 +26,7 @@ if [ "$ENGINE" = pg ]; then
 	check_status "json on the server" 0 "$RT" --db "$DB" report --format json
 	cp "$T/out" "$T/server.json"
 	check_status "json on the file" 0 "$RT" --db "$T/db" report --format json
-	cmp -s "$T/out" "$T/server.json" || { fail "json: the server's paper differs from the file's"; diff "$T/out" "$T/server.json" | head -20 | cut -c1-300 >&2; }
+	check_same json "$T/out" "$T/server.json"
 fi
 
 # The counts per review, read from the Markdown table: Red Amber Green Blue Unset Total.
