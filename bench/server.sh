@@ -48,10 +48,7 @@ fail() { say "FAIL: $*"; }
 trap 'pg_stop; rm -rf "$T"' EXIT
 pg_server_up || skip "$PG_WHY"
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
-calc() { awk "BEGIN { printf \"%.6g\", $* }"; }
-fmt_s() { awk -v t="$1" 'BEGIN { if (t < 1) printf "%.1f ms", t * 1000; else printf "%.2f s", t }'; }
-fmt_ratio() { awk -v r="$1" 'BEGIN { if (r < 0.1) printf "%.2gx", r; else printf "%.2fx", r }'; }
+. bench/lib.sh
 
 declare -A TIMES
 # job NAME CMD...: one run, its wall seconds added to TIMES[NAME]; a failure stops here.
@@ -154,13 +151,7 @@ PGV=$(psql -X -At -c "SHOW server_version" | cut -d' ' -f1)
 	fi
 	echo "<!-- /server -->"
 } >"$W/server-section.md"
-if [[ -f $RESULTS ]] && grep -q '^<!-- server -->' "$RESULTS"; then
-	awk -v f="$W/server-section.md" '/^<!-- server -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/^<!-- \/server -->/ { skip = 0; next } !skip' "$RESULTS" >"$RESULTS.tmp"
-else
-	{ [[ -f $RESULTS ]] && cat "$RESULTS" && echo; cat "$W/server-section.md"; } >"$RESULTS.tmp"
-fi
-mv "$RESULTS.tmp" "$RESULTS"
+results_section server "$W/server-section.md" "$RESULTS"
 cat "$W/server-section.md"
 rmdb "$FILE"
 say "wrote $RESULTS"

@@ -37,10 +37,7 @@ RT_SRC=${BENCH_RAGTRACK:-./ragtrack}
 RT=$W/ragtrack-views.bin
 cp "$RT_SRC" "$RT"
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
-calc() { awk "BEGIN { printf \"%.6g\", $* }"; }
-fmt_s() { awk -v t="$1" 'BEGIN { if (t < 1) printf "%.1f ms", t * 1000; else printf "%.2f s", t }'; }
-fmt_ratio() { awk -v r="$1" 'BEGIN { if (r < 0.1) printf "%.2gx", r; else printf "%.2fx", r }'; }
+. bench/lib.sh
 yesno() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? "yes" : "NO" }'; }
 
 # timed OUT CMD...: T = wall seconds, U = user+system CPU seconds.
@@ -162,12 +159,6 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 	printf '%s\n' "${ROWS[@]}"
 	echo "<!-- /views -->"
 } >"$W/views-section.md"
-if [[ -f $RESULTS ]] && grep -q '^<!-- views -->' "$RESULTS"; then
-	awk -v f="$W/views-section.md" '/^<!-- views -->/ { while ((getline l < f) > 0) print l; skip = 1; next }
-		/^<!-- \/views -->/ { skip = 0; next } !skip' "$RESULTS" >"$RESULTS.tmp"
-else
-	{ [[ -f $RESULTS ]] && cat "$RESULTS" && echo; cat "$W/views-section.md"; } >"$RESULTS.tmp"
-fi
-mv "$RESULTS.tmp" "$RESULTS"
+results_section views "$W/views-section.md" "$RESULTS"
 cat "$W/views-section.md"
 say "wrote $RESULTS"
