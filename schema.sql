@@ -196,33 +196,35 @@ CREATE TABLE ui_state (
 -- commits (several times faster than row by row).
 
 -- Actions per review, agency (0 = none) and RAG state: the totals the list's top bar and
--- the dashboard show stay instant on a million actions.
+-- the dashboard show stay instant on a million actions.  dated: how many of them have a
+-- target date; the overdue totals are these less the ones not yet due (store_query.c).
 CREATE TABLE rag_count (
     review_id INTEGER NOT NULL,
     agency_id INTEGER NOT NULL,
     rag       INTEGER NOT NULL,
     n         INTEGER NOT NULL,
+    dated     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (review_id, agency_id, rag)
 ) WITHOUT ROWID;
 
 CREATE TRIGGER rag_count_insert AFTER INSERT ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    INSERT INTO rag_count VALUES (new.review_id, ifnull(new.agency_id, 0), new.rag, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO rag_count VALUES (new.review_id, ifnull(new.agency_id, 0), new.rag, 1, new.target_date IS NOT NULL)
+        ON CONFLICT DO UPDATE SET n = n + 1, dated = dated + excluded.dated;
 END;
-CREATE TRIGGER rag_count_update AFTER UPDATE OF rag, agency_id, review_id ON action
+CREATE TRIGGER rag_count_update AFTER UPDATE OF rag, agency_id, review_id, target_date ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    UPDATE rag_count SET n = n - 1
+    UPDATE rag_count SET n = n - 1, dated = dated - (old.target_date IS NOT NULL)
      WHERE review_id = old.review_id AND agency_id = ifnull(old.agency_id, 0) AND rag = old.rag;
-    INSERT INTO rag_count VALUES (new.review_id, ifnull(new.agency_id, 0), new.rag, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO rag_count VALUES (new.review_id, ifnull(new.agency_id, 0), new.rag, 1, new.target_date IS NOT NULL)
+        ON CONFLICT DO UPDATE SET n = n + 1, dated = dated + excluded.dated;
 END;
 CREATE TRIGGER rag_count_delete AFTER DELETE ON action
 WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'import_run')
 BEGIN
-    UPDATE rag_count SET n = n - 1
+    UPDATE rag_count SET n = n - 1, dated = dated - (old.target_date IS NOT NULL)
      WHERE review_id = old.review_id AND agency_id = ifnull(old.agency_id, 0) AND rag = old.rag;
 END;
 

@@ -201,6 +201,7 @@ CREATE TABLE rag_count (
     agency_id bigint NOT NULL,
     rag       smallint NOT NULL,
     n         bigint NOT NULL,
+    dated     bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (review_id, agency_id, rag)
 );
 
@@ -778,3 +779,31 @@ END $$;
 -- actions: the dashboard's count by agency 113 ms -> 14 ms).
 DROP INDEX IF EXISTS ragtrack.action_target;
 CREATE INDEX action_target ON ragtrack.action (target_date, rag) INCLUDE (agency_id, review_id);
+
+-- @revision 9: the RAG totals count the actions with a target date
+-- The overdue totals are the totals' dated actions less those not yet due (store_query.c):
+-- rag_count.dated kept by the same statement-level triggers (schema version 4 adds the
+-- column and counts it).
+CREATE OR REPLACE FUNCTION ragtrack.rt_rag_delta() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = ragtrack, public AS $$
+BEGIN
+    IF rt_paused() THEN RETURN NULL; END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO rag_count AS c
+        SELECT review_id, coalesce(agency_id, 0), rag, count(*), count(target_date) FROM new_rows GROUP BY 1, 2, 3
+        ON CONFLICT (review_id, agency_id, rag) DO UPDATE SET n = c.n + excluded.n, dated = c.dated + excluded.dated;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO rag_count AS c
+        SELECT r, g, k, sum(d), sum(t) FROM (
+            SELECT review_id r, coalesce(agency_id, 0) g, rag k, -1 d, -(target_date IS NOT NULL)::int t FROM old_rows
+            UNION ALL SELECT review_id, coalesce(agency_id, 0), rag, 1, (target_date IS NOT NULL)::int FROM new_rows) x
+        GROUP BY 1, 2, 3 HAVING sum(d) <> 0 OR sum(t) <> 0
+        ON CONFLICT (review_id, agency_id, rag) DO UPDATE SET n = c.n + excluded.n, dated = c.dated + excluded.dated;
+    ELSE
+        UPDATE rag_count c SET n = c.n - o.cnt, dated = c.dated - o.dated
+          FROM (SELECT review_id, coalesce(agency_id, 0) agency_id, rag, count(*) cnt, count(target_date) dated
+                  FROM old_rows GROUP BY 1, 2, 3) o
+         WHERE c.review_id = o.review_id AND c.agency_id = o.agency_id AND c.rag = o.rag;
+    END IF;
+    RETURN NULL;
+END $$;

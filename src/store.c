@@ -24,13 +24,17 @@
 
 /* The schema version schema.sql describes.  Bump it with every schema change and add
  * the steps that bring the previous version up to it to MIGRATIONS. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* A step that replaces the full-text index (its view, table and triggers) with
  * schema.sql's and fills it: for a change to what is indexed or how.  It runs after
  * every other step of the upgrade (once, however many ask for it), so the index is
  * always the one schema.sql defines. */
 static const char FTS_FROM_SCHEMA[] = "full-text index from schema.sql";
+
+/* A step that makes rag_count's triggers again from schema.sql (the old ones dropped
+ * by the step before it) and recounts the totals. */
+static const char COUNTS_FROM_SCHEMA[] = "RAG totals from schema.sql";
 
 /* The steps that upgrade an older database, in order: each brings a version to.-1
  * database part of the way to version to.  A version may take several steps (one per
@@ -98,6 +102,13 @@ static const struct migration {
 	     " WHERE typeof(import_sig) = 'text' AND import_sig <> '';" },
 	/* 3: an agency's responses by index (an agency merge reads them three times). */
 	{ 3, "CREATE INDEX response_agency ON response(agency_id);" },
+	/* 4: the RAG totals count the actions with a target date, so the overdue totals are
+	 * the totals less the actions not yet due (store_query.c), not a walk of every
+	 * overdue action. */
+	{ 4, "ALTER TABLE rag_count ADD COLUMN dated INTEGER NOT NULL DEFAULT 0;"
+	     " DROP TRIGGER IF EXISTS rag_count_insert; DROP TRIGGER IF EXISTS rag_count_update;"
+	     " DROP TRIGGER IF EXISTS rag_count_delete;" },
+	{ 4, COUNTS_FROM_SCHEMA },
 };
 
 int store_schema_version(void)
@@ -561,6 +572,19 @@ static enum status fts_from_schema(struct store *s, struct err *err)
 	return rc;
 }
 
+/* COUNTS_FROM_SCHEMA: schema.sql's rag_count triggers, then the totals recounted. */
+static enum status counts_from_schema(struct store *s, struct err *err)
+{
+	const char *from = strstr(SCHEMA_SQL, "CREATE TRIGGER rag_count_insert");
+	const char *to = from ? strstr(from, "-- Board meetings") : NULL;
+	if (!to)
+		return err_set(err, ERR_DB, "%s: the built-in schema has no RAG totals' triggers", s->path);
+	char *section = xstrndup(from, (size_t)(to - from));
+	enum status rc = store_exec(s, section, err);
+	free(section);
+	return rc == OK ? store_exec(s, RAG_COUNT_REBUILD_SQL, err) : rc;
+}
+
 /* The index rebuild (the one long step: every text is read again) says so first,
  * with how many actions it reads.  On stderr: the browser's screen is not up yet
  * when a database is opened. */
@@ -619,6 +643,8 @@ static enum status store_upgrade(struct store *s, struct err *err)
 		for (size_t i = 0; st == OK && i < sizeof MIGRATIONS / sizeof *MIGRATIONS; i++)
 			if (MIGRATIONS[i].to > version && MIGRATIONS[i].sql == FTS_FROM_SCHEMA)
 				fts = 1;
+			else if (MIGRATIONS[i].to > version && MIGRATIONS[i].sql == COUNTS_FROM_SCHEMA)
+				st = counts_from_schema(s, err);
 			else if (MIGRATIONS[i].to > version)
 				st = store_exec(s, MIGRATIONS[i].sql, err);
 		if (st == OK && fts) {

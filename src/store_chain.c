@@ -401,11 +401,13 @@ static void check_shared(struct store *s, struct buf *b, int *problems)
 	                 " review ' || q.review_id FROM action a JOIN question q ON q.id = a.question_id"
 	                 " WHERE q.review_id <> a.review_id", "actions", b, problems);
 	check_collect(s, "SELECT 'review ' || r || ', agency ' || g || ', RAG ' || k || ': ' || c || ' counted, ' || a"
-	                 " || ' actions' FROM"
-	                 " (SELECT review_id r, agency_id g, rag k, sum(c) c, sum(a) a FROM"
-	                 " (SELECT review_id, agency_id, rag, n c, 0 a FROM rag_count UNION ALL"
-	                 " SELECT review_id, coalesce(agency_id, 0), rag, 0, 1 FROM action) byrag GROUP BY 1, 2, 3) totals"
-	                 " WHERE c <> a ORDER BY r, g, k", "RAG totals", b, problems);
+	                 " || ' actions' || CASE WHEN cd <> ad THEN ', ' || cd || ' counted with a target date, ' || ad"
+	                 " ELSE '' END FROM"
+	                 " (SELECT review_id r, agency_id g, rag k, sum(c) c, sum(a) a, sum(cd) cd, sum(ad) ad FROM"
+	                 " (SELECT review_id, agency_id, rag, n c, 0 a, dated cd, 0 ad FROM rag_count UNION ALL"
+	                 " SELECT review_id, coalesce(agency_id, 0), rag, 0, 1, 0, CASE WHEN target_date IS NULL THEN 0"
+	                 " ELSE 1 END FROM action) byrag GROUP BY 1, 2, 3) totals"
+	                 " WHERE c <> a OR cd <> ad ORDER BY r, g, k", "RAG totals", b, problems);
 }
 
 static void check_sqlite(struct store *s, struct buf *b, int *problems)

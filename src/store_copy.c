@@ -171,9 +171,7 @@ static enum status copy_actions(struct db *pg, struct err *err)
 	                      " LEFT JOIN question q ON q.id = s.question_id LEFT JOIN response r ON r.id = s.response_id"
 	                      " LEFT JOIN (SELECT action_id, string_agg(text, E'\\n' ORDER BY id) texts FROM note"
 	                      " GROUP BY action_id) n ON n.action_id = s.id;"
-	                      "DELETE FROM rag_count;"
-	                      "INSERT INTO rag_count SELECT review_id, coalesce(agency_id, 0), rag, count(*) FROM action"
-	                      " GROUP BY 1, 2, 3", cols);
+	                      RAG_COUNT_REBUILD_SQL, cols);
 	rc = db_exec(pg, sql, err);
 	free(sql);
 	free(cols);
@@ -329,9 +327,7 @@ static enum status copy_table_back(struct db *pg, struct store *lite, const char
 /* The file's derived data from its rows: RAG totals counted, the full-text index built. */
 static enum status copy_settle_file(struct store *lite, struct err *err)
 {
-	return store_exec(lite, "DELETE FROM rag_count;"
-	                        "INSERT INTO rag_count SELECT review_id, ifnull(agency_id, 0), rag, count(*) FROM action"
-	                        " GROUP BY 1, 2, 3;"
+	return store_exec(lite, RAG_COUNT_REBUILD_SQL ";"
 	                        "INSERT INTO action_fts(action_fts) VALUES ('rebuild');"
 	                        "DELETE FROM meta WHERE key = 'import_run';", err);
 }

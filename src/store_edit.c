@@ -1376,9 +1376,9 @@ static const char MERGE_FTS_INSERT[] =
 	" WHERE id IN (SELECT id FROM temp.merge_fts)";
 /* from's totals move to into; from's rows stay, at 0, as the triggers leave them. */
 static const char MERGE_COUNTS_SQL[] =
-	"INSERT INTO rag_count(review_id, agency_id, rag, n) SELECT review_id, ?1, rag, n FROM rag_count"
-	" WHERE agency_id = ?2 AND n <> 0 ON CONFLICT DO UPDATE SET n = n + excluded.n";
-static const char MERGE_COUNTS_ZERO_SQL[] = "UPDATE rag_count SET n = 0 WHERE agency_id = ?2 AND n <> 0";
+	"INSERT INTO rag_count(review_id, agency_id, rag, n, dated) SELECT review_id, ?1, rag, n, dated FROM rag_count"
+	" WHERE agency_id = ?2 AND n <> 0 ON CONFLICT DO UPDATE SET n = n + excluded.n, dated = dated + excluded.dated";
+static const char MERGE_COUNTS_ZERO_SQL[] = "UPDATE rag_count SET n = 0, dated = 0 WHERE agency_id = ?2 AND n <> 0";
 
 /* Before the merge changes anything: note and unindex what it will change, pause the
  * triggers, and raise the page cache (a merge rewrites entries all over the action

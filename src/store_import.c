@@ -104,6 +104,7 @@ struct tally_slot {
 	int64_t review, agency;
 	int rag;
 	long n;                    /* 0: an empty slot */
+	long dated;                /* of them with a target date */
 };
 
 struct rag_tally {
@@ -121,7 +122,7 @@ static struct tally_slot *tally_slot(struct rag_tally *t, int64_t review, int64_
 	}
 }
 
-static void tally_add(struct rag_tally *t, int64_t review, int64_t agency, int rag, long n)
+static void tally_add(struct rag_tally *t, int64_t review, int64_t agency, int rag, long n, long dated)
 {
 	if (2 * (t->used + 1) > t->cap) {
 		struct rag_tally old = *t;
@@ -130,15 +131,17 @@ static void tally_add(struct rag_tally *t, int64_t review, int64_t agency, int r
 		t->used = 0;
 		for (size_t i = 0; i < old.cap; i++)
 			if (old.slot[i].n)
-				tally_add(t, old.slot[i].review, old.slot[i].agency, old.slot[i].rag, old.slot[i].n);
+				tally_add(t, old.slot[i].review, old.slot[i].agency, old.slot[i].rag, old.slot[i].n,
+				          old.slot[i].dated);
 		free(old.slot);
 	}
 	struct tally_slot *x = tally_slot(t, review, agency, rag);
 	if (!x->n) {
-		*x = (struct tally_slot){ review, agency, rag, 0 };
+		*x = (struct tally_slot){ review, agency, rag, 0, 0 };
 		t->used++;
 	}
 	x->n += n;
+	x->dated += dated;
 }
 
 static void tally_free(struct rag_tally *t)
@@ -857,7 +860,7 @@ static enum status action_add(struct store *s, struct action *a, int64_t agency_
 	if (rc != OK)
 		return ERR_DB;
 	if (s->tally)
-		tally_add(s->tally, s->cache.review_id, agency_id, (int)a->rag, 1);
+		tally_add(s->tally, s->cache.review_id, agency_id, (int)a->rag, 1, a->target_date != NULL);
 	return OK;
 }
 
@@ -1968,7 +1971,7 @@ static void side_feed(struct store *s, const struct action *a, const char *extra
 static enum status tally_write(struct store *s, struct err *err)
 {
 	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st, "INSERT INTO rag_count VALUES (?, ?, ?, ?)", err);
+	enum status rc = store_prepare(s, &st, "INSERT INTO rag_count VALUES (?, ?, ?, ?, ?)", err);
 	if (rc != OK)
 		return rc;
 	for (size_t i = 0; rc == OK && i < s->tally->cap; i++) {
@@ -1980,6 +1983,7 @@ static enum status tally_write(struct store *s, struct err *err)
 		sqlite3_bind_int64(st, 2, x->agency);
 		sqlite3_bind_int(st, 3, x->rag);
 		sqlite3_bind_int64(st, 4, x->n);
+		sqlite3_bind_int64(st, 5, x->dated);
 		rc = step_done(s, st, err, "counting actions");
 	}
 	sqlite3_finalize(st);
@@ -1997,10 +2001,7 @@ static enum status derived_settle(struct store *s, struct err *err)
 		buf_printf(&sql, "INSERT INTO action_fts(action_fts, rank) VALUES ('hashsize', %d);"
 		                 "%s WHERE id IN (SELECT id FROM temp.fts_dirty); %s WHERE id > %lld;",
 		           FTS_HASH_BYTES, FTS_COLUMNS, FTS_COLUMNS, (long long)s->max_before);
-	buf_adds(&sql, "DELETE FROM rag_count;");
-	if (!s->tally)
-		buf_adds(&sql, "INSERT INTO rag_count SELECT review_id, ifnull(agency_id, 0), rag, count(*)"
-		               " FROM action GROUP BY 1, 2, 3;");
+	buf_adds(&sql, s->tally ? "DELETE FROM rag_count;" : RAG_COUNT_REBUILD_SQL ";");
 	buf_adds(&sql, "DELETE FROM meta WHERE key = 'import_run';"
 	               "DELETE FROM temp.fts_dirty;");
 	if (rc == OK)

@@ -194,8 +194,15 @@ void store_extra_split(const char *packed, char *buf, const char **vals, size_t 
 char *store_extra_join(const char *const *vals, size_t n);
 
 /* Told a count of one group's actions in one RAG state (group: an agency or review id,
- * 0 for actions without an agency). */
+ * 0 for actions without an agency); several counts of one group and state add up. */
 typedef void (*store_count_fn)(void *ctx, int64_t group, int rag, long n);
+/* rag_count made again from the actions, on either engine (a bulk write paused its
+ * triggers, or the rows came in by copy). */
+#define RAG_COUNT_REBUILD_SQL \
+	"DELETE FROM rag_count;" \
+	"INSERT INTO rag_count SELECT review_id, coalesce(agency_id, 0), rag, count(*), count(target_date) FROM action" \
+	" GROUP BY 1, 2, 3"
+
 /* The actions matching f (its RAG condition left out, as store_rag_counts) counted per
  * group and RAG state in one read, through rag_count when f allows (store_query.c). */
 enum status store_rag_counts_by(struct store *s, const struct filter *f, enum store_group by, store_count_fn fn,

@@ -21,6 +21,9 @@ static const char *const PG_COMMANDS[] = { "db", "agency", "list", "export", "sh
  * to version to, all in db init's one transaction.  The schema on PostgreSQL starts at
  * version 3 (schema.sql's tables of version 3), so there are none yet. */
 static const struct { int to; const char *sql; } MIGRATIONS_PG[] = {
+	/* 4: the RAG totals count the actions with a target date (its triggers: revision 9) */
+	{ 4, "ALTER TABLE ragtrack.rag_count ADD COLUMN IF NOT EXISTS dated bigint NOT NULL DEFAULT 0;"
+	     "SET LOCAL search_path = ragtrack, public;" RAG_COUNT_REBUILD_SQL },
 	{ 0, NULL },
 };
 

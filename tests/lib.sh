@@ -191,7 +191,9 @@ empty_db() { engine_db DB "${1:-$T/db}"; }
 # make_version1 DB: turn a current database back into schema version 1, the schema as it
 # was before version 2, so the upgrade can be tested.  Its full-text index had no column
 # for the extra fields and no English stems (unicode61 alone): made from the current one
-# without them.  Its import signatures were hex digits (version 3 made them BLOBs).
+# without them.  Its import signatures were hex digits (version 3 made them BLOBs), its RAG
+# totals counted no target dates (version 4; their triggers are left out: the upgrade
+# makes them).
 make_version1() {
 	local FTS_OBJECTS fts_v1 fts_drop
 	FTS_OBJECTS="(type = 'trigger' AND name LIKE '%\_fts\_%' ESCAPE '\\') OR name IN ('action_fts_source', 'action_fts')"
@@ -206,6 +208,8 @@ make_version1() {
 	   ALTER TABLE change_log DROP COLUMN os_user; ALTER TABLE change_log DROP COLUMN undoes_change;
 	   ALTER TABLE change_log DROP COLUMN prev_hash; ALTER TABLE change_log DROP COLUMN hash;
 	   UPDATE action SET import_sig = lower(hex(import_sig)) WHERE typeof(import_sig) = 'blob';
+	   DROP TRIGGER rag_count_insert; DROP TRIGGER rag_count_update; DROP TRIGGER rag_count_delete;
+	   ALTER TABLE rag_count DROP COLUMN dated;
 	   PRAGMA user_version = 1;"
 }
 

@@ -139,6 +139,29 @@ check_status "db init again" 0 "$RT" --db "$OLD" db init
 check_eq "again: nothing to change" "$(sed 's/^[^:]*: //' "$T/out")" \
 	"the ragtrack schema is at version $VERSION already: nothing to change"
 
+# A database of schema version 3 (its RAG totals without target dates, the revision before
+# their triggers counted them): db init upgrades it to version 4, the totals counted.
+V3=$(pg_db t_v3)
+check_status "db init, a database for version 3" 0 "$RT" --db "$V3" db init
+check_status "its plans" 0 "$RT" --db "$V3" import "$DATA"/*.csv
+pg_q t_v3 "ALTER TABLE ragtrack.rag_count DROP COLUMN dated;
+	UPDATE ragtrack.meta SET value = '3' WHERE key = 'schema_version';
+	UPDATE ragtrack.meta SET value = '8' WHERE key = 'pg_revision'" >/dev/null || fail "making a version-3 database"
+check_status "list at version 3" 9 "$RT" --db "$V3" list --overdue
+check_contains "version 3's message" "$(cat "$T/err")" "needs a schema upgrade (version 3 to $VERSION)"
+check_status "db init upgrades version 3" 0 "$RT" --db "$V3" db init
+check_eq "what db init says of version 3" "$(cat "$T/out")" \
+	"$PG_DIR/t_v3: upgraded the ragtrack schema from version 3 to $VERSION"
+dated() { pg_q t_v3 "SELECT (SELECT sum(dated) FROM ragtrack.rag_count) || ' ' ||
+	(SELECT count(target_date) FROM ragtrack.action)"; }
+read -r counted actions <<<"$(dated)"
+check_eq "the upgraded totals count the target dates" "$counted" "$actions"
+[ "$actions" -gt 0 ] || fail "no target dates in data/"
+check_status "an edit after the upgrade" 0 "$RT" --db "$V3" --user tester set 3 target=
+read -r counted actions <<<"$(dated)"
+check_eq "the revision's triggers count a cleared target" "$counted" "$actions"
+check_status "check after the upgrade" 0 "$RT" --db "$V3" check
+
 # A stamp newer than this ragtrack: refused, nothing changed.
 pg_q t_init "UPDATE ragtrack.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 check_status "db init on a newer schema" 9 "$RT" --db "$DB" db init

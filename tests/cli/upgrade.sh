@@ -42,6 +42,11 @@ check_eq "signatures kept" "$(q "select id, hex(import_sig) from action order by
 rt import "$DATA"/*.csv >"$T/again" || fail "re-import into the upgraded database"
 check_contains "re-import finds nothing changed" "$(tail -n 1 "$T/again")" "0 added, 0 updated, $(q "select count(*) from action") unchanged"
 check_eq "sound after the upgrade" "$(rt check >/dev/null 2>&1; echo $?)" "0"
+check_eq "the RAG totals count the target dates (version 4)" "$(q "select sum(dated) from rag_count")" \
+	"$(q "select count(target_date) from action")"
+rt --user bob set 5 target= >/dev/null || fail "clearing a target after the upgrade"
+check_eq "the upgrade's triggers count a cleared target" "$(q "select sum(dated) from rag_count")" \
+	"$(q "select count(target_date) from action")"
 check_eq "extra fields table added" "$(q "select count(*) from extra_field")" "0"
 # the upgraded database keeps extra fields and finds their words
 printf 'Recommendation,Action,Monitoring arrangements\n"9. A new recommendation",Audit,Audit results reported to the subcommittee\n' >"$T/extra.csv"

@@ -353,6 +353,9 @@ static void test_plans_counts(void)
 		if (i == 2 || i == 3)      /* overdue, due within: the index alone, no action read */
 			CHECK(strstr(store_plans(s), "USING INDEX action_target") == NULL &&
 			      strstr(store_plans(s), "COVERING INDEX action_target") != NULL);
+		if (i == 2)                /* overdue: the totals less the actions not yet due, never the overdue */
+			CHECK(strstr(store_plans(s), "action_target (target_date<?)") == NULL &&
+			      strstr(store_plans(s), "action_target (target_date>?)") != NULL);
 		store_plans_record(s, 0);
 		/* the RAG counts and the groups' leave the RAG condition out (each toggle's count) */
 		long listed = 0, all = 0;
@@ -375,6 +378,92 @@ static void test_plans_counts(void)
 		CHECK(n > 0);
 		free(what);
 		filter_free(&f);
+	}
+	store_close(s);
+}
+
+/* Actions matching cond counted per RAG state by SQL on the store's own connection. */
+static void sql_counts(struct store *s, const char *cond, long counts[RAG_COUNT])
+{
+	char *sql = xasprintf("SELECT rag, count(*) FROM action a LEFT JOIN agency ag ON ag.id = a.agency_id"
+	                      " WHERE a.target_date < '2016-06-30' AND a.rag <> 4 AND a.withdrawn = 0 AND %s GROUP BY rag",
+	                      cond);
+	sqlite3_stmt *st;
+	memset(counts, 0, RAG_COUNT * sizeof *counts);
+	CHECK(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		counts[sqlite3_column_int(st, 0)] = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	free(sql);
+}
+
+struct group_check {
+	struct store *s;
+	int bad;
+};
+
+/* Each agency's overdue counts (the dashboard's and the picker's) against SQL's. */
+static int check_group(const struct group_counts *g, void *ctx)
+{
+	struct group_check *c = ctx;
+	long want[RAG_COUNT];
+	char *cond = g->none ? xstrdup("a.agency_id IS NULL") : xasprintf("ag.name = '%s'", g->name);
+	sql_counts(c->s, cond, want);
+	if (memcmp(want, g->counts, sizeof want) != 0) {
+		fprintf(stderr, "overdue counts of agency %s differ from its actions'\n", g->name);
+		c->bad++;
+	}
+	free(cond);
+	return 0;
+}
+
+/* The overdue totals (rag_count's dated actions less those not yet due) are the overdue
+ * actions' counts, with and without an agency or review, as targets are set, moved into
+ * the future, cleared, an action goes Blue and one is withdrawn. */
+static void test_overdue_totals(void)
+{
+	static const struct { int64_t id; enum action_field field; const char *value; const char *sql; } EDITS[] = {
+		{ 0, FIELD_TARGET, NULL, NULL },
+		{ 2, FIELD_TARGET, "2015-01-31", NULL },          /* an undated action, now overdue */
+		{ 1, FIELD_TARGET, "2017-03-31", NULL },          /* overdue, now not yet due */
+		{ 3, FIELD_TARGET, "", NULL },                    /* a target cleared */
+		{ 5, FIELD_RAG, "Red", NULL },
+		{ 0, FIELD_TARGET, NULL, "UPDATE action SET withdrawn = 1 WHERE id = 7" },
+		{ 0, FIELD_TARGET, NULL, "UPDATE action SET rag = 4, evidence = 'seen' WHERE id = 13" },
+	};
+	struct store *s = open_db();
+	for (size_t i = 0; i < sizeof EDITS / sizeof *EDITS; i++) {
+		struct err e = {0};
+		int changed = 0;
+		if (EDITS[i].id) {
+			struct field_change c = { EDITS[i].field, EDITS[i].value };
+			CHECK(store_set(s, EDITS[i].id, 0, &c, 1, NULL, &changed, &e) == OK);
+		}
+		if (EDITS[i].sql)
+			CHECK(sqlite3_exec(s->db, EDITS[i].sql, NULL, NULL, NULL) == SQLITE_OK);
+		static const char *const FILTERS[][2] = { { NULL, NULL }, { "agency", "CSC" }, { "review", "Plans" } };
+		static const char *const CONDS[] = { "1", "ag.name = 'CSC'", "1" };
+		for (size_t k = 0; k < sizeof FILTERS / sizeof *FILTERS; k++) {
+			struct filter f;
+			filter_init(&f);
+			CHECK(filter_parse_option(&f, "overdue", "1", &e) == OK);
+			if (FILTERS[k][0])
+				CHECK(filter_parse_option(&f, FILTERS[k][0], FILTERS[k][1], &e) == OK);
+			long got[RAG_COUNT], want[RAG_COUNT], n = -1, total = 0;
+			sql_counts(s, CONDS[k], want);
+			CHECK(store_rag_counts(s, &f, got, &e) == OK);
+			CHECK(store_count(s, &f, &n, &e) == OK);
+			for (int r = 0; r < RAG_COUNT; r++)
+				total += want[r];
+			if (memcmp(got, want, sizeof got) != 0 || n != total)
+				fprintf(stderr, "overdue totals differ from the actions' after edit %zu, filter %zu\n", i, k);
+			CHECK(memcmp(got, want, sizeof got) == 0);
+			CHECK_INT(n, total);
+			struct group_check c = { s, 0 };
+			CHECK(store_group_counts(s, &f, GROUP_AGENCY, check_group, &c, &e) == OK);
+			CHECK_INT(c.bad, 0);
+			filter_free(&f);
+		}
 	}
 	store_close(s);
 }
@@ -523,6 +612,7 @@ int main(void)
 	test_plans_whole_sorted();
 	test_plans_report();
 	test_plans_merge();
+	test_overdue_totals();        /* last: it edits the plan */
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
