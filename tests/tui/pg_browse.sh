@@ -127,8 +127,8 @@ tui_stop
 # the lead's stamp is of what its login sees (row-level security): not the board's
 LEAD_CURSOR=$(PGUSER=j_smith psql -X -At -d t_browse -c "SELECT value FROM ragtrack.ui_state WHERE key LIKE 'tui.cursor%'")
 check_eq "the lead's place saved with a stamp" "$(wc -w <<<"$LEAD_CURSOR" | tr -d ' ')" 4
-check_eq "the lead's stamp is its own view's" \
-	"$([[ ${LEAD_CURSOR##* } != "${BOARD_CURSOR##* }" ]] && echo differs)" differs
+[ "${LEAD_CURSOR##* }" != "${BOARD_CURSOR##* }" ] ||
+	fail "the lead's stamp is its own view's: ${LEAD_CURSOR##* }, the board's ${BOARD_CURSOR##* }"
 
 # ---- edits on the server; other connections' commits shown ---------------------------------
 tui_start --db "$URL"

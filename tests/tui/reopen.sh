@@ -19,9 +19,10 @@ pos=$(bottom | sed -n 's|.* \([0-9]*\)/629$|\1|p')
 keys q
 check_eq "exit" "$(wait_exit)" 0
 state=$(saved)
-read -r cursor top id stamp rest <<<"$state"
-check_eq "the place saved: cursor, top, action, stamp" \
-	"$([[ $cursor == $((pos - 1)) && $top -gt 0 && $id -gt 0 && -n $stamp && -z $rest ]] && echo yes)" yes
+read -r cursor top id stamp <<<"$state"
+check_eq "the place saved: cursor, top, action, stamp" "$(wc -w <<<"$state" | tr -d ' ')" 4
+check_eq "the cursor saved" "$cursor" "$((pos - 1))"
+[ "$top" -gt 0 ] && [ "$id" -gt 0 ] || fail "the top and action saved: $state"
 # the same screen again, the cursor on the same action
 tui_start
 wait_bottom "$pos/629"
@@ -35,7 +36,7 @@ tui_start
 wait_bottom " 1/629"
 keys q
 check_eq "exit after the edit" "$(wait_exit)" 0
-read -r cursor top id2 stamp2 rest <<<"$(saved)"
+read -r cursor top id2 stamp2 <<<"$(saved)"
 check_eq "the cursor followed the action" "$cursor $id2" "0 $id"
-check_eq "a new stamp" "$([[ -n $stamp2 && $stamp2 != "$stamp" ]] && echo yes)" yes
+[ -n "$stamp2" ] && [ "$stamp2" != "$stamp" ] || fail "a new stamp: $stamp2 after $stamp"
 finish
