@@ -563,6 +563,10 @@ browse_key() {
 		total=$(bq "$db" "SELECT count(*) FROM action WHERE withdrawn = 0")
 		half=$((total / 2))
 		ui_put "$db" "$user" tui.cursor "$half $((half - 10)) 0"
+		# then open there once (the old way: no saved place) and quit: ptytime sends q
+		# and waits for the exit, so the browser saves its place as a user's quit does
+		# ("cursor top id stamp"), which the timed reopen finds
+		pty "${job}_leave" "$TUI_TIMEOUT" --until "$TUI_READY" -- "$RT" --db "$db" --user "$user" >/dev/null || return 1
 		pty "$job" "$TUI_TIMEOUT" --until "$TUI_READY" -- "$RT" --db "$db" --user "$user" || true
 		return ;;
 	undo)

@@ -1247,16 +1247,17 @@ static void part_order(struct store *s, struct query *q, const struct keyset *k,
 	buf_adds(&q->sql, backwards ? "a.sort_key DESC, a.id DESC" : "a.sort_key, a.id");
 }
 
-/* One step of a seek: the row n rows after from (NULL: from the start) in f's list,
- * into *out (its offset left to the caller); *found 0 when the list ends first.  Read
- * with the lean joins only (the sort's index alone when nothing else is asked): a part
- * the step passes over is counted, never read. */
+/* One step of a seek: the row n rows after from (NULL: from the start) in f's list, or
+ * backwards n rows before it (from must then be given), into *out (its offset left to
+ * the caller); *found 0 when the list ends first.  Read with the lean joins only (the
+ * sort's index alone when nothing else is asked): a part the step passes over is
+ * counted, never read. */
 static enum status seek_step(struct store *s, const struct filter *f, const struct keyset *k,
-                             const struct window_anchor *from, long n, struct window_anchor *out, int *found,
-                             struct err *err)
+                             const struct window_anchor *from, int backwards, long n, struct window_anchor *out,
+                             int *found, struct err *err)
 {
 	*found = 0;
-	for (const enum part *part = keyset_parts(k, from, 0); *part != PART_END && !*found; part++) {
+	for (const enum part *part = keyset_parts(k, from, backwards); *part != PART_END && !*found; part++) {
 		if (k && !k->last && part_is_last(*part))
 			continue;
 		for (int counting = 0; counting < 2; counting++) {
@@ -1272,9 +1273,9 @@ static enum status seek_step(struct store *s, const struct filter *f, const stru
 					buf_adds(&q.sql, "NULL");
 			}
 			q_from_where_as(s, &q, f, 1, 1);
-			part_where(s, &q, k, *part, from, 0);
+			part_where(s, &q, k, *part, from, backwards);
 			if (!counting) {
-				part_order(s, &q, k, *part, 0);
+				part_order(s, &q, k, *part, backwards);
 				buf_adds(&q.sql, " LIMIT 1 OFFSET ");
 				q_int(&q, n);
 			}
@@ -1331,7 +1332,7 @@ static enum status window_seek(struct store *s, const struct filter *f, const st
 		long to = at - pos > stride ? pos + stride : at;
 		struct window_anchor next;
 		int found = 0;
-		rc = seek_step(s, f, k, pos >= 0 ? &cur : NULL, to - pos - 1, &next, &found, err);
+		rc = seek_step(s, f, k, pos >= 0 ? &cur : NULL, 0, to - pos - 1, &next, &found, err);
 		if (rc != OK || !found)
 			break;
 		next.offset = to;
@@ -1343,6 +1344,83 @@ static enum status window_seek(struct store *s, const struct filter *f, const st
 	if (pos == at && cur.key)
 		anchor_keep(w, &cur);
 	anchor_clear(&cur);
+	return rc;
+}
+
+/* How far before a placed row store_place keeps a second one: more than a screen, so
+ * the window a screen above the row is planned from it, and little enough to step
+ * over in one index walk. */
+#define PLACE_BEFORE 1024
+
+/* The placed row, by id under f's conditions, as an anchor at offset (its sort_key, id,
+ * and under k its sort value and group); *found 0 when f's list does not hold it. */
+static enum status place_read(struct store *s, const struct filter *f, const struct keyset *k, long offset,
+                              int64_t id, struct window_anchor *out, int *found, struct err *err)
+{
+	struct query q = {0};
+	q.keyset = k != NULL;
+	buf_adds(&q.sql, "SELECT a.sort_key, a.id, ");
+	if (k)
+		q_key(s, &q, k);
+	else
+		buf_adds(&q.sql, "NULL");
+	buf_adds(&q.sql, ", ");
+	if (k && k->last) {
+		struct query last = {0};
+		q_key_cond(s, &last, k, k->last);
+		buf_printf(&q.sql, db_frag(store_db(s), DF_INT), last.sql.s);
+		q_free(&last);
+	} else {
+		buf_adds(&q.sql, "0");
+	}
+	q_from_where_as(s, &q, f, 1, 1);
+	q_also(&q);
+	buf_adds(&q.sql, "a.id = ");
+	q_int(&q, id);
+	struct db_stmt *st;
+	enum status rc = q_prepare_db(s, &q, &st, err);
+	q_free(&q);
+	if (rc != OK)
+		return rc;
+	*found = 0;
+	enum db_step step = db_step(st, err);
+	if (step == DB_ROW)
+		*found = anchor_from_row(out, st, 0, k ? 2 : -1, k && k->numeric, id, offset, db_col_int(st, 3) != 0);
+	db_finalize(st);
+	return step == DB_ERROR ? store_db_fail(s, err, "finding an action in the list") : OK;
+}
+
+enum status store_place(struct store *s, const struct filter *f, long offset, int64_t id, struct err *err)
+{
+	/* a re-import can change a question's text or finding, and so these lists, with
+	 * nothing logged (store_data_stamp): their place is found again the old way */
+	if (offset < 0 || !str_empty(f->search) || !str_empty(f->finding) || !str_empty(f->question))
+		return OK;
+	int plain = !f->nsort;         /* the default order: store_each's window_read */
+	const struct keyset *k = plain ? NULL : keyset_for(s, f);
+	if (!plain && !k)
+		return OK;
+	if (xread_load(s, err) != OK)
+		return ERR_DB;
+	struct window_cache *w = window_for(s, f);
+	struct window_anchor at, before;
+	int found = 0;
+	enum status rc = place_read(s, f, k, offset, id, &at, &found, err);
+	if (rc != OK)
+		return rc;
+	if (!found)
+		return err_set(err, ERR_NOT_FOUND, "action %lld is not in the list", (long long)id);
+	anchor_keep_sparse(w, &at);
+	long back = offset < PLACE_BEFORE ? offset : PLACE_BEFORE;
+	if (back > 0) {
+		rc = seek_step(s, f, k, &at, 1, back - 1, &before, &found, err);
+		if (rc == OK && found) {
+			before.offset = offset - back;
+			anchor_keep_sparse(w, &before);
+			anchor_clear(&before);
+		}
+	}
+	anchor_clear(&at);
 	return rc;
 }
 

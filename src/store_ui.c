@@ -63,6 +63,34 @@ enum status store_ui_set(struct store *s, const char *key, const char *value, st
 	return rc;
 }
 
+/* What the stamp is made of, in one statement on either engine: every writer that
+ * changes an action (edits, undo, imports and re-imports, withdrawals, agency merges)
+ * logs a change_log row; imports add actions and notes add notes; a merge deletes the
+ * merged-away agency (a merge of an agency with no actions logs nothing); rag_count's
+ * total moves with the actions a login sees (on a server, a lead's agencies). */
+static const char STAMP_SQL[] =
+	"SELECT (SELECT coalesce(max(id), 0) FROM change_log), (SELECT coalesce(max(id), 0) FROM action),"
+	" (SELECT coalesce(max(id), 0) FROM note), (SELECT count(*) FROM agency),"
+	" (SELECT coalesce(sum(n), 0) FROM rag_count)";
+
+enum status store_data_stamp(struct store *s, char **stamp, struct err *err)
+{
+	struct db_stmt *st;
+	*stamp = NULL;
+	enum status rc = db_prepare(store_db(s), STAMP_SQL, &st, err);
+	if (rc != OK)
+		return store_db_fail(s, err, "preparing a query");
+	enum db_step step = db_step(st, err);
+	if (step == DB_ROW)
+		*stamp = xasprintf("%lld.%lld.%lld.%lld.%lld.%s", (long long)db_col_int(st, 0), (long long)db_col_int(st, 1),
+		                   (long long)db_col_int(st, 2), (long long)db_col_int(st, 3),
+		                   (long long)db_col_int(st, 4), util_today());
+	else
+		rc = store_db_fail(s, err, "reading the database's state");
+	db_finalize(st);
+	return rc;
+}
+
 /* A group of the dashboard or a picker: its name, id and counts. */
 struct group_row {
 	char *name;

@@ -294,6 +294,15 @@ enum status store_each_brief(struct store *s, const struct filter *f, long offse
 /* Position of action id in the filtered, sorted list, or -1. */
 enum status store_position(struct store *s, const struct filter *f, int64_t id, long *pos,
                            struct err *err);
+/* Tell the store that action id is at offset in f's list (a place saved when nothing
+ * has changed since: store_data_stamp), so a window near it is read from there rather
+ * than by walking the list from its start.  The action must be in the list: one query
+ * by id checks it and reads its sort key; then a row about 1024 before it is found by
+ * key and kept too.  Lists read in keyed windows only (the default order and each
+ * single sort); for others, and for filters a re-import can change with no change
+ * logged (a search, --finding, --question), it keeps nothing and returns OK.
+ * ERR_NOT_FOUND when the action is not in the list. */
+enum status store_place(struct store *s, const struct filter *f, long offset, int64_t id, struct err *err);
 /* The extra fields of the reviews that have actions matching f, merged by name in
  * the files' order (a review's fields in its order, then the next review's new
  * ones): the columns export and list write for them.  fn gets each name and its
@@ -472,6 +481,14 @@ enum status store_ui_get(struct store *s, const char *key, char **value, struct 
 /* Save value under key for this store's user (value NULL deletes the key).
  * ERR_READ_ONLY under --read-only. */
 enum status store_ui_set(struct store *s, const char *key, const char *value, struct err *err);
+
+/* A short text (no spaces) that changes whenever what any list shows could: the
+ * change log's, actions' and notes' latest ids, the number of agencies, the actions
+ * counted in rag_count, and today's date (overdue and due-within move with it).  Saved
+ * with the browser's cursor so the next start knows whether the saved place still
+ * holds.  On PostgreSQL it is what the login sees (row-level security).  *stamp gets a
+ * string the caller frees (NULL on an error). */
+enum status store_data_stamp(struct store *s, char **stamp, struct err *err);
 
 enum store_group { GROUP_AGENCY, GROUP_REVIEW };
 struct group_counts {

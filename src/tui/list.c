@@ -29,6 +29,8 @@ void list_clear(struct tui *t)
 		row_free(&t->win.rows[i]);
 	t->win.n = 0;
 	t->win.base = 0;
+	free(t->win.stamp);
+	t->win.stamp = NULL;
 }
 
 /* A printable copy of at most max bytes of s, cut at a character boundary. */
@@ -110,6 +112,10 @@ static void window_load(struct tui *t, long pos)
 		base = 0;
 	t->win.base = base;
 	struct err e = {0};
+	/* before the rows: a change between the two makes the saved place's stamp old, so
+	 * the next start finds the place again rather than trust it (state.c) */
+	struct err stamp_err = {0};
+	store_data_stamp(t->s, &t->win.stamp, &stamp_err);
 	if (store_each(t->s, &t->f, base, cap, window_add, t, &e) != OK)
 		tui_message(t, 1, "%s", e.msg);
 	window_highlight(t);

@@ -153,6 +153,7 @@ struct window {
 	long base;                /* list position of rows[0] */
 	int n, cap;
 	struct row *rows;
+	char *stamp;              /* store_data_stamp taken before the rows were read (NULL: none) */
 };
 
 /* One line of the detail pane. */

@@ -95,6 +95,9 @@ wait_eq "the screen state kept across a restart" "$(cat "$T/state")" same_screen
 tui_stop
 check_eq "the state's rows are the login's, stamped by the server" \
 	"$(pg_q t_browse "SELECT DISTINCT login FROM ragtrack.ui_state")" "rt"
+# the place saved with the server's data stamp (cursor, top, action, stamp)
+BOARD_CURSOR=$(pg_q t_browse "SELECT value FROM ragtrack.ui_state WHERE key LIKE 'tui.cursor%'")
+check_eq "the board's place saved with a stamp" "$(wc -w <<<"$BOARD_CURSOR" | tr -d ' ')" 4
 
 # ---- an agency lead's login ----------------------------------------------------------------
 check_status "lead add" 0 "$RT" --db "$URL" agency lead add Police j_smith
@@ -121,6 +124,11 @@ check_eq "a lead reads only its own screen state" \
 tui_start --db "$(as_url j_smith)"
 wait_bottom "3/55"               # its own cursor, not the board's
 tui_stop
+# the lead's stamp is of what its login sees (row-level security): not the board's
+LEAD_CURSOR=$(PGUSER=j_smith psql -X -At -d t_browse -c "SELECT value FROM ragtrack.ui_state WHERE key LIKE 'tui.cursor%'")
+check_eq "the lead's place saved with a stamp" "$(wc -w <<<"$LEAD_CURSOR" | tr -d ' ')" 4
+[ "${LEAD_CURSOR##* }" != "${BOARD_CURSOR##* }" ] ||
+	fail "the lead's stamp is its own view's: ${LEAD_CURSOR##* }, the board's ${BOARD_CURSOR##* }"
 
 # ---- edits on the server; other connections' commits shown ---------------------------------
 tui_start --db "$URL"
