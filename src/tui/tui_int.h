@@ -146,6 +146,7 @@ struct row {
 	int overdue;
 	char *review, *qref, *agency, *target, *lead, *text;
 	struct hl *hl;            /* the words the search matched in it, or NULL */
+	int hl_read;              /* hl asked of the store (when the row was first drawn) */
 };
 
 /* A window of rows around the cursor: the list is never read whole. */

@@ -35,6 +35,23 @@ case "$colour" in *$'m'Chronology$'\e'*) ;; *) fail "match not highlighted in th
 case "$colour" in *$'m'Chronologies*) ;; *) fail "the word form (Chronologies) not highlighted";; esac
 case "$colour" in *$'m'Template*) fail "a word that does not match is highlighted in the detail pane";; esac
 keys Escape
+# rows that come onto the screen later are highlighted too (each screen's rows are
+# asked for as they are first drawn): the end of a long list of results
+keys /
+keys C-u
+type_text "safeguarding"
+keys Enter
+wait_for "1/205"
+keys G
+wait_for "205/205"
+# the bottom half of the screen (rows far from where the window was read)
+colour=$(tmux -L "$TUI_SOCK" capture-pane -p -e -S 20 -E 38)
+case "$colour" in *$'m'[Ss]afeguarding$'\e'*) ;; *) fail "a match at the end of the results is not highlighted";; esac
+keys /
+keys C-u
+type_text "chronology"
+keys Enter
+wait_for "1/9"
 # the search is remembered in the prompt; clearing it shows everything again
 keys /
 wait_for "Search: chronology"
