@@ -158,6 +158,15 @@ enum status db_copy_out_begin(struct db *db, const char *sql, int ncols, struct 
 enum db_step db_copy_out_row(struct db_copy_out *c, const char *const **values, struct err *err);
 void db_copy_out_end(struct db_copy_out *c);
 
+/* While a statement runs on the server, fn(ctx) is asked every few tens of milliseconds
+ * whether to stop it: on non-zero the server is asked to cancel it, and it fails with
+ * ERR_CANCELLED ("NAME: cancelled"), its transaction (if any) rolled back, the
+ * connection ready for the next statement; one the server finished first keeps its
+ * result.  fn NULL: never.  Nothing on SQLite (the store's progress handler asks the
+ * same callback there). */
+typedef int (*db_cancel_fn)(void *ctx);
+void db_set_cancel(struct db *db, db_cancel_fn fn, void *ctx);
+
 /* The server's socket, for poll() to wait on its notifications (db_heard reads them),
  * or -1 on SQLite and once the connection is lost (libpq drops it). */
 int db_pg_socket(struct db *db);

@@ -1,20 +1,30 @@
 /* store_db_pg: the statement layer's PostgreSQL driver, over libpq.  Statements are
- * sent with PQexecParams when first stepped (one round trip per execution, parameters
- * as text, results as text), after the neutral SQL's ?N parameters are renumbered $N. */
+ * sent with PQsendQueryParams when first stepped (one round trip per execution,
+ * parameters as text, results as text), after the neutral SQL's ?N parameters are
+ * renumbered $N; while the server runs one, the driver waits on the socket in slices,
+ * asking the cancel callback (db_set_cancel) between them. */
 #include "store_db.h"
 #include "ragtrack/util.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PG_MAX_PARAMS 64
+/* How long the driver waits on the server between two questions to the cancel callback:
+ * short enough that a cancel key takes at once, long enough to cost nothing. */
+#define PG_CANCEL_SLICE_MS 25
 
 struct pg_db {
 	struct db db;
 	PGconn *conn;
 	int64_t heard, heard_others;   /* notifications read so far (pg_heard) */
 	int writing;               /* a transaction that may write is open: BEGIN ran, no COMMIT or ROLLBACK yet */
+	db_cancel_fn cancel;       /* db_set_cancel's, with its context */
+	void *cancel_ctx;
+	int cancelled;             /* the callback stopped the last statement (pg_fail words it) */
 };
 
 struct pg_stmt {
@@ -73,9 +83,12 @@ static enum status pg_fail(struct db *db, const PGresult *res, struct err *err)
 		return err_set(err, ERR_DB, "%s: the connection to the server was lost: %s%s", db->name, line,
 		               writing ? " (the change was not saved: the server rolls back what was not committed)" : "");
 	}
+	enum status st = pg_status(conn, res);
+	if (st == ERR_CANCELLED && ((struct pg_db *)db)->cancelled)
+		return err_set(err, st, "%s: cancelled", db->name);     /* as the SQLite store says it */
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	db_pg_first_line(primary ? primary : res ? PQresultErrorMessage(res) : PQerrorMessage(conn), line, sizeof line);
-	return err_set(err, pg_status(conn, res), "%s: %s", db->name, line);
+	return err_set(err, st, "%s: %s", db->name, line);
 }
 
 static int pg_ok(const PGresult *res)
@@ -91,12 +104,73 @@ static void pg_close(struct db *db)
 	free(db);
 }
 
+/* Ask the server to stop the statement it runs for conn.  A request that cannot be sent
+ * is not an error: the statement then runs to its end. */
+static void pg_send_cancel(PGconn *conn)
+{
+	char why[256];
+	PGcancel *c = PQgetCancel(conn);
+	if (!c)
+		return;
+	(void)PQcancel(c, why, sizeof why);
+	PQfreeCancel(c);
+}
+
+/* Until the statement sent on d has its results: wait on the socket, in slices while a
+ * cancel callback is set, asking it after each; on its word, ask the server to cancel
+ * (once) and wait for the end without asking again.  A lost connection ends the wait
+ * (PQgetResult then says so). */
+static void pg_wait(struct pg_db *d)
+{
+	PGconn *conn = d->conn;
+	while (PQisBusy(conn)) {
+		int asking = d->cancel && !d->cancelled;
+		struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+		if (p.fd < 0)
+			return;
+		int n = poll(&p, 1, asking ? PG_CANCEL_SLICE_MS : -1);
+		if (n < 0 && errno != EINTR)
+			return;
+		if (n > 0 && !PQconsumeInput(conn))
+			return;
+		if (asking && d->cancel(d->cancel_ctx)) {
+			d->cancelled = 1;
+			pg_send_cancel(conn);
+		}
+	}
+}
+
+/* The results of the statement sent on d, as PQexec gives them: the last one (a failure
+ * ends a statement list), stopping at a COPY; NULL when the send failed.  When the
+ * cancel callback stopped it inside a transaction, the transaction is rolled back, as
+ * SQLite rolls back an interrupted one, so the connection takes statements again. */
+static PGresult *pg_result(struct pg_db *d, int sent)
+{
+	d->cancelled = 0;
+	if (!sent)
+		return NULL;
+	pg_wait(d);
+	PGresult *last = NULL, *res;
+	while ((res = PQgetResult(d->conn)) != NULL) {
+		PQclear(last);
+		last = res;
+		ExecStatusType t = PQresultStatus(res);
+		if (t == PGRES_COPY_IN || t == PGRES_COPY_OUT || t == PGRES_COPY_BOTH || PQstatus(d->conn) != CONNECTION_OK)
+			break;
+	}
+	if (d->cancelled && PQtransactionStatus(d->conn) == PQTRANS_INERROR) {
+		PQclear(PQexec(d->conn, "ROLLBACK"));
+		d->writing = 0;
+	}
+	return last;
+}
+
 static enum status pg_exec(struct db *db, const char *sql, struct err *err)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)
 		d->writing = 0;        /* a lost COMMIT's outcome is the caller's to find out */
-	PGresult *res = PQexec(db_pg_conn(db), sql);
+	PGresult *res = pg_result(d, PQsendQuery(d->conn, sql));
 	if (strcmp(sql, "BEGIN") == 0 && pg_ok(res))
 		d->writing = 1;
 	enum status st = pg_ok(res) ? OK : pg_fail(db, res, err);
@@ -187,8 +261,9 @@ static enum db_step pg_step(struct db_stmt *s, struct err *err)
 {
 	struct pg_stmt *st = (struct pg_stmt *)s;
 	if (!st->res) {
-		st->res = PQexecParams(db_pg_conn(s->db), st->sql, st->nparams, NULL,
-		                       (const char *const *)st->value, NULL, NULL, 0);
+		struct pg_db *d = (struct pg_db *)s->db;
+		st->res = pg_result(d, PQsendQueryParams(d->conn, st->sql, st->nparams, NULL,
+		                                         (const char *const *)st->value, NULL, NULL, 0));
 		if (!pg_ok(st->res)) {
 			pg_fail(s->db, st->res, err);
 			pg_clear_result(st);
@@ -524,6 +599,17 @@ void db_copy_out_end(struct db_copy_out *c)
 		PQfreemem(c->line);
 	free(c->value);
 	free(c);
+}
+
+/* ---- cancel -------------------------------------------------------------------------------- */
+
+void db_set_cancel(struct db *db, db_cancel_fn fn, void *ctx)
+{
+	if (db->ops->engine != DB_PG)
+		return;
+	struct pg_db *d = (struct pg_db *)db;
+	d->cancel = fn;
+	d->cancel_ctx = ctx;
 }
 
 /* ---- LISTEN and NOTIFY ------------------------------------------------------------------ */

@@ -2590,7 +2590,9 @@ void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx)
 	s->cancel = fn;
 	s->cancel_ctx = ctx;
 	s->hold_match = fn && !str_empty(getenv("RAGTRACK_TEST_HOLD_MATCH"));
-	if (!s->db)              /* PostgreSQL: a statement runs to its end (no cancel yet) */
+	if (!s->db) {            /* PostgreSQL: the driver asks it while the server works */
+		db_set_cancel(s->pg, fn, ctx);
 		return;
+	}
 	sqlite3_progress_handler(s->db, !fn ? 0 : s->hold_match ? 50 : 4000, fn ? store_progress : NULL, s);
 }

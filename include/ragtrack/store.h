@@ -437,8 +437,10 @@ enum status store_leads(struct store *s, store_lead_fn fn, void *ctx, struct err
  * done and total count actions.  fn NULL: never. */
 typedef void (*store_progress_fn)(void *ctx, const char *doing, long done, long total);
 void store_on_progress(struct store *s, store_progress_fn fn, void *ctx);
-/* Called now and then (every few thousand SQLite steps) while a query runs: returning
- * non-zero stops it, and the store call fails with ERR_CANCELLED.  fn NULL: never. */
+/* Called now and then while a query runs (every few thousand SQLite steps; on a server,
+ * every few tens of milliseconds while it works on the statement): returning non-zero
+ * stops it, and the store call fails with ERR_CANCELLED ("cancelled"), a transaction
+ * the query was in rolled back where the engine needs it (a server's).  fn NULL: never. */
 typedef int (*store_cancel_fn)(void *ctx);
 void store_set_cancel(struct store *s, store_cancel_fn fn, void *ctx);
 

@@ -227,6 +227,17 @@ static struct detail *detail_build(struct tui *t, int64_t id, int width)
 	return d;
 }
 
+void detail_drop(struct tui *t)
+{
+	if (t->kept.on && !t->kept.have_detail) {
+		t->kept.detail = t->detail;
+		t->kept.have_detail = 1;
+	} else {
+		detail_free(t->detail);
+	}
+	t->detail = NULL;
+}
+
 struct detail *detail_current(struct tui *t, int width)
 {
 	int64_t id = t->screen == SCREEN_DETAIL ? t->detail_id : 0;
@@ -235,13 +246,12 @@ struct detail *detail_current(struct tui *t, int width)
 		id = r ? r->id : 0;
 	}
 	if (!id) {
-		detail_free(t->detail);
-		t->detail = NULL;
+		detail_drop(t);
 		return NULL;
 	}
 	if (t->detail && t->detail->id == id && t->detail->width == width)
 		return t->detail;
-	detail_free(t->detail);
+	detail_drop(t);
 	t->detail = detail_build(t, id, width);
 	if (t->detail_last != id)
 		t->detail_scroll = 0;     /* another action: from its top; a reload keeps the place */

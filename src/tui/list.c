@@ -23,14 +23,52 @@ static void row_free(struct row *r)
 	memset(r, 0, sizeof *r);
 }
 
+static void window_clear(struct window *w)
+{
+	for (int i = 0; i < w->n; i++)
+		row_free(&w->rows[i]);
+	w->n = 0;
+	w->base = 0;
+	free(w->stamp);
+	w->stamp = NULL;
+}
+
+static void window_free(struct window *w)
+{
+	window_clear(w);
+	free(w->rows);
+	*w = (struct window){0};
+}
+
 void list_clear(struct tui *t)
 {
-	for (int i = 0; i < t->win.n; i++)
-		row_free(&t->win.rows[i]);
-	t->win.n = 0;
-	t->win.base = 0;
-	free(t->win.stamp);
-	t->win.stamp = NULL;
+	if (t->kept.on && !t->kept.have_win) {
+		t->kept.win = t->win;
+		t->kept.have_win = 1;
+		t->win = (struct window){0};
+		return;
+	}
+	window_clear(&t->win);
+}
+
+void list_keep(struct tui *t, int on)
+{
+	window_free(&t->kept.win);
+	detail_free(t->kept.detail);
+	t->kept = (struct kept){ .on = on };
+}
+
+void list_unkeep(struct tui *t)
+{
+	if (t->kept.have_win) {
+		window_free(&t->win);
+		t->win = t->kept.win;
+	}
+	if (t->kept.have_detail) {
+		detail_free(t->detail);
+		t->detail = t->kept.detail;
+	}
+	t->kept = (struct kept){ .on = t->kept.on };
 }
 
 /* A printable copy of at most max bytes of s, cut at a character boundary. */

@@ -417,6 +417,7 @@ static enum status screen_start(struct tui *t, struct err *err)
 
 static void tui_free(struct tui *t)
 {
+	list_keep(t, 0);
 	list_clear(t);
 	free(t->win.rows);
 	detail_free(t->detail);
@@ -438,10 +439,8 @@ static void reload(struct tui *t, int bits)
 		list_clear(t);
 	if (bits & RELOAD_COUNTS)
 		list_reload_counts(t);
-	if (bits & RELOAD_DETAIL) {
-		detail_free(t->detail);
-		t->detail = NULL;
-	}
+	if (bits & RELOAD_DETAIL)
+		detail_drop(t);
 	if ((bits & RELOAD_DASH) && t->screen == SCREEN_DASH)
 		dash_load(t);
 	if (bits & FILTER_CHANGED)
@@ -512,9 +511,28 @@ struct before {
 	struct filter f;
 	long cursor, top;
 	enum tui_screen screen;
+	int counted;              /* count and rag_counts are the screen's */
+	long count, rag_counts[RAG_COUNT];
 };
 
-/* A query was cancelled: back to the screen before the key, with a message. */
+/* Before a key's work: what the screen shows, to go back to if a query is cancelled
+ * (the rows and the detail pane are kept as they are dropped: list_keep). */
+static void before_take(struct tui *t, struct before *b)
+{
+	filter_free(&b->f);
+	filter_copy(&b->f, &t->f);
+	b->cursor = t->cursor;
+	b->top = t->top;
+	b->screen = t->screen;
+	b->counted = 1;
+	b->count = t->count;
+	memcpy(b->rag_counts, t->rag_counts, sizeof b->rag_counts);
+	list_keep(t, 1);
+}
+
+/* A query was cancelled: back to the screen before the key, with a message.  The rows
+ * and counts it showed are put back rather than read again: what made the query slow
+ * (a lock held on the server, say) would hold the reading back too. */
 static int restore_before(struct tui *t, struct before *b)
 {
 	t->cancelled = 0;
@@ -523,11 +541,19 @@ static int restore_before(struct tui *t, struct before *b)
 	t->cursor = b->cursor;
 	t->top = b->top;
 	t->screen = b->screen;
-	list_clear(t);
-	list_reload_counts(t);
+	int bits = RELOAD_ALL & ~RELOAD_COUNTS;
+	if (b->counted) {
+		list_unkeep(t);
+		t->count = b->count;
+		memcpy(t->rag_counts, b->rag_counts, sizeof t->rag_counts);
+		bits &= ~(RELOAD_ROWS | RELOAD_DETAIL);
+	} else {                  /* the first screen: nothing shown yet */
+		list_clear(t);
+		list_reload_counts(t);
+	}
 	state_save(t);
 	tui_message(t, 1, "cancelled: the query took too long; the screen is as it was");
-	return RELOAD_ALL & ~RELOAD_COUNTS;
+	return bits;
 }
 
 static void tui_loop(struct tui *t)
@@ -559,6 +585,8 @@ static void tui_loop(struct tui *t)
 		if (t->quit)
 			break;
 		if (key == KEY_IDLE) {
+			before_take(t, &b);
+			have_before = 1;
 			bits = others_changed(t);
 			continue;
 		}
@@ -571,11 +599,7 @@ static void tui_loop(struct tui *t)
 			bits = DRAW_ALL;
 			continue;
 		}
-		filter_free(&b.f);
-		filter_copy(&b.f, &t->f);
-		b.cursor = t->cursor;
-		b.top = t->top;
-		b.screen = t->screen;
+		before_take(t, &b);
 		have_before = 1;
 		if (too_small(t)) {
 			bits = keys_lookup(SCREEN_LIST, key) == ACT_QUIT ? DO_QUIT : 0;   /* q, Ctrl-C */

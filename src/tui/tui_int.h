@@ -183,6 +183,15 @@ struct dash_row {
 	long total;
 };
 
+/* What the screen showed before the key, for going back to it when a query is
+ * cancelled: the first window of rows and detail pane the key drops (list_keep). */
+struct kept {
+	int on;                   /* keeping: the next of each dropped is kept */
+	int have_win, have_detail;
+	struct window win;
+	struct detail *detail;
+};
+
 struct tui {
 	struct store *s;
 	struct filter f;
@@ -214,6 +223,7 @@ struct tui {
 	long long busy_since;     /* ms: when the last key was read */
 	int busy_shown;           /* the "Esc cancels" line is up */
 	int cancelled;            /* a query was cancelled since the last key */
+	struct kept kept;         /* what the screen showed before the key (list_keep) */
 	int pending[16];          /* keys typed during a query, for the next tui_getkey calls */
 	int npending;
 	/* other people's changes (tui.c: others_changed) */
@@ -262,8 +272,15 @@ enum {
 /* The row at list position pos, reading a window around it when needed; NULL when
  * out of range or on a database error (then a message is set). */
 struct row *list_row(struct tui *t, long pos);
-/* Drop the window of rows (they are read again when drawn). */
+/* Drop the window of rows (they are read again when drawn); while keeping, the first
+ * one dropped goes to t->kept instead. */
 void list_clear(struct tui *t);
+/* Free what t->kept holds, and keep (on 1) the next window and detail pane dropped,
+ * or not (0). */
+void list_keep(struct tui *t, int on);
+/* Put what t->kept holds back in place (a query was cancelled: the screen shows again
+ * what it showed, without reading it); what was never dropped is still in place. */
+void list_unkeep(struct tui *t);
 /* Re-read the count and the RAG chips; clamp the cursor. */
 void list_reload_counts(struct tui *t);
 /* Keep the cursor inside the list and on screen. */
@@ -288,6 +305,9 @@ void bar_draw_bottom(struct tui *t);
 /* Build the detail of the cursor's action wrapped to width (reusing it when current). */
 struct detail *detail_current(struct tui *t, int width);
 void detail_free(struct detail *d);
+/* Drop the detail pane (it is built again when drawn); while keeping, the first one
+ * dropped goes to t->kept instead. */
+void detail_drop(struct tui *t);
 /* Draw the detail in the h by w area at y,x (a rule on its left when x > 0). */
 void detail_draw(struct tui *t, int y, int x, int h, int w);
 /* Scroll by delta lines (clamped); returns redraw bits. */
