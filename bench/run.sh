@@ -573,13 +573,16 @@ browse_key() {
 		# UNDONE changes made and undone by this user (the first run makes them), then
 		# one change that stands: u undoes it past all the undone ones
 		user=bench-undo-$size-$BENCH_ID
+		# the first two actions the user sees (under a lead's login, its agency's)
+		local first; first=$(bq "$db" "SELECT min(id) FROM action")
 		if [[ $r == 1 ]]; then
 			for ((i = 0; i < UNDONE; i++)); do
-				"$RT" --db "$db" --user "$user" set 1 "lead=bench $i" >/dev/null 2>&1 &&
+				"$RT" --db "$db" --user "$user" set "$first" "lead=bench $i" >/dev/null 2>&1 &&
 					"$RT" --db "$db" --user "$user" undo >/dev/null 2>&1 || { skip "$job" "set/undo failed"; return 1; }
 			done
 		fi
-		"$RT" --db "$db" --user "$user" set 2 "lead=bench run $r" >/dev/null 2>&1 || { skip "$job" "set failed"; return 1; } ;;
+		"$RT" --db "$db" --user "$user" set "$(bq "$db" "SELECT min(id) FROM action WHERE id > $first")" \
+			"lead=bench run $r" >/dev/null 2>&1 || { skip "$job" "set failed"; return 1; } ;;
 	first)
 		pty "$job" "$TUI_TIMEOUT" --until "$TUI_READY" -- "$RT" --db "$db" --user "$user" || true
 		return ;;

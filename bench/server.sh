@@ -112,6 +112,20 @@ if [[ ${BENCH_SERVER_BROWSE:-1} != 0 ]]; then
 		BENCH_RESULTS=$ROOT/$W/server-browse.md bench/run.sh "$N" >"$W/server-browse.log" 2>&1 ||
 		say "  browser keys: exit $? (bench/work/server-browse.log)"
 	BROWSE_ROWS=$(grep '^|    browser' "$W/server-browse.md" 2>/dev/null || true)
+	# The same keys under an agency lead's login: row-level security shows it its agency's
+	# actions alone (no --as-agency), the lens the server enforces (docs/server.md).
+	LEAD=bench_lead LEAD_AGENCY=${BENCH_LEAD_AGENCY:-Police}
+	lead_url() { echo "${1/postgresql:\/\/rt@/postgresql:\/\/$LEAD@}"; }
+	for u in "$URL_N" "$URL_MID"; do
+		"$RT" --db "$u" agency lead add "$LEAD_AGENCY" "$LEAD" >/dev/null 2>"$W/server-last.err" ||
+			{ say "lead add FAILED: $(tail -n 1 "$W/server-last.err")"; exit 1; }
+	done
+	say "the browser's keys under the login of a lead of $LEAD_AGENCY, at $MID and $N actions"
+	BENCH_ONLY=browse BENCH_DB=$(lead_url "$URL_N") BENCH_DB_MID=$(lead_url "$URL_MID") BENCH_MID=$MID \
+		BENCH_RAGTRACK=$RT BENCH_RESULTS=$ROOT/$W/server-lead.md bench/run.sh "$N" >"$W/server-lead.log" 2>&1 ||
+		say "  a lead's browser keys: exit $? (bench/work/server-lead.log)"
+	LEAD_ROWS=$(grep '^|    browser' "$W/server-lead.md" 2>/dev/null || true)
+	LEAD_N=$("$RT" --db "$(lead_url "$URL_N")" list --format tsv --columns id 2>/dev/null | sed 1d | wc -l)
 	URL=$URL_N
 fi
 
@@ -148,6 +162,15 @@ PGV=$(psql -X -At -c "SHOW server_version" | cut -d' ' -f1)
 		echo "| measurement | at $N | at $MID | growth | target | met |"
 		echo "| --- | --- | --- | --- | --- | --- |"
 		echo "$BROWSE_ROWS"
+	fi
+	if [[ -n ${LEAD_ROWS:-} ]]; then
+		echo
+		echo "Under the login of a lead of $LEAD_AGENCY ($LEAD: row-level security, $LEAD_N of the $N actions its own;"
+		echo "the keys as above, \`aPolice\` the one agency its picker offers):"
+		echo
+		echo "| measurement | at $N | at $MID | growth | target | met |"
+		echo "| --- | --- | --- | --- | --- | --- |"
+		echo "$LEAD_ROWS"
 	fi
 	echo "<!-- /server -->"
 } >"$W/server-section.md"
