@@ -1247,6 +1247,17 @@ static void part_order(struct store *s, struct query *q, const struct keyset *k,
 	buf_adds(&q->sql, backwards ? "a.sort_key DESC, a.id DESC" : "a.sort_key, a.id");
 }
 
+/* SELECT of the columns an anchor is made of (anchor_from_row's 0, 1, 2): sort_key, id
+ * and the sort value under k (NULL in the default order). */
+static void q_anchor_select(struct store *s, struct query *q, const struct keyset *k)
+{
+	buf_adds(&q->sql, "SELECT a.sort_key, a.id, ");
+	if (k)
+		q_key(s, q, k);
+	else
+		buf_adds(&q->sql, "NULL");
+}
+
 /* One step of a seek: the row n rows after from (NULL: from the start) in f's list, or
  * backwards n rows before it (from must then be given), into *out (its offset left to
  * the caller); *found 0 when the list ends first.  Read with the lean joins only (the
@@ -1266,11 +1277,7 @@ static enum status seek_step(struct store *s, const struct filter *f, const stru
 			if (counting) {
 				buf_adds(&q.sql, "SELECT count(*)");
 			} else {
-				buf_adds(&q.sql, "SELECT a.sort_key, a.id, ");
-				if (k)
-					q_key(s, &q, k);
-				else
-					buf_adds(&q.sql, "NULL");
+				q_anchor_select(s, &q, k);
 			}
 			q_from_where_as(s, &q, f, 1, 1);
 			part_where(s, &q, k, *part, from, backwards);
@@ -1359,11 +1366,7 @@ static enum status place_read(struct store *s, const struct filter *f, const str
 {
 	struct query q = {0};
 	q.keyset = k != NULL;
-	buf_adds(&q.sql, "SELECT a.sort_key, a.id, ");
-	if (k)
-		q_key(s, &q, k);
-	else
-		buf_adds(&q.sql, "NULL");
+	q_anchor_select(s, &q, k);
 	buf_adds(&q.sql, ", ");
 	if (k && k->last) {
 		struct query last = {0};
