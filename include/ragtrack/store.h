@@ -485,8 +485,8 @@ enum status store_ui_get(struct store *s, const char *key, char **value, struct 
 enum status store_ui_set(struct store *s, const char *key, const char *value, struct err *err);
 
 /* A short text (no spaces) that changes whenever what any list shows could: the
- * change log's, actions' and notes' latest ids, the number of agencies, the actions
- * counted in rag_count, and today's date (overdue and due-within move with it).  Saved
+ * change log's, actions' and notes' latest ids, the number of agencies, on a server
+ * the agencies the login leads, and today's date (overdue and due-within move with it).  Saved
  * with the browser's cursor so the next start knows whether the saved place still
  * holds.  On PostgreSQL it is what the login sees (row-level security).  *stamp gets a
  * string the caller frees (NULL on an error). */
