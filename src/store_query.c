@@ -1116,14 +1116,10 @@ static int search_broad(struct store *s, const struct filter *f)
 	if (w->matches >= 0)
 		return w->matches == 2;
 	w->matches = 1;
-	long all = 0, counts[RAG_COUNT];
-	struct filter none;
-	filter_init(&none);
+	/* the actions there are, near enough for a share (the highest id: one index
+	 * lookup, where rag_count's sum read its 29,000 rows at 1M actions) */
+	long all = (long)db_scalar_int(store_db(s), "SELECT coalesce(max(id), 0) FROM action", 0, 0);
 	struct err e = {0};
-	if (summary_counts(s, &none, counts, &e) == OK)
-		for (int r = 0; r < RAG_COUNT; r++)
-			all += counts[r];
-	filter_free(&none);
 	if (!s->db) {
 		/* PostgreSQL tests each row's own vector as the sort's index is walked
 		 * (q_from_where_as): no bitmap, only whether the matches are many, counted up
