@@ -807,3 +807,16 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+
+-- @revision 10: a lead's search through the full-text index
+-- Row-level security puts its policy before every condition that is not leakproof, and
+-- @@ is not: under a lead's login a search tested every visible row's vector instead of
+-- reading the GIN index (1M actions: a search 0.1-2 s).  This function reads the index as
+-- the schema's owner and applies the caller's lens itself (session_user's agencies, as
+-- the policies do), so a lead learns nothing of other agencies' actions through it.
+CREATE OR REPLACE FUNCTION ragtrack.rt_search_ids(q tsquery) RETURNS SETOF bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, ragtrack, pg_temp AS $$
+    SELECT a.id FROM ragtrack.action a
+     WHERE a.search @@ q
+       AND ((SELECT ragtrack.rt_sees_all()) OR a.agency_id = ANY ((SELECT ragtrack.rt_my_agencies())::bigint[]))
+$$;

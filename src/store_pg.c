@@ -255,6 +255,7 @@ static enum status pg_set_lens(struct store *s, const char *as_agency, struct er
 		}
 	}
 	s->login = login;
+	s->restricted = !all;
 	free(names);
 	return rc;
 }

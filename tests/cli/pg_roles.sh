@@ -144,6 +144,15 @@ check_eq "a lead's note" "$(as j_smith "SELECT text FROM note")" "police note"
 check_eq "a lead sees nothing of another agency's action, even by id" \
 	"$(as j_smith "SELECT count(*) FROM action WHERE id = 3")|$(as j_smith "SELECT count(*) FROM note WHERE action_id = 3")" "0|0"
 check_eq "a lead's login in two agencies sees both" "$(count_all h_jones)" "1 1 1 1 1 1 0"
+# a search reads the index as the schema's owner (row-level security would test every
+# row's vector) and applies the caller's lens itself: nothing of another agency's
+search_ids() { as "$1" "SELECT coalesce(string_agg(i::text, ',' ORDER BY i), '-') FROM rt_search_ids(to_tsquery('ragtrack.rt_search', 'one')) i"; }
+check_eq "a lead's search through the index: its agency's actions alone" "$(search_ids j_smith)" "1"
+check_eq "the read-only login's search: every agency's" "$(search_ids viewer)" "1,3"
+pg_q postgres "CREATE ROLE outsider LOGIN" >/dev/null
+check_contains "a login of no agency learns nothing" "$(search_ids outsider)" "permission denied for schema ragtrack"
+check_status "a lead's search in ragtrack" 0 "$RT" --db "$(as_url j_smith)" list --search one --format tsv --columns action
+check_eq "a lead's search finds its own" "$(sed 1d "$T/out" | cut -f2)" "Police one"
 
 check_eq "UPDATE of another agency's action" "$(as j_smith "UPDATE action SET text = 'x' WHERE id = 3")" "UPDATE 0"
 check_eq "UPDATE of another agency's response" "$(as j_smith "UPDATE response SET text = 'x' WHERE id = 2")" "UPDATE 0"
