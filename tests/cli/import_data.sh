@@ -33,7 +33,7 @@ check_eq "Family Y recommendations" "$(sql "$DB" "select count(*) from question 
 check_eq "Excel serial target" "$(sql "$DB" "select target_date from action where target_raw='42461'")" "2016-04-01"
 check_eq "HTML became lines" "$(sql "$DB" "select count(*) from action where text like '%<p>%' or evidence like '%&amp;%'")" "0"
 if [ "$ENGINE" = sqlite ]; then    # the file's schema version and FTS5 index: SQLite's own
-	check_eq "schema version" "$(sql "$DB" "pragma user_version")" "3"
+	check_eq "schema version" "$(sql "$DB" "pragma user_version")" "4"
 	check_eq "search index complete" "$(sql "$DB" "select count(*) from action_fts")" "629"
 fi
 check_eq "full-text search" "$("$RT" --db "$DB" list --search Gillick --format tsv | tail -n +2 | wc -l)" \
