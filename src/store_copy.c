@@ -35,7 +35,8 @@ static enum status copy_columns(struct db *pg, const char *table, char **list, i
 {
 	struct db_stmt *st;
 	enum status rc = db_prepare(pg, "SELECT quote_ident(column_name) FROM information_schema.columns"
-	                                " WHERE table_schema = 'ragtrack' AND table_name = ?1 AND column_name NOT IN ('search', 'login')"
+	                                " WHERE table_schema = 'ragtrack' AND table_name = ?1"
+	                                " AND column_name NOT IN ('search', 'login', 'lead_key')"
 	                                " ORDER BY ordinal_position", &st, err);
 	if (rc != OK)
 		return rc;
@@ -227,7 +228,7 @@ static enum status copy_all(struct store *src, struct store *dst, const char *fr
 	if (rc == OK)
 		rc = db_exec(pg, "SET LOCAL ragtrack.import_run = 'on'; SELECT rt_load_begin();"
 		                 "CREATE TEMP TABLE rt_stage_action ON COMMIT DROP AS SELECT * FROM action WITH NO DATA;"
-		                 "ALTER TABLE rt_stage_action DROP COLUMN search", err);
+		                 "ALTER TABLE rt_stage_action DROP COLUMN search, DROP COLUMN lead_key", err);
 	for (size_t i = 0; rc == OK && i < NTABLES; i++) {
 		int action = strcmp(COPY_TABLES[i], "action") == 0;
 		rc = copy_table(lite, pg, COPY_TABLES[i], action ? "rt_stage_action" : NULL, NULL, &copied[i], err);

@@ -476,6 +476,17 @@ static void q_from_where(struct store *s, struct query *q, const struct filter *
 	q_from_where_as(s, q, f, with_rag, 0);
 }
 
+/* The lead as the lead sort orders it (NOCASE's order): on a server the stored folded
+ * column (schema_pg.sql, revision 11), compared with text's leakproof operators, which
+ * row-level security lets reach its index. */
+static void q_lead_key(struct store *s, struct query *q)
+{
+	if (db_engine(store_db(s)) == DB_PG)
+		buf_adds(&q->sql, "a.lead_key");
+	else
+		buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_KEY), "a.lead");
+}
+
 static const char *const SORT_SQL[SORT_COUNT] = {
 	[SORT_DEFAULT] = "a.sort_key",
 	[SORT_TARGET] = "a.target_date IS NULL, a.target_date",
@@ -498,7 +509,7 @@ static void q_order(struct store *s, struct query *q, const struct filter *f)
 		if (f->sort[i] == SORT_LEAD) {     /* NOCASE's order, in the engine's words: ties by
 			                                    * sort_key and id, as the keyset's index holds them */
 			buf_adds(&q->sql, "a.lead = '', ");
-			buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_KEY), "a.lead");
+			q_lead_key(s, q);
 			buf_adds(&q->sql, ", ");
 		} else {
 			buf_printf(&q->sql, "%s, ", SORT_SQL[f->sort[i]]);
@@ -1032,8 +1043,8 @@ static int keyset_numeric(const struct keyset *k)
 /* k's sort value in the engine's words, into q. */
 static void q_key(struct store *s, struct query *q, const struct keyset *k)
 {
-	if (k->nocase)
-		buf_printf(&q->sql, db_frag(store_db(s), DF_NOCASE_KEY), k->key);
+	if (k->nocase)             /* the lead's, the one such key */
+		q_lead_key(s, q);
 	else
 		buf_adds(&q->sql, k->key);
 }

@@ -34,7 +34,7 @@ for spec in meta:key review:id finding:id question:id agency:id 'agency_alias:lo
 	board_action:board_id,action_id; do
 	table=${spec%%:*} key=${spec#*:}
 	cols=$(pgq "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) FROM information_schema.columns
-		WHERE table_schema = 'ragtrack' AND table_name = '$table' AND column_name NOT IN ('search', 'login')")
+		WHERE table_schema = 'ragtrack' AND table_name = '$table' AND column_name NOT IN ('search', 'login', 'lead_key')")
 	key=${key//user/\"user\"}
 	lcols=$cols   # the file's import signature is a BLOB: shown as psql shows a bytea
 	[ "$table" = action ] && lcols=${cols/import_sig/"'\\x' || lower(hex(import_sig))"}
