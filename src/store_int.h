@@ -63,6 +63,7 @@ struct store {
 	struct db *pg;              /* a PostgreSQL server (store_pg.c), or NULL */
 	struct db *lite;            /* the statement layer over db (store_db), made when first asked */
 	int restricted;             /* row-level security narrows what the login reads (a lead's, on a server) */
+	int upgraded;               /* db init upgraded an existing server database (store_pg.c) */
 	int64_t version_before;     /* the schema version found at open (0: none; db init) */
 	char *path;                 /* the database as named: what messages and store_display_name say */
 	char *file;                 /* the file SQLite has open: path, or a private build's
