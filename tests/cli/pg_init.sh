@@ -149,11 +149,14 @@ pg_q t_v3 "ALTER TABLE ragtrack.rag_count DROP COLUMN dated;
 	UPDATE ragtrack.meta SET value = '8' WHERE key = 'pg_revision'" >/dev/null || fail "making a version-3 database"
 check_status "list at version 3" 9 "$RT" --db "$V3" list --overdue
 check_contains "version 3's message" "$(cat "$T/err")" "needs a schema upgrade (version 3 to $VERSION)"
+vacuumed() { pg_q t_v3 "SELECT coalesce(last_vacuum::text, '-') FROM pg_stat_user_tables
+	WHERE schemaname = 'ragtrack' AND relname = 'action'"; }
+before=$(vacuumed)
 check_status "db init upgrades version 3" 0 "$RT" --db "$V3" db init
 check_eq "what db init says of version 3" "$(cat "$T/out")" \
 	"$PG_DIR/t_v3: upgraded the ragtrack schema from version 3 to $VERSION"
-check_eq "the upgrade vacuums the action table it may rewrite" "$(pg_q t_v3 "SELECT last_vacuum IS NOT NULL
-	FROM pg_stat_user_tables WHERE schemaname = 'ragtrack' AND relname = 'action'")" t
+[ "$(vacuumed)" != "$before" ] && [ "$(vacuumed)" != - ] ||
+	fail "the upgrade did not vacuum the action table it may rewrite (last vacuum: $(vacuumed), before: $before)"
 dated() { pg_q t_v3 "SELECT (SELECT sum(dated) FROM ragtrack.rag_count) || ' ' ||
 	(SELECT count(target_date) FROM ragtrack.action)"; }
 read -r counted actions <<<"$(dated)"
