@@ -14,6 +14,8 @@
 #   BENCH_SERVER_IMPORTS=1   runs of each import (one at 1M is ~20 minutes on 2 CPUs)
 #   BENCH_SEED=1, BENCH_SEARCH_WORD=Gillick, BENCH_TIMEOUT=1800, BENCH_RAGTRACK=./ragtrack
 #   BENCH_RESULTS=bench/results.md
+#   BENCH_PG_SHARED_BUFFERS  the server's shared_buffers (default: a quarter of the RAM,
+#                            as docs/server.md sets a partnership's server)
 set -euo pipefail
 export LC_NUMERIC=C LC_ALL=C.UTF-8
 
@@ -40,7 +42,11 @@ if [[ ! -s $PLAN || bench/gen.c -nt $PLAN ]]; then
 	"$W/gen" "$N" "$SEED" >"$PLAN.tmp" && mv "$PLAN.tmp" "$PLAN"
 fi
 
-# The server, as the tests start theirs; stopped and removed whatever happens.
+# The server, as the tests start theirs; stopped and removed whatever happens.  Its
+# shared_buffers as docs/server.md sets a partnership's server: a quarter of the RAM
+# (BENCH_PG_SHARED_BUFFERS, say 128MB for PostgreSQL's default).
+SHARED=${BENCH_PG_SHARED_BUFFERS:-$(awk '/^MemTotal:/ { printf "%dMB", $2 / 4096 }' /proc/meminfo)}
+export PG_SERVER_OPTS="-c shared_buffers=$SHARED"
 T=$(mktemp -d)
 skip() { say "SKIP: $*"; exit 77; }
 fail() { say "FAIL: $*"; }
@@ -147,7 +153,7 @@ PGV=$(psql -X -At -c "SHOW server_version" | cut -d' ' -f1)
 	echo "## On PostgreSQL at $N actions (bench/server.sh)"
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
-	echo "- PostgreSQL $PGV on this machine (unix socket; fsync off, as the tests' server), ragtrack git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "- PostgreSQL $PGV on this machine (unix socket; fsync off, as the tests' server; shared_buffers $SHARED), ragtrack git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 	echo "- medians of $RUNS runs (imports: $IMPORTS); ratio: server / file (above 1: the server is slower)"
 	echo "- export and the RAG list byte for byte the same on both: $same"
 	[[ -n $BROWSE_ROWS ]] || echo "- the browser's keys: not measured (BENCH_SERVER_BROWSE=0, or see bench/work/server-browse.log)"

@@ -17,7 +17,7 @@ struct query {
 	struct buf sql;
 	struct { int is_int; int64_t i; char *s; } *bind;   /* grows: filters can bind any number */
 	int nbind, cap;
-	int ranked;               /* joined to the full-text match: ORDER BY rank */
+	int ranked;               /* a search's list in rank order (SQLite: joined to the FTS5 match) */
 	int where;                /* a WHERE clause has begun */
 	int keyset;               /* a sorted window: the RAG and agency conditions must not pick the index */
 	int agency_first;         /* ... walking agencies by name (FROM_AGENCY_FIRST) */
@@ -443,18 +443,13 @@ static void q_from_where_as(struct store *s, struct query *q, const struct filte
 		 * row looked up in the index's list for the words (see keyset_for) */
 		q_also(q);
 		buf_adds(&q->sql, "ragtrack_matched(a.id)");
-	} else if (!str_empty(f->search) && pg && (q->keyset || q->unranked)) {
+	} else if (!str_empty(f->search) && pg) {
 		/* the server's way: each row's own vector tested (a keyset walks the sort's
-		 * index; a count lets the planner pick the GIN index), no rank computed */
+		 * index; a count lets the planner pick the GIN index); a ranked list orders by
+		 * ts_rank of the rows themselves (q_order), with no join back to the table */
 		q_also(q);
 		pg_matches(s, q, "a.", f->search);
-	} else if (!str_empty(f->search) && db_engine(store_db(s)) == DB_PG) {
-		buf_adds(&q->sql, " JOIN (SELECT id AS fts_id, -ts_rank(search, ");
-		pg_tsquery(q, f->search);
-		buf_adds(&q->sql, ") AS fts_rank FROM action WHERE ");
-		pg_matches(s, q, "", f->search);
-		buf_adds(&q->sql, ") fts ON fts.fts_id = a.id");
-		q->ranked = 1;
+		q->ranked = !q->keyset && !q->unranked;
 	} else if (!str_empty(f->search)) {
 		char *phrase = fts_phrase(f->search);
 		buf_adds(&q->sql, " JOIN (SELECT rowid AS fts_id, rank AS fts_rank FROM action_fts WHERE action_fts MATCH ");
@@ -501,6 +496,12 @@ static const char *const SORT_SQL[SORT_COUNT] = {
 static void q_order(struct store *s, struct query *q, const struct filter *f)
 {
 	buf_adds(&q->sql, " ORDER BY ");
+	if (f->nsort == 0 && q->ranked && db_engine(store_db(s)) == DB_PG) {
+		buf_adds(&q->sql, "-ts_rank(a.search, ");
+		pg_tsquery(q, f->search);
+		buf_adds(&q->sql, "), a.id");
+		return;
+	}
 	if (f->nsort == 0 && q->ranked) {
 		buf_adds(&q->sql, "fts.fts_rank, a.id");
 		return;
@@ -2068,19 +2069,23 @@ static void words_flush(store_words_fn fn, void *ctx, int64_t id, char ***words,
 }
 
 /* The server's marks for the actions ids[0..n): ts_headline over each searched text
- * folded as its vector was (rt_fold), every match marked (HighlightAll), the same
- * \x01 ... \x02 as FTS5's; the rows in action order, fn told once per action. */
+ * (text_only: the action's own text) folded as its vector was (rt_fold), every match
+ * marked (HighlightAll), the same \x01 ... \x02 as FTS5's; the rows in action order, fn
+ * told once per action. */
 static enum status pg_search_words(struct store *s, const char *search, const int64_t *ids, size_t n,
-                                   store_words_fn fn, void *ctx, struct err *err)
+                                   int text_only, store_words_fn fn, void *ctx, struct err *err)
 {
 	struct query q = {0};
 	buf_adds(&q.sql, "SELECT a.id, ts_headline('ragtrack.rt_search', rt_fold(c.v), p.tq, p.o) FROM (SELECT ");
 	pg_tsquery(&q, search);
-	buf_adds(&q.sql, " AS tq, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true' AS o) p,"
-	                 " action a JOIN question q ON q.id = a.question_id JOIN response rs ON rs.id = a.response_id,"
-	                 " LATERAL (VALUES (q.text), (rs.text), (a.text), (a.evidence),"
-	                 " ((SELECT string_agg(nt.text, E'\n' ORDER BY nt.id) FROM note nt WHERE nt.action_id = a.id)),"
-	                 " (a.extra)) c(v) WHERE a.search @@ p.tq AND a.id IN (");
+	buf_adds(&q.sql, " AS tq, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true' AS o) p, action a");
+	if (text_only)
+		buf_adds(&q.sql, ", LATERAL (VALUES (a.text)) c(v) WHERE a.search @@ p.tq AND a.id IN (");
+	else
+		buf_adds(&q.sql, " JOIN question q ON q.id = a.question_id JOIN response rs ON rs.id = a.response_id,"
+		                 " LATERAL (VALUES (q.text), (rs.text), (a.text), (a.evidence),"
+		                 " ((SELECT string_agg(nt.text, E'\n' ORDER BY nt.id) FROM note nt WHERE nt.action_id = a.id)),"
+		                 " (a.extra)) c(v) WHERE a.search @@ p.tq AND a.id IN (");
 	sql_ids(&q.sql, ids, (long)n);
 	buf_adds(&q.sql, ") ORDER BY a.id");
 	struct db_stmt *st;
@@ -2116,8 +2121,10 @@ static void words_keep(void *ctx, int64_t id, char **words, size_t nwords)
 		words_add_marked_word(words[i], o->words, o->n);
 }
 
-enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
-                               struct err *err)
+/* The words search matched in action id's searched texts (text_only: its own text),
+ * into *words (see store_search_words). */
+static enum status search_words(struct store *s, const char *search, int64_t id, int text_only, char ***words,
+                                size_t *n, struct err *err)
 {
 	*words = NULL;
 	*n = 0;
@@ -2125,14 +2132,16 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 		return OK;
 	if (!s->db) {
 		struct words_one o = { words, n };
-		return pg_search_words(s, search, &id, 1, words_keep, &o, err);
+		return pg_search_words(s, search, &id, 1, text_only, words_keep, &o, err);
 	}
 	sqlite3_stmt *st;
-	enum status rc = store_prepare(s, &st,
-	                               "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
-	                               " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
-	                               " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
-	                               " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err);
+	enum status rc = store_prepare(s, &st, text_only
+	                               ? "SELECT highlight(action_fts, 2, char(1), char(2))"
+	                                 " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2"
+	                               : "SELECT highlight(action_fts, 0, char(1), char(2)), highlight(action_fts, 1, char(1), char(2)),"
+	                                 " highlight(action_fts, 2, char(1), char(2)), highlight(action_fts, 3, char(1), char(2)),"
+	                                 " highlight(action_fts, 4, char(1), char(2)), highlight(action_fts, 5, char(1), char(2))"
+	                                 " FROM action_fts WHERE action_fts MATCH ?1 AND rowid = ?2", err);
 	if (rc != OK)
 		return rc;
 	char *phrase = fts_phrase(search);
@@ -2141,11 +2150,17 @@ enum status store_search_words(struct store *s, const char *search, int64_t id, 
 	free(phrase);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
-		for (int c = 0; c < 6; c++)
+		for (int c = 0; c < sqlite3_column_count(st); c++)
 			words_add_marked((const char *)sqlite3_column_text(st, c), words, n);
 	enum status result = step == SQLITE_ROW || step == SQLITE_DONE ? OK : store_fail(s, err, "finding the words a search matched");
 	sqlite3_finalize(st);
 	return result;
+}
+
+enum status store_search_words(struct store *s, const char *search, int64_t id, char ***words, size_t *n,
+                               struct err *err)
+{
+	return search_words(s, search, id, 0, words, n, err);
 }
 
 enum status store_search_words_each(struct store *s, const char *search, const int64_t *ids, size_t n,
@@ -2154,12 +2169,12 @@ enum status store_search_words_each(struct store *s, const char *search, const i
 	if (str_empty(search) || !n)
 		return OK;
 	if (!s->db)
-		return pg_search_words(s, search, ids, n, fn, ctx, err);
+		return pg_search_words(s, search, ids, n, 1, fn, ctx, err);
 	enum status rc = OK;
 	for (size_t i = 0; rc == OK && i < n; i++) {       /* in process: one cheap statement each */
 		char **words;
 		size_t nwords;
-		rc = store_search_words(s, search, ids[i], &words, &nwords, err);
+		rc = search_words(s, search, ids[i], 1, &words, &nwords, err);
 		if (rc == OK && nwords)
 			fn(ctx, ids[i], words, nwords);
 		if (rc == OK)

@@ -66,30 +66,29 @@ enum status store_ui_set(struct store *s, const char *key, const char *value, st
 /* What the stamp is made of, in one statement on either engine: every writer that
  * changes an action (edits, undo, imports and re-imports, withdrawals, agency merges)
  * logs a change_log row; imports add actions and notes add notes; a merge deletes the
- * merged-away agency (a merge of an agency with no actions logs nothing).  On a server,
- * which agencies the login leads too: the board adding or removing a lead changes what
- * its lists show and logs nothing.  Index lookups only (a sum over rag_count, 29,000
- * rows at 1M actions, was a tenth of a search key's time). */
+ * merged-away agency (a merge of an agency with no actions logs nothing).  Index lookups
+ * only (a sum over rag_count, 29,000 rows at 1M actions, was a tenth of a search key's
+ * time).  On a server the same maxima, read and digested by rt_stamp() (schema_pg.sql,
+ * revision 12: under a lead's policy each max walked the table back to one of the lead's
+ * rows), and which agencies the login leads: the board adding or removing a lead changes
+ * what its lists show and logs nothing. */
 static const char STAMP_SQL[] =
-	"SELECT (SELECT coalesce(max(id), 0) FROM change_log), (SELECT coalesce(max(id), 0) FROM action),"
-	" (SELECT coalesce(max(id), 0) FROM note), (SELECT count(*) FROM agency), %s";
-static const char STAMP_LENS_PG[] = "(SELECT rt_sees_all()::text || array_to_string(rt_my_agencies(), '-'))";
+	"SELECT (SELECT coalesce(max(id), 0) FROM change_log) || '.' || (SELECT coalesce(max(id), 0) FROM action)"
+	" || '.' || (SELECT coalesce(max(id), 0) FROM note) || '.' || (SELECT count(*) FROM agency), ''";
+static const char STAMP_SQL_PG[] =
+	"SELECT rt_stamp(), rt_sees_all()::text || array_to_string(rt_my_agencies(), '-')";
 
 enum status store_data_stamp(struct store *s, char **stamp, struct err *err)
 {
 	struct db_stmt *st;
 	struct db *db = store_db(s);
 	*stamp = NULL;
-	char *sql = xasprintf(STAMP_SQL, db_engine(db) == DB_PG ? STAMP_LENS_PG : "''");
-	enum status rc = db_prepare(db, sql, &st, err);
-	free(sql);
+	enum status rc = db_prepare(db, db_engine(db) == DB_PG ? STAMP_SQL_PG : STAMP_SQL, &st, err);
 	if (rc != OK)
 		return store_db_fail(s, err, "preparing a query");
 	enum db_step step = db_step(st, err);
 	if (step == DB_ROW)
-		*stamp = xasprintf("%lld.%lld.%lld.%lld.%s.%s", (long long)db_col_int(st, 0), (long long)db_col_int(st, 1),
-		                   (long long)db_col_int(st, 2), (long long)db_col_int(st, 3), db_col_text(st, 4),
-		                   util_today());
+		*stamp = xasprintf("%s.%s.%s", db_col_text(st, 0), db_col_text(st, 1), util_today());
 	else
 		rc = store_db_fail(s, err, "reading the database's state");
 	db_finalize(st);
@@ -130,14 +129,16 @@ static enum status ui_prepare_nocase(struct store *s, const char *sql, struct db
 	return rc == OK ? OK : store_db_fail(s, err, "preparing a query");
 }
 
-/* The groups that have actions, in display order. */
+/* The groups that have actions, in display order: from the RAG totals (one read of a
+ * few thousand rows), not a probe of the actions per group, which under a lead's
+ * row-level security reads each group's actions until one is the lead's. */
 static enum status group_names(struct store *s, enum store_group by, struct group_list *g, struct err *err)
 {
 	static const char AGENCIES[] =
 		"SELECT id, name FROM agency WHERE (?1 = 0 OR id = ?1)"
-		" AND EXISTS (SELECT 1 FROM action WHERE agency_id = agency.id) ORDER BY %s";
+		" AND id IN (SELECT agency_id FROM rag_count WHERE n > 0) ORDER BY %s";
 	static const char REVIEWS[] =
-		"SELECT id, name FROM review WHERE EXISTS (SELECT 1 FROM action WHERE review_id = review.id)"
+		"SELECT id, name FROM review WHERE id IN (SELECT review_id FROM rag_count WHERE n > 0)"
 		" ORDER BY %s";
 	struct db_stmt *st;
 	enum status rc = ui_prepare_nocase(s, by == GROUP_AGENCY ? AGENCIES : REVIEWS, &st, err);

@@ -15,7 +15,8 @@
 #
 # initdb refuses to run as root: then the server runs as nobody, in a dir nobody owns;
 # the tests (root) still reach its socket.  Settings are the non-durable ones (no fsync,
-# no full-page writes): a crash loses a throwaway server, nothing else.
+# no full-page writes): a crash loses a throwaway server, nothing else.  PG_SERVER_OPTS
+# adds settings of the caller's (bench/server.sh: a server's shared_buffers).
 PG_DIR=
 PG_TEMPLATE=rt_template
 
@@ -69,7 +70,7 @@ pg_server_up() {
 		return 1
 	fi
 	if ! pg_as_owner "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-k $PG_DIR -c listen_addresses='' -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		-o "-k $PG_DIR -c listen_addresses='' -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_SERVER_OPTS:-}" \
 		start >"$PG_DIR/pg_ctl.log" 2>&1; then
 		PG_WHY="the PostgreSQL server cannot run here: $(tail -n 3 "$PG_DIR/server.log" 2>/dev/null | tr '\n' ' ')"
 		pg_stop

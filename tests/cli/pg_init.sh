@@ -19,12 +19,13 @@ check_eq "db init: stderr" "$(cat "$T/err")" ""
 check_eq "the version stamp" "$(pg_q t_init "SELECT value FROM ragtrack.meta WHERE key = 'schema_version'")" "$VERSION"
 
 # The same tables and columns as schema.sql (the SQLite schema), action's search vector
-# standing in for the FTS5 index.
+# standing in for the FTS5 index; the server's own tables (a lead's agencies, the data
+# stamp's salt) aside.
 "$RT" --db "$T/ref.db" db init >/dev/null || fail "db init of a SQLite file"
 sqlite_cols=$(sqlite3 "$T/ref.db" "SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c
 	WHERE m.type = 'table' AND m.name NOT LIKE 'action_fts%' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1")
 pg_cols=$(pg_q t_init "SELECT table_name || '.' || column_name FROM information_schema.columns
-	WHERE table_schema = 'ragtrack' AND table_name <> 'agency_lead' AND (table_name, column_name) NOT IN (('action', 'search'), ('action', 'lead_key'), ('change_log', 'login'), ('ui_state', 'login')) ORDER BY (table_name || '.' || column_name)::text COLLATE \"C\"")
+	WHERE table_schema = 'ragtrack' AND table_name NOT IN ('agency_lead', 'stamp_salt') AND (table_name, column_name) NOT IN (('action', 'search'), ('action', 'lead_key'), ('change_log', 'login'), ('ui_state', 'login')) ORDER BY (table_name || '.' || column_name)::text COLLATE \"C\"")
 check_eq "tables and columns against schema.sql" "$pg_cols" "$sqlite_cols"
 [ "$(echo "$pg_cols" | wc -l)" -gt 100 ] || fail "too few columns read: $(echo "$pg_cols" | wc -l)"
 check_eq "text columns not in byte order (COLLATE \"C\")" "$(pg_q t_init "SELECT table_name || '.' || column_name

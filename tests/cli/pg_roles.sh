@@ -151,6 +151,11 @@ check_eq "a lead's search through the index: its agency's actions alone" "$(sear
 check_eq "the read-only login's search: every agency's" "$(search_ids viewer)" "1,3"
 pg_q postgres "CREATE ROLE outsider LOGIN" >/dev/null
 check_contains "a login of no agency learns nothing" "$(search_ids outsider)" "permission denied for schema ragtrack"
+# the browser's data stamp: the server's maxima read as the owner, digested with a salt
+# no login reads, so a lead learns that something changed and nothing more
+check_eq "a lead's stamp is the board's" "$(as j_smith "SELECT rt_stamp()")" "$(as viewer "SELECT rt_stamp()")"
+refused j_smith "SELECT salt FROM stamp_salt" "permission denied for table stamp_salt"
+refused viewer "SELECT salt FROM stamp_salt" "permission denied for table stamp_salt"
 check_status "a lead's search in ragtrack" 0 "$RT" --db "$(as_url j_smith)" list --search one --format tsv --columns action
 check_eq "a lead's search finds its own" "$(sed 1d "$T/out" | cut -f2)" "Police one"
 
@@ -190,8 +195,10 @@ check_eq "a lead cannot pause the totals (import_run is the board's)" "$(as j_sm
 	UPDATE action SET rag = 2 WHERE id = 2; SELECT n FROM rag_count WHERE agency_id = 1 AND rag = 2")" "SET
 UPDATE 1
 1"
+STAMP=$(as viewer "SELECT rt_stamp()")
 check_eq "a note on its own action" "$(as j_smith "INSERT INTO note(action_id, at, \"user\", source, text)
 	VALUES (2, 'now', 'j', 'cli', 'Gillick checked')")" "INSERT 0 1"
+[ "$(as viewer "SELECT rt_stamp()")" != "$STAMP" ] || fail "the data stamp did not change with a lead's note"
 check_eq "the note's words are searched" "$(pg_q t_roles "SELECT id FROM ragtrack.action
 	WHERE search @@ to_tsquery('ragtrack.rt_search', 'gillick')")" 2
 check_eq "the response's text" "$(as j_smith "UPDATE response SET text = 'Police response, revised' WHERE id = 1")" "UPDATE 1"
