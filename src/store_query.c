@@ -492,18 +492,19 @@ static const char *const SORT_SQL[SORT_COUNT] = {
 	[SORT_ID] = "a.id",
 };
 
-/* A ranked search orders by rank, then ID (as the search-only path below must). */
+/* A ranked search orders by rank, then ID (as the search-only path below must): on a
+ * server the rank of the row's own vector, on a file FTS5's from the match joined in. */
 static void q_order(struct store *s, struct query *q, const struct filter *f)
 {
 	buf_adds(&q->sql, " ORDER BY ");
-	if (f->nsort == 0 && q->ranked && db_engine(store_db(s)) == DB_PG) {
-		buf_adds(&q->sql, "-ts_rank(a.search, ");
-		pg_tsquery(q, f->search);
-		buf_adds(&q->sql, "), a.id");
-		return;
-	}
 	if (f->nsort == 0 && q->ranked) {
-		buf_adds(&q->sql, "fts.fts_rank, a.id");
+		if (db_engine(store_db(s)) == DB_PG) {
+			buf_adds(&q->sql, "-ts_rank(a.search, ");
+			pg_tsquery(q, f->search);
+			buf_adds(&q->sql, "), a.id");
+		} else {
+			buf_adds(&q->sql, "fts.fts_rank, a.id");
+		}
 		return;
 	}
 	for (size_t i = 0; i < f->nsort; i++)
